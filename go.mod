@@ -1,0 +1,3 @@
+module github.com/netsweep/netsweep
+
+go 1.26.8

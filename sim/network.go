@@ -1,0 +1,75 @@
+package sim
+
+import "fmt"
+
+// NetworkConfig is the [network] table of a spec: the generator's name and
+// its parameters. Each generator reads only the keys it lists (GeneratorKeys);
+// the others must be left unset.
+type NetworkConfig struct {
+	Generator  string  `toml:"generator"`
+	N          int     `toml:"n"`           // number of nodes
+	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1)
+	P          float64 `toml:"p"`           // er: edge probability, instead of mean_degree
+}
+
+// Generator fills a caller-owned graph with one random network.
+type Generator interface {
+	Generate(dst *Graph, r *Rand) error
+}
+
+type generatorInfo struct {
+	doc  string   // one line for the spec reference
+	keys []string // keys of [network] the generator reads, besides "generator"
+	// new validates c and returns a generator for it.
+	new func(c *NetworkConfig) (Generator, error)
+	// bytes estimates the memory of one generated graph and its scratch space.
+	bytes func(c *NetworkConfig) int64
+}
+
+var generators = map[string]generatorInfo{}
+
+func registerGenerator(name string, info generatorInfo) {
+	if _, dup := generators[name]; dup {
+		panic("sim: generator registered twice: " + name)
+	}
+	generators[name] = info
+}
+
+// GeneratorNames lists the registered generators in alphabetical order.
+func GeneratorNames() []string { return sortedKeys(generators) }
+
+// GeneratorKeys returns the [network] keys generator name reads, besides
+// "generator", and whether the generator exists.
+func GeneratorKeys(name string) ([]string, bool) {
+	info, ok := generators[name]
+	return info.keys, ok
+}
+
+// GeneratorDoc returns a one-line description of generator name.
+func GeneratorDoc(name string) string { return generators[name].doc }
+
+// New validates c and returns its generator.
+func (c *NetworkConfig) New() (Generator, error) {
+	info, ok := generators[c.Generator]
+	if !ok {
+		return nil, badParam("generator", c.Generator, "unknown generator; choose one of %v", GeneratorNames())
+	}
+	if c.N < 1 {
+		return nil, badParam("n", c.N, "need at least 1 node")
+	}
+	return info.new(c)
+}
+
+// MemoryBytes estimates the memory of one graph generated from c, scratch
+// space included. It assumes c is valid.
+func (c *NetworkConfig) MemoryBytes() int64 {
+	info, ok := generators[c.Generator]
+	if !ok || info.bytes == nil {
+		return 0
+	}
+	return info.bytes(c)
+}
+
+func (c *NetworkConfig) String() string {
+	return fmt.Sprintf("%s(n=%d)", c.Generator, c.N)
+}
