@@ -7,8 +7,9 @@ import "strings"
 
 // Quote returns s as one POSIX shell word that expands to exactly s. Words
 // made only of safe characters are returned as they are; anything else is
-// put in single quotes, with each embedded single quote written as '\''.
-// The empty string becomes ''.
+// put in single quotes, where each embedded single quote closes the quoted
+// part, adds an escaped quote and reopens it. The empty string becomes a
+// pair of single quotes.
 func Quote(s string) string {
 	if s == "" {
 		return "''"
