@@ -1,0 +1,47 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netsweep/netsweep/spec"
+)
+
+func cmdValidate(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return usagef("usage: netsweep validate SPEC")
+	}
+	s, err := spec.Load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	design := "a single point"
+	if len(s.Params) > 0 {
+		design = strings.Join(s.Params, " × ")
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", s.Path)
+	fmt.Fprintf(stdout, "  points       %d (%s)\n", len(s.Points), design)
+	fmt.Fprintf(stdout, "  repetitions  %d per point\n", s.Repetitions)
+	fmt.Fprintf(stdout, "  runs         %d\n", s.Runs())
+	fmt.Fprintf(stdout, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
+	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", formatBytes(s.MemoryBytes()))
+	fmt.Fprintf(stdout, "  output       %s\n", s.Output.Dir)
+	return nil
+}
+
+func formatBytes(b int64) string {
+	const unit = 1000
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := int64(unit), 0
+	for n := b / unit; n >= unit; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(b)/float64(div), "kMGTPE"[exp])
+}

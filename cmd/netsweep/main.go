@@ -1,0 +1,115 @@
+// Command netsweep runs network-science simulation campaigns described by a
+// TOML sweep spec: a stochastic process (SIR, SIS, percolation) on random
+// networks, many repetitions at every point of a parameter grid, summarised
+// per point.
+//
+// Usage:
+//
+//	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
+//	netsweep validate SPEC
+//	netsweep version
+//
+// A session:
+//
+//	$ netsweep validate examples/quickstart.toml
+//	examples/quickstart.toml: ok
+//	  points       15 (process.beta × network.mean_degree)
+//	  repetitions  100 per point
+//	  runs         1500
+//	  memory       1.4 MB per worker for the largest network
+//	$ netsweep run examples/quickstart.toml
+//	netsweep: 15 points × 100 repetitions = 1500 runs on 2 workers
+//	[==============================] 100% 1500/1500 runs  812 runs/s  ETA 0s
+//	netsweep: wrote results/sir-er-quickstart/results.csv and results.json
+//
+// Exit status: 0 when the campaign is complete, 2 for a bad spec or bad
+// arguments (nothing is run or written), 75 when a run stopped early and can
+// be resumed, 1 for any other failure.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/netsweep/netsweep/spec"
+)
+
+// Exit statuses.
+const (
+	exitOK        = 0
+	exitFailure   = 1
+	exitUsage     = 2  // bad arguments or a bad spec; nothing was run
+	exitResumable = 75 // EX_TEMPFAIL: stopped early; run the same command again to resume
+)
+
+// usageError reports bad command-line arguments.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errIncomplete reports a campaign stopped before it was complete; its
+// finished chunks are kept.
+var errIncomplete = errors.New("the campaign stopped before it was complete; run the same command again to resume it")
+
+const usage = `usage: netsweep COMMAND [ARGS]
+
+Commands:
+  run SPEC        run a sweep on the local cores (see 'netsweep run -h')
+  validate SPEC   check a spec and print the size of its campaign
+  version         print the version
+
+See README.md for the spec reference.`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("%s", usage)
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "netsweep", versionString())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return usagef("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+// exitCode prints err, if any, and returns the process's exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, ue.msg)
+		return exitUsage
+	case spec.IsSpecError(err):
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	case errors.Is(err, errIncomplete):
+		fmt.Fprintln(stderr, "netsweep:", err)
+		return exitResumable
+	}
+	fmt.Fprintln(stderr, "netsweep:", err)
+	return exitFailure
+}

@@ -1,0 +1,365 @@
+package mpirun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netsweep/netsweep/reduce"
+)
+
+// Job is what the runtime needs to know of a campaign. Every rank builds
+// the same Job (from the same spec text) and only ever exchanges chunk
+// coordinates and summaries, never networks or raw values.
+type Job interface {
+	// Layout describes the metrics every repetition reports.
+	Layout() *reduce.Layout
+	// NumPoints is the number of parameter points.
+	NumPoints() int
+	// NewRunner returns a runner for one worker; runners are not shared.
+	NewRunner() Runner
+}
+
+// Runner computes single repetitions, reusing its buffers between calls.
+type Runner interface {
+	// Run computes repetition rep of point and writes its metrics to out,
+	// in layout order. Its result depends on (point, rep) alone.
+	Run(point, rep int, out []float64) error
+	// Seed returns the seed a repetition's process stream is derived from,
+	// for failure records and replay.
+	Seed(point, rep int) uint64
+}
+
+// Progress is a snapshot of a campaign's progress at the controller.
+type Progress struct {
+	Done, Total int64 // repetitions finished (successful or failed) and to do in this run
+	Failed      int64
+	Elapsed     time.Duration
+}
+
+// Options configures Run. Fields marked "rank 0" are read on rank 0 only.
+type Options struct {
+	// Work lists the repetitions to run (rank 0).
+	Work []Chunk
+	// Chunk fixes the number of repetitions per chunk; 0 chooses chunk
+	// sizes by guided self-scheduling: large chunks first, smaller near the
+	// end, so that ranks finish together (rank 0).
+	Chunk int
+	// Base holds summaries of repetitions already done, for example read
+	// back from a journal; they are merged into the result (rank 0).
+	Base *reduce.Table
+	// OnResult is called by the controller, in one goroutine, for every
+	// finished chunk as it arrives. An error stops the handing out of
+	// chunks; Run then waits for the chunks in flight and returns it
+	// (rank 0).
+	OnResult func(*Result) error
+	// OnProgress is called after every finished chunk (rank 0).
+	OnProgress func(Progress)
+	// Stop, when closed, stops the handing out of chunks; chunks in flight
+	// finish and Run returns ErrStopped (rank 0).
+	Stop <-chan struct{}
+	// Deadline, if set, stops the handing out of chunks that the running
+	// estimate of a repetition's duration says would not finish by then
+	// (rank 0).
+	Deadline time.Time
+}
+
+// ErrStopped reports that Run stopped before all work was done, through
+// Options.Stop or Options.Deadline. The summaries of the finished chunks
+// are still returned.
+var ErrStopped = errors.New("mpirun: stopped before the campaign was complete")
+
+// Run runs a campaign on comm. Every rank calls it with its own view of the
+// communicator: each rank runs a worker, and rank 0 also runs the
+// controller. Rank 0 returns the table of all ranks' summaries combined by
+// reductions (plus Options.Base); other ranks return nil. Cancelling ctx
+// aborts the communicator.
+func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, error) {
+	layout := job.Layout()
+	table := reduce.NewTable(layout, job.NumPoints())
+
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			comm.Abort(130)
+		case <-done:
+		}
+	}()
+
+	var wg sync.WaitGroup
+	var workErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		workErr = work(comm, job, table)
+		if workErr != nil {
+			comm.Abort(1)
+		}
+	}()
+	var ctlErr error
+	if comm.Rank() == 0 {
+		ctlErr = control(comm, opts)
+		if !isSoft(ctlErr) {
+			comm.Abort(1)
+		}
+	}
+	wg.Wait()
+	if workErr != nil {
+		return nil, fmt.Errorf("rank %d: %w", comm.Rank(), workErr)
+	}
+	if !isSoft(ctlErr) {
+		return nil, ctlErr
+	}
+	if comm.Rank() == 0 && opts.Base != nil {
+		table.Merge(opts.Base)
+	}
+	if err := reduceTable(comm, table); err != nil {
+		return nil, err
+	}
+	if comm.Rank() != 0 {
+		return nil, nil
+	}
+	return table, ctlErr
+}
+
+// reduceTable combines every rank's table into rank 0's with three MPI-style
+// reductions: integer sums, minima and maxima.
+func reduceTable(comm Comm, t *reduce.Table) error {
+	ints, mins, maxs := t.Flat()
+	if err := comm.ReduceInt64(0, OpSum, ints); err != nil {
+		return fmt.Errorf("could not reduce summaries: %w", err)
+	}
+	if err := comm.ReduceFloat64(0, OpMin, mins); err != nil {
+		return fmt.Errorf("could not reduce summaries: %w", err)
+	}
+	if err := comm.ReduceFloat64(0, OpMax, maxs); err != nil {
+		return fmt.Errorf("could not reduce summaries: %w", err)
+	}
+	if comm.Rank() == 0 {
+		return t.SetFlat(ints, mins, maxs)
+	}
+	return nil
+}
+
+// work is a rank's worker: it asks rank 0 for chunks until told to stop,
+// runs them, merges their summaries into table and reports each one back.
+func work(comm Comm, job Job, table *reduce.Table) error {
+	layout := job.Layout()
+	runner := job.NewRunner()
+	out := make([]float64, len(layout.Metrics))
+	var res *Result
+	for {
+		if err := comm.Send(0, tagResult, encodeResult(res)); err != nil {
+			return fmt.Errorf("could not report to the controller: %w", err)
+		}
+		msg, err := comm.Recv(0, tagWork)
+		if err != nil {
+			return fmt.Errorf("could not receive work: %w", err)
+		}
+		c, stop, err := decodeWork(msg.Data)
+		if err != nil {
+			return err
+		}
+		if stop {
+			return nil
+		}
+		if c.Point < 0 || c.Point >= len(table.Points) || c.Start < 0 || c.End < c.Start {
+			return fmt.Errorf("mpirun: bad chunk from the controller: %v", c)
+		}
+		sum := reduce.NewSummary(layout)
+		res = &Result{Chunk: c, Rank: comm.Rank()}
+		for rep := c.Start; rep < c.End; rep++ {
+			err := runOne(runner, c.Point, rep, out)
+			if err == nil {
+				err = sum.Add(out)
+			}
+			if err != nil {
+				sum.AddFailed()
+				res.Failures = append(res.Failures, Failure{Point: c.Point, Rep: rep, Seed: runner.Seed(c.Point, rep), Message: err.Error()})
+			}
+		}
+		table.Points[c.Point].Merge(sum)
+		res.Summary = sum.AppendBinary(nil)
+	}
+}
+
+// runOne runs one repetition, turning a panic into an error that names
+// where it happened.
+func runOne(r Runner, point, rep int, out []float64) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v [%s]", p, panicSite(debug.Stack()))
+		}
+	}()
+	return r.Run(point, rep, out)
+}
+
+// panicSite returns the file:line of the frame that panicked, from a stack
+// trace taken in the deferred recover.
+func panicSite(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") && i+3 < len(lines) {
+			return strings.TrimSpace(strings.Fields(lines[i+3])[0])
+		}
+	}
+	return "unknown site"
+}
+
+// onResultError marks an error returned by Options.OnResult.
+type onResultError struct{ err error }
+
+func (e onResultError) Error() string { return e.err.Error() }
+func (e onResultError) Unwrap() error { return e.err }
+
+// isSoft tells whether err (or its absence) left every rank stopped in
+// order, so that the ranks can still reduce what they finished.
+func isSoft(err error) bool {
+	var e onResultError
+	return err == nil || errors.Is(err, ErrStopped) || errors.As(err, &e)
+}
+
+// control is rank 0's controller: it answers every request for work with
+// the next chunk, or with stop once there is none (or it was told to stop),
+// until every rank has been stopped.
+func control(comm Comm, opts Options) error {
+	s := newScheduler(opts.Work, comm.Size(), opts.Chunk)
+	start := time.Now()
+	prog := Progress{Total: s.remaining}
+	var firstErr error
+	stopped := false
+	inflight := make(map[int]dispatch, comm.Size())
+	var repTime time.Duration // summed wall time per repetition of finished chunks
+	var repsTimed int64
+	for active := comm.Size(); active > 0; {
+		msg, err := comm.Recv(AnySource, tagResult)
+		if err != nil {
+			return fmt.Errorf("controller: %w", err)
+		}
+		res, err := decodeResult(msg.Data)
+		if err != nil {
+			return fmt.Errorf("controller: from rank %d: %w", msg.Source, err)
+		}
+		if res != nil {
+			res.Rank = msg.Source
+			if d, ok := inflight[msg.Source]; !ok || d.chunk != res.Chunk {
+				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, res.Chunk)
+			}
+			repTime += time.Since(inflight[msg.Source].at)
+			repsTimed += int64(res.Chunk.Len())
+			delete(inflight, msg.Source)
+			prog.Done += int64(res.Chunk.Len())
+			prog.Failed += int64(len(res.Failures))
+			prog.Elapsed = time.Since(start)
+			if opts.OnResult != nil && firstErr == nil {
+				if err := opts.OnResult(res); err != nil {
+					firstErr = onResultError{err}
+				}
+			}
+			if opts.OnProgress != nil {
+				opts.OnProgress(prog)
+			}
+		}
+		if !stopped && (firstErr != nil || isClosed(opts.Stop)) {
+			stopped = true
+		}
+		var c Chunk
+		ok := false
+		if !stopped {
+			budget := -1
+			if !opts.Deadline.IsZero() && repsTimed > 0 {
+				perRep := repTime / time.Duration(repsTimed)
+				budget = int(time.Until(opts.Deadline) / max(perRep, 1))
+			}
+			c, ok = s.next(budget)
+			if !ok && s.remaining > 0 {
+				stopped = true
+			}
+		}
+		if ok {
+			inflight[msg.Source] = dispatch{chunk: c, at: time.Now()}
+			err = comm.Send(msg.Source, tagWork, encodeWork(c, false))
+		} else {
+			active--
+			err = comm.Send(msg.Source, tagWork, encodeWork(Chunk{}, true))
+		}
+		if err != nil {
+			return fmt.Errorf("controller: could not send to rank %d: %w", msg.Source, err)
+		}
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	if stopped {
+		return ErrStopped
+	}
+	return nil
+}
+
+type dispatch struct {
+	chunk Chunk
+	at    time.Time
+}
+
+func isClosed(c <-chan struct{}) bool {
+	if c == nil {
+		return false
+	}
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// scheduler hands out chunks from a list of pending ranges, front first.
+type scheduler struct {
+	work      []Chunk
+	ranks     int
+	fixed     int
+	remaining int64
+}
+
+func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
+	s := &scheduler{ranks: ranks, fixed: fixed}
+	for _, c := range work {
+		if c.Len() > 0 {
+			s.work = append(s.work, c)
+			s.remaining += int64(c.Len())
+		}
+	}
+	return s
+}
+
+// next returns the next chunk, no longer than budget repetitions when
+// budget >= 0. With no fixed chunk size it follows guided self-scheduling
+// (Polychronopoulos & Kuck 1987) with a factor of two: a chunk is the
+// remaining work divided by twice the number of ranks, at least one.
+func (s *scheduler) next(budget int) (Chunk, bool) {
+	if len(s.work) == 0 || budget == 0 {
+		return Chunk{}, false
+	}
+	k := s.fixed
+	if k <= 0 {
+		k = int((s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks))
+	}
+	if budget > 0 {
+		k = min(k, budget)
+	}
+	head := &s.work[0]
+	k = max(1, min(k, head.Len()))
+	c := Chunk{Point: head.Point, Start: head.Start, End: head.Start + k}
+	head.Start += k
+	if head.Len() == 0 {
+		s.work = s.work[1:]
+	}
+	s.remaining -= int64(k)
+	return c, true
+}

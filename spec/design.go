@@ -1,0 +1,361 @@
+package spec
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/netsweep/netsweep/sim"
+)
+
+// A design is the list of parameter points: a full grid ([sweep]) or an
+// explicit list ([[points]]). Both produce Spec.Params and, per point, the
+// values of those keys and the line each value came from.
+type design struct {
+	values [][]any // per point, per param; nil entries take the base value
+	lines  [][]int // per point, per param: the line the value was written on
+}
+
+var rangeKeys = []string{"start", "stop", "num", "log"}
+
+func (p *parser) parseDesign(s *Spec, doc map[string]any) {
+	sweep, hasSweep := doc["sweep"]
+	points, hasPoints := doc["points"]
+	if hasSweep && hasPoints {
+		p.errorf("points", nil, "a spec has either [sweep] (a full grid) or [[points]] (a list), not both")
+		return
+	}
+	switch {
+	case hasSweep:
+		m, ok := sweep.(map[string]any)
+		if !ok {
+			p.errorf("sweep", sweep, "want a table [sweep]")
+			return
+		}
+		p.parseSweep(s, m)
+	case hasPoints:
+		list, ok := points.([]map[string]any)
+		if !ok {
+			p.errorf("points", points, "want an array of tables [[points]]")
+			return
+		}
+		p.parsePoints(s, list)
+	default:
+		p.design = design{values: [][]any{nil}, lines: [][]int{nil}}
+	}
+}
+
+// flatten turns nested tables of sweep keys ("process" → "beta") into
+// dotted keys ("process.beta"), keeping range tables whole, in file order.
+func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals map[string]any) {
+	for _, k := range p.orderedKeys(m, prefix) {
+		v := m[k]
+		name := k
+		full := prefix + "." + k
+		if i := strings.IndexByte(prefix, '.'); i >= 0 {
+			name = prefix[i+1:] + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok && !isRange(sub) {
+			p.flatten(sub, full, out, vals)
+			continue
+		}
+		*out = append(*out, name)
+		vals[name] = v
+		p.valueLines[name+"@"+prefix] = p.lines.line(full)
+	}
+}
+
+func isRange(m map[string]any) bool {
+	for k := range m {
+		if !contains(rangeKeys, k) {
+			return false
+		}
+	}
+	return len(m) > 0
+}
+
+// checkParam tells whether key names a sweepable model parameter.
+func (p *parser) checkParam(s *Spec, key string, line int, v any) bool {
+	table, field, ok := strings.Cut(key, ".")
+	var dst any
+	switch table {
+	case "network":
+		dst = &s.Network
+	case "process":
+		dst = &s.Process
+	default:
+		ok = false
+	}
+	if !ok || !hasField(dst, field) {
+		p.errorAt(line, key, v, "not a parameter to sweep; use network.KEY or process.KEY, with KEY one of the keys those tables take")
+		return false
+	}
+	return true
+}
+
+func (p *parser) parseSweep(s *Spec, m map[string]any) {
+	var keys []string
+	vals := map[string]any{}
+	p.flatten(m, "sweep", &keys, vals)
+	if len(keys) == 0 {
+		p.errorf("sweep", nil, "empty [sweep]; list at least one parameter, or leave the table out")
+		return
+	}
+	axes := make([][]any, len(keys))
+	lines := make([]int, len(keys))
+	for i, k := range keys {
+		lines[i] = p.valueLines[k+"@sweep"]
+		if !p.checkParam(s, k, lines[i], vals[k]) {
+			continue
+		}
+		axes[i] = p.axisValues("sweep."+k, lines[i], vals[k])
+	}
+	if len(p.errs) > 0 {
+		return
+	}
+	total := 1
+	for i, a := range axes {
+		total *= len(a)
+		if total > maxPoints {
+			p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has more than %d points; split the campaign", maxPoints)
+			return
+		}
+	}
+	s.Params = keys
+	// The last key varies fastest, like nested loops in file order.
+	idx := make([]int, len(axes))
+	for range total {
+		row := make([]any, len(axes))
+		for j := range axes {
+			row[j] = axes[j][idx[j]]
+		}
+		p.design.values = append(p.design.values, row)
+		p.design.lines = append(p.design.lines, lines)
+		for j := len(idx) - 1; j >= 0; j-- {
+			idx[j]++
+			if idx[j] < len(axes[j]) {
+				break
+			}
+			idx[j] = 0
+		}
+	}
+}
+
+// axisValues expands one sweep entry: a list of values, or a range table
+// {start, stop, num[, log]} of num values from start to stop inclusive.
+func (p *parser) axisValues(key string, line int, v any) []any {
+	switch v := v.(type) {
+	case []any:
+		if len(v) == 0 {
+			p.errorAt(line, key, v, "empty list; give at least one value")
+			return nil
+		}
+		for _, x := range v {
+			switch x.(type) {
+			case int64, float64, string, bool:
+			default:
+				p.errorAt(line, key, v, "values must be numbers, strings or booleans")
+				return nil
+			}
+		}
+		return v
+	case map[string]any:
+		return p.rangeValues(key, line, v)
+	}
+	p.errorAt(line, key, v, "want a list of values or a range {start = A, stop = B, num = N}")
+	return nil
+}
+
+func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
+	num := func(k string) (float64, bool) {
+		switch x := m[k].(type) {
+		case int64:
+			return float64(x), true
+		case float64:
+			return x, true
+		case nil:
+			p.errorAt(line, key+"."+k, nil, "missing; a range needs start, stop and num")
+		default:
+			p.errorAt(line, key+"."+k, x, "want a number")
+		}
+		return 0, false
+	}
+	start, ok1 := num("start")
+	stop, ok2 := num("stop")
+	n, ok3 := m["num"].(int64)
+	if !ok3 {
+		p.errorAt(line, key+".num", m["num"], "want a whole number of values, at least 1")
+	}
+	logScale := false
+	if l, ok := m["log"]; ok {
+		b, isBool := l.(bool)
+		if !isBool {
+			p.errorAt(line, key+".log", l, "want true or false")
+		}
+		logScale = b
+	}
+	if !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	switch {
+	case n < 1:
+		p.errorAt(line, key+".num", n, "empty range; num must be at least 1")
+		return nil
+	case n > maxPoints:
+		p.errorAt(line, key+".num", n, "at most %d values", maxPoints)
+		return nil
+	case n == 1 && start != stop:
+		p.errorAt(line, key+".num", n, "one value cannot span start = %v to stop = %v", start, stop)
+		return nil
+	case logScale && (start <= 0 || stop <= 0):
+		p.errorAt(line, key, nil, "a log range needs start and stop above 0")
+		return nil
+	}
+	out := make([]any, n)
+	for i := range n {
+		var x float64
+		switch {
+		case i == 0:
+			x = start
+		case i == n-1:
+			x = stop
+		case logScale:
+			x = math.Exp(math.Log(start) + float64(i)*(math.Log(stop)-math.Log(start))/float64(n-1))
+		default:
+			x = start + float64(i)*(stop-start)/float64(n-1)
+		}
+		out[i] = x
+	}
+	return out
+}
+
+func (p *parser) parsePoints(s *Spec, list []map[string]any) {
+	if len(list) == 0 {
+		p.errorf("points", nil, "no points listed")
+		return
+	}
+	if len(list) > maxPoints {
+		p.errorf("points", nil, "more than %d points; split the campaign", maxPoints)
+		return
+	}
+	var params []string
+	index := map[string]int{}
+	rows := make([]map[string]any, len(list))
+	rowLines := make([]map[string]int, len(list))
+	for i, m := range list {
+		prefix := "points[" + strconv.Itoa(i) + "]"
+		var keys []string
+		vals := map[string]any{}
+		p.flatten(m, prefix, &keys, vals)
+		rows[i], rowLines[i] = vals, map[string]int{}
+		if len(keys) == 0 {
+			p.errorAt(p.lines.line(prefix), prefix, nil, "empty point; set at least one parameter")
+		}
+		for _, k := range keys {
+			line := p.valueLines[k+"@"+prefix]
+			rowLines[i][k] = line
+			if _, ok := index[k]; !ok {
+				if !p.checkParam(s, k, line, vals[k]) {
+					continue
+				}
+				index[k] = len(params)
+				params = append(params, k)
+			}
+			switch vals[k].(type) {
+			case int64, float64, string, bool:
+			default:
+				p.errorAt(line, k, vals[k], "a point gives one value per parameter; use [sweep] for lists")
+			}
+		}
+	}
+	s.Params = params
+	for i := range rows {
+		vals := make([]any, len(params))
+		lines := make([]int, len(params))
+		for k, j := range index {
+			vals[j] = rows[i][k]
+			lines[j] = rowLines[i][k]
+		}
+		p.design.values = append(p.design.values, vals)
+		p.design.lines = append(p.design.lines, lines)
+	}
+}
+
+// resolvePoints applies each point's values to the base tables and checks
+// the result with the models' own validation.
+func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
+	for i, vals := range p.design.values {
+		pt := Point{Index: i, Values: make([]any, len(s.Params)), Network: s.Network, Process: s.Process}
+		// Lists in the base tables are shared; copy on write is not needed
+		// because a sweep replaces a whole field.
+		swept := map[string]int{}
+		for j, key := range s.Params {
+			table, field, _ := strings.Cut(key, ".")
+			dst := any(&pt.Network)
+			if table == "process" {
+				dst = &pt.Process
+			}
+			v := vals[j]
+			if v == nil {
+				v = getField(dst, field)
+			} else if msg := setField(dst, field, v); msg != "" {
+				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
+				continue
+			}
+			pt.Values[j] = v
+			swept[key] = p.design.lines[i][j]
+		}
+		p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
+		p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
+		if _, err := pt.Network.New(); err != nil {
+			p.modelError("network", err, pt.Network, swept, vals)
+		} else if _, err := pt.Process.New(pt.Network.N); err != nil {
+			p.modelError("process", err, pt.Process, swept, vals)
+		}
+		s.Points = append(s.Points, pt)
+		if len(p.errs) >= 20 {
+			return
+		}
+	}
+}
+
+// checkKeys reports keys of a table (written or swept) that its generator or
+// model does not read.
+func (p *parser) checkKeys(table, kind, name string, written map[string]any, swept map[string]int, keysOf func(string) ([]string, bool)) {
+	allowed, ok := keysOf(name)
+	if !ok {
+		return // New reports the unknown name
+	}
+	check := func(field string, line int, v any) {
+		if field != kind && !contains(allowed, field) {
+			p.errorAt(line, table+"."+field, v, "not used by %s %q, which takes %s", kind, name, strings.Join(allowed, ", "))
+		}
+	}
+	for _, k := range p.orderedKeys(written, table) {
+		if _, isSwept := swept[table+"."+k]; !isSwept {
+			check(k, 0, written[k])
+		}
+	}
+	for key, line := range swept {
+		if t, field, _ := strings.Cut(key, "."); t == table {
+			check(field, line, nil)
+		}
+	}
+}
+
+// modelError turns a model's validation error into a spec error at the
+// line where the offending value was written.
+func (p *parser) modelError(table string, err error, cfg any, swept map[string]int, vals []any) {
+	var pe *sim.ParamError
+	if !errors.As(err, &pe) {
+		p.errorf(table, nil, "%v", err)
+		return
+	}
+	key := table + "." + pe.Key
+	line, isSwept := swept[key]
+	if !isSwept {
+		line = 0
+	}
+	p.errorAt(line, key, pe.Value, "%s", pe.Reason)
+}

@@ -1,0 +1,156 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"github.com/netsweep/netsweep/reduce"
+	"github.com/netsweep/netsweep/sim"
+)
+
+var outputKeys = []string{"dir", "bins"}
+var binKeys = []string{"lo", "hi", "bins", "log"}
+
+func (p *parser) parseOutput(s *Spec, doc map[string]any) {
+	s.Output.Bins = map[string]reduce.Hist{}
+	m := p.table(doc, "output", false)
+	for _, k := range p.orderedKeys(m, "output") {
+		if !contains(outputKeys, k) {
+			p.errorf("output."+k, m[k], "unknown key; [output] has dir and bins")
+		}
+	}
+	s.Output.Dir = p.str(m, "dir", false)
+	if s.Output.Dir == "" && s.Name != "" {
+		s.Output.Dir = filepath.Join("results", s.Name)
+	}
+	bins := p.table(m, "bins", false)
+	for _, metric := range p.orderedKeys(bins, "output.bins") {
+		key := "output.bins." + metric
+		t, ok := bins[metric].(map[string]any)
+		if !ok {
+			p.errorf(key, bins[metric], "want a table {lo = A, hi = B, bins = N[, log = true]}")
+			continue
+		}
+		var h reduce.Hist
+		for _, k := range p.orderedKeys(t, key) {
+			if !contains(binKeys, k) {
+				p.errorf(key+"."+k, t[k], "unknown key; a histogram has lo, hi, bins and log")
+			}
+		}
+		lo, okLo := toFloat(t["lo"])
+		hi, okHi := toFloat(t["hi"])
+		n, okN := t["bins"].(int64)
+		h.Log, _ = t["log"].(bool)
+		switch {
+		case !okLo || !okHi:
+			p.errorf(key, nil, "needs numbers lo and hi")
+		case !okN || n < 1 || n > 1<<20:
+			p.errorf(key+".bins", t["bins"], "want a whole number of bins from 1 to %d", 1<<20)
+		case !(lo < hi):
+			p.errorf(key, nil, "lo = %v must be below hi = %v", lo, hi)
+		case h.Log && lo <= 0:
+			p.errorf(key+".lo", lo, "log bins need lo above 0")
+		}
+		h.Lo, h.Hi, h.Bins = lo, hi, int(n)
+		s.Output.Bins[metric] = h
+	}
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return 0, false
+}
+
+// resolveMetrics reads the metrics the points' processes report; they must
+// agree, since a campaign has one table of results.
+func (p *parser) resolveMetrics(s *Spec) {
+	for i := range s.Points {
+		proc, err := s.Points[i].Process.New(s.Points[i].Network.N)
+		if err != nil {
+			p.errorf("process", nil, "%v", err)
+			return
+		}
+		ms := proc.Metrics()
+		if i == 0 {
+			s.Metrics = ms
+			continue
+		}
+		if !sameNames(ms, s.Metrics) {
+			p.errorf("process", nil, "point %d reports metrics %v but point 0 reports %v; a campaign reports one set of metrics (set process.metrics)", i, names(ms), names(s.Metrics))
+			return
+		}
+	}
+	l := &reduce.Layout{}
+	for _, m := range s.Metrics {
+		l.Metrics = append(l.Metrics, m.Name)
+		h, ok := s.Output.Bins[m.Name]
+		if !ok {
+			h = reduce.Hist{Lo: m.Lo, Hi: m.Hi, Bins: defaultLinearBins, Log: m.Log}
+			if m.Log {
+				h.Bins = defaultLogBins
+			}
+		}
+		l.Hists = append(l.Hists, h)
+	}
+	for name := range s.Output.Bins {
+		if !contains(l.Metrics, name) {
+			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		}
+	}
+	s.layout = l
+}
+
+func names(ms []sim.Metric) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+func sameNames(a, b []sim.Metric) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// Layout describes the metrics of the campaign's summaries.
+func (s *Spec) Layout() *reduce.Layout { return s.layout }
+
+// NumPoints returns the number of parameter points.
+func (s *Spec) NumPoints() int { return len(s.Points) }
+
+// Runs returns the total number of repetitions in the campaign.
+func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions) }
+
+// MemoryBytes estimates the memory one worker needs for the largest network
+// of the campaign and its process state.
+func (s *Spec) MemoryBytes() int64 {
+	var most int64
+	for i := range s.Points {
+		b := s.Points[i].Network.MemoryBytes() + 16*int64(s.Points[i].Network.N)
+		most = max(most, b)
+	}
+	return most
+}
+
+// PointLabel describes point i by its parameter values, for messages.
+func (s *Spec) PointLabel(i int) string {
+	label := fmt.Sprintf("point %d", i)
+	for j, k := range s.Params {
+		label += fmt.Sprintf(" %s=%s", k, formatValue(s.Points[i].Values[j]))
+	}
+	return label
+}

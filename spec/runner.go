@@ -1,0 +1,52 @@
+package spec
+
+import (
+	"fmt"
+
+	"github.com/netsweep/netsweep/sim"
+)
+
+// Runner runs single repetitions of a spec's points. It keeps one graph,
+// and the current point's generator and process, across calls, so a worker
+// allocates only when the point changes. It is not safe for concurrent use.
+type Runner struct {
+	s      *Spec
+	g      sim.Graph
+	nr, pr sim.Rand
+	point  int
+	gen    sim.Generator
+	proc   sim.Process
+}
+
+// NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
+func (s *Spec) NewRunner() *Runner { return &Runner{s: s, point: -1} }
+
+// Seed returns the seed of repetition rep's process stream at point; its
+// network stream is derived the same way with sim.StreamNetwork.
+func (r *Runner) Seed(point, rep int) uint64 {
+	return sim.StreamSeed(r.s.Seed, point, rep, sim.StreamProcess)
+}
+
+// Run computes repetition rep of point and writes its metrics to out. The
+// network and the process draw from their own streams, derived from the
+// campaign seed, the point and the repetition alone.
+func (r *Runner) Run(point, rep int, out []float64) error {
+	if point != r.point {
+		pt := &r.s.Points[point]
+		gen, err := pt.Network.New()
+		if err != nil {
+			return fmt.Errorf("could not set up the network of %s: %w", r.s.PointLabel(point), err)
+		}
+		proc, err := pt.Process.New(pt.Network.N)
+		if err != nil {
+			return fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
+		}
+		r.gen, r.proc, r.point = gen, proc, point
+	}
+	r.nr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamNetwork))
+	if err := r.gen.Generate(&r.g, &r.nr); err != nil {
+		return err
+	}
+	r.pr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamProcess))
+	return r.proc.Run(&r.g, &r.pr, out)
+}

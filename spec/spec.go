@@ -1,0 +1,278 @@
+package spec
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/netsweep/netsweep/reduce"
+	"github.com/netsweep/netsweep/sim"
+)
+
+// Spec is a parsed, validated sweep spec.
+type Spec struct {
+	Path   string // the file it was read from, as given
+	Text   []byte // the file's bytes, kept for provenance
+	SHA256 string // hex SHA-256 of Text
+
+	Name        string
+	Seed        uint64
+	Repetitions int // per parameter point
+	MaxFailures int // failed repetitions tolerated before the campaign aborts; -1: no limit
+
+	Network sim.NetworkConfig // [network] as written, before any sweep
+	Process sim.ProcessConfig // [process] as written, before any sweep
+	Params  []string          // the swept keys ("process.beta"), the parameter columns of the results
+	Points  []Point           // every parameter point, in grid order
+	Output  Output
+	Metrics []sim.Metric // what every repetition reports, in order
+
+	layout *reduce.Layout
+}
+
+// Point is one parameter point: the values of the swept keys and the
+// resulting model configuration.
+type Point struct {
+	Index   int
+	Values  []any // one per Spec.Params: float64, int64, string or bool
+	Network sim.NetworkConfig
+	Process sim.ProcessConfig
+}
+
+// Output is the [output] table.
+type Output struct {
+	Dir  string                 // results directory; --out overrides it
+	Bins map[string]reduce.Hist // histogram per metric, for quantiles
+}
+
+// Default histogram resolutions.
+const (
+	defaultLinearBins = 200 // fractions and indicators on [0, 1]: 0.005 wide
+	defaultLogBins    = 180 // times on [1e-3, 1e6]: 20 bins a decade
+	maxPoints         = 1 << 20
+)
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Load reads and parses the spec in file path.
+func Load(path string) (*Spec, error) {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read the spec: %w", err)
+	}
+	return Parse(path, text)
+}
+
+// Parse parses spec text read from file path (used in messages).
+func Parse(path string, text []byte) (*Spec, error) {
+	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}}
+	var doc map[string]any
+	md, err := toml.Decode(string(text), &doc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, Errors{{File: path, Line: pe.Position.Line, Msg: "not valid TOML: " + pe.Message}}
+		}
+		return nil, Errors{{File: path, Msg: "not valid TOML: " + err.Error()}}
+	}
+	p.md = md
+	sum := sha256.Sum256(text)
+	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
+	p.parse(s, doc)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return s, nil
+}
+
+type parser struct {
+	file  string
+	lines lineIndex
+	md    toml.MetaData
+	errs  Errors
+	seen  map[string]bool // error messages already reported
+
+	design     design
+	valueLines map[string]int // "key@table" → line of a sweep or point value
+}
+
+// errorAt records a problem with key, found on line (0: look the key up).
+func (p *parser) errorAt(line int, key string, value any, format string, args ...any) {
+	if line == 0 {
+		line = p.lines.line(key)
+	}
+	e := &Error{File: p.file, Line: line, Key: key, Value: value, Msg: fmt.Sprintf(format, args...)}
+	if p.seen == nil {
+		p.seen = map[string]bool{}
+	}
+	if msg := e.Error(); !p.seen[msg] {
+		p.seen[msg] = true
+		p.errs = append(p.errs, e)
+	}
+}
+
+func (p *parser) errorf(key string, value any, format string, args ...any) {
+	p.errorAt(0, key, value, format, args...)
+}
+
+var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output"}
+
+func (p *parser) parse(s *Spec, doc map[string]any) {
+	for _, k := range p.orderedKeys(doc, "") {
+		if !contains(topKeys, k) {
+			p.errorf(k, doc[k], "unknown key; a spec has %s", strings.Join(topKeys, ", "))
+		}
+	}
+	s.Name = p.str(doc, "name", true)
+	if s.Name != "" && !nameRE.MatchString(s.Name) {
+		p.errorf("name", s.Name, "use letters, digits, '.', '_' and '-' only (it names files and jobs)")
+	}
+	if v, ok := p.integer(doc, "seed", true); ok {
+		if v < 0 {
+			p.errorf("seed", v, "must be at least 0")
+		}
+		s.Seed = uint64(v)
+	}
+	if v, ok := p.integer(doc, "repetitions", true); ok {
+		if v < 1 || v > math.MaxInt32 {
+			p.errorf("repetitions", v, "must be between 1 and %d", math.MaxInt32)
+		}
+		s.Repetitions = int(v)
+	}
+	if v, ok := p.integer(doc, "max_failures", false); ok {
+		if v < 0 {
+			p.errorf("max_failures", v, "must be at least 0 (leave it out for no limit)")
+		}
+		s.MaxFailures = int(v)
+	}
+
+	netTable := p.table(doc, "network", true)
+	procTable := p.table(doc, "process", true)
+	p.decodeTable("network", netTable, &s.Network)
+	p.decodeTable("process", procTable, &s.Process)
+	if netTable != nil && s.Network.Generator == "" && netTable["generator"] == nil {
+		p.errorf("network.generator", nil, "missing; choose one of %v", sim.GeneratorNames())
+	}
+	if procTable != nil && s.Process.Model == "" && procTable["model"] == nil {
+		p.errorf("process.model", nil, "missing; choose one of %v", sim.ProcessNames())
+	}
+
+	p.parseDesign(s, doc)
+	p.parseOutput(s, doc)
+	if len(p.errs) > 0 {
+		return
+	}
+	p.resolvePoints(s, netTable, procTable)
+	if len(p.errs) > 0 {
+		return
+	}
+	p.resolveMetrics(s)
+}
+
+// orderedKeys returns the keys of table m (at dotted path prefix) in the
+// order the file defines them.
+func (p *parser) orderedKeys(m map[string]any, prefix string) []string {
+	pos := map[string]int{}
+	for i, k := range p.md.Keys() {
+		full := joinKey(k)
+		if prefix != "" {
+			if !strings.HasPrefix(full, prefix+".") {
+				continue
+			}
+			full = strings.TrimPrefix(full, prefix+".")
+		}
+		if _, ok := pos[full]; !ok {
+			pos[full] = i
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		pi, oki := pos[keys[i]]
+		pj, okj := pos[keys[j]]
+		if oki != okj {
+			return oki
+		}
+		if pi != pj {
+			return pi < pj
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+func (p *parser) str(m map[string]any, key string, required bool) string {
+	v, ok := m[key]
+	if !ok {
+		if required {
+			p.errorf(key, nil, "missing")
+		}
+		return ""
+	}
+	s, ok := v.(string)
+	if !ok {
+		p.errorf(key, v, "want a string")
+	}
+	return s
+}
+
+func (p *parser) integer(m map[string]any, key string, required bool) (int64, bool) {
+	v, ok := m[key]
+	if !ok {
+		if required {
+			p.errorf(key, nil, "missing")
+		}
+		return 0, false
+	}
+	i, ok := v.(int64)
+	if !ok {
+		p.errorf(key, v, "want an integer")
+	}
+	return i, ok
+}
+
+func (p *parser) table(m map[string]any, key string, required bool) map[string]any {
+	v, ok := m[key]
+	if !ok {
+		if required {
+			p.errorf(key, nil, "missing table [%s]", key)
+		}
+		return nil
+	}
+	t, ok := v.(map[string]any)
+	if !ok {
+		p.errorf(key, v, "want a table [%s]", key)
+		return nil
+	}
+	return t
+}
+
+// decodeTable sets the fields of dst (a *sim.NetworkConfig or
+// *sim.ProcessConfig) from table m at dotted path name.
+func (p *parser) decodeTable(name string, m map[string]any, dst any) {
+	for _, k := range p.orderedKeys(m, name) {
+		key := name + "." + k
+		if msg := setField(dst, k, m[k]); msg != "" {
+			p.errorf(key, m[k], "%s", msg)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

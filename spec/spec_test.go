@@ -1,0 +1,192 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadSpecs checks every malformed spec of the corpus in testdata/bad:
+// each is rejected with one clear message naming the file, the line and
+// the key with its value.
+func TestBadSpecs(t *testing.T) {
+	var want map[string]struct {
+		Line     int
+		Contains string
+	}
+	data, err := os.ReadFile("testdata/bad/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/bad/*.toml")
+	if len(files) < 15 || len(files) != len(want) {
+		t.Fatalf("%d bad specs, %d expectations: every file needs one", len(files), len(want))
+	}
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".toml")
+		t.Run(name, func(t *testing.T) {
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("no expectation for %s", path)
+			}
+			_, err := Load(path)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !IsSpecError(err) {
+				t.Fatalf("not a spec error: %v", err)
+			}
+			msg := err.Error()
+			first := strings.Split(msg, "\n")[0]
+			prefix := path + ":"
+			if w.Line > 0 {
+				prefix = fmt.Sprintf("%s:%d: ", path, w.Line)
+			}
+			if !strings.HasPrefix(first, prefix) {
+				t.Errorf("message %q does not start with %q", first, prefix)
+			}
+			if !strings.Contains(first, w.Contains) {
+				t.Errorf("message %q does not contain %q", first, w.Contains)
+			}
+		})
+	}
+}
+
+const good = `name = "grid"
+seed = 7
+repetitions = 3
+
+[network]
+generator = "er"
+n = 100
+mean_degree = 4.0
+
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+
+[sweep]
+"process.beta" = [0.1, 0.2]
+network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }
+`
+
+func TestGridOrder(t *testing.T) {
+	s, err := Parse("good.toml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(s.Params, ","), "process.beta,network.mean_degree"; got != want {
+		t.Fatalf("params %s, want %s", got, want)
+	}
+	var got []string
+	for _, p := range s.Points {
+		got = append(got, fmt.Sprint(p.Values...))
+		if p.Process.Beta != p.Values[0].(float64) || p.Network.MeanDegree != p.Values[1].(float64) {
+			t.Errorf("point %d: values %v not applied: beta %v mean_degree %v", p.Index, p.Values, p.Process.Beta, p.Network.MeanDegree)
+		}
+	}
+	want := []string{"0.1 1", "0.1 2", "0.1 3", "0.2 1", "0.2 2", "0.2 3"}
+	if strings.Join(got, ";") != strings.Join(want, ";") {
+		t.Errorf("grid %v, want %v (last key fastest)", got, want)
+	}
+	if s.Seed != 7 || s.Repetitions != 3 || s.Runs() != 18 || s.Output.Dir != filepath.Join("results", "grid") {
+		t.Errorf("seed %d reps %d runs %d dir %s", s.Seed, s.Repetitions, s.Runs(), s.Output.Dir)
+	}
+}
+
+func TestPointsDesign(t *testing.T) {
+	text := strings.Replace(good, `[sweep]
+"process.beta" = [0.1, 0.2]
+network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }
+`, `[[points]]
+"process.beta" = 0.3
+
+[[points]]
+"network.n" = 50
+"process.beta" = 0.4
+`, 1)
+	s, err := Parse("points.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Params, ","); got != "process.beta,network.n" {
+		t.Fatalf("params %s", got)
+	}
+	if len(s.Points) != 2 {
+		t.Fatalf("%d points", len(s.Points))
+	}
+	// A point that does not set a parameter shows the base value.
+	if v := s.Points[0].Values[1]; v != int64(100) {
+		t.Errorf("point 0 network.n = %v, want the base 100", v)
+	}
+	if s.Points[1].Network.N != 50 || s.Points[1].Process.Beta != 0.4 {
+		t.Errorf("point 1: %+v %+v", s.Points[1].Network, s.Points[1].Process)
+	}
+}
+
+func TestLogRange(t *testing.T) {
+	text := strings.Replace(good, `network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }`, `network.mean_degree = { start = 1.0, stop = 16.0, num = 3, log = true }`, 1)
+	s, err := Parse("log.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{1, 4, 16} {
+		if got := s.Points[i].Network.MeanDegree; got < want*(1-1e-12) || got > want*(1+1e-12) {
+			t.Errorf("value %d = %v, want %v", i, got, want)
+		}
+	}
+}
+
+func TestLineIndex(t *testing.T) {
+	idx := indexLines([]byte(good))
+	for key, want := range map[string]int{
+		"name":                      1,
+		"network.n":                 7,
+		"process.beta":              12,
+		"sweep.process.beta":        16,
+		"sweep.network.mean_degree": 17,
+		"network.unknown":           5, // falls back to the table
+	} {
+		if got := idx.line(key); got != want {
+			t.Errorf("line(%s) = %d, want %d", key, got, want)
+		}
+	}
+}
+
+// TestExamples checks that every example spec a user copies is valid.
+func TestExamples(t *testing.T) {
+	files, _ := filepath.Glob("../examples/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no examples")
+	}
+	for _, f := range files {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	files, _ := filepath.Glob("testdata/bad/*.toml")
+	for _, p := range files {
+		data, _ := os.ReadFile(p)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.toml", data)
+		if err == nil && (len(s.Points) == 0 || s.Layout() == nil) {
+			t.Fatalf("accepted a spec with no points or no layout")
+		}
+		if err != nil && !IsSpecError(err) {
+			t.Fatalf("error of another kind: %v", err)
+		}
+	})
+}
