@@ -71,6 +71,8 @@ func (n number) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
 }
 
+var nan = math.NaN()
+
 // FormatFloat prints x in the shortest form that reads back exactly, and
 // NaN as "NaN", which pandas reads as a missing value.
 func FormatFloat(x float64) string {
@@ -86,6 +88,8 @@ func formatParam(v any) string {
 		return FormatFloat(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
+	case int:
+		return strconv.Itoa(v)
 	case string:
 		return v
 	case bool:

@@ -7,6 +7,8 @@
 //
 //	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
 //	netsweep validate SPEC
+//	netsweep results DIR [--metrics m1,m2] [--stats mean,sem]
+//	netsweep plot DIR --x PARAM --y METRIC [--series PARAM] -o FILE.png
 //	netsweep version
 //
 // A session:
@@ -63,6 +65,8 @@ const usage = `usage: netsweep COMMAND [ARGS]
 Commands:
   run SPEC        run a sweep on the local cores (see 'netsweep run -h')
   validate SPEC   check a spec and print the size of its campaign
+  results DIR     print a campaign's results as a table
+  plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
   version         print the version
 
 See README.md for the spec reference.`
@@ -82,6 +86,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout)
+	case "results":
+		return cmdResults(rest, stdout)
+	case "plot":
+		return cmdPlot(rest, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "netsweep", versionString())
 		return nil

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netsweep/netsweep/report"
+)
+
+const plotUsage = `usage: netsweep plot DIR --x PARAM --y METRIC [--series PARAM] [--where PARAM=VALUE ...] -o FILE.png|.svg|.pdf
+
+Draws the mean of METRIC against PARAM with 95% confidence intervals, one
+line per value of the series parameter.`
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdPlot(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var o report.PlotOptions
+	var where multiFlag
+	var out string
+	fs.StringVar(&o.X, "x", "", "parameter on the x axis")
+	fs.StringVar(&o.Y, "y", "", "metric on the y axis")
+	fs.StringVar(&o.Series, "series", "", "parameter with one line per value")
+	fs.StringVar(&o.Title, "title", "", "title")
+	fs.Var(&where, "where", "PARAM=VALUE: keep only points with this value (repeatable)")
+	fs.StringVar(&out, "o", "", "output file (.png, .svg or .pdf)")
+	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 || o.X == "" || o.Y == "" || out == "" {
+		return usagef("%s", plotUsage)
+	}
+	o.Where = map[string]string{}
+	for _, w := range where {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			return usagef("--where %s: want PARAM=VALUE", w)
+		}
+		o.Where[k] = v
+	}
+	f, err := report.Read(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if o.Title == "" {
+		o.Title = f.Name
+	}
+	if err := report.Plot(f, o, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "netsweep: wrote %s\n", out)
+	return nil
+}

@@ -1,0 +1,62 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable prints f as an aligned table: the parameters, reps, failed,
+// then the chosen statistics of the chosen metrics (all metrics if none).
+func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
+	if len(metrics) == 0 {
+		metrics = f.Metrics
+	}
+	for _, m := range metrics {
+		if !contains(f.Metrics, m) {
+			return fmt.Errorf("no metric %q; the campaign has %s", m, strings.Join(f.Metrics, ", "))
+		}
+	}
+	for _, s := range stats {
+		if !contains(StatColumns, s) {
+			return fmt.Errorf("no statistic %q; choose from %s", s, strings.Join(StatColumns, ", "))
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := append(append([]string(nil), f.Params...), "reps", "failed")
+	for _, m := range metrics {
+		for _, s := range stats {
+			header = append(header, m+"_"+s)
+		}
+	}
+	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
+	for i := range f.Points {
+		p := &f.Points[i]
+		row := make([]string, 0, len(header))
+		for _, k := range f.Params {
+			row = append(row, p.ParamString(k))
+		}
+		row = append(row, fmt.Sprint(p.Reps), fmt.Sprint(p.Failed))
+		for _, m := range metrics {
+			for _, s := range stats {
+				v, err := p.Stat(m, s)
+				if err != nil {
+					return err
+				}
+				row = append(row, fmt.Sprintf("%.6g", v))
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
