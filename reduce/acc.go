@@ -11,9 +11,10 @@ import (
 // Σ l[k]·2^(32k) units, the unit being 2^-1074 for Σx and 2^-2148 for Σx².
 //
 // A limb may hold any int64 while values are being added; the value is then
-// still Σ l[k]·2^(32k). The normalised (canonical) form has every limb but
-// the top one in [0, 2^32) and the sign in the top limb; it is unique, so
-// equal sums encode to equal bytes. Adding one value changes at most five
+// still Σ l[k]·2^(32k). The normalised (canonical) form is sign-magnitude:
+// every limb but the top one is in (−2^32, 2^32) and all non-zero limbs have
+// the sign of the sum. It is unique, so equal sums encode to equal bytes, and
+// small negative sums stay as sparse as positive ones. Adding one value changes at most five
 // limbs by less than 2^32 each, so ~2^30 additions (or elementwise sums of
 // normalised limbs, as MPI_SUM does) fit in an int64 before a normalisation.
 const (
@@ -93,33 +94,64 @@ func addValue(s, q []int64, x float64) {
 }
 
 // normalize writes the canonical form of the limbs src to dst (which may be
-// src itself) and returns the top limb. It never overflows for any int64
-// inputs below the top limb: each limb is split into its low 32 bits and its
-// signed high part before the high part is carried, so a step sums three
-// terms of at most 2^32 in magnitude.
+// src itself). It never overflows for any int64 inputs below the top limb:
+// see carry.
 func normalize(dst, src []int64) {
-	var hiPrev, carry int64
+	carry(dst, src)
+	top := len(dst) - 1
+	if dst[top] >= 0 {
+		return
+	}
+	// Negative: normalise the magnitude, then give every limb the sign.
+	for k := range dst {
+		dst[k] = -dst[k]
+	}
+	carry(dst, dst)
+	for k := range dst {
+		dst[k] = -dst[k]
+	}
+}
+
+// carry writes to dst (which may be src) the limbs of the same value with
+// every limb but the top one in [0, 2^32), so the top limb has the sum's sign.
+// Each limb is split into its low 32 bits and its signed high part before the
+// high part is carried, so a step adds three terms of at most 2^32 in
+// magnitude and cannot overflow.
+func carry(dst, src []int64) {
+	var hiPrev, c int64
 	top := len(src) - 1
 	for k := 0; k < top; k++ {
 		v := src[k]
-		w := v&limbMask + hiPrev + carry
+		w := v&limbMask + hiPrev + c
 		hiPrev = v >> limbBits
 		dst[k] = w & limbMask
-		carry = w >> limbBits
+		c = w >> limbBits
 	}
-	dst[top] = src[top] + hiPrev + carry
+	dst[top] = src[top] + hiPrev + c
 }
 
 // toBig returns the value of the normalised limbs l as an integer.
 func toBig(l []int64) *big.Int {
 	top := len(l) - 1
+	neg := false
+	for _, v := range l {
+		if v != 0 {
+			neg = v < 0
+		}
+	}
 	buf := make([]byte, 4*top)
 	for k := 0; k < top; k++ {
 		i := len(buf) - 4*(k+1)
 		v := uint32(l[k])
+		if neg {
+			v = uint32(-l[k])
+		}
 		buf[i], buf[i+1], buf[i+2], buf[i+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 	}
 	z := new(big.Int).SetBytes(buf)
+	if neg {
+		z.Neg(z)
+	}
 	if l[top] != 0 {
 		t := big.NewInt(l[top])
 		z.Add(z, t.Lsh(t, uint(limbBits*top)))

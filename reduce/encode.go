@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // binaryVersion is the first byte of AppendBinary's encoding.
@@ -20,11 +21,11 @@ const binaryVersion = 1
 //	if n > 0, for each of the k metrics:
 //	    min, max: 8 bytes each, little-endian IEEE 754
 //	    Σx:  uvarint c, then c × (uvarint gap, svarint limb)
-//	    Σx²: uvarint c, then c × (uvarint gap, svarint limb)
+//	    Σx²: uvarint c, then c × (uvarint gap, uvarint limb)
 //	    histogram: uvarint c, then c × (uvarint gap, uvarint count)
 //
 // Sparse lists hold the non-zero entries of the normalised limbs (32 bits
-// each, least significant first, the sign in the top limb) or of the
+// each, least significant first, all with the sign of the sum) or of the
 // histogram slots (underflow, bins, overflow), by increasing index; gap is the
 // first index, then the distance from the previous one.
 func (s *Summary) AppendBinary(b []byte) []byte {
@@ -44,7 +45,7 @@ func (s *Summary) AppendBinary(b []byte) []byte {
 		normalize(limbs[:sumLimbs], s.ints[off:off+sumLimbs])
 		b = appendSparse(b, limbs[:sumLimbs], true)
 		normalize(limbs[:], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
-		b = appendSparse(b, limbs[:], true)
+		b = appendSparse(b, limbs[:], false)
 		hs := off + sumLimbs + sqLimbs
 		b = appendSparse(b, s.ints[hs:hs+bn.h.Bins+2], false)
 	}
@@ -95,7 +96,7 @@ func (d *decoder) uvarint(what string) uint64 {
 		return 0
 	}
 	v, k := binary.Uvarint(d.b)
-	if k <= 0 || k != len(binary.AppendUvarint(nil, v)) {
+	if k <= 0 || k != uvarintLen(v) {
 		d.fail("bad varint for %s", what)
 		return 0
 	}
@@ -108,13 +109,16 @@ func (d *decoder) varint(what string) int64 {
 		return 0
 	}
 	v, k := binary.Varint(d.b)
-	if k <= 0 || k != len(binary.AppendVarint(nil, v)) {
+	if k <= 0 || k != uvarintLen(uint64(v<<1)^uint64(v>>63)) {
 		d.fail("bad varint for %s", what)
 		return 0
 	}
 	d.b = d.b[k:]
 	return v
 }
+
+// uvarintLen returns the length of the minimal uvarint encoding of v.
+func uvarintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
 
 // count reads a non-negative int64.
 func (d *decoder) count(what string) int64 {
@@ -139,32 +143,58 @@ func (d *decoder) float(what string) float64 {
 	return v
 }
 
-// sparse reads a sparse list into dst, which must be zero.
-func (d *decoder) sparse(dst []int64, signed bool, what string) {
+// Kinds of sparse lists, for validation.
+const (
+	listSum   = iota // normalised limbs of one sign
+	listSq           // normalised non-negative limbs
+	listCount        // non-negative counts summing to at most a limit
+)
+
+// sparse reads a sparse list of the given kind into dst, which must be zero,
+// validating its canonical form; it returns the sum of a listCount list,
+// which may not exceed limit.
+func (d *decoder) sparse(dst []int64, kind int, limit int64, what string) (total int64) {
 	c := d.uvarint(what)
 	if c > uint64(len(dst)) {
 		d.fail("%s: %d entries for %d slots", what, c, len(dst))
-		return
+		return 0
 	}
-	j := 0
+	j, top := 0, len(dst)-1
+	var sign int64 // of the first limb
 	for e := uint64(0); e < c && d.err == nil; e++ {
 		gap := d.uvarint(what)
 		if gap >= uint64(len(dst)) || (e > 0 && (gap == 0 || gap >= uint64(len(dst)-j))) {
 			d.fail("%s: bad index gap %d", what, gap)
-			return
+			return 0
 		}
 		j += int(gap)
 		var v int64
-		if signed {
+		if kind == listSum {
 			v = d.varint(what)
 		} else {
 			v = d.count(what)
 		}
-		if v == 0 && d.err == nil {
+		if d.err != nil {
+			return 0
+		}
+		switch {
+		case v == 0:
 			d.fail("%s: explicit zero at %d", what, j)
+		case kind == listCount:
+			if v > limit-total {
+				d.fail("%s: counts exceed n=%d", what, limit)
+			}
+			total += v
+		case j < top && (v > limbMask || v < -limbMask), j == top && (v >= topLimit || v <= -topLimit):
+			d.fail("%s: limb %d at %d out of range", what, v, j)
+		case e == 0:
+			sign = v >> 63
+		case v>>63 != sign:
+			d.fail("%s: limbs of mixed signs", what)
 		}
 		dst[j] = v
 	}
+	return total
 }
 
 // UnmarshalBinary replaces s's contents with the summary encoded in b by
@@ -199,10 +229,19 @@ func (s *Summary) unmarshal(b []byte) error {
 			s.mins[i] = d.float("min")
 			s.maxs[i] = d.float("max")
 			off, bn := s.sh.metric(i)
-			d.sparse(s.ints[off:off+sumLimbs], true, "sum")
-			d.sparse(s.ints[off+sumLimbs:off+sumLimbs+sqLimbs], true, "sumsq")
+			d.sparse(s.ints[off:off+sumLimbs], listSum, 0, "sum")
+			d.sparse(s.ints[off+sumLimbs:off+sumLimbs+sqLimbs], listSq, 0, "sumsq")
 			hs := off + sumLimbs + sqLimbs
-			d.sparse(s.ints[hs:hs+bn.h.Bins+2], false, "hist")
+			total := d.sparse(s.ints[hs:hs+bn.h.Bins+2], listCount, n, "hist")
+			if d.err != nil {
+				return d.err
+			}
+			if total != n {
+				return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, s.sh.layout.Metrics[i], total, n)
+			}
+			if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
+				return fmt.Errorf("%w: %s: %w", errCorrupt, s.sh.layout.Metrics[i], err)
+			}
 		}
 	}
 	if d.err != nil {
@@ -211,12 +250,28 @@ func (s *Summary) unmarshal(b []byte) error {
 	if len(d.b) != 0 {
 		return fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
 	}
-	return s.check(true)
+	s.pending = 1
+	return nil
 }
 
-// check validates s's contents as read from outside. With canonical, the
-// accumulators must already be normalised; otherwise they are normalised.
-func (s *Summary) check(canonical bool) error {
+// checkExtremes validates a metric's min and max for n repetitions.
+func checkExtremes(n int64, lo, hi float64) error {
+	if n == 0 {
+		if lo != math.Inf(1) || hi != math.Inf(-1) {
+			return fmt.Errorf("min=%v max=%v with no repetitions", lo, hi)
+		}
+		return nil
+	}
+	if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) ||
+		math.Signbit(lo) && lo == 0 || math.Signbit(hi) && hi == 0 {
+		return fmt.Errorf("min=%v max=%v", lo, hi)
+	}
+	return nil
+}
+
+// check normalises the accumulators of s, as set from a flat reduction,
+// and validates its contents.
+func (s *Summary) check() error {
 	n := s.ints[offN]
 	if n < 0 || s.ints[offFailed] < 0 {
 		return fmt.Errorf("%w: negative count: n=%d failed=%d", errCorrupt, n, s.ints[offFailed])
@@ -225,25 +280,25 @@ func (s *Summary) check(canonical bool) error {
 		name := s.sh.layout.Metrics[i]
 		off, bn := s.sh.metric(i)
 		for _, acc := range [][]int64{s.ints[off : off+sumLimbs], s.ints[off+sumLimbs : off+sumLimbs+sqLimbs]} {
-			top := acc[len(acc)-1]
-			if top <= -1<<62 || top >= 1<<62 {
+			if top := acc[len(acc)-1]; top <= -1<<62 || top >= 1<<62 {
 				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
 			}
-			if canonical {
-				for _, l := range acc[:len(acc)-1] {
-					if l < 0 || l > limbMask {
-						return fmt.Errorf("%w: %s: limb %d not normalised", errCorrupt, name, l)
-					}
-				}
-			} else {
-				normalize(acc, acc)
-			}
-			if top = acc[len(acc)-1]; top <= -topLimit || top >= topLimit {
+			normalize(acc, acc)
+			if top := acc[len(acc)-1]; top <= -topLimit || top >= topLimit {
 				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
 			}
 		}
-		if s.ints[off+sumLimbs+sqLimbs-1] < 0 {
-			return fmt.Errorf("%w: %s: negative sum of squares", errCorrupt, name)
+		for _, l := range s.ints[off+sumLimbs : off+sumLimbs+sqLimbs] {
+			if l < 0 {
+				return fmt.Errorf("%w: %s: negative sum of squares", errCorrupt, name)
+			}
+		}
+		if n == 0 {
+			for _, l := range s.ints[off : off+sumLimbs+sqLimbs] {
+				if l != 0 {
+					return fmt.Errorf("%w: %s: non-zero sums with no repetitions", errCorrupt, name)
+				}
+			}
 		}
 		var total int64
 		hs := off + sumLimbs + sqLimbs
@@ -256,21 +311,8 @@ func (s *Summary) check(canonical bool) error {
 		if total != n {
 			return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, name, total, n)
 		}
-		lo, hi := s.mins[i], s.maxs[i]
-		if n == 0 {
-			for _, l := range s.ints[off : off+sumLimbs+sqLimbs] {
-				if l != 0 {
-					return fmt.Errorf("%w: %s: non-zero sums with no repetitions", errCorrupt, name)
-				}
-			}
-			if lo != math.Inf(1) || hi != math.Inf(-1) {
-				return fmt.Errorf("%w: %s: min=%v max=%v with no repetitions", errCorrupt, name, lo, hi)
-			}
-			continue
-		}
-		if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) ||
-			math.Signbit(lo) && lo == 0 || math.Signbit(hi) && hi == 0 {
-			return fmt.Errorf("%w: %s: min=%v max=%v", errCorrupt, name, lo, hi)
+		if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
+			return fmt.Errorf("%w: %s: %w", errCorrupt, name, err)
 		}
 	}
 	s.pending = 1
@@ -334,7 +376,7 @@ func (t *Table) SetFlat(sums []int64, mins, maxs []float64) error {
 		copy(p.ints, sums[i*a:(i+1)*a])
 		copy(p.mins, mins[i*k:(i+1)*k])
 		copy(p.maxs, maxs[i*k:(i+1)*k])
-		if err := p.check(false); err != nil {
+		if err := p.check(); err != nil {
 			t.reset()
 			return fmt.Errorf("reduce: bad flat table at point %d: %w", i, err)
 		}

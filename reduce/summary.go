@@ -283,12 +283,16 @@ func (s *Summary) Merge(o *Summary) {
 		s.normalize()
 	}
 	s.pending += o.pending
+	dst := s.ints[:len(o.ints)]
 	for i, v := range o.ints {
-		s.ints[i] += v
+		dst[i] += v
 	}
-	for i := range s.mins {
-		s.mins[i] = min(s.mins[i], o.mins[i])
-		s.maxs[i] = max(s.maxs[i], o.maxs[i])
+	mins, maxs := s.mins[:len(o.mins)], s.maxs[:len(o.maxs)]
+	for i, v := range o.mins {
+		mins[i] = min(mins[i], v)
+	}
+	for i, v := range o.maxs {
+		maxs[i] = max(maxs[i], v)
 	}
 	if s.pending > maxPending {
 		s.normalize()

@@ -147,6 +147,14 @@ func TestMergeOrderIndependent(t *testing.T) {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
 
+		merged := NewTable(l, 2)
+		for _, k := range r.Perm(ranks) {
+			merged.Merge(tables[k])
+		}
+		if !merged.Equal(reduced) {
+			t.Errorf("trial %d: Table.Merge differs from the flat reduction", trial)
+		}
+
 		for name, got := range map[string]*Summary{"direct": direct, "decoded": decoded, "flat": reduced.Points[1]} {
 			if !got.Equal(whole) {
 				t.Errorf("trial %d (kind %d): %s merge not Equal to the whole", trial, kind, name)
@@ -287,10 +295,14 @@ func TestNormalizeExtremeLimbs(t *testing.T) {
 		if got := rawBig(l); got.Cmp(want) != 0 {
 			t.Fatalf("trial %d: value changed: %v → %v", trial, want, got)
 		}
+		neg := want.Sign() < 0
 		for _, x := range l[:len(l)-1] {
-			if x < 0 || x > limbMask {
-				t.Fatalf("trial %d: limb %d not normalised", trial, x)
+			if x < -limbMask || x > limbMask || x != 0 && (x < 0) != neg {
+				t.Fatalf("trial %d: limbs %d not normalised", trial, l)
 			}
+		}
+		if got := toBig(l); got.Cmp(want) != 0 {
+			t.Fatalf("trial %d: toBig %v, want %v", trial, got, want)
 		}
 	}
 }
@@ -653,4 +665,23 @@ func FuzzUnmarshalBinary(f *testing.F) {
 		}
 		s.Merge(s)
 	})
+}
+
+// TestEncodingCompact checks that chunk messages stay small and that negative
+// sums are as sparse as positive ones (sign-magnitude limbs).
+func TestEncodingCompact(t *testing.T) {
+	l := &Layout{Metrics: []string{"x"}, Hists: []Hist{{Lo: -1, Hi: 1, Bins: 100}}}
+	r := rand.New(rand.NewPCG(15, 16))
+	pos, neg := NewSummary(l), NewSummary(l)
+	for range 1000 {
+		v := r.Float64()
+		_ = pos.Add([]float64{v})
+		_ = neg.Add([]float64{-v})
+	}
+	p, n := pos.AppendBinary(nil), neg.AppendBinary(nil)
+	// 1000 values in [0, 1): Σx spans ~2 limbs of payload plus the 53-bit
+	// tail, Σx² ~4; 50 histogram bins of ~20 counts: about 200 bytes.
+	if len(p) > 300 || len(n) != len(p) {
+		t.Errorf("encodings of %d and %d bytes, want equal and at most 300", len(p), len(n))
+	}
 }
