@@ -15,7 +15,10 @@
 // the chunk size, the order in which chunks finish or where a resumed run
 // restarted. Stats rounds each statistic once, from the exact rationals
 // (math/big); −0 is recorded as +0 so that MIN and MAX reductions cannot
-// depend on order either. Add costs O(1): it changes at most 8 limbs, one
+// depend on order either. Log-bin placement (math.Log) and the Student t
+// quantile are floating-point code, identical for one build on one
+// architecture; ranks of different architectures could place a value within
+// an ulp of a log-bin edge differently. Add costs O(1): it changes at most 8 limbs, one
 // histogram count and the extremes, and normalises carries only once every
 // 2^30 additions.
 //
