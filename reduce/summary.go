@@ -1,30 +1,83 @@
 package reduce
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
 
-// PLACEHOLDER implementation: float sums, not exact. The reduce issue
-// replaces the internals with an exact superaccumulator; the API stays.
-
 // Hist describes fixed histogram bins on [Lo, Hi); Log spaces them
 // logarithmically (Lo > 0). Values outside fall in an underflow or overflow
 // bin.
+//
+// The zero Hist stands for DefaultHist, 100 linear bins on [0, 1), fit for
+// fractions; the spec layer fills each metric's Hist from its declared range.
 type Hist struct {
 	Lo, Hi float64
 	Bins   int
 	Log    bool
 }
 
+// DefaultHist is the histogram of a metric whose Hist is the zero value.
+var DefaultHist = Hist{Lo: 0, Hi: 1, Bins: 100}
+
+// MaxBins is the largest number of bins a Hist may have.
+const MaxBins = 1 << 16
+
+// validate reports whether h (already defaulted) describes usable bins.
+func (h Hist) validate() error {
+	switch {
+	case h.Bins < 1 || h.Bins > MaxBins:
+		return fmt.Errorf("bins=%d: want 1..%d", h.Bins, MaxBins)
+	case math.IsNaN(h.Lo) || math.IsNaN(h.Hi) || math.IsInf(h.Lo, 0) || math.IsInf(h.Hi, 0):
+		return fmt.Errorf("range [%v, %v): want finite bounds", h.Lo, h.Hi)
+	case !(h.Lo < h.Hi) || math.IsInf(h.Hi-h.Lo, 0):
+		return fmt.Errorf("range [%v, %v): want lo < hi and a finite width", h.Lo, h.Hi)
+	case h.Log && !(h.Lo > 0):
+		return fmt.Errorf("log range [%v, %v): want lo > 0", h.Lo, h.Hi)
+	}
+	return nil
+}
+
 // Layout names the metrics of every summary in a table and their histograms.
+// Hists is either empty (every metric gets DefaultHist) or has one entry per
+// metric, a zero entry meaning DefaultHist.
 type Layout struct {
 	Metrics []string
 	Hists   []Hist
 }
 
+// Validate reports whether l can be used for summaries.
+func (l *Layout) Validate() error {
+	if len(l.Hists) != 0 && len(l.Hists) != len(l.Metrics) {
+		return fmt.Errorf("reduce: bad layout: %d hists for %d metrics", len(l.Hists), len(l.Metrics))
+	}
+	for i := range l.Metrics {
+		if err := l.hist(i).validate(); err != nil {
+			return fmt.Errorf("reduce: bad histogram for metric %s: %w", l.Metrics[i], err)
+		}
+	}
+	return nil
+}
+
+// hist returns metric i's histogram with the default filled in.
+func (l *Layout) hist(i int) Hist {
+	if len(l.Hists) == 0 || l.Hists[i] == (Hist{}) {
+		return DefaultHist
+	}
+	return l.Hists[i]
+}
+
 // Stats are the final statistics of one metric at one point, each computed
 // from the exact sums and rounded once.
+//
+// Mean is Σx/n correctly rounded. Std is the square root of the sample
+// variance (nΣx² − (Σx)²)/(n(n−1)) and SEM the square root of that over n,
+// each correctly rounded from the exact rational. CI95 is Mean ± t·SEM with
+// t the 0.975 quantile of Student's t with n−1 degrees of freedom. Min and
+// Max are exact (−0 is recorded as +0). Q05, Q50 and Q95 come from the
+// histogram: see Summary.Quantile for their resolution. With n = 0 every
+// float field is NaN; with n = 1 Std, SEM and the CI are NaN.
 type Stats struct {
 	N                        int64
 	Mean, Std, SEM, Min, Max float64
@@ -32,85 +85,254 @@ type Stats struct {
 	Q05, Q50, Q95            float64
 }
 
-// Summary accumulates the metric values of the repetitions of one parameter
-// point. The zero value is not usable; call NewSummary.
-type Summary struct {
-	layout *Layout
-	n      int64
-	failed int64
-	sum    []float64
-	sumsq  []float64
-	min    []float64
-	max    []float64
+// binner places values into a metric's histogram bins.
+type binner struct {
+	h     Hist
+	a     float64 // Lo, or log(Lo)
+	b     float64 // Hi, or log(Hi)
+	scale float64 // Bins/(b−a)
 }
 
-// NewSummary returns an empty summary for the metrics of l.
-func NewSummary(l *Layout) *Summary {
-	k := len(l.Metrics)
-	s := &Summary{layout: l, sum: make([]float64, k), sumsq: make([]float64, k), min: make([]float64, k), max: make([]float64, k)}
-	for i := range k {
-		s.min[i], s.max[i] = math.Inf(1), math.Inf(-1)
+func newBinner(h Hist) binner {
+	bn := binner{h: h, a: h.Lo, b: h.Hi}
+	if h.Log {
+		bn.a, bn.b = math.Log(h.Lo), math.Log(h.Hi)
 	}
+	bn.scale = float64(h.Bins) / (bn.b - bn.a)
+	return bn
+}
+
+// slot returns the index of x's bin in the block [under, bins..., over].
+func (bn *binner) slot(x float64) int {
+	if x < bn.h.Lo {
+		return 0
+	}
+	if x >= bn.h.Hi {
+		return bn.h.Bins + 1
+	}
+	f := x
+	if bn.h.Log {
+		f = math.Log(x)
+	}
+	i := int(float64((f - bn.a) * bn.scale))
+	return 1 + min(max(i, 0), bn.h.Bins-1)
+}
+
+// edge returns the lower edge of bin i in [0, Bins] in the binning space
+// (the value, or its log for log bins); edge(Bins) is the upper end.
+func (bn *binner) edge(i int) float64 {
+	switch {
+	case i <= 0:
+		return bn.a
+	case i >= bn.h.Bins:
+		return bn.b
+	}
+	return bn.a + float64((bn.b-bn.a)*float64(i))/float64(bn.h.Bins)
+}
+
+// shape is the resolved layout shared by the summaries of a table: where each
+// metric's block lies in a summary's ints.
+//
+// A summary's ints are [n, failed, then per metric: Σx limbs (sumLimbs),
+// Σx² limbs (sqLimbs), histogram (under, Bins bins, over)].
+type shape struct {
+	layout  *Layout
+	binners []binner
+	offs    []int // offset of each metric's block in ints
+	ints    int   // len(ints)
+}
+
+const (
+	offN      = 0
+	offFailed = 1
+	offFirst  = 2
+)
+
+func newShape(l *Layout) *shape {
+	if err := l.Validate(); err != nil {
+		panic(err)
+	}
+	sh := &shape{layout: l, binners: make([]binner, len(l.Metrics)), offs: make([]int, len(l.Metrics))}
+	off := offFirst
+	for i := range l.Metrics {
+		sh.binners[i] = newBinner(l.hist(i))
+		sh.offs[i] = off
+		off += sumLimbs + sqLimbs + sh.binners[i].h.Bins + 2
+	}
+	sh.ints = off
+	return sh
+}
+
+// same reports whether summaries of shapes a and b can be merged.
+func (a *shape) same(b *shape) bool {
+	if a == b {
+		return true
+	}
+	if len(a.binners) != len(b.binners) {
+		return false
+	}
+	for i := range a.binners {
+		if a.binners[i].h != b.binners[i].h {
+			return false
+		}
+	}
+	return true
+}
+
+func (sh *shape) metric(i int) (off int, bn *binner) { return sh.offs[i], &sh.binners[i] }
+
+// Summary accumulates the metric values of the repetitions of one parameter
+// point. The zero value is not usable; call NewSummary.
+//
+// Its sums are exact: merging summaries in any grouping and order, directly,
+// through AppendBinary/UnmarshalBinary or through Table.Flat/SetFlat, gives
+// the same Stats bit for bit. A Summary is not safe for concurrent use.
+type Summary struct {
+	sh      *shape
+	ints    []int64
+	mins    []float64
+	maxs    []float64
+	pending int64 // limbs are below pending·2^32 in magnitude
+}
+
+// NewSummary returns an empty summary for the metrics of l. It panics if
+// l.Validate fails.
+func NewSummary(l *Layout) *Summary { return newSummary(newShape(l)) }
+
+func newSummary(sh *shape) *Summary {
+	k := len(sh.binners)
+	s := &Summary{sh: sh, ints: make([]int64, sh.ints), mins: make([]float64, k), maxs: make([]float64, k)}
+	s.Reset()
 	return s
 }
+
+// Reset empties s, keeping its layout and memory.
+func (s *Summary) Reset() {
+	clear(s.ints)
+	for i := range s.mins {
+		s.mins[i], s.maxs[i] = math.Inf(1), math.Inf(-1)
+	}
+	s.pending = 1
+}
+
+// Layout returns the layout s was made for.
+func (s *Summary) Layout() *Layout { return s.sh.layout }
 
 // Add records one successful repetition's metric values, in layout order.
 // A non-finite value is an error and records nothing.
 func (s *Summary) Add(values []float64) error {
-	if len(values) != len(s.sum) {
-		return fmt.Errorf("reduce: %d values for %d metrics", len(values), len(s.sum))
+	if len(values) != len(s.mins) {
+		return fmt.Errorf("reduce: %d values for %d metrics", len(values), len(s.mins))
 	}
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("reduce: metric %s is %v", s.layout.Metrics[i], v)
+			return fmt.Errorf("reduce: non-finite value: %s=%v", s.sh.layout.Metrics[i], v)
 		}
 	}
-	s.n++
+	if s.pending >= maxPending {
+		s.normalize()
+	}
+	s.pending++
+	s.ints[offN]++
 	for i, v := range values {
-		s.sum[i] += v
-		s.sumsq[i] += v * v
-		s.min[i] = math.Min(s.min[i], v)
-		s.max[i] = math.Max(s.max[i], v)
+		if v == 0 {
+			v = 0 // −0 → +0, so MIN/MAX reductions cannot depend on order
+		}
+		off, bn := s.sh.metric(i)
+		blk := s.ints[off : off+sumLimbs+sqLimbs]
+		addValue(blk[:sumLimbs], blk[sumLimbs:], v)
+		s.ints[off+sumLimbs+sqLimbs+bn.slot(v)]++
+		if v < s.mins[i] {
+			s.mins[i] = v
+		}
+		if v > s.maxs[i] {
+			s.maxs[i] = v
+		}
 	}
 	return nil
 }
 
 // AddFailed records one failed repetition.
-func (s *Summary) AddFailed() { s.failed++ }
+func (s *Summary) AddFailed() { s.ints[offFailed]++ }
 
 // Reps returns the number of successful repetitions recorded.
-func (s *Summary) Reps() int64 { return s.n }
+func (s *Summary) Reps() int64 { return s.ints[offN] }
 
 // Failed returns the number of failed repetitions recorded.
-func (s *Summary) Failed() int64 { return s.failed }
+func (s *Summary) Failed() int64 { return s.ints[offFailed] }
 
-// Merge adds o's repetitions to s. Both must share a layout.
+// normalize brings every accumulator of s to canonical form.
+func (s *Summary) normalize() {
+	for i := range s.mins {
+		off, _ := s.sh.metric(i)
+		sum := s.ints[off : off+sumLimbs]
+		sq := s.ints[off+sumLimbs : off+sumLimbs+sqLimbs]
+		normalize(sum, sum)
+		normalize(sq, sq)
+	}
+	s.pending = 1
+}
+
+// Merge adds o's repetitions to s. Both must share a layout (equal
+// histograms); Merge panics otherwise.
 func (s *Summary) Merge(o *Summary) {
-	s.n += o.n
-	s.failed += o.failed
-	for i := range s.sum {
-		s.sum[i] += o.sum[i]
-		s.sumsq[i] += o.sumsq[i]
-		s.min[i] = math.Min(s.min[i], o.min[i])
-		s.max[i] = math.Max(s.max[i], o.max[i])
+	if !s.sh.same(o.sh) {
+		panic(errors.New("reduce: Merge of summaries with different layouts"))
+	}
+	if s.pending+o.pending > maxPending {
+		s.normalize()
+	}
+	s.pending += o.pending
+	dst := s.ints[:len(o.ints)]
+	for i, v := range o.ints {
+		dst[i] += v
+	}
+	mins, maxs := s.mins[:len(o.mins)], s.maxs[:len(o.maxs)]
+	for i, v := range o.mins {
+		mins[i] = min(mins[i], v)
+	}
+	for i, v := range o.maxs {
+		maxs[i] = max(maxs[i], v)
+	}
+	if s.pending > maxPending {
+		s.normalize()
 	}
 }
 
-// Stats returns the statistics of metric i.
-func (s *Summary) Stats(i int) Stats {
-	n := float64(s.n)
-	st := Stats{N: s.n, Mean: math.NaN(), Std: math.NaN(), SEM: math.NaN(), Min: math.NaN(), Max: math.NaN(),
-		CI95Lo: math.NaN(), CI95Hi: math.NaN(), Q05: math.NaN(), Q50: math.NaN(), Q95: math.NaN()}
-	if s.n == 0 {
-		return st
+// Equal reports whether s and o hold the same repetitions' sums: equal
+// layouts, counts, exact sums, extremes and histograms.
+func (s *Summary) Equal(o *Summary) bool {
+	if !s.sh.same(o.sh) {
+		return false
 	}
-	st.Mean = s.sum[i] / n
-	st.Min, st.Max = s.min[i], s.max[i]
-	if s.n > 1 {
-		st.Std = math.Sqrt(math.Max(0, (s.sumsq[i]-s.sum[i]*s.sum[i]/n)/(n-1)))
-		st.SEM = st.Std / math.Sqrt(n)
+	a, b := s.canonical(nil), o.canonical(nil)
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
 	}
-	return st
+	for i := range s.mins {
+		if s.mins[i] != o.mins[i] || s.maxs[i] != o.maxs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical writes s's ints with normalised accumulators to dst (grown to
+// size) and returns it, leaving s untouched.
+func (s *Summary) canonical(dst []int64) []int64 {
+	if cap(dst) < len(s.ints) {
+		dst = make([]int64, len(s.ints))
+	}
+	dst = dst[:len(s.ints)]
+	copy(dst, s.ints)
+	for i := range s.mins {
+		off, _ := s.sh.metric(i)
+		normalize(dst[off:off+sumLimbs], s.ints[off:off+sumLimbs])
+		normalize(dst[off+sumLimbs:off+sumLimbs+sqLimbs], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
+	}
+	return dst
 }
 
 // Table holds one summary per parameter point.
@@ -120,10 +342,36 @@ type Table struct {
 }
 
 // NewTable returns a table of empty summaries for points parameter points.
+// It panics if l.Validate fails.
 func NewTable(l *Layout, points int) *Table {
+	sh := newShape(l)
 	t := &Table{Layout: l, Points: make([]*Summary, points)}
 	for i := range t.Points {
-		t.Points[i] = NewSummary(l)
+		t.Points[i] = newSummary(sh)
 	}
 	return t
+}
+
+// Merge adds o's summaries to t's, point by point. The tables must have the
+// same layout and number of points; Merge panics otherwise.
+func (t *Table) Merge(o *Table) {
+	if len(t.Points) != len(o.Points) {
+		panic(fmt.Errorf("reduce: Merge of tables with %d and %d points", len(t.Points), len(o.Points)))
+	}
+	for i, p := range t.Points {
+		p.Merge(o.Points[i])
+	}
+}
+
+// Equal reports whether t and o have equal summaries at every point.
+func (t *Table) Equal(o *Table) bool {
+	if len(t.Points) != len(o.Points) {
+		return false
+	}
+	for i, p := range t.Points {
+		if !p.Equal(o.Points[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,391 @@
+package reduce
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+)
+
+// binaryVersion is the first byte of AppendBinary's encoding.
+const binaryVersion = 1
+
+// AppendBinary appends the compact encoding of s to b and returns it. The
+// encoding is canonical: summaries that are Equal encode to equal bytes.
+//
+// Format (varints as in encoding/binary; "svarint" is its zig-zag Varint):
+//
+//	version byte (1)
+//	uvarint n, uvarint failed, uvarint k (number of metrics)
+//	if n > 0, for each of the k metrics:
+//	    min, max: 8 bytes each, little-endian IEEE 754
+//	    Σx:  uvarint c, then c × (uvarint gap, svarint limb)
+//	    Σx²: uvarint c, then c × (uvarint gap, uvarint limb)
+//	    histogram: uvarint c, then c × (uvarint gap, uvarint count)
+//
+// Sparse lists hold the non-zero entries of the normalised limbs (32 bits
+// each, least significant first, all with the sign of the sum) or of the
+// histogram slots (underflow, bins, overflow), by increasing index; gap is the
+// first index, then the distance from the previous one.
+func (s *Summary) AppendBinary(b []byte) []byte {
+	n := s.ints[offN]
+	b = append(b, binaryVersion)
+	b = binary.AppendUvarint(b, uint64(n))
+	b = binary.AppendUvarint(b, uint64(s.ints[offFailed]))
+	b = binary.AppendUvarint(b, uint64(len(s.mins)))
+	if n == 0 {
+		return b
+	}
+	var limbs [sqLimbs]int64
+	for i := range s.mins {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.mins[i]))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.maxs[i]))
+		off, bn := s.sh.metric(i)
+		normalize(limbs[:sumLimbs], s.ints[off:off+sumLimbs])
+		b = appendSparse(b, limbs[:sumLimbs], true)
+		normalize(limbs[:], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
+		b = appendSparse(b, limbs[:], false)
+		hs := off + sumLimbs + sqLimbs
+		b = appendSparse(b, s.ints[hs:hs+bn.h.Bins+2], false)
+	}
+	return b
+}
+
+func appendSparse(b []byte, v []int64, signed bool) []byte {
+	c := 0
+	for _, x := range v {
+		if x != 0 {
+			c++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(c))
+	prev := 0
+	for j, x := range v {
+		if x == 0 {
+			continue
+		}
+		b = binary.AppendUvarint(b, uint64(j-prev))
+		prev = j
+		if signed {
+			b = binary.AppendVarint(b, x)
+		} else {
+			b = binary.AppendUvarint(b, uint64(x))
+		}
+	}
+	return b
+}
+
+// errCorrupt is wrapped by every decoding error.
+var errCorrupt = errors.New("reduce: corrupt summary encoding")
+
+// decoder reads AppendBinary's format, accepting only its canonical form.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, a ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: "+format, append([]any{errCorrupt}, a...)...)
+	}
+}
+
+func (d *decoder) uvarint(what string) uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b)
+	if k <= 0 || k != uvarintLen(v) {
+		d.fail("bad varint for %s", what)
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *decoder) varint(what string) int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, k := binary.Varint(d.b)
+	if k <= 0 || k != uvarintLen(uint64(v<<1)^uint64(v>>63)) {
+		d.fail("bad varint for %s", what)
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+// uvarintLen returns the length of the minimal uvarint encoding of v.
+func uvarintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
+
+// count reads a non-negative int64.
+func (d *decoder) count(what string) int64 {
+	v := d.uvarint(what)
+	if v > math.MaxInt64 {
+		d.fail("%s=%d out of range", what, v)
+		return 0
+	}
+	return int64(v)
+}
+
+func (d *decoder) float(what string) float64 {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) < 8 {
+		d.fail("truncated %s", what)
+		return 0
+	}
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+	d.b = d.b[8:]
+	return v
+}
+
+// Kinds of sparse lists, for validation.
+const (
+	listSum   = iota // normalised limbs of one sign
+	listSq           // normalised non-negative limbs
+	listCount        // non-negative counts summing to at most a limit
+)
+
+// sparse reads a sparse list of the given kind into dst, which must be zero,
+// validating its canonical form; it returns the sum of a listCount list,
+// which may not exceed limit.
+func (d *decoder) sparse(dst []int64, kind int, limit int64, what string) (total int64) {
+	c := d.uvarint(what)
+	if c > uint64(len(dst)) {
+		d.fail("%s: %d entries for %d slots", what, c, len(dst))
+		return 0
+	}
+	j, top := 0, len(dst)-1
+	var sign int64 // of the first limb
+	for e := uint64(0); e < c && d.err == nil; e++ {
+		gap := d.uvarint(what)
+		if gap >= uint64(len(dst)) || (e > 0 && (gap == 0 || gap >= uint64(len(dst)-j))) {
+			d.fail("%s: bad index gap %d", what, gap)
+			return 0
+		}
+		j += int(gap)
+		var v int64
+		if kind == listSum {
+			v = d.varint(what)
+		} else {
+			v = d.count(what)
+		}
+		if d.err != nil {
+			return 0
+		}
+		switch {
+		case v == 0:
+			d.fail("%s: explicit zero at %d", what, j)
+		case kind == listCount:
+			if v > limit-total {
+				d.fail("%s: counts exceed n=%d", what, limit)
+			}
+			total += v
+		case j < top && (v > limbMask || v < -limbMask), j == top && (v >= topLimit || v <= -topLimit):
+			d.fail("%s: limb %d at %d out of range", what, v, j)
+		case e == 0:
+			sign = v >> 63
+		case v>>63 != sign:
+			d.fail("%s: limbs of mixed signs", what)
+		}
+		dst[j] = v
+	}
+	return total
+}
+
+// UnmarshalBinary replaces s's contents with the summary encoded in b by
+// AppendBinary. s must have been made for the same layout. Corrupt or
+// non-canonical input is an error, after which s is empty.
+func (s *Summary) UnmarshalBinary(b []byte) error {
+	s.Reset()
+	if err := s.unmarshal(b); err != nil {
+		s.Reset()
+		return err
+	}
+	return nil
+}
+
+func (s *Summary) unmarshal(b []byte) error {
+	if len(b) == 0 || b[0] != binaryVersion {
+		return fmt.Errorf("%w: want version %d", errCorrupt, binaryVersion)
+	}
+	d := &decoder{b: b[1:]}
+	n := d.count("n")
+	failed := d.count("failed")
+	k := d.uvarint("metrics")
+	if d.err == nil && k != uint64(len(s.mins)) {
+		d.fail("%d metrics, layout has %d", k, len(s.mins))
+	}
+	if d.err != nil {
+		return d.err
+	}
+	s.ints[offN], s.ints[offFailed] = n, failed
+	if n > 0 {
+		for i := range s.mins {
+			s.mins[i] = d.float("min")
+			s.maxs[i] = d.float("max")
+			off, bn := s.sh.metric(i)
+			d.sparse(s.ints[off:off+sumLimbs], listSum, 0, "sum")
+			d.sparse(s.ints[off+sumLimbs:off+sumLimbs+sqLimbs], listSq, 0, "sumsq")
+			hs := off + sumLimbs + sqLimbs
+			total := d.sparse(s.ints[hs:hs+bn.h.Bins+2], listCount, n, "hist")
+			if d.err != nil {
+				return d.err
+			}
+			if total != n {
+				return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, s.sh.layout.Metrics[i], total, n)
+			}
+			if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
+				return fmt.Errorf("%w: %s: %w", errCorrupt, s.sh.layout.Metrics[i], err)
+			}
+		}
+	}
+	if d.err != nil {
+		return d.err
+	}
+	if len(d.b) != 0 {
+		return fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
+	}
+	s.pending = 1
+	return nil
+}
+
+// checkExtremes validates a metric's min and max for n repetitions.
+func checkExtremes(n int64, lo, hi float64) error {
+	if n == 0 {
+		if lo != math.Inf(1) || hi != math.Inf(-1) {
+			return fmt.Errorf("min=%v max=%v with no repetitions", lo, hi)
+		}
+		return nil
+	}
+	if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) ||
+		math.Signbit(lo) && lo == 0 || math.Signbit(hi) && hi == 0 {
+		return fmt.Errorf("min=%v max=%v", lo, hi)
+	}
+	return nil
+}
+
+// check normalises the accumulators of s, as set from a flat reduction,
+// and validates its contents.
+func (s *Summary) check() error {
+	n := s.ints[offN]
+	if n < 0 || s.ints[offFailed] < 0 {
+		return fmt.Errorf("%w: negative count: n=%d failed=%d", errCorrupt, n, s.ints[offFailed])
+	}
+	for i := range s.mins {
+		name := s.sh.layout.Metrics[i]
+		off, bn := s.sh.metric(i)
+		for _, acc := range [][]int64{s.ints[off : off+sumLimbs], s.ints[off+sumLimbs : off+sumLimbs+sqLimbs]} {
+			if top := acc[len(acc)-1]; top <= -1<<62 || top >= 1<<62 {
+				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
+			}
+			normalize(acc, acc)
+			if top := acc[len(acc)-1]; top <= -topLimit || top >= topLimit {
+				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
+			}
+		}
+		for _, l := range s.ints[off+sumLimbs : off+sumLimbs+sqLimbs] {
+			if l < 0 {
+				return fmt.Errorf("%w: %s: negative sum of squares", errCorrupt, name)
+			}
+		}
+		if n == 0 {
+			for _, l := range s.ints[off : off+sumLimbs+sqLimbs] {
+				if l != 0 {
+					return fmt.Errorf("%w: %s: non-zero sums with no repetitions", errCorrupt, name)
+				}
+			}
+		}
+		var total int64
+		hs := off + sumLimbs + sqLimbs
+		for _, c := range s.ints[hs : hs+bn.h.Bins+2] {
+			if c < 0 || c > n-total {
+				return fmt.Errorf("%w: %s: histogram counts exceed n=%d", errCorrupt, name, n)
+			}
+			total += c
+		}
+		if total != n {
+			return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, name, total, n)
+		}
+		if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
+			return fmt.Errorf("%w: %s: %w", errCorrupt, name, err)
+		}
+	}
+	s.pending = 1
+	return nil
+}
+
+// FlatLen returns the lengths of the slices Flat returns: ints for sums,
+// floats for each of mins and maxs. They depend only on the layout and the
+// number of points.
+func (t *Table) FlatLen() (ints, floats int) {
+	if len(t.Points) == 0 {
+		return 0, 0
+	}
+	p := t.Points[0]
+	return len(t.Points) * len(p.ints), len(t.Points) * len(p.mins)
+}
+
+// Flat returns t as fixed-length slices for an MPI reduction: sums to be
+// added elementwise (MPI_SUM on int64), mins to be reduced with MPI_MIN and
+// maxs with MPI_MAX. SetFlat reads the reduced slices back; the result equals
+// merging the tables, in any order, for up to 2^30 tables.
+//
+// sums holds, point after point: n, failed, then per metric its Σx limbs
+// (68), Σx² limbs (134) and histogram (underflow, bins, overflow), the limbs
+// normalised; mins and maxs hold point after point one value per metric.
+func (t *Table) Flat() (sums []int64, mins []float64, maxs []float64) {
+	ni, nf := t.FlatLen()
+	sums, mins, maxs = make([]int64, ni), make([]float64, nf), make([]float64, nf)
+	if err := t.FlatInto(sums, mins, maxs); err != nil {
+		panic(err) // lengths are right by construction
+	}
+	return sums, mins, maxs
+}
+
+// FlatInto is Flat writing into caller-owned slices of the FlatLen lengths.
+func (t *Table) FlatInto(sums []int64, mins, maxs []float64) error {
+	ni, nf := t.FlatLen()
+	if len(sums) != ni || len(mins) != nf || len(maxs) != nf {
+		return fmt.Errorf("reduce: flat lengths %d, %d, %d: want %d, %d, %d", len(sums), len(mins), len(maxs), ni, nf, nf)
+	}
+	for i, p := range t.Points {
+		a, k := len(p.ints), len(p.mins)
+		p.canonical(sums[i*a : (i+1)*a])
+		copy(mins[i*k:(i+1)*k], p.mins)
+		copy(maxs[i*k:(i+1)*k], p.maxs)
+	}
+	return nil
+}
+
+// SetFlat replaces t's contents with slices in Flat's format, typically the
+// elementwise reduction of several tables' Flat. Inconsistent input is an
+// error, after which every point of t is empty.
+func (t *Table) SetFlat(sums []int64, mins, maxs []float64) error {
+	ni, nf := t.FlatLen()
+	if len(sums) != ni || len(mins) != nf || len(maxs) != nf {
+		t.reset()
+		return fmt.Errorf("reduce: flat lengths %d, %d, %d: want %d, %d, %d", len(sums), len(mins), len(maxs), ni, nf, nf)
+	}
+	for i, p := range t.Points {
+		a, k := len(p.ints), len(p.mins)
+		copy(p.ints, sums[i*a:(i+1)*a])
+		copy(p.mins, mins[i*k:(i+1)*k])
+		copy(p.maxs, maxs[i*k:(i+1)*k])
+		if err := p.check(); err != nil {
+			t.reset()
+			return fmt.Errorf("reduce: bad flat table at point %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (t *Table) reset() {
+	for _, p := range t.Points {
+		p.Reset()
+	}
+}
