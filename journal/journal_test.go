@@ -428,14 +428,20 @@ func TestScanWhileAppending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every 20 appends the writer waits for a scan to finish, so scans
+	// see many intermediate states; in between both run freely.
+	scanned := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for _, c := range chunks {
+		for i, c := range chunks {
 			if err := w.Append(c); err != nil {
 				t.Error(err)
 				return
+			}
+			if i%20 == 19 {
+				<-scanned
 			}
 		}
 	}()
@@ -459,6 +465,10 @@ func TestScanWhileAppending(t *testing.T) {
 		checkRecords(t, j.Records(), chunks[:n])
 		prev = n
 		scans++
+		select {
+		case scanned <- struct{}{}:
+		default:
+		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
