@@ -31,7 +31,7 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// The parser first: no panic, and what it accepts re-encodes to
 		// a journal that parses to the same records.
-		j, err := parse("fuzz", data, "")
+		j, err := parse("fuzz", data, "", false)
 		if err != nil {
 			return
 		}
@@ -42,7 +42,7 @@ func FuzzOpen(f *testing.F) {
 		for i := range j.records {
 			re = appendChunk(re, &j.records[i])
 		}
-		j2, err := parse("re-encoded", re, "")
+		j2, err := parse("re-encoded", re, "", false)
 		if err != nil {
 			t.Fatalf("re-encoded journal does not parse: %v", err)
 		}

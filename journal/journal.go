@@ -147,7 +147,7 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal: could not read %s: %w", path, err)
 	}
-	j, err := parse(path, data, o.spec)
+	j, err := parse(path, data, o.spec, o.salvage)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -222,7 +222,7 @@ func Scan(path string) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: could not read: %w", err)
 	}
-	j, err := parse(path, data, "")
+	j, err := parse(path, data, "", false)
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +235,9 @@ func Scan(path string) (*Journal, error) {
 
 // parse decodes a whole journal file. On a torn tail it sets size,
 // TornBytes and, in Repaired, the bare reason. spec, if not empty, is
-// checked right after the header.
-func parse(path string, data []byte, spec string) (*Journal, error) {
+// checked right after the header. With salvage, damage in the middle is
+// treated as a torn tail: everything from it on is dropped.
+func parse(path string, data []byte, spec string, salvage bool) (*Journal, error) {
 	j := &Journal{path: path}
 	if len(data) < prefixLen {
 		if bytes.HasPrefix([]byte(Magic), data) {
@@ -271,9 +272,12 @@ func parse(path string, data []byte, spec string) (*Journal, error) {
 		fr, reason := readFrame(data, off)
 		if reason != "" {
 			if next := findFrame(data, off+1); next >= 0 {
-				return nil, fmt.Errorf("journal: %s: damaged record at offset %d (%s) followed by an intact record at offset %d: "+
-					"the journal is corrupt in the middle, not torn at the end; move it aside and rerun with --force, or repair it by hand",
-					path, off, reason, next)
+				if !salvage {
+					return nil, fmt.Errorf("journal: %s: damaged record at offset %d (%s) followed by an intact record at offset %d: "+
+						"the journal is corrupt in the middle, not torn at the end; move it aside and rerun with --force, "+
+						"or salvage the records before the damage", path, off, reason, next)
+				}
+				reason += fmt.Sprintf(", salvaged: intact records from offset %d on dropped too", next)
 			}
 			j.size = int64(off)
 			j.TornBytes = int64(len(data) - off)

@@ -290,6 +290,15 @@ func TestDamagedMiddleRecord(t *testing.T) {
 			if after, _ := os.ReadFile(path); !bytes.Equal(after, d) {
 				t.Fatalf("Open changed a journal it refused")
 			}
+			j, err := Open(path, WithSalvage())
+			if err != nil {
+				t.Fatalf("Open(WithSalvage()): byte %d of record %d damaged: %v", i-ends[rec-1], rec, err)
+			}
+			checkRecords(t, j.Records(), chunks[:rec-1])
+			if !strings.Contains(j.Repaired, "salvaged") || fileSize(t, path) != ends[rec-1] {
+				t.Errorf("salvaged: Repaired = %q, file %d bytes; want truncated to %d", j.Repaired, fileSize(t, path), ends[rec-1])
+			}
+			j.Close()
 		})
 	}
 }

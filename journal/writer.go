@@ -20,6 +20,7 @@ type Option func(*options)
 type options struct {
 	interval time.Duration
 	spec     string
+	salvage  bool
 }
 
 func makeOptions(opts []Option) options {
@@ -41,6 +42,14 @@ func WithSyncInterval(d time.Duration) Option {
 // SpecSHA256 is not sha (the error wraps ErrSpecMismatch).
 func WithSpec(sha string) Option {
 	return func(o *options) { o.spec = sha }
+}
+
+// WithSalvage makes Open accept a journal damaged in the middle: it keeps
+// the records before the first damage and truncates the file there,
+// dropping the intact records after it (their chunks are run again).
+// For a `--salvage` flag, after a user has seen Open's refusal.
+func WithSalvage() Option {
+	return func(o *options) { o.salvage = true }
 }
 
 // Writer appends chunk records to a journal. Its methods are for one
