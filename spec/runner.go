@@ -16,10 +16,11 @@ type Runner struct {
 	point  int
 	gen    sim.Generator
 	proc   sim.Process
+	faults map[[2]int]bool // injected failures; see FaultsEnv
 }
 
 // NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
-func (s *Spec) NewRunner() *Runner { return &Runner{s: s, point: -1} }
+func (s *Spec) NewRunner() *Runner { return &Runner{s: s, point: -1, faults: loadFaults()} }
 
 // Seed returns the seed of repetition rep's process stream at point; its
 // network stream is derived the same way with sim.StreamNetwork.
@@ -42,6 +43,11 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 			return fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
 		}
 		r.gen, r.proc, r.point = gen, proc, point
+	}
+	if r.faults != nil {
+		if err := r.injectFault(point, rep); err != nil {
+			return err
+		}
 	}
 	r.nr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamNetwork))
 	if err := r.gen.Generate(&r.g, &r.nr); err != nil {

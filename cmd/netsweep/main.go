@@ -7,6 +7,8 @@
 //
 //	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
 //	netsweep validate SPEC
+//	netsweep status DIR [--points]
+//	netsweep replay DIR --point P --rep R
 //	netsweep results DIR [--metrics m1,m2] [--stats mean,sem]
 //	netsweep plot DIR --x PARAM --y METRIC [--series PARAM] -o FILE.png
 //	netsweep version
@@ -65,6 +67,8 @@ const usage = `usage: netsweep COMMAND [ARGS]
 Commands:
   run SPEC        run a sweep on the local cores (see 'netsweep run -h')
   validate SPEC   check a spec and print the size of its campaign
+  status DIR      progress, failures and time left of a campaign, running or not
+  replay DIR      re-run one repetition alone (--point P --rep R)
   results DIR     print a campaign's results as a table
   plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
   version         print the version
@@ -86,6 +90,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout)
+	case "status":
+		return cmdStatus(rest, stdout)
+	case "replay":
+		return cmdReplay(rest, stdout)
 	case "results":
 		return cmdResults(rest, stdout)
 	case "plot":
@@ -107,7 +115,10 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var ue usageError
+	var quiet errQuiet
 	switch {
+	case errors.As(err, &quiet):
+		return quiet.code
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, ue.msg)
 		return exitUsage

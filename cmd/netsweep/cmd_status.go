@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/netsweep/netsweep/journal"
+	"github.com/netsweep/netsweep/spec"
+)
+
+const statusUsage = `usage: netsweep status DIR [--points]
+
+Reads the journal of the campaign in DIR, while it runs or after, and prints
+its overall and (with --points) per-point completion, failures, rate and
+time left.`
+
+// campaignStatus is what status reports of a campaign directory.
+type campaignStatus struct {
+	Spec     *spec.Spec
+	Done     []int64 // per point: repetitions recorded
+	Failed   []int64 // per point: failed repetitions recorded
+	Progress *progressRecord
+	Torn     int64 // bytes of a record being written
+}
+
+func (st *campaignStatus) totals() (done, failed int64) {
+	for i := range st.Done {
+		done += st.Done[i]
+		failed += st.Failed[i]
+	}
+	return done, failed
+}
+
+// readStatus reads a campaign directory without changing it.
+func readStatus(dir string) (*campaignStatus, error) {
+	s, err := spec.Load(filepath.Join(dir, specFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s holds no campaign (no %s); start one with 'netsweep run SPEC --out %s'", dir, specFile, dir)
+		}
+		return nil, err
+	}
+	j, err := journal.Scan(filepath.Join(dir, journalFile))
+	if err != nil {
+		return nil, err
+	}
+	if err := j.CheckSpec(s.SHA256); err != nil {
+		return nil, err
+	}
+	st := &campaignStatus{Spec: s, Done: make([]int64, len(s.Points)), Failed: make([]int64, len(s.Points)), Torn: j.TornBytes}
+	for _, rec := range j.Records() {
+		if rec.Point < len(s.Points) {
+			st.Done[rec.Point] += int64(rec.End - rec.Start)
+			st.Failed[rec.Point] += int64(len(rec.Failures))
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, progressFile)); err == nil {
+		var p progressRecord
+		if json.Unmarshal(data, &p) == nil {
+			st.Progress = &p
+		}
+	}
+	return st, nil
+}
+
+func cmdStatus(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	perPoint := fs.Bool("points", false, "show every point")
+	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
+		return usagef("%s", statusUsage)
+	}
+	dir := fs.Arg(0)
+	st, err := readStatus(dir)
+	if err != nil {
+		return err
+	}
+	printStatus(stdout, dir, st, *perPoint, time.Now())
+	return nil
+}
+
+func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now time.Time) {
+	s := st.Spec
+	done, failed := st.totals()
+	total := s.Runs()
+	fmt.Fprintf(w, "campaign  %s (%s, spec sha256 %.12s)\n", s.Name, dir, s.SHA256)
+	fmt.Fprintf(w, "progress  %d/%d runs (%.1f%%), %d failed\n", done, total, 100*float64(done)/float64(max(total, 1)), failed)
+	complete := 0
+	for i := range st.Done {
+		if st.Done[i] >= int64(s.Repetitions) {
+			complete++
+		}
+	}
+	fmt.Fprintf(w, "points    %d of %d complete\n", complete, len(s.Points))
+	state := "not running"
+	if p := st.Progress; p != nil {
+		age := now.Sub(p.Updated)
+		switch {
+		case done >= total:
+			state = "complete"
+		case p.State == "running" && age < 30*time.Second:
+			state = fmt.Sprintf("running on %s (pid %d, %d ranks): %.1f runs/s, ETA %s", p.Host, p.PID, p.Ranks, p.Rate, formatDuration(time.Duration(float64(total-done)/max(p.Rate, 1e-9)*float64(time.Second))))
+		default:
+			state = fmt.Sprintf("not running (last progress %s ago); 'netsweep run' with the same spec and --out resumes it", formatDuration(age))
+		}
+	} else if done >= total {
+		state = "complete"
+	}
+	fmt.Fprintf(w, "state     %s\n", state)
+	if !perPoint {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "point\t"+strings.Join(append(append([]string{}, s.Params...), "done", "failed"), "\t")+"\t")
+	for i, p := range s.Points {
+		row := []string{fmt.Sprint(i)}
+		for _, v := range p.Values {
+			row = append(row, fmt.Sprint(v))
+		}
+		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], s.Repetitions), fmt.Sprint(st.Failed[i]))
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+}
