@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // NetworkConfig is the [network] table of a spec: the generator's name and
 // its parameters. Each generator reads only the keys it lists (GeneratorKeys);
@@ -11,6 +14,9 @@ type NetworkConfig struct {
 	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1)
 	P          float64 `toml:"p"`           // er: edge probability, instead of mean_degree
 }
+
+// MaxNodes is the largest number of nodes a Graph can hold.
+const MaxNodes = math.MaxInt32 - 1
 
 // Generator fills a caller-owned graph with one random network.
 type Generator interface {
@@ -56,6 +62,9 @@ func (c *NetworkConfig) New() (Generator, error) {
 	}
 	if c.N < 1 {
 		return nil, badParam("n", c.N, "need at least 1 node")
+	}
+	if c.N > MaxNodes {
+		return nil, badParam("n", c.N, "at most %d nodes fit int32 node ids", MaxNodes)
 	}
 	return info.new(c)
 }

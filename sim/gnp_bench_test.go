@@ -1,0 +1,35 @@
+package sim
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchGenerate generates from c b.N times into one reused graph and
+// reports edges per second.
+func benchGenerate(b *testing.B, c NetworkConfig) {
+	gen, err := c.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var g Graph
+	r := NewRand(1)
+	var edges int
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := gen.Generate(&g, r); err != nil {
+			b.Fatal(err)
+		}
+		edges += g.Edges()
+	}
+	b.ReportMetric(float64(edges)/b.Elapsed().Seconds(), "edges/s")
+}
+
+func BenchmarkGnp(b *testing.B) {
+	for _, n := range []int{1e4, 1e5, 1e6} {
+		b.Run(fmt.Sprintf("n=%d/k=5", n), func(b *testing.B) {
+			benchGenerate(b, NetworkConfig{Generator: "er", N: n, MeanDegree: 5})
+		})
+	}
+}
