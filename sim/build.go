@@ -9,8 +9,8 @@ import (
 //
 // Generators that emit edges (v, w), w < v, in order of increasing v (G(n,p)
 // and G(n,m) by geometric skipping) build in place: they append each w to
-// Adj while counting lower degrees in Off and upper degrees in deg, then
-// finishLower spreads the rows to their final offsets and scatters the
+// Adj while counting lower degrees in Off, then finishLower counts upper
+// degrees in deg, spreads the rows to their final offsets and scatters the
 // mirror entries. Peak memory is then Off, deg and Adj only: no edge list.
 
 // startLower prepares g for n nodes whose edges arrive as lower neighbours
@@ -20,7 +20,6 @@ func (g *Graph) startLower(n, estEdges int) {
 	g.Off = grow(g.Off, n+1)
 	clear(g.Off)
 	g.deg = grow(g.deg, n)
-	clear(g.deg)
 	if want := 2 * estEdges; cap(g.Adj) < want {
 		g.Adj = make([]int32, 0, want)
 	} else {
@@ -29,8 +28,8 @@ func (g *Graph) startLower(n, estEdges int) {
 }
 
 // finishLower turns the lower lists that startLower's caller appended to
-// g.Adj (len(g.Adj) = number of edges; g.Off[v] = lower degree of v; g.deg[v]
-// = upper degree of v) into the full CSR graph. Each row ends up sorted:
+// g.Adj (len(g.Adj) = number of edges; g.Off[v] = lower degree of v) into
+// the full CSR graph. Each row ends up sorted:
 // its lower neighbours in the order appended, then its upper neighbours in
 // increasing order.
 func (g *Graph) finishLower() error {
@@ -47,6 +46,12 @@ func (g *Graph) finishLower() error {
 		adj = adj[:2*m]
 	}
 	lo, hi := g.Off[:n+1], g.deg[:n]
+	// Upper degrees, in a loop of their own: its random increments overlap
+	// far better than inside a generator's loop.
+	clear(hi)
+	for _, w := range adj[:m] {
+		hi[w]++
+	}
 	// Move each row's lower list from its packed position to the start of
 	// its final row, last row first: a row only moves right, onto space
 	// that rows after it have already vacated.

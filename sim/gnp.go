@@ -102,24 +102,25 @@ func gnpLower(dst *Graph, n int, p float64, r *Rand) {
 	if n < 2 || !(p > 0) {
 		return
 	}
-	adj, lo, hi := dst.Adj, dst.Off[:n], dst.deg[:n]
+	adj, lo := dst.Adj, dst.Off[:n]
 	if p >= 1 {
 		for v := 1; v < n; v++ {
 			for w := 0; w < v; w++ {
 				adj = append(adj, int32(w))
-				hi[w]++
 			}
 			lo[v] = int32(v)
 		}
 		dst.Adj = adj
 		return
 	}
-	inv := 1 / math.Log1p(-p)
+	// A skip of floor(E/λ) non-edges, E ~ Exp(1) and λ = -log(1-p), is
+	// geometric: P(skip ≥ k) = exp(-kλ) = (1-p)^k.
+	inv := -1 / math.Log1p(-p)
 	nn := int64(n)
 	v, w := int64(1), int64(-1)
 	for {
 		// Skip a geometric number of non-edges.
-		s := math.Log(r.Float64Open()) * inv
+		s := expZig(r) * inv
 		if s > maxSkip {
 			s = maxSkip
 		}
@@ -134,6 +135,5 @@ func gnpLower(dst *Graph, n int, p float64, r *Rand) {
 		}
 		adj = append(adj, int32(w))
 		lo[v]++
-		hi[w]++
 	}
 }

@@ -93,7 +93,8 @@ func TestGnpInvariants(t *testing.T) {
 // TestGnpMoments compares the edge count and the degree variance with
 // G(n,p) theory: the edge count is Binomial(n(n-1)/2, p) and each degree
 // Binomial(n-1, p), so Var(k) = (n-1)p(1-p) (Bollobás, Random Graphs, 2nd
-// ed., ch. 3).
+// ed., ch. 3). A graph's own degree variance (1/n)Σ(k_i - <k>)² has mean
+// Var(k) - Var(<k>) = (n-1)p(1-p)(1 - 2/n), since <k> = 2m/n.
 func TestGnpMoments(t *testing.T) {
 	for _, tc := range []struct {
 		n    int
@@ -102,28 +103,48 @@ func TestGnpMoments(t *testing.T) {
 		c := NetworkConfig{Generator: "er", N: tc.n, MeanDegree: tc.mean}
 		gen := newGen(t, c)
 		p := tc.mean / float64(tc.n-1)
-		const reps = 200
+		const reps = 400
 		var g Graph
 		r := NewRand(11)
-		var edges, varSum float64
+		var edges, vars meanVar
 		for range reps {
 			if err := gen.Generate(&g, r); err != nil {
 				t.Fatal(err)
 			}
-			edges += float64(g.Edges())
+			edges.add(float64(g.Edges()))
 			k1, k2 := DegreeMoments(&g)
-			varSum += k2 - k1*k1
+			vars.add(k2 - k1*k1)
 		}
 		pairs := pairs(tc.n)
 		sd := math.Sqrt(pairs * p * (1 - p) / reps)
-		if got := edges / reps; math.Abs(got-pairs*p) > 4*sd {
+		if got := edges.mean(); math.Abs(got-pairs*p) > 4*sd {
 			t.Errorf("n=%d <k>=%g: mean edges %g, want %g ± %g", tc.n, tc.mean, got, pairs*p, 4*sd)
 		}
-		wantVar := float64(tc.n-1) * p * (1 - p)
-		if got := varSum / reps; math.Abs(got-wantVar) > 0.05*wantVar {
-			t.Errorf("n=%d <k>=%g: degree variance %g, want %g ± 5%%", tc.n, tc.mean, got, wantVar)
+		wantVar := float64(tc.n-1) * p * (1 - p) * (1 - 2/float64(tc.n))
+		if got, tol := vars.mean(), 4*vars.sem(); math.Abs(got-wantVar) > tol {
+			t.Errorf("n=%d <k>=%g: degree variance %g, want %g ± %g", tc.n, tc.mean, got, wantVar, tol)
 		}
 	}
+}
+
+// meanVar accumulates a sample's mean and variance (Welford).
+type meanVar struct {
+	n       int
+	mu, sum float64
+}
+
+func (a *meanVar) add(x float64) {
+	a.n++
+	d := x - a.mu
+	a.mu += d / float64(a.n)
+	a.sum += d * (x - a.mu)
+}
+
+func (a *meanVar) mean() float64 { return a.mu }
+
+// sem returns the standard error of the mean.
+func (a *meanVar) sem() float64 {
+	return math.Sqrt(a.sum / float64(a.n-1) / float64(a.n))
 }
 
 func TestGnpDeterminism(t *testing.T) {
