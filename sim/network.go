@@ -11,8 +11,18 @@ import (
 type NetworkConfig struct {
 	Generator  string  `toml:"generator"`
 	N          int     `toml:"n"`           // number of nodes
-	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1)
+	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1); configuration (poisson): mean of the Poisson degrees
 	P          float64 `toml:"p"`           // er: edge probability, instead of mean_degree
+	Edges      int     `toml:"edges"`       // gnm: exact number of edges
+	K          int     `toml:"k"`           // regular: degree of every node; ws: ring neighbours (even)
+	M          int     `toml:"m"`           // ba: edges each new node brings
+	Rewire     float64 `toml:"rewire"`      // ws: probability of rewiring each ring edge
+	Degrees    string  `toml:"degrees"`     // configuration: "poisson", "powerlaw" or "list"
+	Exponent   float64 `toml:"exponent"`    // configuration (powerlaw): P(k) ∝ k^-exponent
+	KMin       int     `toml:"k_min"`       // configuration (powerlaw): smallest degree (default 1)
+	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default floor(sqrt(n)))
+	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
+	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
 }
 
 // MaxNodes is the largest number of nodes a Graph can hold.
