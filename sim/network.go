@@ -28,7 +28,9 @@ type NetworkConfig struct {
 // MaxNodes is the largest number of nodes a Graph can hold.
 const MaxNodes = math.MaxInt32 - 1
 
-// Generator fills a caller-owned graph with one random network.
+// Generator fills a caller-owned graph with one random network. A
+// Generator holds no mutable state, so one may serve many goroutines, each
+// with its own Graph and Rand; all scratch space lives in the Graph.
 type Generator interface {
 	Generate(dst *Graph, r *Rand) error
 }
