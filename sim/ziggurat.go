@@ -38,10 +38,20 @@ func init() {
 }
 
 // expZig returns an exponential variate with rate 1. It draws one Uint64
-// about 99% of the time and calls no transcendental function then.
+// about 99% of the time and calls no transcendental function then; that
+// fast path is small enough to inline.
 func expZig(r *Rand) float64 {
+	u := r.Uint64()
+	if i, j := u&255, u>>11; j < zigK[i] {
+		return float64(j) * zigW[i]
+	}
+	return expZigSlow(r, u)
+}
+
+// expZigSlow finishes a draw whose first point u fell outside its layer's
+// rectangle: in the tail, in a wedge, or rejected.
+func expZigSlow(r *Rand, u uint64) float64 {
 	for {
-		u := r.Uint64()
 		i := u & 255
 		j := u >> 11
 		x := float64(j) * zigW[i]
@@ -54,5 +64,6 @@ func expZig(r *Rand) float64 {
 		if zigF[i]+r.Float64()*(zigF[i-1]-zigF[i]) < math.Exp(-x) {
 			return x
 		}
+		u = r.Uint64()
 	}
 }
