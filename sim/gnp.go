@@ -118,9 +118,22 @@ func gnpLower(dst *Graph, n int, p float64, r *Rand) {
 	inv := -1 / math.Log1p(-p)
 	nn := int64(n)
 	v, w := int64(1), int64(-1)
+	// The ziggurat's fast path (expZig) is written out here on a local
+	// copy of the generator's state, which the compiler keeps in
+	// registers; *r is synced around the rare slow path and at the end.
+	rr := *r
 	for {
 		// Skip a geometric number of non-edges.
-		s := expZig(r) * inv
+		u := rr.Uint64()
+		var e float64
+		if i, j := u&255, u>>11; j < zigK[i] {
+			e = float64(j) * zigW[i]
+		} else {
+			*r = rr
+			e = expZigSlow(r, u)
+			rr = *r
+		}
+		s := e * inv
 		if s > maxSkip {
 			s = maxSkip
 		}
@@ -129,6 +142,7 @@ func gnpLower(dst *Graph, n int, p float64, r *Rand) {
 			w -= v
 			v++
 			if v >= nn {
+				*r = rr
 				dst.Adj = adj
 				return
 			}
