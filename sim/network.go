@@ -19,8 +19,8 @@ type NetworkConfig struct {
 	Rewire     float64 `toml:"rewire"`      // ws: probability of rewiring each ring edge
 	Degrees    string  `toml:"degrees"`     // configuration: "poisson", "powerlaw" or "list"
 	Exponent   float64 `toml:"exponent"`    // configuration (powerlaw): P(k) ∝ k^-exponent
-	KMin       int     `toml:"k_min"`       // configuration (powerlaw): smallest degree (default 1)
-	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default floor(sqrt(n)))
+	KMin       int     `toml:"k_min"`       // configuration (powerlaw): smallest degree (default 1; 0 means unset)
+	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
 	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
 	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
 }
