@@ -12,9 +12,7 @@ func init() {
 		keys: []string{"n", "mean_degree", "p"},
 		new:  newGnp,
 		bytes: func(c *NetworkConfig) int64 {
-			p := c.gnpP()
-			m := p * float64(c.N) * float64(c.N-1) / 2
-			return int64(8*c.N) + int64(16*m)
+			return lowerBytes(c.N, gnpCap(c.N, c.gnpP()))
 		},
 	})
 }
@@ -41,40 +39,115 @@ func newGnp(c *NetworkConfig) (Generator, error) {
 		}
 		return nil, badParam("mean_degree", c.MeanDegree, "gives p = mean_degree/(n-1) = %g, outside [0, 1]; use at most n-1 = %d", p, c.N-1)
 	}
+	if gnpCap(c.N, p) > MaxStubs/2 {
+		key, val := "mean_degree", any(c.MeanDegree)
+		if c.P != 0 {
+			key, val = "p", c.P
+		}
+		return nil, badParam(key, val, "about %.3g edges expected, more than the int32 CSR limit of %d", p*pairs(c.N), MaxStubs/2)
+	}
 	return Gnp{N: c.N, P: p}, nil
 }
 
-// Gnp generates Erdős–Rényi G(n,p) graphs in O(n+m) expected time.
+// pairs returns n(n-1)/2, the number of node pairs.
+func pairs(n int) float64 { return float64(n) * float64(n-1) / 2 }
+
+// gnpCap returns a number of edges that G(n,p) exceeds with negligible
+// probability (mean plus six standard deviations), to size Adj once.
+func gnpCap(n int, p float64) int {
+	if n < 2 || !(p > 0) {
+		return 0
+	}
+	mean := p * pairs(n)
+	c := mean + 6*math.Sqrt(mean*(1-p)) + 16
+	if c > pairs(n) {
+		c = pairs(n)
+	}
+	if c > 2*MaxStubs {
+		return 2 * MaxStubs
+	}
+	return int(c)
+}
+
+// lowerBytes is the memory of a graph built through startLower and
+// finishLower: Off and deg (4 bytes a node each) and Adj (8 bytes an edge).
+func lowerBytes(n, edges int) int64 {
+	return 8*int64(n+1) + 8*int64(edges)
+}
+
+// Gnp generates Erdős–Rényi G(n,p) graphs in O(n+m) expected time. Every
+// row of the graph it builds is sorted.
 type Gnp struct {
 	N int
 	P float64
 }
 
-// Generate fills dst with one G(n,p) graph.
+// Generate fills dst with one G(n,p) graph. It keeps no edge list: the
+// lower neighbours are written straight into dst.Adj (see finishLower), so
+// its peak memory is dst's Off and Adj plus one int32 per node.
 func (gen Gnp) Generate(dst *Graph, r *Rand) error {
-	n, p := gen.N, gen.P
-	src, tgt := dst.src[:0], dst.dst[:0]
-	if p > 0 && n > 1 {
-		lq := math.Log1p(-p)
-		v, w := int64(1), int64(-1)
-		nn := int64(n)
-		for v < nn {
-			// Skip a geometric number of non-edges.
-			if p < 1 {
-				w += 1 + int64(math.Log(r.Float64Open())/lq)
-			} else {
-				w++
+	dst.startLower(gen.N, gnpCap(gen.N, gen.P))
+	gnpLower(dst, gen.N, gen.P, r)
+	return dst.finishLower()
+}
+
+// maxSkip bounds one geometric skip so that its conversion to int64 is
+// defined; any skip that large already runs past the last pair.
+const maxSkip = 1 << 62
+
+// gnpLower appends the lower lists of one G(n,p) graph to dst, which
+// startLower prepared: each pair (v, w), w < v, in lexicographic order,
+// is an edge with probability p.
+func gnpLower(dst *Graph, n int, p float64, r *Rand) {
+	if n < 2 || !(p > 0) {
+		return
+	}
+	adj, lo := dst.Adj, dst.Off[:n]
+	if p >= 1 {
+		for v := 1; v < n; v++ {
+			for w := 0; w < v; w++ {
+				adj = append(adj, int32(w))
 			}
-			for w >= v && v < nn {
-				w -= v
-				v++
-			}
-			if v < nn {
-				src = append(src, int32(v))
-				tgt = append(tgt, int32(w))
+			lo[v] = int32(v)
+		}
+		dst.Adj = adj
+		return
+	}
+	// A skip of floor(E/λ) non-edges, E ~ Exp(1) and λ = -log(1-p), is
+	// geometric: P(skip ≥ k) = exp(-kλ) = (1-p)^k.
+	inv := -1 / math.Log1p(-p)
+	nn := int64(n)
+	v, w := int64(1), int64(-1)
+	// The ziggurat's fast path (expZig) is written out here on a local
+	// copy of the generator's state, which the compiler keeps in
+	// registers; *r is synced around the rare slow path and at the end.
+	rr := *r
+	for {
+		// Skip a geometric number of non-edges.
+		u := rr.Uint64()
+		var e float64
+		if i, j := u&255, u>>11; j < zigK[i] {
+			e = float64(j) * zigW[i]
+		} else {
+			*r = rr
+			e = expZigSlow(r, u)
+			rr = *r
+		}
+		s := e * inv
+		if s > maxSkip {
+			s = maxSkip
+		}
+		w += 1 + int64(s)
+		for w >= v {
+			w -= v
+			v++
+			if v >= nn {
+				*r = rr
+				dst.Adj = adj
+				return
 			}
 		}
+		adj = append(adj, int32(w))
+		lo[v]++
 	}
-	dst.src, dst.dst = src, tgt
-	return dst.BuildFromEdges(n, src, tgt)
 }

@@ -17,7 +17,8 @@ type Graph struct {
 
 	// Scratch space that builders keep between calls.
 	deg      []int32
-	src, dst []int32 // edge lists
+	src, dst []int32  // edge lists
+	keys     []uint64 // hash sets and bitsets of generators
 }
 
 // MaxStubs is the largest number of adjacency entries (twice the number of
@@ -44,7 +45,7 @@ func (g *Graph) Edges() int {
 
 // Bytes returns the size of g's node and adjacency arrays in bytes.
 func (g *Graph) Bytes() int64 {
-	return 4 * int64(cap(g.Off)+cap(g.Adj)+cap(g.deg)+cap(g.src)+cap(g.dst))
+	return 4*int64(cap(g.Off)+cap(g.Adj)+cap(g.deg)+cap(g.src)+cap(g.dst)) + 8*int64(cap(g.keys))
 }
 
 // BuildFromEdges fills g with n nodes and the undirected edges

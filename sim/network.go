@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // NetworkConfig is the [network] table of a spec: the generator's name and
 // its parameters. Each generator reads only the keys it lists (GeneratorKeys);
@@ -8,11 +11,26 @@ import "fmt"
 type NetworkConfig struct {
 	Generator  string  `toml:"generator"`
 	N          int     `toml:"n"`           // number of nodes
-	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1)
+	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1); configuration (poisson): mean of the Poisson degrees
 	P          float64 `toml:"p"`           // er: edge probability, instead of mean_degree
+	Edges      int     `toml:"edges"`       // gnm: exact number of edges
+	K          int     `toml:"k"`           // regular: degree of every node; ws: ring neighbours (even)
+	M          int     `toml:"m"`           // ba: edges each new node brings
+	Rewire     float64 `toml:"rewire"`      // ws: probability of rewiring each ring edge
+	Degrees    string  `toml:"degrees"`     // configuration: "poisson", "powerlaw" or "list"
+	Exponent   float64 `toml:"exponent"`    // configuration (powerlaw): P(k) ∝ k^-exponent
+	KMin       int     `toml:"k_min"`       // configuration (powerlaw): smallest degree (default 1; 0 means unset)
+	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
+	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
+	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
 }
 
-// Generator fills a caller-owned graph with one random network.
+// MaxNodes is the largest number of nodes a Graph can hold.
+const MaxNodes = math.MaxInt32 - 1
+
+// Generator fills a caller-owned graph with one random network. A
+// Generator holds no mutable state, so one may serve many goroutines, each
+// with its own Graph and Rand; all scratch space lives in the Graph.
 type Generator interface {
 	Generate(dst *Graph, r *Rand) error
 }
@@ -56,6 +74,9 @@ func (c *NetworkConfig) New() (Generator, error) {
 	}
 	if c.N < 1 {
 		return nil, badParam("n", c.N, "need at least 1 node")
+	}
+	if c.N > MaxNodes {
+		return nil, badParam("n", c.N, "at most %d nodes fit int32 node ids", MaxNodes)
 	}
 	return info.new(c)
 }
