@@ -17,7 +17,7 @@ func testComm(t testing.TB, comms []mpirun.Comm) {
 	errs := make(chan error, len(comms))
 	for _, c := range comms {
 		go func() {
-			err := commtest.Run(c)
+			err := commtest.Run(c, nil)
 			if err != nil {
 				c.Abort(1)
 			}
@@ -101,7 +101,7 @@ func TestConformanceCatchesFaults(t *testing.T) {
 			errs := make(chan error, len(comms))
 			for _, c := range comms {
 				go func() {
-					err := commtest.Run(f.wrap(c))
+					err := commtest.Run(f.wrap(c), nil)
 					if err != nil {
 						c.Abort(1)
 					}

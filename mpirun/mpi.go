@@ -268,10 +268,11 @@ func Init() (Comm, error) {
 		}
 		maxCount = n
 	}
-	// Open MPI replaces the handlers of SIGSEGV, SIGBUS, SIGFPE and SIGILL
-	// to print its own backtrace, which turns Go's recoverable nil-pointer
-	// panics into crashes; leave those signals to the Go runtime unless the
-	// user asked otherwise.
+	// Open MPI installs backtrace handlers for SIGSEGV, SIGBUS, SIGFPE and
+	// SIGABRT where none is installed, and warns where one is. The Go
+	// runtime handles these signals itself (nil-pointer panics), so ask
+	// Open MPI to leave them alone unless the user says otherwise. The MPI
+	// check program verifies that a nil dereference still panics.
 	if _, ok := os.LookupEnv("OMPI_MCA_opal_signal"); !ok {
 		os.Setenv("OMPI_MCA_opal_signal", "")
 	}

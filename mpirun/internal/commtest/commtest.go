@@ -17,8 +17,9 @@ import (
 // Run runs the whole suite on rank c.Rank(); every rank of the communicator
 // must call it at the same time. It returns the first failure found on this
 // rank; the other ranks may then wait forever, so the caller should end the
-// run (Abort, or a timeout) when Run fails.
-func Run(c mpirun.Comm) error {
+// run (Abort, or a timeout) when Run fails. If logf is not nil, Run reports
+// the start of each step through it.
+func Run(c mpirun.Comm, logf func(format string, args ...any)) error {
 	steps := []struct {
 		name string
 		f    func(mpirun.Comm) error
@@ -34,6 +35,9 @@ func Run(c mpirun.Comm) error {
 		{"reduce float64", reduceFloat64},
 	}
 	for _, s := range steps {
+		if logf != nil {
+			logf("commtest: rank %d of %d: %s", c.Rank(), c.Size(), s.name)
+		}
 		err := s.f(c)
 		if err == nil {
 			// No rank may start sending the next step's messages while
@@ -225,7 +229,10 @@ func largeMessages(c mpirun.Comm) error {
 		}
 		return nil
 	})
-	for _, src := range others(c) {
+	// The k-th send of rank r goes to r+k, and the k-th receive of r+k is
+	// from r, so the ranks progress in lockstep even where each Send waits
+	// for its receiver, as MPI_Send may for large messages.
+	for _, src := range slices.Backward(others(c)) {
 		m, err := c.Recv(src, 30)
 		if err != nil {
 			return err
