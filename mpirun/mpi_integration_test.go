@@ -120,6 +120,7 @@ func buildMPI(t testing.TB, impl mpiImpl, pkg string) string {
 	}
 	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
 	cmd := exec.Command(gobin, "build", "-tags", tags, "-o", bin, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags %s %s: %v\n%s", tags, pkg, err, out)
 	}
