@@ -30,6 +30,13 @@
 // still demands is that collectives be called by one goroutine per rank, in
 // the same order on every rank.
 //
+// MPI moves messages only inside MPI calls. A Send can complete while its
+// data still waits in the sender's queue (Open MPI queues eager messages
+// when the receiver's shared-memory FIFO is full), so a rank that sends and
+// then computes for long without calling the communicator can hold its last
+// messages back. A worker that follows each Send with a Recv, as the
+// campaign worker does, keeps them moving.
+//
 // Messages a rank sends to itself never reach MPI: they go through an
 // in-process queue, which Recv checks before probing MPI.
 //
