@@ -18,7 +18,9 @@
 //     core that Open MPI's busy-waiting MPI_Recv would take from rank 0's own
 //     worker, while a busy controller finds the next message in the spin
 //     phase. Once probed, the message is read with MPI_Recv under the same
-//     hold of the mutex, so no other goroutine can take it in between.
+//     hold of the mutex, so no other goroutine can take it in between (this
+//     is the one wait under the mutex: the transfer of a message that has
+//     already arrived, or whose sender is already sending it).
 //   - Send posts MPI_Isend and polls MPI_Test the same way.
 //   - Bcast and the reductions use the nonblocking collectives MPI_Ibcast and
 //     MPI_Ireduce (MPI-3) and poll MPI_Test the same way.
