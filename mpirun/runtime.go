@@ -147,17 +147,21 @@ func reduceTable(comm Comm, t *reduce.Table) error {
 	return nil
 }
 
-// work is a rank's worker: it asks rank 0 for chunks until told to stop,
-// runs them, merges their summaries into table and reports each one back.
+// work is a rank's worker: it keeps lookahead requests for work open at
+// rank 0, runs each chunk it is given, merges its summary into table and
+// reports it back (which asks for another), until it has had a stop for
+// every open request. Once one stop arrives no chunk follows, since the
+// controller's work only ever shrinks.
 func work(comm Comm, job Job, table *reduce.Table) error {
 	layout := job.Layout()
 	runner := job.NewRunner()
 	out := make([]float64, len(layout.Metrics))
-	var res *Result
-	for {
-		if err := comm.Send(0, tagResult, encodeResult(res)); err != nil {
-			return fmt.Errorf("could not report to the controller: %w", err)
+	for range lookahead {
+		if err := comm.Send(0, tagResult, encodeResult(nil)); err != nil {
+			return fmt.Errorf("could not ask the controller for work: %w", err)
 		}
+	}
+	for stops := 0; stops < lookahead; {
 		msg, err := comm.Recv(0, tagWork)
 		if err != nil {
 			return fmt.Errorf("could not receive work: %w", err)
@@ -167,13 +171,14 @@ func work(comm Comm, job Job, table *reduce.Table) error {
 			return err
 		}
 		if stop {
-			return nil
+			stops++
+			continue
 		}
 		if c.Point < 0 || c.Point >= len(table.Points) || c.Start < 0 || c.End < c.Start {
 			return fmt.Errorf("mpirun: bad chunk from the controller: %v", c)
 		}
 		sum := reduce.NewSummary(layout)
-		res = &Result{Chunk: c, Rank: comm.Rank()}
+		res := &Result{Chunk: c, Rank: comm.Rank()}
 		for rep := c.Start; rep < c.End; rep++ {
 			err := runOne(runner, c.Point, rep, out)
 			if err == nil {
@@ -186,7 +191,11 @@ func work(comm Comm, job Job, table *reduce.Table) error {
 		}
 		table.Points[c.Point].Merge(sum)
 		res.Summary = sum.AppendBinary(nil)
+		if err := comm.Send(0, tagResult, encodeResult(res)); err != nil {
+			return fmt.Errorf("could not report to the controller: %w", err)
+		}
 	}
+	return nil
 }
 
 // runOne runs one repetition, turning a panic into an error that names
@@ -225,19 +234,25 @@ func isSoft(err error) bool {
 	return err == nil || errors.Is(err, ErrStopped) || errors.As(err, &e)
 }
 
+// lookahead is how many requests for work each worker keeps open, so that
+// its next chunk is already waiting when it finishes one: with lookahead 2
+// no worker sits idle for a round trip to the controller.
+const lookahead = 8
+
 // control is rank 0's controller: it answers every request for work with
 // the next chunk, or with stop once there is none (or it was told to stop),
-// until every rank has been stopped.
+// until every worker has had a stop for each of its open requests.
 func control(comm Comm, opts Options) error {
 	s := newScheduler(opts.Work, comm.Size(), opts.Chunk)
 	start := time.Now()
 	prog := Progress{Total: s.remaining}
 	var firstErr error
 	stopped := false
-	inflight := make(map[int]dispatch, comm.Size())
+	inflight := make([][]dispatch, comm.Size()) // per rank, in the order given
+	lastResult := make([]time.Time, comm.Size())
 	var repTime time.Duration // summed wall time per repetition of finished chunks
 	var repsTimed int64
-	for active := comm.Size(); active > 0; {
+	for active := comm.Size() * lookahead; active > 0; {
 		msg, err := comm.Recv(AnySource, tagResult)
 		if err != nil {
 			return fmt.Errorf("controller: %w", err)
@@ -247,13 +262,22 @@ func control(comm Comm, opts Options) error {
 			return fmt.Errorf("controller: from rank %d: %w", msg.Source, err)
 		}
 		if res != nil {
-			res.Rank = msg.Source
-			if d, ok := inflight[msg.Source]; !ok || d.chunk != res.Chunk {
-				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, res.Chunk)
+			src := msg.Source
+			res.Rank = src
+			if len(inflight[src]) == 0 || inflight[src][0].chunk != res.Chunk {
+				return fmt.Errorf("controller: rank %d reported %v, which it was not given", src, res.Chunk)
 			}
-			repTime += time.Since(inflight[msg.Source].at)
+			// A chunk ran from when it was given or, if it waited behind
+			// another, from when that one finished.
+			now := time.Now()
+			began := inflight[src][0].at
+			if lastResult[src].After(began) {
+				began = lastResult[src]
+			}
+			repTime += now.Sub(began)
 			repsTimed += int64(res.Chunk.Len())
-			delete(inflight, msg.Source)
+			lastResult[src] = now
+			inflight[src] = inflight[src][1:]
 			prog.Done += int64(res.Chunk.Len())
 			prog.Failed += int64(len(res.Failures))
 			prog.Elapsed = time.Since(start)
@@ -275,7 +299,7 @@ func control(comm Comm, opts Options) error {
 			budget := -1
 			if !opts.Deadline.IsZero() && repsTimed > 0 {
 				perRep := repTime / time.Duration(repsTimed)
-				budget = int(time.Until(opts.Deadline) / max(perRep, 1))
+				budget = max(0, int(time.Until(opts.Deadline)/max(perRep, 1)))
 			}
 			c, ok = s.next(budget)
 			if !ok && s.remaining > 0 {
@@ -283,7 +307,7 @@ func control(comm Comm, opts Options) error {
 			}
 		}
 		if ok {
-			inflight[msg.Source] = dispatch{chunk: c, at: time.Now()}
+			inflight[msg.Source] = append(inflight[msg.Source], dispatch{chunk: c, at: time.Now()})
 			err = comm.Send(msg.Source, tagWork, encodeWork(c, false))
 		} else {
 			active--

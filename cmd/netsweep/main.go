@@ -11,6 +11,7 @@
 //	netsweep replay DIR --point P --rep R
 //	netsweep results DIR [--metrics m1,m2] [--stats mean,sem]
 //	netsweep plot DIR --x PARAM --y METRIC [--series PARAM] -o FILE.png
+//	netsweep models
 //	netsweep version
 //
 // A session:
@@ -71,6 +72,7 @@ Commands:
   replay DIR      re-run one repetition alone (--point P --rep R)
   results DIR     print a campaign's results as a table
   plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
+  models          list the network generators and process models, with their keys
   version         print the version
 
 See README.md for the spec reference.`
@@ -98,6 +100,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdResults(rest, stdout)
 	case "plot":
 		return cmdPlot(rest, stderr)
+	case "models":
+		return cmdModels(stdout)
 	case "version":
 		fmt.Fprintln(stdout, "netsweep", versionString())
 		return nil
