@@ -70,9 +70,9 @@ type SIS struct {
 	sel            metricSel
 
 	infected []bool
-	pos      []int32            // index of an infected node in its class
-	class    [sisBins][]int32   // infected nodes by degree class
-	weight   [sisBins]int64     // sum of the degrees in each class
+	pos      []int32          // index of an infected node in its class
+	class    [sisBins][]int32 // infected nodes by degree class
+	weight   [sisBins]int64   // sum of the degrees in each class
 	all      [sisNumMetrics]float64
 	series   []float64
 }
