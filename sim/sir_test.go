@@ -179,3 +179,46 @@ func TestSIRThreshold(t *testing.T) {
 		}
 	}
 }
+
+// smallGraphs are the graphs of the exact small-graph tests.
+func smallGraphs(t *testing.T) map[string]*Graph {
+	return map[string]*Graph{
+		"path4": pathGraph(t, 4),
+		"star5": starGraph(t, 5),
+		"paw":   buildGraph(t, 4, [][2]int32{{0, 1}, {1, 2}, {0, 2}, {2, 3}}),
+	}
+}
+
+// jointCounts tallies the (final, peak) pairs of runs whose metrics 0 and 1
+// are final_size and peak_infected, flattened as final*(n+1)+peak.
+func jointCounts(res [][]float64, n int) []float64 {
+	counts := make([]float64, (n+1)*(n+1))
+	for _, row := range res {
+		f, p := int(math.Round(row[0]*float64(n))), int(math.Round(row[1]*float64(n)))
+		counts[f*(n+1)+p]++
+	}
+	return counts
+}
+
+func flatten(p [][]float64) []float64 {
+	var f []float64
+	for _, row := range p {
+		f = append(f, row...)
+	}
+	return f
+}
+
+// TestSIRExactSmall compares the joint distribution of final size and peak
+// of continuous-time SIR on small graphs with the exact embedded jump chain
+// (exactSIR), per probability within 4 binomial SEs.
+func TestSIRExactSmall(t *testing.T) {
+	const runs = 20000
+	for name, g := range smallGraphs(t) {
+		for _, rates := range [][2]float64{{1, 1}, {3, 0.5}} {
+			exact := exactSIR(g, rates[0], rates[1])
+			res := runMany(t, &ProcessConfig{Model: "sir", Beta: rates[0], Gamma: rates[1],
+				Metrics: []string{"final_size", "peak_infected"}}, runs, 16, func(int, *Rand) *Graph { return g })
+			checkProbabilities(t, name+" P(final,peak)", flatten(exact), jointCounts(res, g.N), runs)
+		}
+	}
+}
