@@ -77,6 +77,10 @@ type SIR struct {
 	// other state is needed.
 	pred    []float64
 	touched []int32 // nodes whose pred is finite, to reset
+	// done has bit v set once v is infected. It duplicates pred <= t in
+	// 1/64 of the memory, so the scan of an infected node's neighbours
+	// reads pred only for susceptible nodes the transmission reaches.
+	done []uint64
 	queue   radixHeap
 	all     [sirNumMetrics]float64
 	series  []float64
@@ -121,6 +125,8 @@ func (p *SIR) prepare(n int) {
 		}
 	}
 	p.touched = p.touched[:0]
+	p.done = grow(p.done, (n+63)/64)
+	clear(p.done)
 	p.queue.reset()
 }
 
@@ -135,6 +141,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	pred := p.pred
 	for _, v := range seeds {
 		pred[v] = 0
+		p.done[v>>6] |= 1 << (v & 63)
 	}
 	p.touched = append(p.touched, seeds...)
 	for _, v := range seeds {
@@ -160,6 +167,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 		if pred[e.v] < e.t {
 			continue // superseded by an earlier transmission
 		}
+		p.done[e.v>>6] |= 1 << (e.v & 63)
 		p.infect(g, r, e.v, e.t)
 		inf++
 		total++
@@ -198,14 +206,16 @@ func (p *SIR) infect(g *Graph, r *Rand, v int32, t float64) {
 		return
 	}
 	invBeta := 1 / p.beta
-	pred := p.pred
+	pred, done := p.pred, p.done
 	for _, w := range g.Adj[g.Off[v]:g.Off[v+1]] {
-		pw := pred[w]
-		if pw <= t {
+		if done[w>>6]&(1<<(w&63)) != 0 {
 			continue // infected already
 		}
 		tw := t + expZig(r)*invBeta
-		if tw < rec && tw < pw {
+		if tw >= rec {
+			continue
+		}
+		if pw := pred[w]; tw < pw {
 			if math.IsInf(pw, 1) {
 				p.touched = append(p.touched, w)
 			}
