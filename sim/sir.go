@@ -80,10 +80,10 @@ type SIR struct {
 	// done has bit v set once v is infected. It duplicates pred <= t in
 	// 1/64 of the memory, so the scan of an infected node's neighbours
 	// reads pred only for susceptible nodes the transmission reaches.
-	done []uint64
-	queue   radixHeap
-	all     [sirNumMetrics]float64
-	series  []float64
+	done   []uint64
+	queue  radixHeap
+	all    [sirNumMetrics]float64
+	series []float64
 }
 
 func newSIR(c *ProcessConfig, n int) (Process, error) {
