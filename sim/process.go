@@ -4,13 +4,17 @@ package sim
 // parameters and the metrics to report. Each model reads only the keys it
 // lists (ProcessKeys); the others must be left unset.
 type ProcessConfig struct {
-	Model          string   `toml:"model"`
-	Beta           float64  `toml:"beta"`            // per-edge transmission rate
-	Gamma          float64  `toml:"gamma"`           // recovery rate
-	Seeds          int      `toml:"seeds"`           // initially infected nodes
-	SeedFraction   float64  `toml:"seed_fraction"`   // alternative to seeds
-	MajorThreshold float64  `toml:"major_threshold"` // final size above which an outbreak is major; 0 means 0.01
-	Metrics        []string `toml:"metrics"`         // metrics to report; empty means the model's defaults
+	Model          string    `toml:"model"`
+	Beta           float64   `toml:"beta"`            // sir, sis: per-edge transmission rate; sir_discrete, sis_discrete: per-step per-edge probability
+	Gamma          float64   `toml:"gamma"`           // sir, sis: recovery rate; sir_discrete, sis_discrete: per-step recovery probability
+	Seeds          int       `toml:"seeds"`           // sir, sis, sir_discrete, sis_discrete: initially infected nodes; 0 means 1 unless seed_fraction is set
+	SeedFraction   float64   `toml:"seed_fraction"`   // sir, sis, sir_discrete, sis_discrete: alternative to seeds, max(1, round(f·n)) nodes
+	MajorThreshold float64   `toml:"major_threshold"` // sir, sir_discrete: final size above which an outbreak is major; 0 means 0.01
+	BurnIn         float64   `toml:"burn_in"`         // sis, sis_discrete: time (steps) before the prevalence window opens
+	Window         float64   `toml:"window"`          // sis, sis_discrete: length of the prevalence window, time (steps)
+	Occupation     float64   `toml:"occupation"`      // bond_percolation, site_percolation: probability an edge (node) is occupied
+	Series         []float64 `toml:"series"`          // sir, sis, sir_discrete, sis_discrete: times (steps) of the infected_at_<t> metrics
+	Metrics        []string  `toml:"metrics"`         // all models: metrics to report; empty means the model's defaults
 }
 
 // Process runs one realisation of a stochastic process on a graph and writes

@@ -1,0 +1,88 @@
+package sim
+
+import (
+	"math"
+	"slices"
+	"strconv"
+)
+
+// Histogram ranges shared by the processes' metrics.
+var (
+	fractionMetric = Metric{Lo: 0, Hi: 1}
+	timeMetric     = Metric{Lo: 1e-3, Hi: 1e6, Log: true}
+)
+
+func metric(name string, shape Metric) Metric {
+	shape.Name = name
+	return shape
+}
+
+// SeriesMetricName is the name of the metric that reports the fraction of
+// nodes infected at time t.
+func SeriesMetricName(t float64) string {
+	return "infected_at_" + strconv.FormatFloat(t, 'g', -1, 64)
+}
+
+// metricSel holds the metrics a process reports: a selection from the
+// model's table, in table order, followed by the time series.
+type metricSel struct {
+	idx    []int     // indices into the model's table
+	series []float64 // times of the infected_at_<t> metrics
+	list   []Metric  // what Metrics() returns
+}
+
+// selectMetrics validates c's metrics and series keys against a model's
+// table of metrics. withSeries says whether the model reads series;
+// integerTimes asks for whole-step times.
+func selectMetrics(c *ProcessConfig, table []Metric, withSeries, integerTimes bool) (metricSel, error) {
+	var m metricSel
+	names := make([]string, len(table))
+	for i, t := range table {
+		names[i] = t.Name
+	}
+	if len(c.Metrics) == 0 {
+		for i := range table {
+			m.idx = append(m.idx, i)
+		}
+	} else {
+		for j, name := range c.Metrics {
+			i := slices.Index(names, name)
+			if i < 0 {
+				return metricSel{}, badParam("metrics", name, "unknown metric; choose from %v", names)
+			}
+			if slices.Contains(c.Metrics[:j], name) {
+				return metricSel{}, badParam("metrics", name, "listed twice")
+			}
+			m.idx = append(m.idx, i)
+		}
+		slices.Sort(m.idx)
+	}
+	for _, i := range m.idx {
+		m.list = append(m.list, table[i])
+	}
+	if len(c.Series) > 0 && !withSeries {
+		return metricSel{}, badParam("series", c.Series, "model %q reports no time series", c.Model)
+	}
+	for j, t := range c.Series {
+		switch {
+		case math.IsNaN(t) || math.IsInf(t, 0) || t < 0:
+			return metricSel{}, badParam("series", t, "times must be finite and at least 0")
+		case integerTimes && t != math.Trunc(t):
+			return metricSel{}, badParam("series", t, "a discrete-time model needs whole steps")
+		case j > 0 && t <= c.Series[j-1]:
+			return metricSel{}, badParam("series", t, "times must increase; %g comes after %g", t, c.Series[j-1])
+		}
+		m.list = append(m.list, metric(SeriesMetricName(t), fractionMetric))
+	}
+	m.series = slices.Clone(c.Series)
+	return m, nil
+}
+
+// write copies the selected values of the model's table (all) and the
+// series values to out.
+func (m *metricSel) write(out, all, series []float64) {
+	for j, i := range m.idx {
+		out[j] = all[i]
+	}
+	copy(out[len(m.idx):], series)
+}
