@@ -28,7 +28,7 @@ type Config struct {
 	Binary        string            `toml:"binary"`          // netsweep-mpi on the cluster (default "netsweep-mpi", found on PATH)
 	Workdir       string            `toml:"workdir"`         // the job cds here before launching ("" = the submit directory)
 	MaxResubmits  int               `toml:"max_resubmits"`   // resubmissions after a resumable stop (status 75); 0 = none
-	SignalLead    int               `toml:"signal_lead"`     // seconds before the time limit that USR1 arrives (0 = default, see DefaultSignalLead)
+	SignalLead    int               `toml:"signal_lead"`     // seconds before the time limit that USR1 arrives (0 = default, see Lead); Slurm may send it up to 30 s earlier
 	ArrayShards   int               `toml:"array_shards"`    // K > 0: a job array of K shards; 0 = one job
 	SbatchExtra   []string          `toml:"sbatch_extra"`    // extra #SBATCH options, each "--opt" or "--opt=value"
 }
