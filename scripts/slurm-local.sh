@@ -251,6 +251,12 @@ cmd_up() {
 	# Partly up, or up with another config: start over, keeping saved state.
 	stop slurmd "$SLURMD_PID"
 	stop slurmctld "$CTLD_PID"
+	local port
+	for port in "$CTLD_PORT" "$SLURMD_PORT"; do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			die "port $port is already in use; choose others with NETSWEEP_SLURMCTLD_PORT and NETSWEEP_SLURMD_PORT"
+		fi
+	done
 	write_conf
 	start_munge
 	say "starting slurmctld (port $CTLD_PORT)"

@@ -147,6 +147,19 @@ func TestIntegration(t *testing.T) {
 			t.Errorf("the runner got %q", a)
 		}
 	})
+	t.Run("mpirun", func(t *testing.T) {
+		t.Parallel()
+		lookTool(t, "mpirun")
+		env := map[string]string{}
+		if os.Geteuid() == 0 { // Open MPI refuses root without these
+			env["OMPI_ALLOW_RUN_AS_ROOT"], env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1", "1"
+		}
+		j := netsweepJob(t, "resume-once", Config{Time: "2", MaxResubmits: 1, Launcher: "mpirun", NTasks: 1, Env: env})
+		runNetsweepJob(t, r, j, 2, 90*time.Second)
+		if _, err := os.Stat(filepath.Join(j.Dir, "done")); err != nil {
+			t.Errorf("the resubmitted job did not finish the run: %v", err)
+		}
+	})
 	t.Run("array", func(t *testing.T) {
 		t.Parallel()
 		j := netsweepJob(t, "resume-once", Config{Time: "2", MaxResubmits: 1, ArrayShards: 2})
