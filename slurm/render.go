@@ -34,7 +34,8 @@ type Job struct {
 
 // Output is the sbatch --output pattern of the job's log files:
 // Dir/slurm/%x-%j.out, or Dir/slurm/%x-%A_%a.out for a job array. Submit
-// with SubmitRequest{Output: job.Output()} so resubmissions log beside it.
+// with SubmitRequest{Output: job.Output()} so resubmissions log beside it,
+// after creating Dir/slurm: Slurm opens the log before the script runs.
 func (j *Job) Output() string {
 	if j.Cluster.ArrayShards > 0 {
 		return j.Dir + "/slurm/%x-%A_%a.out"
@@ -82,8 +83,8 @@ type scriptData struct {
 // envVar is one export: Name is an identifier, Value a quoted word.
 type envVar struct{ Name, Value string }
 
-// script is the job-script template, parsed once.
-var script = template.Must(template.New("slurm.sbatch.tmpl").Option("missingkey=error").
+// scriptTmpl is the job-script template, parsed once.
+var scriptTmpl = template.Must(template.New("slurm.sbatch.tmpl").Option("missingkey=error").
 	ParseFS(templates.FS, "slurm.sbatch.tmpl"))
 
 // Render writes the job script for job to w. It validates job.Cluster and
@@ -95,7 +96,7 @@ func Render(w io.Writer, job Job) error {
 		return err
 	}
 	var b strings.Builder
-	if err := script.Execute(&b, d); err != nil {
+	if err := scriptTmpl.Execute(&b, d); err != nil {
 		return fmt.Errorf("slurm: could not render the job script: %w", err)
 	}
 	_, err = io.WriteString(w, b.String())
