@@ -1,0 +1,11 @@
+// Package templates holds netsweep's job-script templates as embedded files,
+// so they are real files that read and diff like the scripts they produce.
+package templates
+
+import "embed"
+
+// FS holds every *.tmpl file of this directory; slurm.sbatch.tmpl is the
+// Slurm batch script, rendered by package slurm.
+//
+//go:embed *.tmpl
+var FS embed.FS
