@@ -124,6 +124,20 @@ func assign(f reflect.Value, v any) string {
 			}
 		}
 		f.Set(s)
+	case reflect.Map:
+		table, ok := v.(map[string]any)
+		if !ok || f.Type().Key().Kind() != reflect.String {
+			return "want a table"
+		}
+		m := reflect.MakeMapWithSize(f.Type(), len(table))
+		for k, x := range table {
+			e := reflect.New(f.Type().Elem()).Elem()
+			if msg := assign(e, x); msg != "" {
+				return fmt.Sprintf("%s: %s", k, msg)
+			}
+			m.SetMapIndex(reflect.ValueOf(k), e)
+		}
+		f.Set(m)
 	default:
 		return "cannot be set from a spec"
 	}

@@ -65,6 +65,13 @@ func (idx lineIndex) line(key string) int {
 		if n, ok := idx[key]; ok {
 			return n
 		}
+		if strings.HasSuffix(key, "]") { // an element of a list: the list's line
+			if i := strings.LastIndexByte(key, '['); i > 0 {
+				if n, ok := idx[key[:i]]; ok {
+					return n
+				}
+			}
+		}
 		i := strings.LastIndexByte(key, '.')
 		if i < 0 {
 			break

@@ -15,6 +15,7 @@ import (
 
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
+	"github.com/netsweep/netsweep/slurm"
 )
 
 // Spec is a parsed, validated sweep spec.
@@ -34,6 +35,10 @@ type Spec struct {
 	Points  []Point           // every parameter point, in grid order
 	Output  Output
 	Metrics []sim.Metric // what every repetition reports, in order
+	// Cluster is the [cluster] table: how the campaign runs on a Slurm
+	// cluster; HasCluster tells whether the spec has one.
+	Cluster    slurm.Config
+	HasCluster bool
 
 	layout *reduce.Layout
 }
@@ -123,7 +128,7 @@ func (p *parser) errorf(key string, value any, format string, args ...any) {
 	p.errorAt(0, key, value, format, args...)
 }
 
-var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output"}
+var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output", "cluster"}
 
 func (p *parser) parse(s *Spec, doc map[string]any) {
 	for _, k := range p.orderedKeys(doc, "") {
@@ -167,6 +172,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 
 	p.parseDesign(s, doc)
 	p.parseOutput(s, doc)
+	p.parseCluster(s, doc)
 	if len(p.errs) > 0 {
 		return
 	}
@@ -275,4 +281,21 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// parseCluster decodes [cluster] and checks it with the Slurm package's own
+// validation.
+func (p *parser) parseCluster(s *Spec, doc map[string]any) {
+	m := p.table(doc, "cluster", false)
+	if m == nil {
+		return
+	}
+	s.HasCluster = true
+	p.decodeTable("cluster", m, &s.Cluster)
+	if len(p.errs) > 0 {
+		return
+	}
+	for _, e := range s.Cluster.Validate() {
+		p.errorf("cluster."+e.Key, e.Value, "%s", e.Reason)
+	}
 }

@@ -30,12 +30,14 @@ const (
 // appends to, the summaries and failures recorded before this run, and the
 // repetitions left to do.
 type campaign struct {
-	dir  string
-	s    *spec.Spec
-	base *reduce.Table    // summaries recorded before this run
-	work []mpirun.Chunk   // repetitions left
-	done int64            // repetitions recorded before this run
-	fail []mpirun.Failure // failures recorded so far, this run's included
+	dir   string
+	s     *spec.Spec
+	shard shard            // the part of the campaign this directory holds
+	total int64            // repetitions of that part
+	base  *reduce.Table    // summaries recorded before this run
+	work  []mpirun.Chunk   // repetitions left
+	done  int64            // repetitions recorded before this run
+	fail  []mpirun.Failure // failures recorded so far, this run's included
 
 	lastProgress time.Time
 	last         mpirun.Progress // the latest progress of this run
@@ -60,26 +62,29 @@ type journalMeta struct {
 // campaign whose journal it holds. A journal of another spec is refused
 // unless force is set, in which case the old directory is moved aside,
 // never deleted or mixed.
-func openCampaign(dir string, s *spec.Spec, force bool, stderr io.Writer) (*campaign, error) {
+func openCampaign(dir string, s *spec.Spec, sh shard, force bool, stderr io.Writer) (*campaign, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create the output directory: %w", err)
 	}
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	c := &campaign{dir: dir, s: s, base: reduce.NewTable(s.Layout(), len(s.Points))}
+	c := &campaign{dir: dir, s: s, shard: sh, base: reduce.NewTable(s.Layout(), len(s.Points))}
+	for _, w := range sh.ranges(s) {
+		c.total += int64(w.Len())
+	}
 	path := filepath.Join(dir, journalFile)
 	var j *journal.Journal
 	var err error
 	if _, statErr := os.Stat(path); statErr == nil {
-		j, c.jw, err = journal.OpenAppend(path, journal.WithSpec(s.SHA256))
+		j, c.jw, err = journal.OpenAppend(path, journal.WithSpec(sh.journalID(s)))
 		if errors.Is(err, journal.ErrSpecMismatch) && force {
 			aside := fmt.Sprintf("%s.replaced-%s", filepath.Clean(dir), time.Now().Format("20060102-150405"))
 			if err := os.Rename(dir, aside); err != nil {
 				return nil, fmt.Errorf("could not move the old campaign aside: %w", err)
 			}
 			fmt.Fprintf(stderr, "netsweep: --force: moved the other campaign's directory to %s\n", aside)
-			return openCampaign(dir, s, false, stderr)
+			return openCampaign(dir, s, sh, false, stderr)
 		}
 		if err != nil {
 			return nil, err
@@ -96,12 +101,10 @@ func openCampaign(dir string, s *spec.Spec, force bool, stderr io.Writer) (*camp
 		if err := report.WriteFileAtomic(filepath.Join(dir, specFile), s.Text); err != nil {
 			return nil, err
 		}
-		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.SHA256, Meta: meta}); err != nil {
+		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: sh.journalID(s), Meta: meta}); err != nil {
 			return nil, err
 		}
-		for i := range s.Points {
-			c.work = append(c.work, mpirun.Chunk{Point: i, Start: 0, End: s.Repetitions})
-		}
+		c.work = sh.ranges(s)
 	}
 	if err := c.checkSpace(); err != nil {
 		c.close()
@@ -133,18 +136,22 @@ func (c *campaign) load(j *journal.Journal) error {
 		}
 	}
 	done := j.Done()
-	for p := range s.Points {
-		next := 0
+	for _, want := range c.shard.ranges(s) {
+		p := want.Point
+		next := want.Start
 		n := 0
 		for _, r := range done[p] {
+			if r.Start < want.Start || r.End > want.End {
+				return fmt.Errorf("the journal records point %d reps [%d,%d), outside this run's reps [%d,%d)", p, r.Start, r.End, want.Start, want.End)
+			}
 			if r.Start > next {
 				c.work = append(c.work, mpirun.Chunk{Point: p, Start: next, End: r.Start})
 			}
 			next = r.End
 			n += r.End - r.Start
 		}
-		if next < s.Repetitions {
-			c.work = append(c.work, mpirun.Chunk{Point: p, Start: next, End: s.Repetitions})
+		if next < want.End {
+			c.work = append(c.work, mpirun.Chunk{Point: p, Start: next, End: want.End})
 		}
 		if n != covered[p] {
 			return fmt.Errorf("the journal records some repetitions of point %d twice; it cannot be resumed exactly (start afresh with --force)", p)
@@ -286,7 +293,7 @@ func (c *campaign) writeProgress(p mpirun.Progress, state string, ranks int) {
 	}
 	c.lastProgress = now
 	host, _ := os.Hostname()
-	rec := progressRecord{State: state, Updated: now.UTC(), Done: c.done + p.Done, Total: c.s.Runs(), Failed: p.Failed, Ranks: ranks, Host: host, PID: os.Getpid()}
+	rec := progressRecord{State: state, Updated: now.UTC(), Done: c.done + p.Done, Total: c.total, Failed: p.Failed, Ranks: ranks, Host: host, PID: os.Getpid()}
 	if secs := p.Elapsed.Seconds(); secs > 0 && p.Done > 0 {
 		rec.Rate = float64(p.Done) / secs
 		rec.ETASeconds = float64(p.Total-p.Done) / rec.Rate
@@ -296,3 +303,42 @@ func (c *campaign) writeProgress(p mpirun.Progress, state string, ranks int) {
 }
 
 func pathJoin(elem ...string) string { return filepath.Join(elem...) }
+
+// shard is the part I of K of a campaign that one job of a Slurm job array
+// runs: of every point, the I-th of K contiguous blocks of repetitions. The
+// zero value (K = 0) is the whole campaign.
+type shard struct{ I, K int }
+
+func parseShard(s string) (shard, error) {
+	var sh shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.I, &sh.K); err != nil || sh.K < 1 || sh.I < 0 || sh.I >= sh.K {
+		return shard{}, fmt.Errorf("want I/K with 0 <= I < K, such as 0/4")
+	}
+	return sh, nil
+}
+
+func (sh shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.K) }
+
+// ranges lists the repetitions of s that the shard runs.
+func (sh shard) ranges(s *spec.Spec) []mpirun.Chunk {
+	var out []mpirun.Chunk
+	for p := range s.Points {
+		start, end := 0, s.Repetitions
+		if sh.K > 0 {
+			start, end = sh.I*s.Repetitions/sh.K, (sh.I+1)*s.Repetitions/sh.K
+		}
+		if end > start {
+			out = append(out, mpirun.Chunk{Point: p, Start: start, End: end})
+		}
+	}
+	return out
+}
+
+// journalID is what a journal records as its campaign: the spec's hash,
+// and the shard, so a shard's directory is never resumed as another's.
+func (sh shard) journalID(s *spec.Spec) string {
+	if sh.K == 0 {
+		return s.SHA256
+	}
+	return s.SHA256 + "+shard=" + sh.String()
+}

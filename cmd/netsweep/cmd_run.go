@@ -31,6 +31,7 @@ type runOptions struct {
 	Force    bool          // move aside a directory holding another campaign
 	Grace    time.Duration // how long a stop waits for chunks in flight
 	Deadline time.Time     // hand out no chunk that would not finish by then
+	Shard    shard         // run only this part of the campaign
 }
 
 const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
@@ -46,11 +47,13 @@ DIR/journal: the same command resumes an interrupted campaign.
   --grace D      after SIGINT, SIGTERM or SIGUSR1, wait this long for chunks
                  in flight before stopping at once (default 60s)
   --force        if DIR holds another spec's campaign, move it aside to
-                 DIR.replaced-TIME and start afresh`
+                 DIR.replaced-TIME and start afresh
+  --shard I/K    run only shard I of K: of every point, the I-th of K blocks
+                 of repetitions; 'netsweep collect' merges the shards`
 
 func parseRunFlags(args []string) (runOptions, error) {
 	o := runOptions{Workers: runtime.NumCPU(), Interval: 5 * time.Second, Grace: 60 * time.Second}
-	var deadline string
+	var deadline, sh string
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.Out, "out", "", "campaign directory (default: [output] dir of the spec)")
@@ -61,6 +64,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	fs.BoolVar(&o.Force, "force", false, "move aside a directory holding another campaign")
 	fs.DurationVar(&o.Grace, "grace", o.Grace, "how long a stop waits for chunks in flight")
 	fs.StringVar(&deadline, "deadline", "", "time or duration after which no chunk is started that would not finish")
+	fs.StringVar(&sh, "shard", "", "I/K: run only shard I of K (of every point, the I-th of K blocks of repetitions)")
 	if err := parseInterspersed(fs, args); err != nil {
 		return o, usagef("%v\n%s", err, runUsage)
 	}
@@ -73,6 +77,12 @@ func parseRunFlags(args []string) (runOptions, error) {
 	}
 	if o.Chunk < 0 {
 		return o, usagef("--chunk %d: give a positive chunk size, or leave it out for automatic", o.Chunk)
+	}
+	if sh != "" {
+		var err error
+		if o.Shard, err = parseShard(sh); err != nil {
+			return o, usagef("--shard %s: %v", sh, err)
+		}
 	}
 	if deadline != "" {
 		t, err := parseDeadline(deadline, time.Now())
@@ -148,7 +158,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	if o.Out == "" {
 		o.Out = s.Output.Dir
 	}
-	c, err := openCampaign(o.Out, s, o.Force, stderr)
+	c, err := openCampaign(o.Out, s, o.Shard, o.Force, stderr)
 	if ready != nil {
 		if rerr := ready(err == nil); err == nil && rerr != nil {
 			c.close()
@@ -160,7 +170,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	}
 	defer c.close()
 	start := time.Now()
-	total := s.Runs()
+	total := c.total
 	if c.done > 0 {
 		fmt.Fprintf(stderr, "netsweep: resuming %s: %d of %d runs already done\n", o.Out, c.done, total)
 	}
@@ -191,6 +201,14 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 		return fmt.Errorf("%w (journal: %s)", errIncomplete, c.dir)
 	default:
 		return err
+	}
+	if o.Shard.K > 0 {
+		if err := c.finish(); err != nil {
+			return err
+		}
+		c.writeProgress(mpirun.Progress{Done: total - c.done, Total: total - c.done, Elapsed: time.Since(start)}, "complete", ranks)
+		fmt.Fprintf(stderr, "netsweep: shard %v complete; when every shard is, 'netsweep collect' merges them\n", o.Shard)
+		return nil
 	}
 	prov := provenance(s, rt, ranks, o.Chunk, start)
 	prov.Resumed = c.done > 0

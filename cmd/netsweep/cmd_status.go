@@ -25,6 +25,7 @@ time left.`
 // campaignStatus is what status reports of a campaign directory.
 type campaignStatus struct {
 	Spec     *spec.Spec
+	Shard    shard   // the part of the campaign the directory holds
 	Done     []int64 // per point: repetitions recorded
 	Failed   []int64 // per point: failed repetitions recorded
 	Progress *progressRecord
@@ -52,10 +53,14 @@ func readStatus(dir string) (*campaignStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := j.CheckSpec(s.SHA256); err != nil {
-		return nil, err
+	var sh shard
+	if id := j.Header().SpecSHA256; id != s.SHA256 {
+		rest, ok := strings.CutPrefix(id, s.SHA256+"+shard=")
+		if sh, err = parseShard(rest); !ok || err != nil {
+			return nil, fmt.Errorf("the journal in %s belongs to another campaign than its %s", dir, specFile)
+		}
 	}
-	st := &campaignStatus{Spec: s, Done: make([]int64, len(s.Points)), Failed: make([]int64, len(s.Points)), Torn: j.TornBytes}
+	st := &campaignStatus{Spec: s, Shard: sh, Done: make([]int64, len(s.Points)), Failed: make([]int64, len(s.Points)), Torn: j.TornBytes}
 	for _, rec := range j.Records() {
 		if rec.Point < len(s.Points) {
 			st.Done[rec.Point] += int64(rec.End - rec.Start)
@@ -90,12 +95,22 @@ func cmdStatus(args []string, stdout io.Writer) error {
 func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now time.Time) {
 	s := st.Spec
 	done, failed := st.totals()
-	total := s.Runs()
+	var total int64
+	for _, r := range st.Shard.ranges(s) {
+		total += int64(r.Len())
+	}
 	fmt.Fprintf(w, "campaign  %s (%s, spec sha256 %.12s)\n", s.Name, dir, s.SHA256)
 	fmt.Fprintf(w, "progress  %d/%d runs (%.1f%%), %d failed\n", done, total, 100*float64(done)/float64(max(total, 1)), failed)
+	if st.Shard.K > 0 {
+		fmt.Fprintf(w, "shard     %v\n", st.Shard)
+	}
 	complete := 0
+	perPointWant := make([]int64, len(s.Points))
+	for _, r := range st.Shard.ranges(s) {
+		perPointWant[r.Point] = int64(r.Len())
+	}
 	for i := range st.Done {
-		if st.Done[i] >= int64(s.Repetitions) {
+		if st.Done[i] >= perPointWant[i] {
 			complete++
 		}
 	}
@@ -125,7 +140,7 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 		for _, v := range p.Values {
 			row = append(row, fmt.Sprint(v))
 		}
-		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], s.Repetitions), fmt.Sprint(st.Failed[i]))
+		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], perPointWant[i]), fmt.Sprint(st.Failed[i]))
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()

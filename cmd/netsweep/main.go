@@ -70,6 +70,7 @@ Commands:
   validate SPEC   check a spec and print the size of its campaign
   status DIR      progress, failures and time left of a campaign, running or not
   replay DIR      re-run one repetition alone (--point P --rep R)
+  collect DIR     merge the shards of a job-array campaign into its results
   results DIR     print a campaign's results as a table
   plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
   models          list the network generators and process models, with their keys
@@ -96,6 +97,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdStatus(rest, stdout)
 	case "replay":
 		return cmdReplay(rest, stdout)
+	case "collect":
+		return cmdCollect(rest, stderr)
 	case "results":
 		return cmdResults(rest, stdout)
 	case "plot":
