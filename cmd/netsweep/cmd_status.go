@@ -76,6 +76,11 @@ func readStatus(dir string) (*campaignStatus, error) {
 	return st, nil
 }
 
+// schedulerStatus, when set, describes the scheduler's view of the jobs of
+// the campaign in dir (Slurm: squeue, scontrol, sacct), in lines for status
+// to print, or nil when dir has no jobs.
+var schedulerStatus func(dir string) []string
+
 func cmdStatus(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -89,6 +94,11 @@ func cmdStatus(args []string, stdout io.Writer) error {
 		return err
 	}
 	printStatus(stdout, dir, st, *perPoint, time.Now())
+	if schedulerStatus != nil {
+		for _, line := range schedulerStatus(dir) {
+			fmt.Fprintf(stdout, "%s\n", line)
+		}
+	}
 	return nil
 }
 
