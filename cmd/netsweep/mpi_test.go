@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netsweep/netsweep/internal/mpitest"
+)
+
+var (
+	mpiBinaryOnce sync.Once
+	mpiBinaryPath string
+)
+
+// mpiBinary builds bin/netsweep-mpi once for the tests in this file.
+func mpiBinary(t *testing.T) (mpirun string, impl mpitest.Impl, bin string) {
+	t.Helper()
+	mpirun, impl = mpitest.Tool(t)
+	mpiBinaryOnce.Do(func() { mpiBinaryPath = mpitest.BuildTo(t, impl, ".", filepath.Dir(binary)) })
+	if mpiBinaryPath == "" {
+		t.Fatal("the MPI build failed in an earlier test")
+	}
+	return mpirun, impl, mpiBinaryPath
+}
+
+// mpiCommand returns the command that runs bin under mpirun with np ranks.
+func mpiCommand(mpirun string, impl mpitest.Impl, np int, bin string, args ...string) *exec.Cmd {
+	cmd := exec.Command(mpirun, mpitest.LaunchArgs(impl, np, os.Geteuid() == 0, nil, bin, args...)...)
+	cmd.Env = append(os.Environ(), "NETSWEEP_FAULTS=")
+	return cmd
+}
+
+// TestMPIQuickstart runs the quickstart under mpirun with 1 to 4 ranks:
+// each writes a results.csv byte-identical to the embedded default's.
+func TestMPIQuickstart(t *testing.T) {
+	mpirun, impl, bin := mpiBinary(t)
+	want := reference(t, "../../examples/quickstart.toml")
+	for np := 1; np <= 4; np++ {
+		out := filepath.Join(t.TempDir(), "out")
+		msg, err := mpiCommand(mpirun, impl, np, bin, "run", "../../examples/quickstart.toml", "--out", out, "--quiet").CombinedOutput()
+		if err != nil {
+			t.Fatalf("np=%d: %v\n%s", np, err, msg)
+		}
+		got, err := os.ReadFile(filepath.Join(out, "results.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("np=%d: results.csv differs from the embedded default's: %s", np, firstDiff(want, got))
+		}
+		if !strings.Contains(string(msg), "on "+string(rune('0'+np))+" ranks") {
+			t.Errorf("np=%d: the run does not say it used %d ranks:\n%s", np, np, msg)
+		}
+	}
+}
+
+// TestNonMPIBinaryRefuses starts the binary built without MPI under mpirun
+// with two ranks: it refuses, names the binary to use, and runs nothing.
+func TestNonMPIBinaryRefuses(t *testing.T) {
+	mpirun, impl := mpitest.Tool(t)
+	out := filepath.Join(t.TempDir(), "out")
+	msg, err := mpiCommand(mpirun, impl, 2, binary, "run", "../../examples/quickstart.toml", "--out", out).CombinedOutput()
+	if err == nil {
+		t.Fatalf("the non-MPI binary ran under mpirun -np 2:\n%s", msg)
+	}
+	if !strings.Contains(string(msg), "built without MPI") || !strings.Contains(string(msg), "netsweep-mpi") {
+		t.Errorf("no clear refusal:\n%s", msg)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the refused run created %s", out)
+	}
+}
+
+// TestMPIKillAndResume kills whole MPI jobs (mpirun and its ranks, as a
+// lost node or a walltime would) at random moments, resumes with other rank
+// counts, embedded in the end, and compares with an uninterrupted run.
+func TestMPIKillAndResume(t *testing.T) {
+	mpirun, impl, bin := mpiBinary(t)
+	spec := writeSpec(t, strings.Replace(durableSpec, "repetitions = 150", "repetitions = 600", 1))
+	want := reference(t, spec)
+	out := filepath.Join(t.TempDir(), "out")
+	killed := 0
+	for i, np := range []int{2, 3, 4, 2, 3, 1} {
+		cmd := mpiCommand(mpirun, impl, np, bin, "run", spec, "--out", out, "--quiet", "--chunk", "3")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Let the job start its ranks and record a few chunks first.
+		deadline := time.Now().Add(30 * time.Second)
+		for journalRecords(t, out) < 5*(i+1) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil {
+			killed++
+		}
+		// The kill reaches every rank; wait for the journal's lock to go.
+		time.Sleep(100 * time.Millisecond)
+		if _, err := os.Stat(filepath.Join(out, "results.csv")); err == nil {
+			break
+		}
+	}
+	if killed < 3 {
+		t.Fatalf("only %d MPI jobs were killed mid-campaign", killed)
+	}
+	if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("embedded resume after MPI kills: exit %d: %s", code, msg)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("results after %d killed MPI jobs differ: %s", killed, firstDiff(want, got))
+	}
+}
+
+// TestMPISIGUSR1 sends mpirun the warning signal a batch system sends
+// before the walltime: the job exits with the resumable status, and an MPI
+// run with another rank count finishes it with identical results.
+func TestMPISIGUSR1(t *testing.T) {
+	mpirun, impl, bin := mpiBinary(t)
+	spec := writeSpec(t, strings.Replace(durableSpec, "repetitions = 150", "repetitions = 600", 1))
+	want := reference(t, spec)
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := mpiCommand(mpirun, impl, 3, bin, "run", spec, "--out", out, "--quiet", "--chunk", "5")
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for journalRecords(t, out) < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGUSR1)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitResumable {
+		t.Fatalf("after SIGUSR1: %v, want exit status %d\n%s", err, exitResumable, buf.String())
+	}
+	msg, err := mpiCommand(mpirun, impl, 2, bin, "run", spec, "--out", out, "--quiet").CombinedOutput()
+	if err != nil {
+		t.Fatalf("resume under mpirun -np 2: %v\n%s", err, msg)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("results after SIGUSR1 and resume differ: %s", firstDiff(want, got))
+	}
+}
