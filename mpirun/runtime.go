@@ -297,9 +297,17 @@ func control(comm Comm, opts Options) error {
 		ok := false
 		if !stopped {
 			budget := -1
+			if !opts.Deadline.IsZero() && repsTimed == 0 {
+				budget = 1 // probe with single repetitions until one is timed
+			}
 			if !opts.Deadline.IsZero() && repsTimed > 0 {
-				perRep := repTime / time.Duration(repsTimed)
-				budget = max(0, int(time.Until(opts.Deadline)/max(perRep, 1)))
+				// The rank runs what it already holds first.
+				perRep := max(repTime/time.Duration(repsTimed), 1)
+				queued := 0
+				for _, d := range inflight[msg.Source] {
+					queued += d.chunk.Len()
+				}
+				budget = max(0, int(time.Until(opts.Deadline)/perRep)-queued)
 			}
 			c, ok = s.next(budget)
 			if !ok && s.remaining > 0 {
@@ -364,15 +372,17 @@ func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
 
 // next returns the next chunk, no longer than budget repetitions when
 // budget >= 0. With no fixed chunk size it follows guided self-scheduling
-// (Polychronopoulos & Kuck 1987) with a factor of two: a chunk is the
-// remaining work divided by twice the number of ranks, at least one.
+// (Polychronopoulos & Kuck 1987): a chunk is the remaining work divided by
+// twice the number of chunks that can be out at once (ranks × lookahead),
+// at least one.
 func (s *scheduler) next(budget int) (Chunk, bool) {
 	if len(s.work) == 0 || budget == 0 {
 		return Chunk{}, false
 	}
 	k := s.fixed
 	if k <= 0 {
-		k = int((s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks))
+		div := int64(2 * s.ranks * lookahead)
+		k = int((s.remaining + div - 1) / div)
 	}
 	if budget > 0 {
 		k = min(k, budget)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/netsweep/netsweep/reduce"
 )
@@ -191,9 +192,9 @@ func TestGuidedChunks(t *testing.T) {
 		}
 		sizes = append(sizes, c.Len())
 	}
-	// 200 reps on 2 ranks: ceil(200/4) = 50, ceil(150/4) = 38, ...; chunks
-	// never cross a point and shrink towards 1 at the end.
-	if sizes[0] != 50 || sizes[1] != 38 || sizes[len(sizes)-1] != 1 {
+	// 200 reps on 2 ranks with 8 chunks each out: ceil(200/32) = 7,
+	// ceil(193/32) = 7, ...; chunks never cross a point and shrink towards 1.
+	if lookahead != 8 || sizes[0] != 7 || sizes[1] != 7 || sizes[len(sizes)-1] != 1 {
 		t.Errorf("chunk sizes %v", sizes)
 	}
 	total := 0
@@ -232,4 +233,38 @@ func FuzzDecodeResult(f *testing.F) {
 		decodeResult(b)
 		decodeWork(b)
 	})
+}
+
+// slowJob's repetitions each take a millisecond.
+type slowJob struct{ *countJob }
+
+func (j slowJob) NewRunner() Runner { return slowRunner{countRunner{j.countJob}} }
+
+type slowRunner struct{ countRunner }
+
+func (r slowRunner) Run(point, rep int, out []float64) error {
+	time.Sleep(time.Millisecond)
+	return r.countRunner.Run(point, rep, out)
+}
+
+// TestDeadline gives a campaign of about 2 s a deadline of 300 ms: it stops
+// handing out chunks in time, returns ErrStopped, and keeps what finished.
+func TestDeadline(t *testing.T) {
+	job := slowJob{newCountJob(4, 500)}
+	start := time.Now()
+	table, err := runLocal(t, 2, job, Options{Work: job.work(), Deadline: start.Add(300 * time.Millisecond)})
+	took := time.Since(start)
+	if !errors.Is(err, ErrStopped) {
+		t.Fatalf("err %v, want ErrStopped", err)
+	}
+	if took > 450*time.Millisecond {
+		t.Errorf("ran %v past a 300 ms deadline", took)
+	}
+	var done int64
+	for _, s := range table.Points {
+		done += s.Reps()
+	}
+	if done == 0 || done != int64(len(job.ran)) {
+		t.Errorf("%d reps in the table, %d ran", done, len(job.ran))
+	}
 }
