@@ -225,9 +225,19 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 		default:
 			x = start + float64(i)*(stop-start)/float64(n-1)
 		}
-		out[i] = x
+		out[i] = round12(x)
 	}
 	return out
+}
+
+// round12 rounds x to 12 significant digits, so that a range from 0.3 to
+// 0.9 gives 0.6 rather than 0.6000000000000001 in parameters and results.
+func round12(x float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		return x
+	}
+	return r
 }
 
 func (p *parser) parsePoints(s *Spec, list []map[string]any) {

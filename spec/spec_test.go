@@ -190,3 +190,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRangeValuesAreRound(t *testing.T) {
+	text := strings.Replace(good, `network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }`, `network.mean_degree = { start = 0.3, stop = 0.9, num = 7 }`, 1)
+	s, err := Parse("round.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9} {
+		if got := s.Points[i].Values[1]; got != want {
+			t.Errorf("value %d = %v, want %v", i, got, want)
+		}
+	}
+}

@@ -188,3 +188,29 @@ func firstDiff(a, b []byte) string {
 	}
 	return "lengths " + strconv.Itoa(len(a)) + " and " + strconv.Itoa(len(b))
 }
+
+// TestExamplesRun runs every example a user copies, except the book-sized
+// campaign (which only validates), and checks each writes results with no
+// failures.
+func TestExamplesRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every example")
+	}
+	files, _ := filepath.Glob("../../examples/*.toml")
+	for _, f := range files {
+		if strings.Contains(f, "campaign") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if code, msg := netsweep(t, "run", f, "--out", out, "--quiet"); code != 0 {
+				t.Fatalf("exit %d: %s", code, msg)
+			}
+			for _, row := range readCSV(t, filepath.Join(out, "results.csv")) {
+				if row["failed"] != "0" {
+					t.Errorf("failures: %v", row)
+				}
+			}
+		})
+	}
+}
