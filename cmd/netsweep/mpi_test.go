@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -99,11 +100,10 @@ func TestMPIKillAndResume(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		killProcesses(t, bin) // Open MPI puts ranks in groups of their own
 		if err := cmd.Wait(); err != nil {
 			killed++
 		}
-		// The kill reaches every rank; wait for the journal's lock to go.
-		time.Sleep(100 * time.Millisecond)
 		if _, err := os.Stat(filepath.Join(out, "results.csv")); err == nil {
 			break
 		}
@@ -151,4 +151,46 @@ func TestMPISIGUSR1(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("results after SIGUSR1 and resume differ: %s", firstDiff(want, got))
 	}
+}
+
+// killProcesses kills with SIGKILL every process running the program at
+// path, as a lost node would, and waits until none is left.
+func killProcesses(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		pids := processesOf(path)
+		if len(pids) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("processes %v of %s survive SIGKILL", pids, path)
+		}
+		for _, pid := range pids {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// processesOf lists the live processes whose command is path.
+func processesOf(path string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil {
+			continue
+		}
+		if arg0, _, _ := bytes.Cut(cmdline, []byte{0}); string(arg0) == path {
+			if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && !bytes.Contains(stat, []byte(") Z ")) {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
 }
