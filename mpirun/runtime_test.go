@@ -268,3 +268,37 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("%d reps in the table, %d ran", done, len(job.ran))
 	}
 }
+
+// BenchmarkController measures chunks of empty work dispatched, run,
+// reported and acknowledged per second by three in-process ranks (the MPI
+// figure comes from mpirun/internal/ctlbench under mpirun).
+func BenchmarkController(b *testing.B) {
+	job := emptyJob{&reduce.Layout{Metrics: []string{"x"}, Hists: []reduce.Hist{{Lo: 0, Hi: 1, Bins: 2}}}}
+	comms := NewLocal(3)
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for r := 1; r < 3; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			Run(context.Background(), comms[r], job, Options{})
+		}()
+	}
+	start := time.Now()
+	if _, err := Run(context.Background(), comms[0], job, Options{Work: []Chunk{{Point: 0, End: b.N}}, Chunk: 1}); err != nil {
+		b.Fatal(err)
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "chunks/s")
+}
+
+type emptyJob struct{ layout *reduce.Layout }
+
+func (j emptyJob) Layout() *reduce.Layout { return j.layout }
+func (j emptyJob) NumPoints() int         { return 1 }
+func (j emptyJob) NewRunner() Runner      { return emptyRunner{} }
+
+type emptyRunner struct{}
+
+func (emptyRunner) Run(point, rep int, out []float64) error { out[0] = 0; return nil }
+func (emptyRunner) Seed(point, rep int) uint64              { return 0 }
