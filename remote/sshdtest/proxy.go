@@ -1,0 +1,107 @@
+package sshdtest
+
+import (
+	"io"
+	"net"
+	"sync"
+	"testing"
+)
+
+// Proxy forwards TCP connections to an upstream address and can cut a
+// connection in the middle of a transfer, as a dropped network link would.
+type Proxy struct {
+	Addr string // "127.0.0.1:PORT" to dial instead of the upstream
+
+	upstream string
+	l        net.Listener
+
+	mu       sync.Mutex
+	cutAfter int64 // cut the next connection after this many bytes downstream; <0: don't
+	conns    map[net.Conn]bool
+	accepted int
+}
+
+// NewProxy listens on a free loopback port and forwards to upstream until
+// the test ends.
+func NewProxy(tb testing.TB, upstream string) *Proxy {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := &Proxy{Addr: l.Addr().String(), upstream: upstream, l: l, cutAfter: -1, conns: map[net.Conn]bool{}}
+	go p.serve()
+	tb.Cleanup(func() {
+		l.Close()
+		p.CloseAll()
+	})
+	return p
+}
+
+// CutNextAfter makes the next accepted connection close, in both
+// directions, once n bytes have gone from the upstream to the client.
+func (p *Proxy) CutNextAfter(n int64) {
+	p.mu.Lock()
+	p.cutAfter = n
+	p.mu.Unlock()
+}
+
+// Accepted returns how many connections the proxy has accepted.
+func (p *Proxy) Accepted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.accepted
+}
+
+// CloseAll cuts every open connection.
+func (p *Proxy) CloseAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+func (p *Proxy) serve() {
+	for {
+		c, err := p.l.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		cut := p.cutAfter
+		p.cutAfter = -1
+		p.accepted++
+		p.mu.Unlock()
+		go p.forward(c, cut)
+	}
+}
+
+func (p *Proxy) forward(c net.Conn, cut int64) {
+	up, err := net.Dial("tcp", p.upstream)
+	if err != nil {
+		c.Close()
+		return
+	}
+	p.mu.Lock()
+	p.conns[c], p.conns[up] = true, true
+	p.mu.Unlock()
+	closeBoth := func() {
+		c.Close()
+		up.Close()
+		p.mu.Lock()
+		delete(p.conns, c)
+		delete(p.conns, up)
+		p.mu.Unlock()
+	}
+	go func() {
+		io.Copy(up, c)
+		closeBoth()
+	}()
+	if cut >= 0 {
+		io.CopyN(c, up, cut)
+	} else {
+		io.Copy(c, up)
+	}
+	closeBoth()
+}
