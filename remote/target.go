@@ -72,13 +72,13 @@ func parseTarget(s string, defaultUser func() (string, error)) (Target, error) {
 				return bad("empty port")
 			}
 		}
-		if _, err := netip.ParseAddr(t.Host); err != nil || !strings.Contains(t.Host, ":") {
+		if !validIPv6(t.Host) {
 			return bad("brackets hold something other than an IPv6 address")
 		}
 	case strings.Count(rest, ":") > 1:
 		// A bare IPv6 address: there cannot be a port.
 		t.Host = rest
-		if _, err := netip.ParseAddr(t.Host); err != nil {
+		if !validIPv6(t.Host) {
 			return bad("not an IPv6 address (write [ADDR]:PORT for a port)")
 		}
 	default:
@@ -122,6 +122,19 @@ func validUser(u string) bool {
 		if c := u[i]; c <= ' ' || c == 0x7f || c == '@' {
 			return false
 		}
+	}
+	return true
+}
+
+// validIPv6 accepts an IPv6 address with an optional zone made of host
+// name characters ("fe80::1%eth0").
+func validIPv6(h string) bool {
+	a, err := netip.ParseAddr(h)
+	if err != nil || !a.Is6() {
+		return false
+	}
+	if _, zone, ok := strings.Cut(h, "%"); ok {
+		return zone != "" && validHostName(zone)
 	}
 	return true
 }
