@@ -34,7 +34,7 @@ type env struct {
 	target remote.Target
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	priv, pubPath, err := remote.Keygen(filepath.Join(dir, "keys"), "test")
@@ -62,7 +62,7 @@ func (e *env) opts() remote.Options {
 	return remote.Options{KeyFile: e.key, KnownHosts: e.known, ConnectTimeout: dialTimeout}
 }
 
-func (e *env) dial(t *testing.T, opts remote.Options) *remote.Client {
+func (e *env) dial(t testing.TB, opts remote.Options) *remote.Client {
 	t.Helper()
 	c, err := remote.Dial(testCtx(t), e.target, opts)
 	if err != nil {
@@ -73,7 +73,7 @@ func (e *env) dial(t *testing.T, opts remote.Options) *remote.Client {
 }
 
 // testCtx ends with the test, and within a minute at most.
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
@@ -493,6 +493,19 @@ func TestDroppedDownloadAndRetry(t *testing.T) {
 	for i, err := range errs {
 		if !remote.IsConnError(err) {
 			t.Errorf("attempt %d: err = %v, want a connection error", i+1, err)
+		}
+	}
+}
+
+// BenchmarkRun measures one remote command round trip (session, exec,
+// exit) on loopback.
+func BenchmarkRun(b *testing.B) {
+	e := newEnv(b)
+	c := e.dial(b, e.opts())
+	ctx := testCtx(b)
+	for b.Loop() {
+		if _, _, err := c.Run(ctx, []string{"true"}, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
