@@ -87,11 +87,24 @@ func (e *ExitError) Error() string {
 	if e.Signal != "" {
 		how = "killed by signal " + e.Signal
 	}
-	msg := fmt.Sprintf("remote: %s on %s: %s", e.Command, e.Target, how)
+	msg := fmt.Sprintf("remote: %s on %s: %s", shortCommand(e.Command), e.Target, how)
 	if s := strings.TrimSpace(string(e.Stderr)); s != "" {
 		msg += ": stderr: " + s
 	}
 	return msg
+}
+
+// shortCommand trims a long or multi-line command line (an inline
+// script) for an error message.
+func shortCommand(cmd string) string {
+	const max = 120
+	if i := strings.IndexByte(cmd, '\n'); i >= 0 {
+		cmd = cmd[:i] + " ..."
+	}
+	if len(cmd) > max {
+		cmd = cmd[:max] + " ..."
+	}
+	return cmd
 }
 
 // Dial connects and logs in to t. The host key must be in the known_hosts
