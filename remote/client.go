@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -320,9 +321,12 @@ func (c *Client) run(ctx context.Context, args []string, stdin io.Reader, stdout
 		return &ConnError{Target: c.target, Err: fmt.Errorf("could not open session: %w", err)}
 	}
 	defer sess.Close()
+	// The session's copy goroutines may still run after a cancellation
+	// returns: the guards cut them off from the caller's writers.
+	gout, gerr := &guardWriter{w: stdout}, &guardWriter{w: stderr}
 	sess.Stdin = stdin
-	sess.Stdout = stdout
-	sess.Stderr = stderr
+	sess.Stdout = gout
+	sess.Stderr = gerr
 	if err := sess.Start(cmd); err != nil {
 		return &ConnError{Target: c.target, Err: fmt.Errorf("could not start %s: %w", cmd, err)}
 	}
@@ -333,6 +337,8 @@ func (c *Client) run(ctx context.Context, args []string, stdin io.Reader, stdout
 	case <-ctx.Done():
 		sess.Signal(ssh.SIGKILL) // best effort; older servers ignore it
 		sess.Close()
+		gout.close()
+		gerr.close()
 		return fmt.Errorf("remote: %s on %s: %w", cmd, c.target, ctx.Err())
 	}
 	var ee *ssh.ExitError
@@ -345,4 +351,27 @@ func (c *Client) run(ctx context.Context, args []string, stdin io.Reader, stdout
 		// ExitMissingError, EOF, reset: the connection went away.
 		return &ConnError{Target: c.target, Err: fmt.Errorf("%s: %w", cmd, err)}
 	}
+}
+
+// guardWriter passes writes on until it is closed, and fails them after.
+type guardWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func (g *guardWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0, io.ErrClosedPipe
+	}
+	return g.w.Write(p)
+}
+
+// close waits for a write in progress and stops all later ones.
+func (g *guardWriter) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 }
