@@ -510,3 +510,60 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// TestDroppedUpload cuts the link in the middle of an upload: Upload fails
+// with a connection error and the remote file keeps its old content.
+func TestDroppedUpload(t *testing.T) {
+	e := newEnv(t)
+	proxy := sshdtest.NewProxy(t, e.srv.Addr)
+	if err := os.WriteFile(e.known, []byte(e.srv.KnownHostsLine(proxy.Addr)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(proxy.Addr)
+	tg, err := remote.ParseTarget(e.target.User + "@127.0.0.1:" + port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := filepath.Join(t.TempDir(), "spec.bin")
+	randomFile(t, local, 4<<20)
+	rpath := filepath.Join(t.TempDir(), "spec.bin")
+	if err := os.WriteFile(rpath, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	proxy.CutNextAfter(1 << 20)
+	c, err := remote.Dial(testCtx(t), tg, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Upload(testCtx(t), local, rpath, 0o600)
+	if !remote.IsConnError(err) {
+		t.Errorf("err = %v, want a connection error", err)
+	}
+	if got, _ := os.ReadFile(rpath); string(got) != "old" {
+		t.Errorf("remote file holds %d bytes after a cut upload, want the old 3", len(got))
+	}
+}
+
+func TestWithClient(t *testing.T) {
+	e := newEnv(t)
+	calls := 0
+	err := remote.WithClient(testCtx(t), e.target, e.opts(), 3, func(c *remote.Client) error {
+		calls++
+		_, _, err := c.Run(testCtx(t), []string{"false"}, nil)
+		return err
+	})
+	var ee *remote.ExitError
+	if !errors.As(err, &ee) || calls != 1 {
+		t.Errorf("calls = %d, err = %v; want one call ending in an ExitError", calls, err)
+	}
+	var user []byte
+	err = remote.WithClient(testCtx(t), e.target, e.opts(), 3, func(c *remote.Client) error {
+		out, _, err := c.Run(testCtx(t), []string{"id", "-un"}, nil)
+		user = out
+		return err
+	})
+	if err != nil || string(user) != e.target.User+"\n" {
+		t.Errorf("id -un = %q, %v", user, err)
+	}
+}

@@ -1,7 +1,6 @@
 package sshdtest
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ type Proxy struct {
 	l        net.Listener
 
 	mu       sync.Mutex
-	cutAfter int64 // cut the next connection after this many bytes downstream; <0: don't
+	cutAfter int64 // cut the next connection after this many bytes; <0: don't
 	conns    map[net.Conn]bool
 	accepted int
 }
@@ -39,7 +38,8 @@ func NewProxy(tb testing.TB, upstream string) *Proxy {
 }
 
 // CutNextAfter makes the next accepted connection close, in both
-// directions, once n bytes have gone from the upstream to the client.
+// directions, once n bytes have passed through it (both directions
+// together), as a link that drops in the middle of a transfer.
 func (p *Proxy) CutNextAfter(n int64) {
 	p.mu.Lock()
 	p.cutAfter = n
@@ -94,14 +94,33 @@ func (p *Proxy) forward(c net.Conn, cut int64) {
 		delete(p.conns, up)
 		p.mu.Unlock()
 	}
-	go func() {
-		io.Copy(up, c)
-		closeBoth()
-	}()
-	if cut >= 0 {
-		io.CopyN(c, up, cut)
-	} else {
-		io.Copy(c, up)
+	var mu sync.Mutex
+	left := cut
+	// pipe copies src to dst, counting bytes against the cut.
+	pipe := func(dst, src net.Conn) {
+		defer closeBoth()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				stop := false
+				if cut >= 0 {
+					mu.Lock()
+					if int64(n) >= left {
+						n, stop = int(left), true
+					}
+					left -= int64(n)
+					mu.Unlock()
+				}
+				if _, werr := dst.Write(buf[:n]); werr != nil || stop {
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
 	}
-	closeBoth()
+	go pipe(up, c)
+	pipe(c, up)
 }
