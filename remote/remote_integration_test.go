@@ -193,6 +193,7 @@ func startAgent(t *testing.T, sock string) {
 	t.Helper()
 	if p, err := exec.LookPath("ssh-agent"); err == nil {
 		cmd := exec.Command(p, "-D", "-a", sock)
+		sshdtest.DieWithParent(cmd)
 		var log bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &log, &log
 		if err := cmd.Start(); err != nil {

@@ -159,6 +159,7 @@ func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cmd := exec.Command(s.sshd, "-D", "-e", "-f", s.config)
+	DieWithParent(cmd)
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
 	cmd.Stdout = pw
