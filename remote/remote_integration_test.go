@@ -568,3 +568,33 @@ func TestWithClient(t *testing.T) {
 		t.Errorf("id -un = %q, %v", user, err)
 	}
 }
+
+// TestKeepAliveDetectsDeadLink freezes the link under a running command:
+// unanswered keepalives close the connection and Run fails with a
+// connection error instead of hanging.
+func TestKeepAliveDetectsDeadLink(t *testing.T) {
+	e := newEnv(t)
+	proxy := sshdtest.NewProxy(t, e.srv.Addr)
+	if err := os.WriteFile(e.known, []byte(e.srv.KnownHostsLine(proxy.Addr)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(proxy.Addr)
+	tg, err := remote.ParseTarget(e.target.User + "@127.0.0.1:" + port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := e.opts()
+	opts.KeepAlive = 100 * time.Millisecond
+	c, err := remote.Dial(testCtx(t), tg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// The link dies while a quiet command runs (or, on a slow machine,
+	// before it starts: either way only keepalives can notice).
+	time.AfterFunc(300*time.Millisecond, proxy.Freeze)
+	_, _, err = c.Run(testCtx(t), []string{"sleep", "20"}, nil)
+	if !remote.IsConnError(err) {
+		t.Errorf("err = %v, want a connection error from the keepalive", err)
+	}
+}

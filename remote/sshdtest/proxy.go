@@ -18,6 +18,7 @@ type Proxy struct {
 	cutAfter int64 // cut the next connection after this many bytes; <0: don't
 	conns    map[net.Conn]bool
 	accepted int
+	frozen   bool
 }
 
 // NewProxy listens on a free loopback port and forwards to upstream until
@@ -44,6 +45,20 @@ func (p *Proxy) CutNextAfter(n int64) {
 	p.mu.Lock()
 	p.cutAfter = n
 	p.mu.Unlock()
+}
+
+// Freeze makes every connection silently drop all traffic from now on,
+// in both directions, as a link to a host that vanished without a reset.
+func (p *Proxy) Freeze() {
+	p.mu.Lock()
+	p.frozen = true
+	p.mu.Unlock()
+}
+
+func (p *Proxy) isFrozen() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.frozen
 }
 
 // Accepted returns how many connections the proxy has accepted.
@@ -102,6 +117,9 @@ func (p *Proxy) forward(c net.Conn, cut int64) {
 		buf := make([]byte, 32<<10)
 		for {
 			n, err := src.Read(buf)
+			if p.isFrozen() {
+				n = 0
+			}
 			if n > 0 {
 				stop := false
 				if cut >= 0 {
