@@ -66,6 +66,22 @@ type Options struct {
 	// estimate of a repetition's duration says would not finish by then
 	// (rank 0).
 	Deadline time.Time
+	// Timings, if not nil, receives where the time went (rank 0).
+	Timings *Timings
+}
+
+// Timings says how much time a run spent on its bookkeeping, to show that
+// it stays small next to the simulations.
+type Timings struct {
+	// Summaries is the time workers spent adding values to summaries,
+	// merging and encoding them, summed over all ranks.
+	Summaries time.Duration
+	// OnResult is the controller's time in Options.OnResult (the journal).
+	OnResult time.Duration
+	// Reduce is rank 0's time in the final reductions.
+	Reduce time.Duration
+	// Chunks is the number of chunks run.
+	Chunks int64
 }
 
 // ErrStopped reports that Run stopped before all work was done, through
@@ -94,10 +110,11 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 
 	var wg sync.WaitGroup
 	var workErr error
+	var busy [2]int64 // this rank's worker: nanoseconds on summaries, chunks
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		workErr = work(comm, job, table)
+		workErr = work(comm, job, table, &busy)
 		if workErr != nil {
 			comm.Abort(1)
 		}
@@ -119,8 +136,17 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 	if comm.Rank() == 0 && opts.Base != nil {
 		table.Merge(opts.Base)
 	}
+	t0 := time.Now()
 	if err := reduceTable(comm, table); err != nil {
 		return nil, err
+	}
+	if err := comm.ReduceInt64(0, OpSum, busy[:]); err != nil {
+		return nil, fmt.Errorf("could not reduce timings: %w", err)
+	}
+	if opts.Timings != nil && comm.Rank() == 0 {
+		opts.Timings.Reduce = time.Since(t0)
+		opts.Timings.Summaries = time.Duration(busy[0])
+		opts.Timings.Chunks = busy[1]
 	}
 	if comm.Rank() != 0 {
 		return nil, nil
@@ -152,7 +178,7 @@ func reduceTable(comm Comm, t *reduce.Table) error {
 // reports it back (which asks for another), until it has had a stop for
 // every open request. Once one stop arrives no chunk follows, since the
 // controller's work only ever shrinks.
-func work(comm Comm, job Job, table *reduce.Table) error {
+func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 	layout := job.Layout()
 	runner := job.NewRunner()
 	out := make([]float64, len(layout.Metrics))
@@ -182,15 +208,20 @@ func work(comm Comm, job Job, table *reduce.Table) error {
 		for rep := c.Start; rep < c.End; rep++ {
 			err := runOne(runner, c.Point, rep, out)
 			if err == nil {
+				t := time.Now()
 				err = sum.Add(out)
+				busy[0] += int64(time.Since(t))
 			}
 			if err != nil {
 				sum.AddFailed()
 				res.Failures = append(res.Failures, Failure{Point: c.Point, Rep: rep, Seed: runner.Seed(c.Point, rep), Message: err.Error()})
 			}
 		}
+		t := time.Now()
 		table.Points[c.Point].Merge(sum)
 		res.Summary = sum.AppendBinary(nil)
+		busy[0] += int64(time.Since(t))
+		busy[1]++
 		if err := comm.Send(0, tagResult, encodeResult(res)); err != nil {
 			return fmt.Errorf("could not report to the controller: %w", err)
 		}
@@ -282,8 +313,12 @@ func control(comm Comm, opts Options) error {
 			prog.Failed += int64(len(res.Failures))
 			prog.Elapsed = time.Since(start)
 			if opts.OnResult != nil && firstErr == nil {
+				t := time.Now()
 				if err := opts.OnResult(res); err != nil {
 					firstErr = onResultError{err}
+				}
+				if opts.Timings != nil {
+					opts.Timings.OnResult += time.Since(t)
 				}
 			}
 			if opts.OnProgress != nil {

@@ -32,6 +32,7 @@ type runOptions struct {
 	Grace    time.Duration // how long a stop waits for chunks in flight
 	Deadline time.Time     // hand out no chunk that would not finish by then
 	Shard    shard         // run only this part of the campaign
+	Timings  bool          // print where the time went
 }
 
 const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
@@ -61,6 +62,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	fs.IntVar(&o.Chunk, "chunk", 0, "repetitions per chunk (default: automatic)")
 	fs.DurationVar(&o.Interval, "progress-every", o.Interval, "interval between progress lines when stderr is not a terminal")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress")
+	fs.BoolVar(&o.Timings, "timings", false, "print the time spent on summaries, the journal and the reduction")
 	fs.BoolVar(&o.Force, "force", false, "move aside a directory holding another campaign")
 	fs.DurationVar(&o.Grace, "grace", o.Grace, "how long a stop waits for chunks in flight")
 	fs.StringVar(&deadline, "deadline", "", "time or duration after which no chunk is started that would not finish")
@@ -192,7 +194,14 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 			c.writeProgress(p, "running", ranks)
 		},
 	}
+	var timings mpirun.Timings
+	if o.Timings {
+		opts.Timings = &timings
+	}
 	table, err := exec(hard, opts)
+	if o.Timings && err == nil {
+		printTimings(stderr, timings, time.Since(start), ranks)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, mpirun.ErrStopped) || hard.Err() != nil:
@@ -313,4 +322,15 @@ func provenance(s *spec.Spec, rt string, ranks, chunk int, start time.Time) repo
 		Version: version, Revision: vcsRevision(), GoVersion: runtime.Version(), Host: host,
 		Command: os.Args, Runtime: rt, Ranks: ranks, Chunk: c, Start: start.UTC(), End: time.Now().UTC(),
 	}
+}
+
+// printTimings reports the bookkeeping's share of a run: summaries (summed
+// over ranks, so compared with ranks × wall time), the journal and the
+// final reduction (on rank 0, compared with wall time).
+func printTimings(w io.Writer, t mpirun.Timings, wall time.Duration, ranks int) {
+	pct := func(d, of time.Duration) float64 { return 100 * d.Seconds() / max(of.Seconds(), 1e-9) }
+	cpu := wall * time.Duration(ranks)
+	fmt.Fprintf(w, "netsweep: timings: wall %v on %d ranks, %d chunks\n", wall.Round(time.Millisecond), ranks, t.Chunks)
+	fmt.Fprintf(w, "netsweep: timings: summaries %v (%.3f%% of the ranks' time), journal %v (%.3f%% of wall), reduction %v (%.3f%% of wall)\n",
+		t.Summaries.Round(time.Microsecond), pct(t.Summaries, cpu), t.OnResult.Round(time.Microsecond), pct(t.OnResult, wall), t.Reduce.Round(time.Microsecond), pct(t.Reduce, wall))
 }
