@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/netsweep/netsweep/internal/shell"
 )
 
 // Config is the spec's [cluster] table: where and how a campaign runs on a
@@ -218,26 +220,11 @@ func (c *Config) Validate() []*FieldError {
 			}
 			continue
 		}
-		if !directiveSafe(val) {
+		if val != "" && !shell.IsBare(val) {
 			bad(key, o, "the value may hold only letters, digits and -_./:,+@%%=")
 		}
 	}
 	return errs
-}
-
-// directiveSafe reports whether s needs no quoting in an #SBATCH line or in
-// the shell: exactly the characters shell.Quote leaves alone.
-func directiveSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-_./:,+@%=", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // textProblem returns why s cannot be a free-text value ("" when it can):

@@ -14,7 +14,7 @@ func Quote(s string) string {
 	if s == "" {
 		return "''"
 	}
-	if isSafe(s) {
+	if IsBare(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
@@ -29,7 +29,14 @@ func Join(args []string) string {
 	return strings.Join(q, " ")
 }
 
-func isSafe(s string) bool {
+// IsBare reports whether s is one shell word as it is: non-empty and made
+// only of letters, digits and -_./:,+@%=, so Quote leaves it unchanged.
+// Such a word is also safe where no quoting is understood, as in an
+// #SBATCH line.
+func IsBare(s string) bool {
+	if s == "" {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
