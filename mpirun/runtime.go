@@ -68,6 +68,9 @@ type Options struct {
 	Deadline time.Time
 	// Timings, if not nil, receives where the time went (rank 0).
 	Timings *Timings
+	// MaxChunkTime bounds a chunk's estimated duration; 0 means
+	// DefaultMaxChunkTime (rank 0).
+	MaxChunkTime time.Duration
 }
 
 // Timings says how much time a run spent on its bookkeeping, to show that
@@ -265,25 +268,60 @@ func isSoft(err error) bool {
 	return err == nil || errors.Is(err, ErrStopped) || errors.As(err, &e)
 }
 
-// lookahead is how many requests for work each worker keeps open, so that
-// its next chunk is already waiting when it finishes one: with lookahead 2
-// no worker sits idle for a round trip to the controller.
-const lookahead = 8
+// Limits of what the controller hands out.
+const (
+	// lookahead is how many requests for work each worker keeps open, so
+	// that, when chunks are short, its next chunk is already waiting when
+	// it finishes one instead of a round trip to the controller away.
+	lookahead = 8
+	// queueTime bounds the estimated work a rank holds: its open requests
+	// are answered only while what it holds would take less than this, so
+	// a rank with long chunks holds one at a time and a stop or a deadline
+	// can take back everything not yet started.
+	queueTime = 20 * time.Millisecond
+	// DefaultMaxChunkTime bounds a chunk's estimated duration (guided
+	// self-scheduling alone would start with 1/(2P) of the campaign), so
+	// stops and deadlines take effect, and journal records come, at least
+	// this often.
+	DefaultMaxChunkTime = 5 * time.Second
+)
 
-// control is rank 0's controller: it answers every request for work with
-// the next chunk, or with stop once there is none (or it was told to stop),
-// until every worker has had a stop for each of its open requests.
+// rankState is what the controller knows of one rank.
+type rankState struct {
+	held    []dispatch // chunks given and not yet reported, in order
+	pending int        // requests for work not yet answered
+	last    time.Time  // when its last result arrived
+}
+
+func (st *rankState) heldReps() int {
+	n := 0
+	for _, d := range st.held {
+		n += d.chunk.Len()
+	}
+	return n
+}
+
+// controller is rank 0's controller: it answers every request for work
+// with the next chunk, or with stop once there is none (or it was told to
+// stop), until every worker has had a stop for each of its requests.
+type controller struct {
+	comm      Comm
+	opts      Options
+	sched     *scheduler
+	ranks     []rankState
+	stopped   bool
+	active    int           // requests that will still be answered with stop
+	repTime   time.Duration // summed wall time of finished chunks
+	repsTimed int64
+}
+
 func control(comm Comm, opts Options) error {
-	s := newScheduler(opts.Work, comm.Size(), opts.Chunk)
+	c := &controller{comm: comm, opts: opts, sched: newScheduler(opts.Work, comm.Size(), opts.Chunk),
+		ranks: make([]rankState, comm.Size()), active: comm.Size() * lookahead}
 	start := time.Now()
-	prog := Progress{Total: s.remaining}
+	prog := Progress{Total: c.sched.remaining}
 	var firstErr error
-	stopped := false
-	inflight := make([][]dispatch, comm.Size()) // per rank, in the order given
-	lastResult := make([]time.Time, comm.Size())
-	var repTime time.Duration // summed wall time per repetition of finished chunks
-	var repsTimed int64
-	for active := comm.Size() * lookahead; active > 0; {
+	for c.active > 0 {
 		msg, err := comm.Recv(AnySource, tagResult)
 		if err != nil {
 			return fmt.Errorf("controller: %w", err)
@@ -292,23 +330,23 @@ func control(comm Comm, opts Options) error {
 		if err != nil {
 			return fmt.Errorf("controller: from rank %d: %w", msg.Source, err)
 		}
+		st := &c.ranks[msg.Source]
 		if res != nil {
-			src := msg.Source
-			res.Rank = src
-			if len(inflight[src]) == 0 || inflight[src][0].chunk != res.Chunk {
-				return fmt.Errorf("controller: rank %d reported %v, which it was not given", src, res.Chunk)
+			res.Rank = msg.Source
+			if len(st.held) == 0 || st.held[0].chunk != res.Chunk {
+				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, res.Chunk)
 			}
 			// A chunk ran from when it was given or, if it waited behind
 			// another, from when that one finished.
 			now := time.Now()
-			began := inflight[src][0].at
-			if lastResult[src].After(began) {
-				began = lastResult[src]
+			began := st.held[0].at
+			if st.last.After(began) {
+				began = st.last
 			}
-			repTime += now.Sub(began)
-			repsTimed += int64(res.Chunk.Len())
-			lastResult[src] = now
-			inflight[src] = inflight[src][1:]
+			c.repTime += now.Sub(began)
+			c.repsTimed += int64(res.Chunk.Len())
+			st.last = now
+			st.held = st.held[1:]
 			prog.Done += int64(res.Chunk.Len())
 			prog.Failed += int64(len(res.Failures))
 			prog.Elapsed = time.Since(start)
@@ -325,48 +363,89 @@ func control(comm Comm, opts Options) error {
 				opts.OnProgress(prog)
 			}
 		}
-		if !stopped && (firstErr != nil || isClosed(opts.Stop)) {
-			stopped = true
+		st.pending++
+		if !c.stopped && (firstErr != nil || isClosed(opts.Stop)) {
+			c.stopped = true
 		}
-		var c Chunk
-		ok := false
-		if !stopped {
-			budget := -1
-			if !opts.Deadline.IsZero() && repsTimed == 0 {
-				budget = 1 // probe with single repetitions until one is timed
-			}
-			if !opts.Deadline.IsZero() && repsTimed > 0 {
-				// The rank runs what it already holds first.
-				perRep := max(repTime/time.Duration(repsTimed), 1)
-				queued := 0
-				for _, d := range inflight[msg.Source] {
-					queued += d.chunk.Len()
+		if err := c.serve(msg.Source); err != nil {
+			return err
+		}
+		if c.stopped {
+			for r := range c.ranks {
+				if err := c.serve(r); err != nil {
+					return err
 				}
-				budget = max(0, int(time.Until(opts.Deadline)/perRep)-queued)
 			}
-			c, ok = s.next(budget)
-			if !ok && s.remaining > 0 {
-				stopped = true
-			}
-		}
-		if ok {
-			inflight[msg.Source] = append(inflight[msg.Source], dispatch{chunk: c, at: time.Now()})
-			err = comm.Send(msg.Source, tagWork, encodeWork(c, false))
-		} else {
-			active--
-			err = comm.Send(msg.Source, tagWork, encodeWork(Chunk{}, true))
-		}
-		if err != nil {
-			return fmt.Errorf("controller: could not send to rank %d: %w", msg.Source, err)
 		}
 	}
 	if firstErr != nil {
 		return firstErr
 	}
-	if stopped {
+	if c.stopped {
 		return ErrStopped
 	}
 	return nil
+}
+
+// perRep estimates a repetition's wall time from the finished chunks, or
+// returns 0 before any has finished.
+func (c *controller) perRep() time.Duration {
+	if c.repsTimed == 0 {
+		return 0
+	}
+	return max(c.repTime/time.Duration(c.repsTimed), 1)
+}
+
+// serve answers rank r's open requests: with chunks while it may hold
+// more, or with stops once the work is done or the campaign stopped.
+func (c *controller) serve(r int) error {
+	st := &c.ranks[r]
+	for st.pending > 0 {
+		perRep := c.perRep()
+		if !c.stopped && len(st.held) > 0 && (perRep == 0 || time.Duration(st.heldReps())*perRep >= queueTime) {
+			return nil // answered when r reports its next result
+		}
+		var chunk Chunk
+		ok := false
+		if !c.stopped {
+			chunk, ok = c.sched.next(c.limit(st, perRep))
+			if !ok && c.sched.remaining > 0 {
+				c.stopped = true // the deadline leaves no time for more
+			}
+		}
+		var err error
+		if ok {
+			st.held = append(st.held, dispatch{chunk: chunk, at: time.Now()})
+			err = c.comm.Send(r, tagWork, encodeWork(chunk, false))
+		} else {
+			c.active--
+			err = c.comm.Send(r, tagWork, encodeWork(Chunk{}, true))
+		}
+		if err != nil {
+			return fmt.Errorf("controller: could not send to rank %d: %w", r, err)
+		}
+		st.pending--
+	}
+	return nil
+}
+
+// limit returns the most repetitions the next chunk for a rank holding st
+// may have (-1: no limit): single repetitions until one is timed, then as
+// many as fit in Options.MaxChunkTime and, with a deadline, in the time left after
+// what the rank already holds.
+func (c *controller) limit(st *rankState, perRep time.Duration) int {
+	if perRep == 0 {
+		return 1
+	}
+	most := c.opts.MaxChunkTime
+	if most <= 0 {
+		most = DefaultMaxChunkTime
+	}
+	limit := max(1, int(most/perRep))
+	if !c.opts.Deadline.IsZero() {
+		limit = min(limit, max(0, int(time.Until(c.opts.Deadline)/perRep)-st.heldReps()))
+	}
+	return limit
 }
 
 type dispatch struct {
@@ -407,17 +486,15 @@ func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
 
 // next returns the next chunk, no longer than budget repetitions when
 // budget >= 0. With no fixed chunk size it follows guided self-scheduling
-// (Polychronopoulos & Kuck 1987): a chunk is the remaining work divided by
-// twice the number of chunks that can be out at once (ranks × lookahead),
-// at least one.
+// (Polychronopoulos & Kuck 1987) with a factor of two: a chunk is the
+// remaining work divided by twice the number of ranks, at least one.
 func (s *scheduler) next(budget int) (Chunk, bool) {
 	if len(s.work) == 0 || budget == 0 {
 		return Chunk{}, false
 	}
 	k := s.fixed
 	if k <= 0 {
-		div := int64(2 * s.ranks * lookahead)
-		k = int((s.remaining + div - 1) / div)
+		k = int((s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks))
 	}
 	if budget > 0 {
 		k = min(k, budget)

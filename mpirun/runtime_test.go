@@ -192,9 +192,9 @@ func TestGuidedChunks(t *testing.T) {
 		}
 		sizes = append(sizes, c.Len())
 	}
-	// 200 reps on 2 ranks with 8 chunks each out: ceil(200/32) = 7,
-	// ceil(193/32) = 7, ...; chunks never cross a point and shrink towards 1.
-	if lookahead != 8 || sizes[0] != 7 || sizes[1] != 7 || sizes[len(sizes)-1] != 1 {
+	// 200 reps on 2 ranks: ceil(200/4) = 50, ceil(150/4) = 38, ...; chunks
+	// never cross a point and shrink towards 1 at the end.
+	if sizes[0] != 50 || sizes[1] != 38 || sizes[len(sizes)-1] != 1 {
 		t.Errorf("chunk sizes %v", sizes)
 	}
 	total := 0
@@ -302,3 +302,41 @@ type emptyRunner struct{}
 
 func (emptyRunner) Run(point, rep int, out []float64) error { out[0] = 0; return nil }
 func (emptyRunner) Seed(point, rep int) uint64              { return 0 }
+
+// slowerJob's repetitions each take 20 ms, longer than queueTime.
+type slowerJob struct{ *countJob }
+
+func (j slowerJob) NewRunner() Runner { return slowerRunner{countRunner{j.countJob}} }
+
+type slowerRunner struct{ countRunner }
+
+func (r slowerRunner) Run(point, rep int, out []float64) error {
+	time.Sleep(20 * time.Millisecond)
+	return r.countRunner.Run(point, rep, out)
+}
+
+// TestStopTakesBackQueuedWork stops a campaign of long repetitions: ranks
+// hold only the chunk they run, chunks are bounded in time, so the stop
+// takes effect within about one chunk and most of the work is never given
+// out.
+func TestStopTakesBackQueuedWork(t *testing.T) {
+	job := slowerJob{newCountJob(4, 100)} // 8 s of work on 2 ranks
+	stop := make(chan struct{})
+	time.AfterFunc(300*time.Millisecond, func() { close(stop) })
+	start := time.Now()
+	table, err := runLocal(t, 2, job, Options{Work: job.work(), Stop: stop, MaxChunkTime: 200 * time.Millisecond})
+	took := time.Since(start)
+	if !errors.Is(err, ErrStopped) {
+		t.Fatalf("err %v, want ErrStopped", err)
+	}
+	if took > time.Second {
+		t.Errorf("took %v to stop; chunks of at most 200 ms were in flight", took)
+	}
+	var done int64
+	for _, s := range table.Points {
+		done += s.Reps()
+	}
+	if done != int64(len(job.ran)) || done > 100 {
+		t.Errorf("%d reps in the table, %d ran, of 400", done, len(job.ran))
+	}
+}
