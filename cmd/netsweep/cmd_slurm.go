@@ -180,6 +180,9 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	for _, id := range ids {
 		jobs, err := showJob(ctx, cl, id)
+		if errors.Is(err, errJobGone) {
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("could not check whether job %s of %s still runs: %w", id, dir, err)
 		}
@@ -248,6 +251,9 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				continue
 			}
 			jobs, err := showJob(ctx, cl, id)
+			if errors.Is(err, errJobGone) {
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("could not look up job %s: %w", id, err)
 			}
@@ -398,7 +404,11 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 
 	if shards == 0 {
 		latest := ids[len(ids)-1]
-		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, filepath.Join(dir, "slurm", "*-"+latest+".out"))
+		log := "*-" + latest + ".out"
+		if specErr == nil {
+			log = s.Name + "-" + latest + ".out"
+		}
+		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, filepath.Join(dir, "slurm", log))
 		jobs, err := showJob(ctx, cl, latest)
 		switch {
 		case err != nil:
