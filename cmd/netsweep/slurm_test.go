@@ -413,7 +413,7 @@ func TestArrayTasks(t *testing.T) {
 		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "0-3"}}, []int{0, 1, 2, 3}},
 		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "1,3-4%2"}}, []int{1, 3, 4}},
 		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "0-9"}}, []int{0, 1, 2, 3, 4}}, // only tasks < k
-		{slurm.JobInfo{ID: "5_1", Fields: map[string]string{}}, []int{1}},                      // from sacct
+		{slurm.JobInfo{ID: "5_1", Fields: map[string]string{}}, []int{1}},                               // from sacct
 		{slurm.JobInfo{ID: "5_[0-1]", Fields: map[string]string{}}, []int{0, 1}},
 		{slurm.JobInfo{ID: "5", Fields: map[string]string{}}, nil}, // not an array
 		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "x"}}, nil},
