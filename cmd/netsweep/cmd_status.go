@@ -90,14 +90,21 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	}
 	dir := fs.Arg(0)
 	st, err := readStatus(dir)
-	if err != nil {
+	var sched []string
+	if schedulerStatus != nil {
+		sched = schedulerStatus(dir)
+	}
+	switch {
+	case err == nil:
+		printStatus(stdout, dir, st, *perPoint, time.Now())
+	case errors.Is(err, os.ErrNotExist) && len(sched) > 0:
+		// A submitted campaign has no journal before its job starts, and
+		// a job array never has one of its own: the scheduler tells.
+	default:
 		return err
 	}
-	printStatus(stdout, dir, st, *perPoint, time.Now())
-	if schedulerStatus != nil {
-		for _, line := range schedulerStatus(dir) {
-			fmt.Fprintf(stdout, "%s\n", line)
-		}
+	for _, line := range sched {
+		fmt.Fprintf(stdout, "%s\n", line)
 	}
 	return nil
 }

@@ -8,6 +8,9 @@
 //	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
 //	netsweep validate SPEC
 //	netsweep status DIR [--points]
+//	netsweep render SPEC [--scheduler slurm] [-o FILE] [--out DIR]
+//	netsweep submit SPEC [--out DIR]
+//	netsweep cancel DIR
 //	netsweep replay DIR --point P --rep R
 //	netsweep results DIR [--metrics m1,m2] [--stats mean,sem]
 //	netsweep plot DIR --x PARAM --y METRIC [--series PARAM] -o FILE.png
@@ -71,6 +74,9 @@ Commands:
   status DIR      progress, failures and time left of a campaign, running or not
   replay DIR      re-run one repetition alone (--point P --rep R)
   collect DIR     merge the shards of a job-array campaign into its results
+  render SPEC     print the Slurm job script for the spec's [cluster] table
+  submit SPEC     submit the campaign to Slurm (see 'netsweep submit -h')
+  cancel DIR      cancel the campaign's pending and running Slurm jobs
   results DIR     print a campaign's results as a table
   plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
   models          list the network generators and process models, with their keys
@@ -99,6 +105,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdReplay(rest, stdout)
 	case "collect":
 		return cmdCollect(rest, stderr)
+	case "render":
+		return cmdRender(rest, stdout)
+	case "submit":
+		return cmdSubmit(ctx, rest, stdout, stderr)
+	case "cancel":
+		return cmdCancel(ctx, rest, stdout, stderr)
 	case "results":
 		return cmdResults(rest, stdout)
 	case "plot":
