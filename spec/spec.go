@@ -23,6 +23,11 @@ type Spec struct {
 	Path   string // the file it was read from, as given
 	Text   []byte // the file's bytes, kept for provenance
 	SHA256 string // hex SHA-256 of Text
+	// CampaignID is the hex SHA-256 of what decides the results (seed,
+	// repetitions, points, metrics and their histograms), not of where or
+	// how the campaign runs: journals record it, so a spec whose [cluster]
+	// or [output] dir changed still resumes its campaign.
+	CampaignID string
 
 	Name        string
 	Seed        uint64
@@ -95,6 +100,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
+	s.CampaignID = campaignID(s)
 	return s, nil
 }
 

@@ -203,3 +203,30 @@ func TestRangeValuesAreRound(t *testing.T) {
 		}
 	}
 }
+
+// TestCampaignID: where and how a campaign runs does not change its
+// identity; what decides its results does.
+func TestCampaignID(t *testing.T) {
+	base, err := Parse("a.toml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := map[string]bool{
+		strings.Replace(good, `name = "grid"`, `name = "other"`, 1):                true,
+		good + "\n[cluster]\ntime = \"01:00:00\"\npartition = \"debug\"\n":         true,
+		good + "\n[output]\ndir = \"elsewhere\"\n":                                 true,
+		strings.Replace(good, "seed = 7", "seed = 8", 1):                           false,
+		strings.Replace(good, "repetitions = 3", "repetitions = 4", 1):             false,
+		strings.Replace(good, "gamma = 1.0", "gamma = 2.0", 1):                     false,
+		good + "\n[output.bins]\nfinal_size = { lo = 0.0, hi = 1.0, bins = 10 }\n": false,
+	}
+	for text, same := range edits {
+		s, err := Parse("b.toml", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (s.CampaignID == base.CampaignID) != same {
+			t.Errorf("same campaign = %v, want %v for:\n%s", s.CampaignID == base.CampaignID, same, text)
+		}
+	}
+}

@@ -96,6 +96,12 @@ func openCampaign(dir string, s *spec.Spec, sh shard, force bool, stderr io.Writ
 			j.Close()
 			return nil, err
 		}
+		// The same campaign, perhaps with another [cluster] or [output]:
+		// keep the copy that status and replay read current.
+		if err := report.WriteFileAtomic(filepath.Join(dir, specFile), s.Text); err != nil {
+			j.Close()
+			return nil, err
+		}
 	} else {
 		meta, _ := json.Marshal(journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: version, Created: time.Now().UTC()})
 		if err := report.WriteFileAtomic(filepath.Join(dir, specFile), s.Text); err != nil {
@@ -338,7 +344,7 @@ func (sh shard) ranges(s *spec.Spec) []mpirun.Chunk {
 // and the shard, so a shard's directory is never resumed as another's.
 func (sh shard) journalID(s *spec.Spec) string {
 	if sh.K == 0 {
-		return s.SHA256
+		return s.CampaignID
 	}
-	return s.SHA256 + "+shard=" + sh.String()
+	return s.CampaignID + "+shard=" + sh.String()
 }

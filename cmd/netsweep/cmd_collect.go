@@ -73,7 +73,7 @@ func mergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error
 		}
 		if s == nil {
 			s, table = ss, reduce.NewTable(ss.Layout(), len(ss.Points))
-		} else if ss.SHA256 != s.SHA256 {
+		} else if ss.CampaignID != s.CampaignID {
 			return nil, nil, nil, fmt.Errorf("shard %s ran another spec than the first shard; collect shards of one campaign only", sdir)
 		}
 		j, err := journal.Scan(path)
@@ -82,7 +82,7 @@ func mergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error
 		}
 		id := j.Header().SpecSHA256
 		var sh shard
-		if rest, ok := strings.CutPrefix(id, s.SHA256+"+shard="); !ok {
+		if rest, ok := strings.CutPrefix(id, s.CampaignID+"+shard="); !ok {
 			return nil, nil, nil, fmt.Errorf("%s is not a shard's journal", path)
 		} else if sh, err = parseShard(rest); err != nil {
 			return nil, nil, nil, fmt.Errorf("%s: bad shard %q", path, rest)

@@ -190,8 +190,8 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("%s already has job %s %s; wait for it to end, or cancel it with 'netsweep cancel %s'", dir, j.ID, j.State, dir)
 		}
 	}
-	if old, err := os.ReadFile(job.Spec); err == nil && !bytes.Equal(old, s.Text) {
-		return fmt.Errorf("%s holds another campaign: its %s differs from %s (a journal resumes only the very same spec); submit with another --out DIR", dir, specFile, o.Spec)
+	if old, err := spec.Load(job.Spec); err == nil && old.CampaignID != s.CampaignID {
+		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, specFile, o.Spec)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "slurm"), 0o755); err != nil {
 		return fmt.Errorf("could not create the campaign directory: %w", err)
@@ -392,7 +392,7 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 	}
 	if !hasJournal && specErr == nil {
 		// status printed nothing of its own.
-		add("campaign  %s (%s, spec sha256 %.12s)", s.Name, dir, s.SHA256)
+		add("campaign  %s (%s, campaign %.12s)", s.Name, dir, s.CampaignID)
 		if shards == 0 {
 			add("progress  not started (no journal yet)")
 		}

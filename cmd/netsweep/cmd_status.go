@@ -54,8 +54,8 @@ func readStatus(dir string) (*campaignStatus, error) {
 		return nil, err
 	}
 	var sh shard
-	if id := j.Header().SpecSHA256; id != s.SHA256 {
-		rest, ok := strings.CutPrefix(id, s.SHA256+"+shard=")
+	if id := j.Header().SpecSHA256; id != s.CampaignID {
+		rest, ok := strings.CutPrefix(id, s.CampaignID+"+shard=")
 		if sh, err = parseShard(rest); !ok || err != nil {
 			return nil, fmt.Errorf("the journal in %s belongs to another campaign than its %s", dir, specFile)
 		}
@@ -116,7 +116,7 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 	for _, r := range st.Shard.ranges(s) {
 		total += int64(r.Len())
 	}
-	fmt.Fprintf(w, "campaign  %s (%s, spec sha256 %.12s)\n", s.Name, dir, s.SHA256)
+	fmt.Fprintf(w, "campaign  %s (%s, campaign %.12s)\n", s.Name, dir, s.CampaignID)
 	fmt.Fprintf(w, "progress  %d/%d runs (%.1f%%), %d failed\n", done, total, 100*float64(done)/float64(max(total, 1)), failed)
 	if st.Shard.K > 0 {
 		fmt.Fprintf(w, "shard     %v\n", st.Shard)
@@ -141,7 +141,7 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 		case p.State == "running" && age < 30*time.Second:
 			state = fmt.Sprintf("running on %s (pid %d, %d ranks): %.1f runs/s, ETA %s", p.Host, p.PID, p.Ranks, p.Rate, formatDuration(time.Duration(float64(total-done)/max(p.Rate, 1e-9)*float64(time.Second))))
 		default:
-			state = fmt.Sprintf("not running (last progress %s ago); 'netsweep run' with the same spec and --out resumes it", formatDuration(age))
+			state = fmt.Sprintf("not running (last progress %s ago); %s resumes it", formatDuration(age), resumeHint(dir))
 		}
 	} else if done >= total {
 		state = "complete"
@@ -161,4 +161,13 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
+}
+
+// resumeHint says which command resumes the campaign in dir: submit for a
+// campaign that runs as Slurm jobs, run otherwise.
+func resumeHint(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, "slurm", "jobs")); err == nil {
+		return fmt.Sprintf("'netsweep submit %s --out %s'", filepath.Join(dir, specFile), dir)
+	}
+	return fmt.Sprintf("'netsweep run SPEC --out %s'", dir)
 }

@@ -94,10 +94,17 @@ func TestKillAndResume(t *testing.T) {
 	interrupted := 0
 	for i := range 20 {
 		cmd := command("run", spec, "--out", out, "--quiet", "--chunk", "3", "--workers", []string{"1", "2", "3"}[i%3])
+		before := journalRecords(t, out)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
+		// Kill at a random moment after the run has recorded something, so
+		// every run makes progress whatever the machine's speed.
+		deadline := time.Now().Add(20 * time.Second)
+		for journalRecords(t, out) <= before && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ee, ok := err.(*exec.ExitError); ok && ee.Sys().(syscall.WaitStatus).Signaled() {
