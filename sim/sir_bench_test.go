@@ -13,9 +13,10 @@ func benchGraph(b *testing.B, n int, c float64) *Graph {
 	return &g
 }
 
-// benchEpidemic runs c's process on g b.N times and reports state
-// transitions (infections plus recoveries) per second. Metric 0 must be
-// final_size.
+// benchSIR runs c's process on g b.N times and reports state transitions
+// (infections plus recoveries) per second of wall time (transitions/s) and
+// of the process's CPU time (transitions/cpu-s, steadier on a shared
+// machine). Metric 0 must be final_size.
 func benchSIR(b *testing.B, g *Graph, c *ProcessConfig) {
 	p, err := c.New(g.N)
 	if err != nil {
@@ -23,14 +24,21 @@ func benchSIR(b *testing.B, g *Graph, c *ProcessConfig) {
 	}
 	out := make([]float64, len(p.Metrics()))
 	r := NewRand(2)
-	var infections float64
+	var infections, cpu0 float64
 	for b.Loop() {
+		if cpu0 == 0 {
+			cpu0 = cpuSeconds()
+		}
 		if err := p.Run(g, r, out); err != nil {
 			b.Fatal(err)
 		}
 		infections += out[0] * float64(g.N)
 	}
 	b.ReportMetric(2*infections/b.Elapsed().Seconds(), "transitions/s")
+	if cpu := cpuSeconds() - cpu0; cpu0 > 0 && cpu > 0 {
+		b.ReportMetric(2*infections/cpu, "transitions/cpu-s")
+		b.ReportMetric(cpu/float64(b.N)*1e3, "cpu-ms/op")
+	}
 	b.ReportMetric(infections/float64(b.N)/float64(g.N), "final_size")
 }
 
@@ -65,13 +73,20 @@ func BenchmarkSIRWholeRun(b *testing.B) {
 	out := make([]float64, len(p.Metrics()))
 	var g Graph
 	r := NewRand(3)
+	var cpu0 float64
 	for b.Loop() {
+		if cpu0 == 0 {
+			cpu0 = cpuSeconds()
+		}
 		if err := gen.Generate(&g, r); err != nil {
 			b.Fatal(err)
 		}
 		if err := p.Run(&g, r, out); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if cpu := cpuSeconds() - cpu0; cpu0 > 0 && cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N)*1e3, "cpu-ms/op")
 	}
 }
 
