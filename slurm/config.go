@@ -37,7 +37,7 @@ type Config struct {
 	Hosts     []string `toml:"hosts"`      // "NAME[:SLOTS]", rank 0 on the first; SLOTS defaults to 1
 	Hostfile  string   `toml:"hostfile"`   // a file of "NAME [slots=N]" lines, relative to the spec's directory; instead of hosts
 	DeployDir string   `toml:"deploy_dir"` // absolute remote directory for the binary and spec; {host} and {user} are replaced (default DefaultDeployDir)
-	SharedFS  bool     `toml:"shared_fs"`  // the hosts share deploy_dir's file system: deploy copies to the first host only
+	SharedFS  bool     `toml:"shared_fs"`  // the hosts share deploy_dir's file system: deploy writes each distinct directory once, through its first host
 	SSHUser   string   `toml:"ssh_user"`   // login name on every host (default: the local user)
 	SSHPort   int      `toml:"ssh_port"`   // sshd's port on every host (default 22)
 }
