@@ -33,6 +33,15 @@ type Config struct {
 	SignalLead    int               `toml:"signal_lead"`     // seconds before the time limit that USR1 arrives (0 = default, see Lead); Slurm may send it up to 30 s earlier
 	ArrayShards   int               `toml:"array_shards"`    // K > 0: a job array of K shards; 0 = one job
 	SbatchExtra   []string          `toml:"sbatch_extra"`    // extra #SBATCH options, each "--opt" or "--opt=value"
+
+	// A network of workstations (see hosts.go): 'netsweep deploy' and
+	// 'netsweep launch' use these; Slurm ignores them.
+	Hosts     []string `toml:"hosts"`      // "NAME[:SLOTS]", rank 0 on the first; SLOTS defaults to 1
+	Hostfile  string   `toml:"hostfile"`   // a file of "NAME [slots=N]" lines, relative to the spec's directory; instead of hosts
+	DeployDir string   `toml:"deploy_dir"` // absolute remote directory for the binary and spec; {host} and {user} are replaced (default DefaultDeployDir)
+	SharedFS  bool     `toml:"shared_fs"`  // the hosts share deploy_dir's file system: deploy writes each distinct directory once, through its first host
+	SSHUser   string   `toml:"ssh_user"`   // login name on every host (default: the local user)
+	SSHPort   int      `toml:"ssh_port"`   // sshd's port on every host (default 22)
 }
 
 // Defaults of Config fields left zero.
@@ -160,6 +169,8 @@ func (c *Config) Validate() []*FieldError {
 	}
 
 	switch d, err := ParseTime(c.Time); {
+	case c.Time == "" && c.Workstations():
+		// No Slurm job: ValidateJob requires a time limit where one is.
 	case c.Time == "":
 		bad("time", c.Time, `required: the job's wall-clock limit, like "2:00:00" or "1-00:00:00"`)
 	case err != nil:
@@ -224,7 +235,7 @@ func (c *Config) Validate() []*FieldError {
 			bad(key, o, "the value may hold only letters, digits and -_./:,+@%%=")
 		}
 	}
-	return errs
+	return append(errs, c.validateHosts()...)
 }
 
 // textProblem returns why s cannot be a free-text value ("" when it can):

@@ -109,6 +109,9 @@ func ValidateJob(job Job) []*FieldError {
 	bad := func(key string, v any, why string) {
 		errs = append(errs, &FieldError{Key: key, Value: v, Reason: why})
 	}
+	if job.Cluster.Time == "" && job.Cluster.Workstations() {
+		bad("time", "", `required for a Slurm job: the job's wall-clock limit, like "2:00:00"`)
+	}
 	if !nameRE.MatchString(job.Name) {
 		bad("name", job.Name, "want letters, digits and -_.+ only")
 	}

@@ -7,6 +7,8 @@
 //
 //	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
 //	netsweep validate SPEC
+//	netsweep deploy SPEC [--binary FILE] [--key FILE] [--accept-host-key]
+//	netsweep launch SPEC [--out DIR] [--np N] [--hosts LIST] [-- RUN-FLAGS]
 //	netsweep status DIR [--points]
 //	netsweep render SPEC [--scheduler slurm] [-o FILE] [--out DIR]
 //	netsweep submit SPEC [--out DIR]
@@ -71,6 +73,8 @@ const usage = `usage: netsweep COMMAND [ARGS]
 Commands:
   run SPEC        run a sweep on the local cores (see 'netsweep run -h')
   validate SPEC   check a spec and print the size of its campaign
+  deploy SPEC     copy bin/netsweep-mpi and SPEC to its [cluster] hosts over ssh
+  launch SPEC     run a deployed campaign on its [cluster] hosts with mpirun
   status DIR      progress, failures and time left of a campaign, running or not
   replay DIR      re-run one repetition alone (--point P --rep R)
   collect DIR     merge the shards of a job-array campaign into its results
@@ -99,6 +103,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout)
+	case "deploy":
+		return cmdDeploy(ctx, rest, stdout, stderr)
+	case "launch":
+		return cmdLaunch(ctx, rest, stdout, stderr)
 	case "status":
 		return cmdStatus(rest, stdout)
 	case "replay":

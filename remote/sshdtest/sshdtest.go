@@ -64,9 +64,14 @@ type Config struct {
 	// HostKeyFile is an existing private host key to use; "" generates a
 	// fresh ed25519 key.
 	HostKeyFile string
+	// ListenHost is the IPv4 address to listen on; "" means 127.0.0.1.
+	ListenHost string
+	// Netns runs sshd in this network namespace (ip netns exec NETNS), as
+	// a test host of its own; it needs root, and Port 0 means 22 there.
+	Netns string
 }
 
-// Server is a running sshd on 127.0.0.1.
+// Server is a running sshd on 127.0.0.1 (or Config.ListenHost).
 type Server struct {
 	Addr        string        // "127.0.0.1:PORT"
 	Port        int           // listening port
@@ -77,6 +82,7 @@ type Server struct {
 	sshd   string
 	config string
 	dir    string
+	netns  []string // "ip netns exec NETNS" before sshd, or nil
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -96,6 +102,16 @@ func Start(tb testing.TB, cfg Config) *Server {
 	}
 	dir := tb.TempDir()
 	s := &Server{tb: tb, sshd: sshd, dir: dir, log: &lockedBuffer{}}
+	listen := cfg.ListenHost
+	if listen == "" {
+		listen = "127.0.0.1"
+	}
+	if cfg.Netns != "" {
+		s.netns = []string{Need(tb, "ip", "/usr/sbin/ip", "/sbin/ip"), "netns", "exec", cfg.Netns}
+		if cfg.Port == 0 {
+			cfg.Port = 22 // a namespace of its own: the port is free
+		}
+	}
 
 	s.HostKeyFile = cfg.HostKeyFile
 	if s.HostKeyFile == "" {
@@ -128,7 +144,7 @@ func Start(tb testing.TB, cfg Config) *Server {
 			port = freePort(tb)
 		}
 		s.Port = port
-		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		s.Addr = net.JoinHostPort(listen, strconv.Itoa(port))
 		s.config = filepath.Join(dir, "sshd_config")
 		conf := fmt.Sprintf(`ListenAddress %s
 HostKey %s
@@ -158,7 +174,9 @@ LogLevel VERBOSE
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cmd := exec.Command(s.sshd, "-D", "-e", "-f", s.config)
+	args := append(append([]string(nil), s.netns...), s.sshd, "-D", "-e", "-f", s.config)
+	// ip netns exec execs sshd in the same process: signals reach sshd.
+	cmd := exec.Command(args[0], args[1:]...)
 	DieWithParent(cmd)
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
