@@ -38,7 +38,8 @@ for the [cluster] table of SPEC, to FILE (executable) or standard output.
 The script runs DIR/spec.toml, the copy of SPEC that submit makes, with
 --out DIR; DIR defaults to the spec's [output] dir and is made absolute.`
 
-const submitUsage = `usage: netsweep submit SPEC [--out DIR]
+const submitUsage = `usage: netsweep submit SPEC [--out DIR] [--binary PATH]
+       netsweep submit SPEC --remote [USER@]HOST[:PORT] [--out LOCALDIR] [--remote-dir DIR] [--upload-binary FILE] [remote flags]
 
 Submits the campaign of SPEC to Slurm as its [cluster] table says. It
 copies SPEC to DIR/spec.toml (the jobs run the copy), writes the job script
@@ -49,13 +50,28 @@ array_shards = K it is a job array of K shards, run into DIR/shards/I; when
 all are complete, 'netsweep collect DIR' merges them. Submitting the same
 spec to the same DIR again resumes the campaign.
 
-Follow it with 'netsweep status DIR'; stop it with 'netsweep cancel DIR'.`
+Follow it with 'netsweep status DIR'; stop it with 'netsweep cancel DIR'.
+--binary PATH runs PATH as netsweep-mpi instead of [cluster] binary.
 
-const cancelUsage = `usage: netsweep cancel DIR
+With --remote it does all this on the cluster's head node over ssh, with
+the netsweep there (--remote-netsweep), in --remote-dir DIR (default
+~/netsweep/NAME there), after uploading SPEC and, with --upload-binary
+FILE, FILE (a netsweep-mpi built for the cluster), which then serves as
+both the remote netsweep and the job's binary. LOCALDIR/remote.json
+records the remote campaign: 'netsweep status LOCALDIR', 'cancel
+LOCALDIR' and 'collect LOCALDIR' then need no --remote.
+
+` + remoteFlagsUsage
+
+const cancelUsage = `usage: netsweep cancel DIR [remote flags]
 
 Cancels (scancel) the jobs of the campaign in DIR, listed in
 DIR/slurm/jobs, that are still pending or running. The journal keeps every
-finished chunk: 'netsweep submit' with the same spec and --out resumes.`
+finished chunk: 'netsweep submit' with the same spec and --out resumes.
+For a campaign submitted with --remote (DIR holds remote.json), or with
+--remote, it cancels them on the head node.
+
+` + remoteFlagsUsage
 
 // slurmClient is what the Slurm commands need of slurm.Runner; tests
 // replace it through newSlurmClient.
@@ -146,8 +162,10 @@ func slurmJob(s *spec.Spec, out string) (slurm.Job, error) {
 
 // submitOptions are the flags of 'netsweep submit'.
 type submitOptions struct {
-	Spec string // path of the spec
-	Out  string // campaign directory; "" = the spec's [output] dir
+	Spec   string // path of the spec
+	Out    string // campaign directory; "" = the spec's [output] dir
+	Binary string // netsweep-mpi to run instead of [cluster] binary
+	Remote submitRemoteOptions
 }
 
 func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -155,13 +173,32 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.Out, "out", "", "campaign directory")
+	fs.StringVar(&o.Binary, "binary", "", "netsweep-mpi to run instead of [cluster] binary")
+	addRemoteFlags(fs, &o.Remote.remoteOptions)
+	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
+	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", submitUsage)
 	}
 	o.Spec = fs.Arg(0)
+	if o.Remote.Target == "" && o.Out != "" {
+		if _, ok, _ := readRemoteRecord(o.Out); ok {
+			o.Remote.Target = "" // the record's
+			return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+		}
+	}
+	if o.Remote.Target != "" {
+		if o.Binary != "" {
+			return usagef("netsweep: --binary names a file on this machine; with --remote use --upload-binary FILE")
+		}
+		return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
 		return err
+	}
+	if o.Binary != "" {
+		s.Cluster.Binary = o.Binary
 	}
 	job, err := slurmJob(s, o.Out)
 	if err != nil {
@@ -224,10 +261,17 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	var ro remoteOptions
+	addRemoteFlags(fs, &ro)
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", cancelUsage)
 	}
 	dir := fs.Arg(0)
+	if sess, _, ok, err := remoteFor(dir, &ro); err != nil {
+		return err
+	} else if ok {
+		return cancelRemote(ctx, sess, stdout, stderr)
+	}
 	ids, err := readJobIDs(dir)
 	if err != nil {
 		return err
