@@ -27,16 +27,24 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/report"
+	"github.com/netsweep/netsweep/rocks"
 	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/spec"
 )
 
-const renderUsage = `usage: netsweep render SPEC [--scheduler slurm] [-o FILE] [--out DIR]
+const renderUsage = `usage: netsweep render SPEC [--scheduler slurm|rocks] [-o FILE] [--out DIR]
 
 Writes the job script that 'netsweep submit SPEC --out DIR' would submit
 for the [cluster] table of SPEC, to FILE (executable) or standard output.
 The script runs DIR/spec.toml, the copy of SPEC that submit makes, with
---out DIR; DIR defaults to the spec's [output] dir and is made absolute.`
+--out DIR; DIR defaults to the spec's [output] dir and is made absolute.
+
+With --scheduler rocks it writes instead a bash launcher for a Rocks
+cluster's frontend: it lists the compute hosts with 'rocks list host',
+places [cluster] binary (netsweep-mpi) on each (node-local, in
+/tmp/netsweep-NAME) and runs it under mpirun with a hostfile of their CPUs.
+[cluster] is optional there (ntasks and env are used). Copy SPEC to
+DIR/spec.toml, on the shared /home, and run the launcher on the frontend.`
 
 const submitUsage = `usage: netsweep submit SPEC [--out DIR] [--binary PATH]
        netsweep submit SPEC --remote [USER@]HOST[:PORT] [--out LOCALDIR] [--remote-dir DIR] [--upload-binary FILE] [remote flags]
@@ -108,23 +116,27 @@ func cmdRender(args []string, stdout io.Writer) error {
 	}
 	o.Spec = fs.Arg(0)
 	switch o.Scheduler {
-	case "slurm":
-	case "rocks":
-		return usagef("netsweep: --scheduler rocks is not supported yet; only slurm is")
+	case "slurm", "rocks":
 	default:
-		return usagef("netsweep: unknown --scheduler %q; only slurm is supported", o.Scheduler)
+		return usagef("netsweep: unknown --scheduler %q; want slurm or rocks", o.Scheduler)
 	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
 		return err
 	}
-	job, err := slurmJob(s, o.Out)
-	if err != nil {
-		return err
-	}
 	var b bytes.Buffer
-	if err := slurm.Render(&b, job); err != nil {
-		return err
+	if o.Scheduler == "rocks" {
+		if err := renderRocks(&b, s, o.Out); err != nil {
+			return err
+		}
+	} else {
+		job, err := slurmJob(s, o.Out)
+		if err != nil {
+			return err
+		}
+		if err := slurm.Render(&b, job); err != nil {
+			return err
+		}
 	}
 	if o.File == "" {
 		_, err := stdout.Write(b.Bytes())
@@ -158,6 +170,19 @@ func slurmJob(s *spec.Spec, out string) (slurm.Job, error) {
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
 	}, nil
+}
+
+// renderRocks writes the Rocks launcher of s, run in directory out
+// (default: the spec's [output] dir, made absolute).
+func renderRocks(w io.Writer, s *spec.Spec, out string) error {
+	if out == "" {
+		out = s.Output.Dir
+	}
+	dir, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
+	}
+	return rocks.Render(w, rocks.Job{Name: s.Name, Cluster: s.Cluster, Spec: filepath.Join(dir, specFile), Dir: dir})
 }
 
 // submitOptions are the flags of 'netsweep submit'.
