@@ -5,7 +5,8 @@ package templates
 import "embed"
 
 // FS holds every *.tmpl file of this directory; slurm.sbatch.tmpl is the
-// Slurm batch script, rendered by package slurm.
+// Slurm batch script, rendered by package slurm; rocks.sh.tmpl the Rocks
+// launcher, rendered by package rocks.
 //
 //go:embed *.tmpl
 var FS embed.FS

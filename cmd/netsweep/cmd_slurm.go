@@ -27,18 +27,27 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/report"
+	"github.com/netsweep/netsweep/rocks"
 	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/spec"
 )
 
-const renderUsage = `usage: netsweep render SPEC [--scheduler slurm] [-o FILE] [--out DIR]
+const renderUsage = `usage: netsweep render SPEC [--scheduler slurm|rocks] [-o FILE] [--out DIR]
 
 Writes the job script that 'netsweep submit SPEC --out DIR' would submit
 for the [cluster] table of SPEC, to FILE (executable) or standard output.
 The script runs DIR/spec.toml, the copy of SPEC that submit makes, with
---out DIR; DIR defaults to the spec's [output] dir and is made absolute.`
+--out DIR; DIR defaults to the spec's [output] dir and is made absolute.
 
-const submitUsage = `usage: netsweep submit SPEC [--out DIR]
+With --scheduler rocks it writes instead a bash launcher for a Rocks
+cluster's frontend: it lists the compute hosts with 'rocks list host',
+places [cluster] binary (netsweep-mpi) on each (node-local, in
+/tmp/netsweep-NAME) and runs it under mpirun with a hostfile of their CPUs.
+[cluster] is optional there (ntasks and env are used). Copy SPEC to
+DIR/spec.toml, on the shared /home, and run the launcher on the frontend.`
+
+const submitUsage = `usage: netsweep submit SPEC [--out DIR] [--binary PATH]
+       netsweep submit SPEC --remote [USER@]HOST[:PORT] [--out LOCALDIR] [--remote-dir DIR] [--upload-binary FILE] [remote flags]
 
 Submits the campaign of SPEC to Slurm as its [cluster] table says. It
 copies SPEC to DIR/spec.toml (the jobs run the copy), writes the job script
@@ -49,13 +58,28 @@ array_shards = K it is a job array of K shards, run into DIR/shards/I; when
 all are complete, 'netsweep collect DIR' merges them. Submitting the same
 spec to the same DIR again resumes the campaign.
 
-Follow it with 'netsweep status DIR'; stop it with 'netsweep cancel DIR'.`
+Follow it with 'netsweep status DIR'; stop it with 'netsweep cancel DIR'.
+--binary PATH runs PATH as netsweep-mpi instead of [cluster] binary.
 
-const cancelUsage = `usage: netsweep cancel DIR
+With --remote it does all this on the cluster's head node over ssh, with
+the netsweep there (--remote-netsweep), in --remote-dir DIR (default
+~/netsweep/NAME there), after uploading SPEC and, with --upload-binary
+FILE, FILE (a netsweep-mpi built for the cluster), which then serves as
+both the remote netsweep and the job's binary. LOCALDIR/remote.json
+records the remote campaign: 'netsweep status LOCALDIR', 'cancel
+LOCALDIR' and 'collect LOCALDIR' then need no --remote.
+
+` + remoteFlagsUsage
+
+const cancelUsage = `usage: netsweep cancel DIR [remote flags]
 
 Cancels (scancel) the jobs of the campaign in DIR, listed in
 DIR/slurm/jobs, that are still pending or running. The journal keeps every
-finished chunk: 'netsweep submit' with the same spec and --out resumes.`
+finished chunk: 'netsweep submit' with the same spec and --out resumes.
+For a campaign submitted with --remote (DIR holds remote.json), or with
+--remote, it cancels them on the head node.
+
+` + remoteFlagsUsage
 
 // slurmClient is what the Slurm commands need of slurm.Runner; tests
 // replace it through newSlurmClient.
@@ -92,23 +116,27 @@ func cmdRender(args []string, stdout io.Writer) error {
 	}
 	o.Spec = fs.Arg(0)
 	switch o.Scheduler {
-	case "slurm":
-	case "rocks":
-		return usagef("netsweep: --scheduler rocks is not supported yet; only slurm is")
+	case "slurm", "rocks":
 	default:
-		return usagef("netsweep: unknown --scheduler %q; only slurm is supported", o.Scheduler)
+		return usagef("netsweep: unknown --scheduler %q; want slurm or rocks", o.Scheduler)
 	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
 		return err
 	}
-	job, err := slurmJob(s, o.Out)
-	if err != nil {
-		return err
-	}
 	var b bytes.Buffer
-	if err := slurm.Render(&b, job); err != nil {
-		return err
+	if o.Scheduler == "rocks" {
+		if err := renderRocks(&b, s, o.Out); err != nil {
+			return err
+		}
+	} else {
+		job, err := slurmJob(s, o.Out)
+		if err != nil {
+			return err
+		}
+		if err := slurm.Render(&b, job); err != nil {
+			return err
+		}
 	}
 	if o.File == "" {
 		_, err := stdout.Write(b.Bytes())
@@ -144,10 +172,25 @@ func slurmJob(s *spec.Spec, out string) (slurm.Job, error) {
 	}, nil
 }
 
+// renderRocks writes the Rocks launcher of s, run in directory out
+// (default: the spec's [output] dir, made absolute).
+func renderRocks(w io.Writer, s *spec.Spec, out string) error {
+	if out == "" {
+		out = s.Output.Dir
+	}
+	dir, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
+	}
+	return rocks.Render(w, rocks.Job{Name: s.Name, Cluster: s.Cluster, Spec: filepath.Join(dir, specFile), Dir: dir})
+}
+
 // submitOptions are the flags of 'netsweep submit'.
 type submitOptions struct {
-	Spec string // path of the spec
-	Out  string // campaign directory; "" = the spec's [output] dir
+	Spec   string // path of the spec
+	Out    string // campaign directory; "" = the spec's [output] dir
+	Binary string // netsweep-mpi to run instead of [cluster] binary
+	Remote submitRemoteOptions
 }
 
 func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -155,13 +198,32 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("submit", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.Out, "out", "", "campaign directory")
+	fs.StringVar(&o.Binary, "binary", "", "netsweep-mpi to run instead of [cluster] binary")
+	addRemoteFlags(fs, &o.Remote.remoteOptions)
+	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
+	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", submitUsage)
 	}
 	o.Spec = fs.Arg(0)
+	if o.Remote.Target == "" && o.Out != "" {
+		if _, ok, _ := readRemoteRecord(o.Out); ok {
+			o.Remote.Target = "" // the record's
+			return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+		}
+	}
+	if o.Remote.Target != "" {
+		if o.Binary != "" {
+			return usagef("netsweep: --binary names a file on this machine; with --remote use --upload-binary FILE")
+		}
+		return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
 		return err
+	}
+	if o.Binary != "" {
+		s.Cluster.Binary = o.Binary
 	}
 	job, err := slurmJob(s, o.Out)
 	if err != nil {
@@ -224,10 +286,17 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	var ro remoteOptions
+	addRemoteFlags(fs, &ro)
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", cancelUsage)
 	}
 	dir := fs.Arg(0)
+	if sess, _, ok, err := remoteFor(dir, &ro); err != nil {
+		return err
+	} else if ok {
+		return cancelRemote(ctx, sess, stdout, stderr)
+	}
 	ids, err := readJobIDs(dir)
 	if err != nil {
 		return err

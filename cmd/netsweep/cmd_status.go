@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,7 +21,11 @@ const statusUsage = `usage: netsweep status DIR [--points]
 
 Reads the journal of the campaign in DIR, while it runs or after, and prints
 its overall and (with --points) per-point completion, failures, rate and
-time left.`
+time left. For a campaign submitted with --remote (DIR holds remote.json),
+or with --remote, it asks the head node over ssh; a dropped connection is
+retried.
+
+` + remoteFlagsUsage
 
 // campaignStatus is what status reports of a campaign directory.
 type campaignStatus struct {
@@ -81,14 +86,21 @@ func readStatus(dir string) (*campaignStatus, error) {
 // to print, or nil when dir has no jobs.
 var schedulerStatus func(dir string) []string
 
-func cmdStatus(args []string, stdout io.Writer) error {
+func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	perPoint := fs.Bool("points", false, "show every point")
+	var ro remoteOptions
+	addRemoteFlags(fs, &ro)
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", statusUsage)
 	}
 	dir := fs.Arg(0)
+	if sess, _, ok, err := remoteFor(dir, &ro); err != nil {
+		return err
+	} else if ok {
+		return statusRemote(ctx, sess, *perPoint, stdout)
+	}
 	st, err := readStatus(dir)
 	var sched []string
 	if schedulerStatus != nil {

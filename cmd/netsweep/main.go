@@ -10,9 +10,12 @@
 //	netsweep deploy SPEC [--binary FILE] [--key FILE] [--accept-host-key]
 //	netsweep launch SPEC [--out DIR] [--np N] [--hosts LIST] [-- RUN-FLAGS]
 //	netsweep status DIR [--points]
-//	netsweep render SPEC [--scheduler slurm] [-o FILE] [--out DIR]
+//	netsweep render SPEC [--scheduler slurm|rocks] [-o FILE] [--out DIR]
 //	netsweep submit SPEC [--out DIR]
 //	netsweep cancel DIR
+//	netsweep submit SPEC --remote [USER@]HOST[:PORT] [--key FILE] [--out LOCALDIR]
+//	netsweep status|cancel|collect LOCALDIR
+//	netsweep keygen NAME [--dir DIR]
 //	netsweep replay DIR --point P --rep R
 //	netsweep results DIR [--metrics m1,m2] [--stats mean,sem]
 //	netsweep plot DIR --x PARAM --y METRIC [--series PARAM] -o FILE.png
@@ -81,6 +84,8 @@ Commands:
   render SPEC     print the Slurm job script for the spec's [cluster] table
   submit SPEC     submit the campaign to Slurm (see 'netsweep submit -h')
   cancel DIR      cancel the campaign's pending and running Slurm jobs
+                  (submit, status, cancel, collect: --remote HOST drives Slurm over ssh)
+  keygen NAME     write a dedicated ssh key pair for remote campaigns
   results DIR     print a campaign's results as a table
   plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
   models          list the network generators and process models, with their keys
@@ -108,13 +113,15 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "launch":
 		return cmdLaunch(ctx, rest, stdout, stderr)
 	case "status":
-		return cmdStatus(rest, stdout)
+		return cmdStatus(ctx, rest, stdout)
 	case "replay":
 		return cmdReplay(rest, stdout)
 	case "collect":
-		return cmdCollect(rest, stderr)
+		return cmdCollect(ctx, rest, stderr)
 	case "render":
 		return cmdRender(rest, stdout)
+	case "keygen":
+		return cmdKeygen(rest, stdout)
 	case "submit":
 		return cmdSubmit(ctx, rest, stdout, stderr)
 	case "cancel":

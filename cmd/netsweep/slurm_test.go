@@ -102,7 +102,7 @@ func TestRenderErrors(t *testing.T) {
 		{[]string{"render"}, "usage: netsweep render"},
 		{[]string{"render", noCluster}, "has no [cluster] table"},
 		{[]string{"render", noCluster}, noCluster},
-		{[]string{"render", withCluster, "--scheduler", "rocks"}, "not supported yet"},
+		{[]string{"render", withCluster, "--scheduler", "pbs"}, "want slurm or rocks"},
 		{[]string{"render", withCluster, "--scheduler", "pbs"}, `unknown --scheduler "pbs"`},
 		{[]string{"render", badCluster}, "cluster.time"},
 		{[]string{"submit", noCluster}, "has no [cluster] table"},

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/netsweep/netsweep/remote"
+)
+
+const keygenUsage = `usage: netsweep keygen NAME [--dir DIR]
+
+Writes a new ed25519 key pair for remote campaigns: DIR/NAME, the private
+key (mode 0600, no passphrase), and DIR/NAME.pub. DIR defaults to
+~/.netsweep/keys. It prints the public key line to add to
+~/.ssh/authorized_keys on the cluster's head node, so your own ssh key
+never goes onto a cluster; then use 'netsweep submit SPEC --remote HOST
+--key DIR/NAME'. It never overwrites a key.`
+
+// keygenOptions are the flags of 'netsweep keygen'.
+type keygenOptions struct {
+	Name string // the key's file name
+	Dir  string // where the key files go
+}
+
+func cmdKeygen(args []string, stdout io.Writer) error {
+	var o keygenOptions
+	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.Dir, "dir", "", "directory of the key files (default ~/.netsweep/keys)")
+	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
+		return usagef("%s", keygenUsage)
+	}
+	o.Name = fs.Arg(0)
+	if o.Dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fmt.Errorf("could not find the home directory for ~/.netsweep/keys (give --dir): %w", err)
+		}
+		o.Dir = filepath.Join(home, ".netsweep", "keys")
+	}
+	priv, pub, err := remote.Keygen(o.Dir, o.Name)
+	if err != nil {
+		return err
+	}
+	line, err := os.ReadFile(pub)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "private key  %s\npublic key   %s\n\nAdd this line to ~/.ssh/authorized_keys on the cluster's head node:\n\n%s\n", priv, pub, strings.TrimSpace(string(line)))
+	fmt.Fprintf(stdout, "Then: netsweep submit SPEC --remote USER@HOST --key %s\n", priv)
+	return nil
+}

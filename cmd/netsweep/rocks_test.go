@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRenderRocksGolden renders every example spec to its Rocks launcher
+// and compares it with testdata/golden/EXAMPLE.rocks.sh (go test -run
+// RenderRocksGolden -update rewrites them).
+func TestRenderRocksGolden(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no examples")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".toml")
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "launch.sh")
+			if code, msg := netsweep(t, "render", f, "--scheduler", "rocks", "--out", "/home/user/campaigns/"+name, "-o", out); code != 0 {
+				t.Fatalf("render: exit %d: %s", code, msg)
+			}
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", name+".rocks.sh")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/netsweep -run RenderRocksGolden -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("the launcher for %s differs from %s (if the change is intended, rerun with -update):\n%s", f, golden, got)
+			}
+			for _, line := range []string{
+				"spec=/home/user/campaigns/" + name + "/spec.toml\n",
+				"dir=/home/user/campaigns/" + name + "\n",
+				"rocks list host |",
+				"rocks run host \"${hosts[@]}\" 'command=mkdir -p -- /tmp/netsweep-",
+				"mpirun --hostfile \"$hostfile\"",
+			} {
+				if !strings.Contains(string(got), line) {
+					t.Errorf("the launcher lacks %q", line)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,3 @@
+// Package rocks renders the launcher that runs a netsweep campaign on a
+// Rocks cluster with Rocks' host commands and mpirun.
+package rocks
