@@ -80,6 +80,9 @@ func Plot(f *File, o PlotOptions, path string) error {
 		if err != nil {
 			return err
 		}
+		if math.IsNaN(y) {
+			continue // a point with no successful repetition has no mean
+		}
 		key := ""
 		if o.Series != "" {
 			key = o.Series + " = " + p.ParamString(o.Series)

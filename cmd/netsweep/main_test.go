@@ -139,28 +139,15 @@ metrics = ["final_size"]
 	t.Logf("mean final size %.5f, theory %.5f", got, S)
 }
 
-// TestWorkersAgree runs the same campaign with 1 and 2 workers and fixed and
-// automatic chunks: the results must be byte-identical.
+// TestWorkersAgree runs the quickstart with 1, 2 and 5 workers and chunks
+// of 1, 7 and automatic size: every results.csv is byte-identical.
 func TestWorkersAgree(t *testing.T) {
-	spec := writeSpec(t, `name = "agree"
-seed = 11
-repetitions = 40
-
-[network]
-generator = "er"
-n = 2000
-mean_degree = 3.0
-
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-
-[sweep]
-"process.beta" = [0.4, 0.8]
-`)
+	if testing.Short() {
+		t.Skip("runs the quickstart five times")
+	}
+	spec := "../../examples/quickstart.toml"
 	var ref []byte
-	for _, args := range [][]string{{"--workers", "1"}, {"--workers", "2"}, {"--workers", "2", "--chunk", "1"}, {"--workers", "3", "--chunk", "7"}} {
+	for _, args := range [][]string{{"--workers", "1"}, {"--workers", "2"}, {"--workers", "5"}, {"--workers", "2", "--chunk", "1"}, {"--workers", "5", "--chunk", "7"}} {
 		out := filepath.Join(t.TempDir(), "out")
 		code, msg := netsweep(t, append([]string{"run", spec, "--out", out, "--quiet"}, args...)...)
 		if code != 0 {
