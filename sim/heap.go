@@ -23,8 +23,8 @@ type event struct {
 // byte, its level l, and lives in bucket (l, d) where d is its own byte
 // there; buckets of lower level, or of the same level and lower d, hold
 // smaller keys. Pushes are appends. When the run is empty, a pop takes the
-// lowest non-empty bucket: one of at most runMax events is sorted and
-// swapped in as the run (no copy), its minimum the new last; a larger one
+// lowest non-empty bucket: one of at most runMax events is sorted into
+// the run, its minimum the new last; a larger one
 // is split, in one pass, by its lower bound (see refill). An event thus
 // moves two or three times in SIR, against about 10 times with the paper's
 // one-bit buckets. Pushes that fall before the end of the run are inserted
@@ -48,6 +48,9 @@ func (h *radixHeap) reset() {
 		for i := range h.buckets {
 			h.buckets[i] = h.buckets[i][:0]
 		}
+	}
+	if cap(h.run) < runMax {
+		h.run = make([]event, 0, runMax)
 	}
 	h.run = h.run[:0]
 	h.last, h.n, h.levels = 0, 0, 0
@@ -113,18 +116,20 @@ func (h *radixHeap) refill() {
 		}
 		bk := h.buckets[i]
 		if len(bk) <= runMax {
-			// Sort the bucket by decreasing time; it becomes the run.
-			for j := 1; j < len(bk); j++ {
-				x := bk[j]
+			// Insert the bucket's events into the empty run, sorted by
+			// decreasing time. Copying, rather than swapping the slices,
+			// keeps each bucket's capacity where it grew.
+			r := h.run[:len(bk)]
+			for j, x := range bk {
 				k := j
-				for ; k > 0 && bk[k-1].t < x.t; k-- {
-					bk[k] = bk[k-1]
+				for ; k > 0 && r[k-1].t < x.t; k-- {
+					r[k] = r[k-1]
 				}
-				bk[k] = x
+				r[k] = x
 			}
-			h.last = math.Float64bits(bk[len(bk)-1].t)
-			h.buckets[i] = h.run[:0]
-			h.run = bk
+			h.last = math.Float64bits(r[len(r)-1].t)
+			h.run = r
+			h.buckets[i] = bk[:0]
 			return
 		}
 		last := math.Float64bits(bk[0].t) &^ (1<<(8*l&63) - 1)
