@@ -18,12 +18,18 @@
 // saves. Run clears only the done bits (n/8 bytes, or (n+2m)/8 with
 // records).
 //
-// Measured (go test ./sim -run XXX -bench 'SIR' -benchtime 5x, CPU time on
-// the shared 2-core machine under load ~4, G(n,p) mean degree 5, T = 1/2):
-// n=1e5 35 ms/outbreak (was 41-54), n=1e6 570-600 ms (was 740-800, the
-// earlier binary one-bit radix heap, float64 pred per node and CSR reads),
-// power law n=1e6 420-435 ms (was 500-690). Callgrind at n=1e5: 217M
-// instructions for two outbreaks, was 273M.
+// The radix heap sorts its small buckets straight into its run and splits
+// a large bucket in one pass by the bucket's lower bound (heap.go).
+//
+// Measured (go test ./sim -run XXX -bench 'SIRGnp|SIRWholeRun|SIRPowerLaw'
+// -benchtime 5x, CPU time on the shared 2-core machine under load ~2,
+// G(n,p) mean degree 5, T = 1/2): n=1e5 32-34 ms/outbreak, 5.2-5.6M
+// transitions/cpu-s; n=1e6 430-475 ms, 3.8-4.1M/cpu-s (was 475-560);
+// power law n=1e6 340-365 ms, 4.1-4.4M/cpu-s (was 385-405); whole run at
+// n=1e5 (generation and SIR) 36-38 ms. Callgrind, instructions inside
+// Run per outbreak at n=1e5: 87M (109M before the heap changes). Not yet
+// met: 5M transitions/cpu-s at n=1e6 (cache misses on the records and the
+// done bits dominate) and a whole run under 30 ms at n=1e5.
 
 package sim
 
