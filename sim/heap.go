@@ -3,11 +3,12 @@ package sim
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // event is a scheduled change of one node's state at time t. What the event
-// does is up to the process; SIR stores infections as the node's record
-// position b and recoveries as b = recovery.
+// does is up to the process; SIR stores infections as the node b and
+// recoveries as b = recovery.
 type event struct {
 	t float64
 	b int32
@@ -35,26 +36,75 @@ type radixHeap struct {
 	levels  uint64     // bit l is set if level l has a non-empty bucket
 	used    [32]uint64 // bit i%64 of used[i/64] is set if bucket i is non-empty
 	run     []event    // sorted by decreasing time, all before any bucket's
-	buckets [8 << 8][]event
+	buckets [8 << 8]bucket
+
+	// The buckets' events live in chunks of chunkLen events, chunk c at
+	// pool[c*chunkLen:], linked through next. Chunks of emptied buckets go
+	// to the free list, so the pool holds about as many events as are
+	// ever pending at once (plus one partial chunk per non-empty bucket),
+	// and a heap reused across runs stops allocating.
+	pool []event
+	next []int32 // next chunk of the same bucket, or of the free list
+	free int32   // first free chunk, or -1
 }
 
-// runMax is the largest bucket sorted into the run.
-const runMax = 32
+// bucket is a list of chunks: the first and last, and the number of events.
+type bucket struct {
+	head, tail, n int32
+}
+
+// runMax is the largest bucket sorted into the run; chunkLen is the
+// number of events in a chunk, a power of two at least runMax so that a
+// bucket sorted into the run lies in one chunk.
+const (
+	runMax   = 32
+	chunkLen = 32
+)
 
 func (h *radixHeap) len() int { return h.n }
 
 func (h *radixHeap) reset() {
 	if h.n > 0 {
 		for i := range h.buckets {
-			h.buckets[i] = h.buckets[i][:0]
+			h.buckets[i].n = 0
 		}
 	}
 	if cap(h.run) < runMax {
 		h.run = make([]event, 0, runMax)
 	}
 	h.run = h.run[:0]
+	h.pool, h.next, h.free = h.pool[:0], h.next[:0], -1
 	h.last, h.n, h.levels = 0, 0, 0
 	h.used = [32]uint64{}
+}
+
+// newChunk returns a free chunk, growing the pool if there is none.
+func (h *radixHeap) newChunk() int32 {
+	if c := h.free; c >= 0 {
+		h.free = h.next[c]
+		return c
+	}
+	c := int32(len(h.next))
+	h.pool = slices.Grow(h.pool, chunkLen)[:len(h.pool)+chunkLen]
+	h.next = append(h.next, -1)
+	return c
+}
+
+// add appends x to bucket i.
+func (h *radixHeap) add(i uint, x event) {
+	b := &h.buckets[i]
+	if b.n&(chunkLen-1) == 0 {
+		c := h.newChunk()
+		if b.n == 0 {
+			b.head = c
+			h.used[i>>6] |= 1 << (i & 63)
+		} else {
+			h.next[b.tail] = c
+		}
+		b.tail = c
+	}
+	h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = x
+	b.n++
 }
 
 func (h *radixHeap) push(x event) {
@@ -78,9 +128,7 @@ func (h *radixHeap) push(x event) {
 		return
 	}
 	l := uint(bits.Len64(d)-1) >> 3
-	i := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
-	h.buckets[i] = append(h.buckets[i], x)
-	h.used[i>>6] |= 1 << (i & 63)
+	h.add((l<<8|uint(k>>(8*l&63))&255)&(8<<8-1), x)
 	h.levels |= 1 << l
 }
 
@@ -96,10 +144,10 @@ func (h *radixHeap) pop() event {
 }
 
 // refill fills the empty run from the lowest non-empty bucket. A bucket of
-// at most runMax events is sorted and swapped in as the run, its minimum
-// becoming last. A larger bucket (l, d) is split in one pass: last becomes
-// its lower bound (its events' common bytes above l, d, then zeros), which
-// is at most every pending key, and its events move to lower levels; this
+// at most runMax events is sorted into the run, its minimum becoming last.
+// A larger bucket (l, d) is split in one pass: last becomes its lower
+// bound (its events' common bytes above l, d, then zeros), which is at
+// most every pending key, and its events move to lower levels; this
 // repeats until the run is not empty, so no push sees the lower bound.
 func (h *radixHeap) refill() {
 	for {
@@ -114,11 +162,12 @@ func (h *radixHeap) refill() {
 		if u[0]|u[1]|u[2]|u[3] == 0 {
 			h.levels &^= 1 << l
 		}
-		bk := h.buckets[i]
-		if len(bk) <= runMax {
-			// Insert the bucket's events into the empty run, sorted by
-			// decreasing time. Copying, rather than swapping the slices,
-			// keeps each bucket's capacity where it grew.
+		b := h.buckets[i]
+		h.buckets[i].n = 0
+		if b.n <= runMax {
+			// Insert the bucket's events, all in its one chunk, into the
+			// empty run, sorted by decreasing time.
+			bk := h.pool[int(b.head)*chunkLen:][:b.n]
 			r := h.run[:len(bk)]
 			for j, x := range bk {
 				k := j
@@ -129,27 +178,32 @@ func (h *radixHeap) refill() {
 			}
 			h.last = math.Float64bits(r[len(r)-1].t)
 			h.run = r
-			h.buckets[i] = bk[:0]
+			h.next[b.head] = h.free
+			h.free = b.head
 			return
 		}
-		last := math.Float64bits(bk[0].t) &^ (1<<(8*l&63) - 1)
+		pool := h.pool // add may grow h.pool; this bucket's chunks stay put
+		last := math.Float64bits(pool[int(b.head)*chunkLen].t) &^ (1<<(8*l&63) - 1)
 		h.last = last
-		h.buckets[i] = bk[:0]
-		for _, e := range bk {
-			// File e by its key relative to last (as in push); no
-			// event returns to bucket i.
-			k := math.Float64bits(e.t)
-			d := k ^ last
-			if d == 0 {
-				h.run = append(h.run, e)
-				continue
+		for c, left := b.head, b.n; left > 0; c = h.next[c] {
+			bk := pool[int(c)*chunkLen:][:min(left, chunkLen)]
+			left -= int32(len(bk))
+			for _, e := range bk {
+				// File e by its key relative to last (as in push); no
+				// event returns to bucket i.
+				k := math.Float64bits(e.t)
+				d := k ^ last
+				if d == 0 {
+					h.run = append(h.run, e)
+					continue
+				}
+				l := uint(bits.Len64(d)-1) >> 3
+				h.add((l<<8|uint(k>>(8*l&63))&255)&(8<<8-1), e)
+				h.levels |= 1 << l
 			}
-			l := uint(bits.Len64(d)-1) >> 3
-			j := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
-			h.buckets[j] = append(h.buckets[j], e)
-			h.used[j>>6] |= 1 << (j & 63)
-			h.levels |= 1 << l
 		}
+		h.next[b.tail] = h.free
+		h.free = b.head
 		if len(h.run) > 0 {
 			return
 		}

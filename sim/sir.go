@@ -11,12 +11,12 @@
 // bit set. No per-node infection time is kept: the pruning it allowed
 // (about 30% fewer pushes) cost a random 8-byte read per transmission and
 // per pop, more than the extra pushes cost. Exp(1) variates come from the
-// ziggurat with the generator's state held in registers. On graphs with
-// n+2m >= 2^21 the adjacency is first copied into records [degree,
-// neighbour records...] so that an infection misses the cache once, not
-// twice (Off, then Adj); on smaller graphs that copy costs more than it
-// saves. Run clears only the done bits (n/8 bytes, or (n+2m)/8 with
-// records).
+// ziggurat with the generator's state held in registers. The process reads
+// the graph's Off and Adj directly and keeps only the done bits (n/8
+// bytes, all Run clears) and the heap's pooled chunks (about the largest
+// number of events ever pending): a copy of the graph in records [degree,
+// neighbours...] saved one cache miss per infection (5-10% at n=1e6) but
+// doubled a worker's memory.
 //
 // The radix heap sorts its small buckets straight into its run and splits
 // a large bucket in one pass by the bucket's lower bound (heap.go).
@@ -103,14 +103,7 @@ type SIR struct {
 	seeds       seeding
 	sel         metricSel
 
-	// On large graphs rec is the graph laid out for the run: node v's
-	// record starts at v+Off[v] and holds its degree, then the record
-	// positions of its neighbours, so an infection reads one place in
-	// memory instead of Off and then Adj. Events and done then name nodes
-	// by record position; on small graphs (useRec false), by node id.
-	rec    []int32
-	useRec bool
-	// done has bit b set once node b is infected.
+	// done has bit v set once node v is infected.
 	done   []uint64
 	queue  radixHeap
 	all    [sirNumMetrics]float64
@@ -146,51 +139,11 @@ func (p *SIR) Metrics() []Metric { return p.sel.list }
 // recovery marks the recovery events in the queue.
 const recovery = -1
 
-// recMinSize is the smallest graph, in n + 2m, laid out in records: below
-// it Off and Adj stay in the processor's caches and the layout costs more
-// than it saves (measured at n = 1e5 and 1e6, mean degree 5).
-var recMinSize int64 = 1 << 21
-
-// prepare lays out a large g in p.rec and resets the state to all
-// susceptible.
+// prepare resets the state to all susceptible.
 func (p *SIR) prepare(g *Graph) {
-	n := g.N
-	size := int64(n) + int64(g.Off[n])
-	p.useRec = size >= recMinSize && size <= math.MaxInt32
-	if !p.useRec {
-		size = int64(n)
-	} else {
-		p.rec = grow(p.rec, int(size))
-		rec, off, adj := p.rec, g.Off[:n+1], g.Adj
-		for v := range n {
-			lo, hi := off[v], off[v+1]
-			b := lo + int32(v)
-			rec[b] = hi - lo
-			nb := rec[b+1 : b+1+hi-lo]
-			for i, w := range adj[lo:hi] {
-				nb[i] = off[w] + w
-			}
-		}
-	}
-	p.done = grow(p.done, int(size+63)/64)
+	p.done = grow(p.done, (g.N+63)/64)
 	clear(p.done)
 	p.queue.reset()
-}
-
-// node returns how events and done name node v.
-func (p *SIR) node(g *Graph, v int32) int32 {
-	if p.useRec {
-		return v + g.Off[v]
-	}
-	return v
-}
-
-// neighbors returns the neighbours of node b, as record positions or ids.
-func (p *SIR) neighbors(g *Graph, b int32) []int32 {
-	if p.useRec {
-		return p.rec[b+1 : b+1+p.rec[b]]
-	}
-	return g.Adj[g.Off[b]:g.Off[b+1]]
 }
 
 // Run simulates one outbreak on g until no node is infected.
@@ -203,11 +156,10 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	}
 	done := p.done
 	for _, v := range seeds {
-		b := p.node(g, v)
-		done[b>>6] |= 1 << (b & 63)
+		done[v>>6] |= 1 << (v & 63)
 	}
 	for _, v := range seeds {
-		p.infect(r, p.neighbors(g, p.node(g, v)), 0)
+		p.infect(r, g.Neighbors(v), 0)
 	}
 
 	inf := len(seeds)
@@ -230,7 +182,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			continue // infected already, by an earlier transmission
 		}
 		done[e.b>>6] |= 1 << (e.b & 63)
-		p.infect(r, p.neighbors(g, e.b), e.t)
+		p.infect(r, g.Neighbors(e.b), e.t)
 		inf++
 		total++
 		if inf > peak {

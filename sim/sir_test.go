@@ -222,29 +222,3 @@ func TestSIRExactSmall(t *testing.T) {
 		}
 	}
 }
-
-// TestSIRRecordLayout checks that the record layout of large graphs gives
-// the same outbreaks, draw for draw, as the plain CSR one.
-func TestSIRRecordLayout(t *testing.T) {
-	graphs := smallGraphs(t)
-	var g Graph
-	gnpGraph(t, &g, 3000, 4, NewRand(17))
-	graphs["gnp"] = &g
-	c := &ProcessConfig{Model: "sir", Beta: 1, Gamma: 1, Seeds: 2,
-		Metrics: []string{"final_size", "peak_infected", "time_to_peak", "duration"}, Series: []float64{0.5, 1, 4}}
-	defer func(old int64) { recMinSize = old }(recMinSize)
-	for name, g := range graphs {
-		var res [2][][]float64
-		for i, min := range []int64{math.MaxInt64, 0} {
-			recMinSize = min
-			res[i] = runMany(t, c, 50, 18, func(int, *Rand) *Graph { return g })
-		}
-		for j := range res[0] {
-			for k := range res[0][j] {
-				if res[0][j][k] != res[1][j][k] {
-					t.Fatalf("%s run %d: metric %d is %v with records, %v without", name, j, k, res[1][j][k], res[0][j][k])
-				}
-			}
-		}
-	}
-}
