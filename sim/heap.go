@@ -90,21 +90,18 @@ func (h *radixHeap) newChunk() int32 {
 	return c
 }
 
-// add appends x to bucket i.
-func (h *radixHeap) add(i uint, x event) {
+// addChunk gives bucket i, whose last chunk is full or which is empty, a
+// new last chunk.
+func (h *radixHeap) addChunk(i uint) {
 	b := &h.buckets[i]
-	if b.n&(chunkLen-1) == 0 {
-		c := h.newChunk()
-		if b.n == 0 {
-			b.head = c
-			h.used[i>>6] |= 1 << (i & 63)
-		} else {
-			h.next[b.tail] = c
-		}
-		b.tail = c
+	c := h.newChunk()
+	if b.n == 0 {
+		b.head = c
+		h.used[i>>6] |= 1 << (i & 63)
+	} else {
+		h.next[b.tail] = c
 	}
-	h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = x
-	b.n++
+	b.tail = c
 }
 
 func (h *radixHeap) push(x event) {
@@ -128,7 +125,13 @@ func (h *radixHeap) push(x event) {
 		return
 	}
 	l := uint(bits.Len64(d)-1) >> 3
-	h.add((l<<8|uint(k>>(8*l&63))&255)&(8<<8-1), x)
+	i := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
+	b := &h.buckets[i] // append x to bucket i
+	if b.n&(chunkLen-1) == 0 {
+		h.addChunk(i)
+	}
+	h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = x
+	b.n++
 	h.levels |= 1 << l
 }
 
@@ -198,7 +201,13 @@ func (h *radixHeap) refill() {
 					continue
 				}
 				l := uint(bits.Len64(d)-1) >> 3
-				h.add((l<<8|uint(k>>(8*l&63))&255)&(8<<8-1), e)
+				j := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
+				b := &h.buckets[j] // append e to bucket j, as in push
+				if b.n&(chunkLen-1) == 0 {
+					h.addChunk(j)
+				}
+				h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = e
+				b.n++
 				h.levels |= 1 << l
 			}
 		}
