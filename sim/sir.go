@@ -104,10 +104,12 @@ type SIR struct {
 	sel         metricSel
 
 	// done has bit v set once node v is infected.
-	done   []uint64
-	queue  radixHeap
-	all    [sirNumMetrics]float64
-	series []float64
+	done []uint64
+	// touched keeps the sum of prefetched values alive.
+	touched int32
+	queue   radixHeap
+	all     [sirNumMetrics]float64
+	series  []float64
 }
 
 func newSIR(c *ProcessConfig, n int) (Process, error) {
@@ -155,6 +157,8 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 		return err
 	}
 	done := p.done
+	off, adj := g.Off, g.Adj
+	var touch int32
 	for _, v := range seeds {
 		done[v>>6] |= 1 << (v & 63)
 	}
@@ -182,6 +186,15 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			continue // infected already, by an earlier transmission
 		}
 		done[e.b>>6] |= 1 << (e.b & 63)
+		if q := p.queue.run; len(q) > 0 {
+			// Touch the neighbour list of the next event's node, so that
+			// its cache misses overlap with this infection.
+			if w := q[len(q)-1].b; w >= 0 {
+				if o := off[w]; int(o) < len(adj) {
+					touch += adj[o]
+				}
+			}
+		}
 		p.infect(r, g.Neighbors(e.b), e.t)
 		inf++
 		total++
@@ -189,6 +202,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			peak, tPeak = inf, e.t
 		}
 	}
+	p.touched = touch
 	for ; si < len(times); si++ {
 		series[si] = 0
 	}
