@@ -148,6 +148,12 @@ func (p *SIR) prepare(g *Graph) {
 	p.queue.reset()
 }
 
+// touchMinSize is the smallest graph, in n + 2m, on which Run touches the
+// next event's neighbour list ahead: below it Off and Adj stay in the
+// processor's caches and the touch costs more than it saves (measured at
+// n = 1e5 and 1e6, mean degree 5: -4% and +12%).
+var touchMinSize int64 = 1 << 21
+
 // Run simulates one outbreak on g until no node is infected.
 func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
@@ -159,6 +165,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	done := p.done
 	off, adj := g.Off, g.Adj
 	var touch int32
+	far := int64(n)+int64(len(adj)) >= touchMinSize
 	for _, v := range seeds {
 		done[v>>6] |= 1 << (v & 63)
 	}
@@ -186,7 +193,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			continue // infected already, by an earlier transmission
 		}
 		done[e.b>>6] |= 1 << (e.b & 63)
-		if q := p.queue.run; len(q) > 0 {
+		if q := p.queue.run; len(q) > 0 && far {
 			// Touch the neighbour list of the next event's node, so that
 			// its cache misses overlap with this infection.
 			if w := q[len(q)-1].b; w >= 0 {
