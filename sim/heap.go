@@ -3,7 +3,6 @@ package sim
 import (
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // event is a scheduled change of one node's state at time t. What the event
@@ -39,69 +38,85 @@ type radixHeap struct {
 	buckets [8 << 8]bucket
 
 	// The buckets' events live in chunks of chunkLen events, chunk c at
-	// pool[c*chunkLen:], linked through next. Chunks of emptied buckets go
-	// to the free list, so the pool holds about as many events as are
-	// ever pending at once (plus one partial chunk per non-empty bucket),
-	// and a heap reused across runs stops allocating.
-	pool []event
-	next []int32 // next chunk of the same bucket, or of the free list
-	free int32   // first free chunk, or -1
+	// blocks[c/blockChunks][c%blockChunks*chunkLen:], linked through
+	// next; blocks never move, so a bucket holds its last chunk as a
+	// slice. An emptied bucket keeps its first chunk, so a push into it
+	// needs no new one, and gives the others to the free list: the chunks
+	// hold about as many events as are ever pending at once, plus at most
+	// one chunk per bucket (1 MiB), and a heap reused across runs stops
+	// allocating.
+	blocks  [][]event
+	next    []int32 // next chunk of the same bucket, or of the free list
+	free    int32   // first free chunk, or -1
+	nchunks int32   // chunks handed out since the last full reset
 }
 
-// bucket is a list of chunks: the first and last, and the number of events.
+// bucket is a list of chunks, the first and the last; cur is the last
+// chunk's events (nil for a bucket without chunks), with capacity to its
+// end.
 type bucket struct {
-	head, tail, n int32
+	cur        []event
+	head, tail int32
 }
 
 // runMax is the largest bucket sorted into the run; chunkLen is the
-// number of events in a chunk, a power of two at least runMax so that a
-// bucket sorted into the run lies in one chunk.
+// number of events in a chunk, equal to runMax: a bucket is sorted into
+// the run when it lies in one chunk. blockChunks is the number of chunks
+// allocated at once (128 KiB).
 const (
-	runMax   = 32
-	chunkLen = 32
+	runMax      = 32
+	chunkLen    = 32
+	blockChunks = 256
 )
 
 func (h *radixHeap) len() int { return h.n }
 
+// reset empties h; a radixHeap must be reset before its first use.
 func (h *radixHeap) reset() {
-	if h.n > 0 {
-		for i := range h.buckets {
-			h.buckets[i].n = 0
+	if h.n > 0 || h.next == nil {
+		// Start afresh; an emptied heap keeps its buckets' chunks.
+		h.buckets = [8 << 8]bucket{}
+		h.next, h.free, h.nchunks = h.next[:0], -1, 0
+		if h.next == nil {
+			h.next = make([]int32, 0, blockChunks)
 		}
 	}
 	if cap(h.run) < runMax {
 		h.run = make([]event, 0, runMax)
 	}
 	h.run = h.run[:0]
-	h.pool, h.next, h.free = h.pool[:0], h.next[:0], -1
 	h.last, h.n, h.levels = 0, 0, 0
 	h.used = [32]uint64{}
 }
 
-// newChunk returns a free chunk, growing the pool if there is none.
-func (h *radixHeap) newChunk() int32 {
-	if c := h.free; c >= 0 {
-		h.free = h.next[c]
-		return c
-	}
-	c := int32(len(h.next))
-	h.pool = slices.Grow(h.pool, chunkLen)[:len(h.pool)+chunkLen]
-	h.next = append(h.next, -1)
-	return c
+// chunk returns chunk c, empty, with capacity chunkLen.
+func (h *radixHeap) chunk(c int32) []event {
+	j := int(c%blockChunks) * chunkLen
+	return h.blocks[c/blockChunks][j : j : j+chunkLen]
 }
 
-// addChunk gives bucket i, whose last chunk is full or which is empty, a
+// addChunk gives bucket i, whose last chunk is full or which has none, a
 // new last chunk.
 func (h *radixHeap) addChunk(i uint) {
 	b := &h.buckets[i]
-	c := h.newChunk()
-	if b.n == 0 {
+	c := h.free
+	if c >= 0 {
+		h.free = h.next[c]
+	} else {
+		c = h.nchunks
+		h.nchunks++
+		if int(c/blockChunks) == len(h.blocks) {
+			h.blocks = append(h.blocks, make([]event, blockChunks*chunkLen))
+		}
+		h.next = append(h.next, -1)
+	}
+	if b.cur == nil {
 		b.head = c
-		h.used[i>>6] |= 1 << (i & 63)
 	} else {
 		h.next[b.tail] = c
 	}
 	b.tail = c
+	b.cur = h.chunk(c)
 }
 
 func (h *radixHeap) push(x event) {
@@ -127,11 +142,14 @@ func (h *radixHeap) push(x event) {
 	l := uint(bits.Len64(d)-1) >> 3
 	i := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
 	b := &h.buckets[i] // append x to bucket i
-	if b.n&(chunkLen-1) == 0 {
+	m := len(b.cur)
+	if m == cap(b.cur) {
 		h.addChunk(i)
+		m = 0
 	}
-	h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = x
-	b.n++
+	b.cur = b.cur[:m+1]
+	b.cur[m] = x
+	h.used[i>>6] |= 1 << (i & 63)
 	h.levels |= 1 << l
 }
 
@@ -166,11 +184,11 @@ func (h *radixHeap) refill() {
 			h.levels &^= 1 << l
 		}
 		b := h.buckets[i]
-		h.buckets[i].n = 0
-		if b.n <= runMax {
+		if b.head == b.tail {
 			// Insert the bucket's events, all in its one chunk, into the
 			// empty run, sorted by decreasing time.
-			bk := h.pool[int(b.head)*chunkLen:][:b.n]
+			bk := b.cur
+			h.buckets[i].cur = bk[:0]
 			r := h.run[:len(bk)]
 			for j, x := range bk {
 				k := j
@@ -181,16 +199,16 @@ func (h *radixHeap) refill() {
 			}
 			h.last = math.Float64bits(r[len(r)-1].t)
 			h.run = r
-			h.next[b.head] = h.free
-			h.free = b.head
 			return
 		}
-		pool := h.pool // add may grow h.pool; this bucket's chunks stay put
-		last := math.Float64bits(pool[int(b.head)*chunkLen].t) &^ (1<<(8*l&63) - 1)
+		first := h.chunk(b.head)
+		last := math.Float64bits(first[:1][0].t) &^ (1<<(8*l&63) - 1)
 		h.last = last
-		for c, left := b.head, b.n; left > 0; c = h.next[c] {
-			bk := pool[int(c)*chunkLen:][:min(left, chunkLen)]
-			left -= int32(len(bk))
+		for c := b.head; ; c = h.next[c] {
+			bk := h.chunk(c)[:chunkLen]
+			if c == b.tail {
+				bk = b.cur
+			}
 			for _, e := range bk {
 				// File e by its key relative to last (as in push); no
 				// event returns to bucket i.
@@ -202,17 +220,25 @@ func (h *radixHeap) refill() {
 				}
 				l := uint(bits.Len64(d)-1) >> 3
 				j := (l<<8 | uint(k>>(8*l&63))&255) & (8<<8 - 1)
-				b := &h.buckets[j] // append e to bucket j, as in push
-				if b.n&(chunkLen-1) == 0 {
+				bj := &h.buckets[j] // append e to bucket j, as in push
+				m := len(bj.cur)
+				if m == cap(bj.cur) {
 					h.addChunk(j)
+					m = 0
 				}
-				h.pool[int(b.tail)*chunkLen+int(b.n&(chunkLen-1))] = e
-				b.n++
+				bj.cur = bj.cur[:m+1]
+				bj.cur[m] = e
+				h.used[j>>6] |= 1 << (j & 63)
 				h.levels |= 1 << l
 			}
+			if c == b.tail {
+				break
+			}
 		}
+		// Keep the first chunk, free the others.
 		h.next[b.tail] = h.free
-		h.free = b.head
+		h.free = h.next[b.head]
+		h.buckets[i] = bucket{cur: first, head: b.head, tail: b.head}
 		if len(h.run) > 0 {
 			return
 		}

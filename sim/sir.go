@@ -202,7 +202,7 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 				}
 			}
 		}
-		p.infect(r, g.Neighbors(e.b), e.t)
+		p.infect(r, adj[off[e.b]:off[e.b+1]], e.t)
 		inf++
 		total++
 		if inf > peak {
