@@ -13,23 +13,26 @@
 // per pop, more than the extra pushes cost. Exp(1) variates come from the
 // ziggurat with the generator's state held in registers. The process reads
 // the graph's Off and Adj directly and keeps only the done bits (n/8
-// bytes, all Run clears) and the heap's pooled chunks (about the largest
-// number of events ever pending): a copy of the graph in records [degree,
-// neighbours...] saved one cache miss per infection (5-10% at n=1e6) but
-// doubled a worker's memory.
+// bytes, all Run clears) and the heap's chunks (about the largest number
+// of events ever pending): a copy of the graph in records [degree,
+// neighbours...] saved one cache miss per infection but doubled a
+// worker's memory. On graphs larger than the caches, Run instead touches
+// the next event's neighbour list before each infection, so that its
+// misses overlap with the current infection's work.
 //
 // The radix heap sorts its small buckets straight into its run and splits
 // a large bucket in one pass by the bucket's lower bound (heap.go).
 //
-// Measured (go test ./sim -run XXX -bench 'SIRGnp|SIRWholeRun|SIRPowerLaw'
-// -benchtime 5x, CPU time on the shared 2-core machine under load ~2,
-// G(n,p) mean degree 5, T = 1/2): n=1e5 32-34 ms/outbreak, 5.2-5.6M
-// transitions/cpu-s; n=1e6 430-475 ms, 3.8-4.1M/cpu-s (was 475-560);
-// power law n=1e6 340-365 ms, 4.1-4.4M/cpu-s (was 385-405); whole run at
-// n=1e5 (generation and SIR) 36-38 ms. Callgrind, instructions inside
-// Run per outbreak at n=1e5: 87M (109M before the heap changes). Not yet
-// met: 5M transitions/cpu-s at n=1e6 (cache misses on the records and the
-// done bits dominate) and a whole run under 30 ms at n=1e5.
+// Measured (go test ./sim -run XXX -bench 'SIRGnp|SIRWholeRun' -benchtime
+// 10x, CPU time on the shared 2-core machine, alternating with the record
+// layout's binary, G(n,p) mean degree 5, T = 1/2): n=1e5 20-22 ms/outbreak
+// (unchanged), 8-9M transitions/cpu-s; n=1e6 400-500 ms, 3.6-4.5M/cpu-s
+// (about 7% slower than with records); whole run at n=1e5 (generation and
+// SIR) 24-29 ms. Callgrind, instructions per outbreak at n=1e5: 103M (97M
+// with per-bucket slices). A worker at n=1e6 keeps 42 MB (graph 24 MB,
+// generator scratch 4 MB, heap chunks 14 MB) and allocates nothing per
+// repetition once its heap has grown. Not yet met: 5M transitions/cpu-s
+// at n=1e6.
 
 package sim
 
