@@ -7,11 +7,12 @@ import (
 
 // TestRadixHeap pushes and pops random monotone events, with ties and
 // bursts at the current time, and checks each pop against the minimum of a
-// plain list of the pending events.
+// plain list of the pending events; it reuses the heap after draining it and
+// after leaving events in it.
 func TestRadixHeap(t *testing.T) {
 	r := NewRand(19)
 	var h radixHeap
-	for round := range 3 {
+	for round := range 4 {
 		h.reset()
 		var pending []event
 		now := 0.0
@@ -56,6 +57,17 @@ func TestRadixHeap(t *testing.T) {
 			if h.len() != len(pending) {
 				t.Fatalf("round %d step %d: len %d, want %d", round, step, h.len(), len(pending))
 			}
+		}
+		if round%2 == 1 {
+			continue // reset a heap with events left
+		}
+		// Drain, so that the next round reuses the buckets' chunks.
+		for prev := now; h.len() > 0; {
+			got := h.pop()
+			if got.t < prev {
+				t.Fatalf("round %d: drained t=%v after %v", round, got.t, prev)
+			}
+			prev = got.t
 		}
 	}
 }
