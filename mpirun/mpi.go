@@ -13,7 +13,8 @@
 //
 //   - Recv polls MPI_Iprobe (and the self queue) with the mutex held only for
 //     the probe; between probes it releases the mutex and backs off: it spins
-//     for spinFor, then sleeps from minSleep doubling to maxSleep. An idle
+//     for spinFor, then sleeps from minSleep doubling to maxSleep, and
+//     idleSleep once idle for idleAfter. An idle
 //     rank-0 controller thus costs a few per cent of a core, not the whole
 //     core that Open MPI's busy-waiting MPI_Recv would take from rank 0's own
 //     worker, while a busy controller finds the next message in the spin
@@ -220,6 +221,12 @@ const (
 	spinFor  = 50 * time.Microsecond
 	minSleep = 20 * time.Microsecond
 	maxSleep = time.Millisecond
+	// A call idle for idleAfter sleeps idleSleep at a time: a controller
+	// waiting on long chunks then costs a fraction of a per cent of a core
+	// (each wake-up is expensive on a virtual machine), and answers within
+	// idleSleep, which is nothing next to chunks that long.
+	idleAfter = 50 * time.Millisecond
+	idleSleep = 10 * time.Millisecond
 )
 
 // chunkBytes is the block of the derived datatype for large messages.
@@ -410,6 +417,9 @@ func (p *poller) wait(wake <-chan struct{}) {
 		return
 	}
 	p.sleep = min(max(2*p.sleep, minSleep), maxSleep)
+	if time.Since(p.start) > idleAfter {
+		p.sleep = idleSleep
+	}
 	if p.sleep < maxSleep {
 		// Go's timers round sub-millisecond sleeps up to about a
 		// millisecond when the process is otherwise idle; nanosleep
