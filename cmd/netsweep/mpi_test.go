@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,26 +80,31 @@ func TestNonMPIBinaryRefuses(t *testing.T) {
 	}
 }
 
-// TestMPIKillAndResume kills whole MPI jobs (mpirun and its ranks, as a
-// lost node or a walltime would) at random moments, resumes with other rank
-// counts, embedded in the end, and compares with an uninterrupted run.
+// TestMPIKillAndResume kills whole MPI jobs (mpirun and every rank, as a
+// lost node or a walltime would) at random moments, 20 times, resuming each
+// time with another rank count, and finally embedded, and compares the
+// results with an uninterrupted run's byte for byte.
 func TestMPIKillAndResume(t *testing.T) {
 	mpirun, impl, bin := mpiBinary(t)
-	spec := writeSpec(t, strings.Replace(durableSpec, "repetitions = 150", "repetitions = 600", 1))
+	spec := writeSpec(t, strings.Replace(durableSpec, "repetitions = 150", "repetitions = 1500", 1))
 	want := reference(t, spec)
 	out := filepath.Join(t.TempDir(), "out")
+	rng := rand.New(rand.NewPCG(3, 4))
 	killed := 0
-	for i, np := range []int{2, 3, 4, 2, 3, 1} {
+	for i := range 20 {
+		np := 1 + i%4
+		before := journalRecords(t, out)
 		cmd := mpiCommand(mpirun, impl, np, bin, "run", spec, "--out", out, "--quiet", "--chunk", "3")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Let the job start its ranks and record a few chunks first.
+		// Kill at a random moment after the job has recorded something.
 		deadline := time.Now().Add(30 * time.Second)
-		for journalRecords(t, out) < 5*(i+1) && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		for journalRecords(t, out) <= before && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
 		}
+		time.Sleep(time.Duration(rng.IntN(60)) * time.Millisecond)
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		killProcesses(t, bin) // Open MPI puts ranks in groups of their own
 		if err := cmd.Wait(); err != nil {
@@ -108,9 +114,10 @@ func TestMPIKillAndResume(t *testing.T) {
 			break
 		}
 	}
-	if killed < 3 {
-		t.Fatalf("only %d MPI jobs were killed mid-campaign", killed)
+	if killed < 20 {
+		t.Fatalf("only %d MPI jobs were killed mid-campaign; make the campaign longer", killed)
 	}
+	t.Logf("%d MPI jobs killed, %d records journaled", killed, journalRecords(t, out))
 	if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("embedded resume after MPI kills: exit %d: %s", code, msg)
 	}
