@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,19 +26,7 @@ func TestRenderRocksGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", name+".rocks.sh")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/netsweep -run RenderRocksGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("the launcher for %s differs from %s (if the change is intended, rerun with -update):\n%s", f, golden, got)
-			}
+			checkGolden(t, got, name+".rocks.sh", "RenderRocksGolden")
 			for _, line := range []string{
 				"spec=/home/user/campaigns/" + name + "/spec.toml\n",
 				"dir=/home/user/campaigns/" + name + "\n",

@@ -62,22 +62,7 @@ func TestRenderGolden(t *testing.T) {
 			if err := dispatch(context.Background(), []string{"render", specPath, "--out", "/campaigns/" + name}, &stdout, &stderr); err != nil || stdout.String() != string(got) {
 				t.Errorf("render to stdout: %v; differs from -o: %v", err, stdout.String() != string(got))
 			}
-			golden := filepath.Join("testdata", "golden", name+".sbatch")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/netsweep -run RenderGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("the script for %s differs from %s (if the change is intended, rerun with -update):\n%s", f, golden, got)
-			}
+			checkGolden(t, got, name+".sbatch", "RenderGolden")
 			for _, line := range []string{
 				"spec=/campaigns/" + name + "/spec.toml\n",
 				"dir=/campaigns/" + name + "\n",
@@ -451,5 +436,27 @@ func TestReadJobIDs(t *testing.T) {
 	os.WriteFile(slurm.JobsFile(dir), []byte("12\n13_1\n\ngarbage\n14\n"), 0o644)
 	if ids, err := readJobIDs(dir); err != nil || !reflect.DeepEqual(ids, []string{"12", "13_1", "14"}) {
 		t.Errorf("readJobIDs = %v, %v", ids, err)
+	}
+}
+
+// checkGolden compares got with testdata/golden/name, first writing it there
+// under -update; test names the test to rerun with -update.
+func checkGolden(t *testing.T, got []byte, name, test string) {
+	t.Helper()
+	golden := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/netsweep -run %s -update)", err, test)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file %s (if the change is intended, rerun with -update):\n%s", name, golden, got)
 	}
 }
