@@ -4,41 +4,38 @@
 // and appendix A.1.2.
 //
 // Algorithm and layout. When a node is infected, its recovery time and the
-// transmission times to its neighbours not yet infected (checked in a bit
-// set before any draw) are drawn at once and pushed, if before the
-// recovery, into a monotone radix heap (heap.go). A node may get several
-// infection events; the first popped infects it, the others find its done
-// bit set. No per-node infection time is kept: the pruning it allowed
-// (about 30% fewer pushes) cost a random 8-byte read per transmission and
-// per pop, more than the extra pushes cost. Exp(1) variates come from the
-// ziggurat with the generator's state held in registers. The process reads
-// the graph's Off and Adj directly and keeps only the done bits (n/8
-// bytes, all Run clears) and the heap's chunks (about the largest number
-// of events ever pending): a copy of the graph in records [degree,
-// neighbours...] saved one cache miss per infection but doubled a
-// worker's memory. On graphs larger than the caches, Run instead touches
-// the next event's neighbour list before each infection, so that its
-// misses overlap with the current infection's work.
+// transmission times to its neighbours not yet infected are drawn at once
+// and pushed, if before the recovery, into a monotone radix heap
+// (heap.go). The neighbours not yet infected are picked out of the list
+// without a branch first (a done bit is as good as random, and a
+// mispredicted branch per neighbour cost 13% at n = 1e5). A node may get
+// several infection events; the first popped infects it, the others find
+// its done bit set. No per-node infection time is kept: the pruning it
+// allowed (about 30% fewer pushes) cost a random 8-byte read per
+// transmission and per pop, more than the extra pushes cost. Exp(1)
+// variates come from the ziggurat with the generator's state held in
+// registers. The process reads the graph's Off and Adj directly and keeps
+// only the done bits (n/8 bytes, all Run clears) and the heap's chunks
+// (about the largest number of events ever pending): a copy of the graph
+// in records [degree, neighbours...] saved one cache miss per infection
+// but doubled a worker's memory.
 //
-// The radix heap sorts its small buckets straight into its run and splits
-// a large bucket in one pass by the bucket's lower bound (heap.go).
+// On graphs larger than the caches the time goes to cache misses on Off
+// and Adj (node ids are random), so Run prefetches: the heap's run shows
+// the next events in order, and at each pop Run asks for the offsets of
+// the node prefetchOff events ahead and for the neighbour list of the one
+// prefetchAdj events ahead, whose offsets came in meanwhile.
 //
-// Measured (go test ./sim -run XXX -bench 'SIRGnp|SIRWholeRun' -benchtime
-// 10x, CPU time on the shared 2-core machine, alternating with the record
-// layout's binary, G(n,p) mean degree 5, T = 1/2): n=1e5 20-22 ms/outbreak
-// (unchanged), 8-9M transitions/cpu-s; n=1e6 400-500 ms, 3.6-4.5M/cpu-s
-// (about 7% slower than with records); whole run at n=1e5 (generation and
-// SIR) 24-29 ms. Callgrind, instructions per outbreak at n=1e5: 103M (97M
-// with per-bucket slices). A worker at n=1e6 keeps 42 MB (graph 24 MB,
-// generator scratch 4 MB, heap chunks 14 MB) and allocates nothing per
-// repetition once its heap has grown. Not yet met: 5M transitions/cpu-s
-// at n=1e6.
+// Measured: see BENCHMARKS.md (speed and a worker's memory), and the
+// constants below and in heap.go. Run allocates nothing once its heap has
+// grown to the largest number of events pending in an outbreak.
 
 package sim
 
 import (
 	"math"
 	"math/bits"
+	"unsafe"
 )
 
 func init() {
@@ -107,12 +104,10 @@ type SIR struct {
 	sel         metricSel
 
 	// done has bit v set once node v is infected.
-	done []uint64
-	// touched keeps the sum of prefetched values alive.
-	touched int32
-	queue   radixHeap
-	all     [sirNumMetrics]float64
-	series  []float64
+	done   []uint64
+	queue  radixHeap
+	all    [sirNumMetrics]float64
+	series []float64
 }
 
 func newSIR(c *ProcessConfig, n int) (Process, error) {
@@ -151,11 +146,19 @@ func (p *SIR) prepare(g *Graph) {
 	p.queue.reset()
 }
 
-// touchMinSize is the smallest graph, in n + 2m, on which Run touches the
-// next event's neighbour list ahead: below it Off and Adj stay in the
-// processor's caches and the touch costs more than it saves (measured at
-// n = 1e5 and 1e6, mean degree 5: -4% and +12%).
-var touchMinSize int64 = 1 << 21
+// Run prefetches on graphs of at least prefetchMinSize in n + 2m, where
+// Off and Adj no longer stay in the processor's caches, at every pop (not
+// only at infections, which left more than half of the nodes
+// unprefetched: 13% slower). Measured at n = 1e6, mean degree 5, medians
+// of 5 alternating: 1.43× faster than without prefetching (1.34× on the
+// power-law graph); distances 6 to 16 measure alike within the noise;
+// at n = 1e5 it neither gains nor costs beyond the noise; checking the
+// done bit before prefetching gained nothing.
+const (
+	prefetchMinSize = 1 << 21
+	prefetchOff     = 8
+	prefetchAdj     = 4
+)
 
 // Run simulates one outbreak on g until no node is infected.
 func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
@@ -167,8 +170,11 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	}
 	done := p.done
 	off, adj := g.Off, g.Adj
-	var touch int32
-	far := int64(n)+int64(len(adj)) >= touchMinSize
+	far := int64(n)+int64(len(adj)) >= prefetchMinSize && len(adj) > 0
+	var offAt, adjAt uintptr // where Off and Adj start, to prefetch
+	if far {
+		offAt, adjAt = uintptr(unsafe.Pointer(&off[0])), uintptr(unsafe.Pointer(&adj[0]))
+	}
 	for _, v := range seeds {
 		done[v>>6] |= 1 << (v & 63)
 	}
@@ -183,6 +189,16 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	si := 0
 	for p.queue.len() > 0 {
 		e := p.queue.pop()
+		if q := p.queue.run; len(q) > 0 && far {
+			// The run is popped from its end.
+			m := len(q) - 1
+			if w := q[max(m-prefetchOff, 0)].b; w >= 0 {
+				prefetch(offAt + uintptr(w)*4)
+			}
+			if w := q[max(m-prefetchAdj, 0)].b; w >= 0 {
+				prefetch(adjAt + uintptr(off[w])*4)
+			}
+		}
 		for si < len(times) && times[si] < e.t {
 			series[si] = float64(inf)
 			si++
@@ -196,15 +212,6 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			continue // infected already, by an earlier transmission
 		}
 		done[e.b>>6] |= 1 << (e.b & 63)
-		if q := p.queue.run; len(q) > 0 && far {
-			// Touch the neighbour list of the next event's node, so that
-			// its cache misses overlap with this infection.
-			if w := q[len(q)-1].b; w >= 0 {
-				if o := off[w]; int(o) < len(adj) {
-					touch += adj[o]
-				}
-			}
-		}
 		p.infect(r, adj[off[e.b]:off[e.b+1]], e.t)
 		inf++
 		total++
@@ -212,7 +219,6 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 			peak, tPeak = inf, e.t
 		}
 	}
-	p.touched = touch
 	for ; si < len(times); si++ {
 		series[si] = 0
 	}
@@ -250,28 +256,38 @@ func (p *SIR) infect(r *Rand, nb []int32, t float64) {
 	// The generator's state lives in registers through the loop; this is
 	// Rand.Uint64 and expZig's fast path written out.
 	s0, s1, s2, s3 := r.s0, r.s1, r.s2, r.s3
-	for _, w := range nb {
-		if done[w>>6]&(1<<(w&63)) != 0 {
-			continue // infected already
+	// The neighbours not yet infected are gathered first without a
+	// branch: whether one is infected is as good as random, and a
+	// mispredicted branch per neighbour cost more than the copy.
+	var cand [32]int32
+	for len(nb) > 0 {
+		blk := nb[:min(len(nb), len(cand))]
+		nb = nb[len(blk):]
+		k := 0
+		for _, w := range blk {
+			cand[k&31] = w
+			k += int(1 &^ (done[w>>6] >> (w & 63)))
 		}
-		u := bits.RotateLeft64(s0+s3, 23) + s0
-		t1 := s1 << 17
-		s2 ^= s0
-		s3 ^= s1
-		s1 ^= s2
-		s0 ^= s3
-		s2 ^= t1
-		s3 = bits.RotateLeft64(s3, 45)
-		var x float64
-		if i, j := u&255, u>>11; j < zigK[i] {
-			x = float64(j) * zigW[i]
-		} else {
-			r.s0, r.s1, r.s2, r.s3 = s0, s1, s2, s3
-			x = expZigSlow(r, u)
-			s0, s1, s2, s3 = r.s0, r.s1, r.s2, r.s3
-		}
-		if tw := t + x*invBeta; tw < rec {
-			p.queue.push(event{t: tw, b: w})
+		for _, w := range cand[:k] {
+			u := bits.RotateLeft64(s0+s3, 23) + s0
+			t1 := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t1
+			s3 = bits.RotateLeft64(s3, 45)
+			var x float64
+			if i, j := u&255, u>>11; j < zigK[i] {
+				x = float64(j) * zigW[i]
+			} else {
+				r.s0, r.s1, r.s2, r.s3 = s0, s1, s2, s3
+				x = expZigSlow(r, u)
+				s0, s1, s2, s3 = r.s0, r.s1, r.s2, r.s3
+			}
+			if tw := t + x*invBeta; tw < rec {
+				p.queue.push(event{t: tw, b: w})
+			}
 		}
 	}
 	r.s0, r.s1, r.s2, r.s3 = s0, s1, s2, s3
