@@ -44,18 +44,21 @@
 //   - if there is one, the journal is corrupt in the middle (a bad disk,
 //     a stray write): Open fails and leaves the file alone, since dropping
 //     the damaged record silently would leave the rest unverifiable.
-//     WithSalvage overrides this: it keeps the records before the damage
-//     and truncates there, for a user who has seen the refusal.
+//     The error wraps ErrDamaged. WithSalvage overrides this: it keeps
+//     the records before the damage and truncates there, for a user who
+//     has seen the refusal (netsweep run --salvage, which keeps a copy).
 //
 // Trying every offset, not just the next frame boundary, matters because
 // damage to a length field hides where the next record starts. A chance
 // intact record inside the garbage needs a matching type byte, a length
 // that fits and a 32-bit CRC match, so the test errs to the side of
 // refusing. Dropped records cost only time: their repetitions are run
-// again on resume. A damaged header is always an error. (A filesystem that
-// after a power loss shows later unsynced pages but not earlier ones would
-// also look corrupt in the middle; only bytes written since the last fsync
-// can be affected, and WithSalvage recovers from it.)
+// again on resume. A damaged header is always an error (wrapping
+// ErrUnreadable, like a file that is no journal of this format). (A
+// filesystem that after a power loss shows later unsynced pages but not
+// earlier ones would also look corrupt in the middle; only bytes written
+// since the last fsync can be affected, and WithSalvage recovers from
+// it.)
 //
 // Scan reads the same way without locking, truncating or writing, so
 // `netsweep status` can read a journal that another process is appending

@@ -13,6 +13,17 @@ import (
 // WithSpec) when a journal belongs to another campaign.
 var ErrSpecMismatch = errors.New("journal belongs to a different campaign")
 
+// ErrUnreadable is wrapped by the error of Open when a file cannot be
+// resumed at all (not a journal, another format version, a header that
+// never got written or is damaged): nothing in it can be trusted to
+// belong to the campaign, so a caller may only move it aside.
+var ErrUnreadable = errors.New("journal cannot be resumed")
+
+// ErrDamaged is wrapped by the error of Open when a record is damaged and
+// intact records follow it (not a torn tail): WithSalvage keeps the
+// records before the damage.
+var ErrDamaged = errors.New("journal is damaged in the middle")
+
 // ErrInUse is wrapped by the error of Open and OpenAppend when another
 // process holds the journal open for appending.
 var ErrInUse = errors.New("journal is in use by another process")
@@ -59,7 +70,7 @@ func checkSpec(path, have, want string) error {
 		return nil
 	}
 	return fmt.Errorf("journal: %s: %w (its spec sha256 is %s, this campaign's is %s): "+
-		"the output directory holds another campaign's results; use --force to discard them and start fresh, "+
+		"the output directory holds another campaign's results; use --force to move them aside and start afresh, "+
 		"or choose another --out directory", path, ErrSpecMismatch, short(have), short(want))
 }
 
@@ -241,25 +252,25 @@ func parse(path string, data []byte, spec string, salvage bool) (*Journal, error
 	j := &Journal{path: path}
 	if len(data) < prefixLen {
 		if bytes.HasPrefix([]byte(Magic), data) {
-			return nil, fmt.Errorf("journal: %s: incomplete header (%d bytes): the run that created it was stopped; remove it or use --force", path, len(data))
+			return nil, fmt.Errorf("journal: %s: incomplete header (%d bytes): the run that created it was stopped: %w", path, len(data), ErrUnreadable)
 		}
 	}
 	if !bytes.HasPrefix(data, []byte(Magic)) {
-		return nil, fmt.Errorf("journal: %s is not a netsweep journal (no %q magic)", path, Magic)
+		return nil, fmt.Errorf("journal: %s is not a netsweep journal (no %q magic): %w", path, Magic, ErrUnreadable)
 	}
 	if v := data[len(Magic)]; v != Version {
-		return nil, fmt.Errorf("journal: %s: format version %d, this netsweep reads version %d: use the netsweep that wrote it, or --force to start fresh", path, v, Version)
+		return nil, fmt.Errorf("journal: %s: format version %d, this netsweep reads version %d (use the netsweep that wrote it): %w", path, v, Version, ErrUnreadable)
 	}
 	fr, reason := readFrame(data, prefixLen)
 	if reason != "" {
-		return nil, fmt.Errorf("journal: %s: damaged header record: %s; remove it or use --force", path, reason)
+		return nil, fmt.Errorf("journal: %s: damaged header record: %s: %w", path, reason, ErrUnreadable)
 	}
 	if fr.typ != typeHeader {
-		return nil, fmt.Errorf("journal: %s: first record has type %d, want the header (%d)", path, fr.typ, typeHeader)
+		return nil, fmt.Errorf("journal: %s: first record has type %d, want the header (%d): %w", path, fr.typ, typeHeader, ErrUnreadable)
 	}
 	h, err := decodeHeader(fr.payload)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %s: undecodable header record: %w", path, err)
+		return nil, fmt.Errorf("journal: %s: undecodable header record (%v): %w", path, err, ErrUnreadable)
 	}
 	j.header = h
 	if spec != "" {
@@ -273,9 +284,8 @@ func parse(path string, data []byte, spec string, salvage bool) (*Journal, error
 		if reason != "" {
 			if next := findFrame(data, off+1); next >= 0 {
 				if !salvage {
-					return nil, fmt.Errorf("journal: %s: damaged record at offset %d (%s) followed by an intact record at offset %d: "+
-						"the journal is corrupt in the middle, not torn at the end; move it aside and rerun with --force, "+
-						"or salvage the records before the damage", path, off, reason, next)
+					return nil, fmt.Errorf("journal: %s: damaged record at offset %d (%s) followed by an intact record at offset %d, "+
+						"%d intact records before it: %w, not torn at the end", path, off, reason, next, len(j.records), ErrDamaged)
 				}
 				reason += fmt.Sprintf(", salvaged: intact records from offset %d on dropped too", next)
 			}

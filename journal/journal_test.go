@@ -283,7 +283,7 @@ func TestDamagedMiddleRecord(t *testing.T) {
 					j.Close()
 					t.Fatalf("%s: byte %d of record %d damaged: no error, %d records", name, i-ends[rec-1], rec, len(j.Records()))
 				}
-				if !strings.Contains(err.Error(), "corrupt in the middle") {
+				if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), fmt.Sprintf("%d intact records before it", rec-1)) {
 					t.Errorf("%s: byte %d of record %d damaged: err = %v", name, i-ends[rec-1], rec, err)
 				}
 			}
@@ -355,8 +355,8 @@ func TestNotAJournal(t *testing.T) {
 		path := filepath.Join(dir, tc.name)
 		os.WriteFile(path, []byte(tc.data), 0o644)
 		_, err := Open(path)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrUnreadable) {
+			t.Errorf("%s: err = %v, want %q wrapping ErrUnreadable", tc.name, err, tc.want)
 		}
 	}
 }

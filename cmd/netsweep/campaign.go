@@ -59,10 +59,12 @@ type journalMeta struct {
 }
 
 // openCampaign prepares dir for a run of s: it creates it, or resumes the
-// campaign whose journal it holds. A journal of another spec is refused
-// unless force is set, in which case the old directory is moved aside,
-// never deleted or mixed.
-func openCampaign(dir string, s *spec.Spec, sh shard, force bool, stderr io.Writer) (*campaign, error) {
+// campaign whose journal it holds. A journal of another spec, or one that
+// cannot be resumed, is refused unless force is set, in which case the
+// old directory is moved aside, never deleted or mixed. A journal damaged
+// in the middle is refused unless salvage is set, in which case a copy is
+// kept and the campaign resumes from the records before the damage.
+func openCampaign(dir string, s *spec.Spec, sh shard, force, salvage bool, stderr io.Writer) (*campaign, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create the output directory: %w", err)
 	}
@@ -77,20 +79,29 @@ func openCampaign(dir string, s *spec.Spec, sh shard, force bool, stderr io.Writ
 	var j *journal.Journal
 	var err error
 	if _, statErr := os.Stat(path); statErr == nil {
-		j, c.jw, err = journal.OpenAppend(path, journal.WithSpec(sh.journalID(s)))
-		if errors.Is(err, journal.ErrSpecMismatch) && force {
+		id := journal.WithSpec(sh.journalID(s))
+		j, c.jw, err = journal.OpenAppend(path, id)
+		switch {
+		case errors.Is(err, journal.ErrDamaged) && salvage:
+			kept, cerr := keepCopy(path)
+			if cerr != nil {
+				return nil, cerr
+			}
+			fmt.Fprintf(stderr, "netsweep: --salvage: kept a copy of the damaged journal as %s\n", kept)
+			j, c.jw, err = journal.OpenAppend(path, id, journal.WithSalvage())
+		case force && (errors.Is(err, journal.ErrSpecMismatch) || errors.Is(err, journal.ErrUnreadable) || errors.Is(err, journal.ErrDamaged)):
 			aside := fmt.Sprintf("%s.replaced-%s", filepath.Clean(dir), time.Now().Format("20060102-150405"))
 			if err := os.Rename(dir, aside); err != nil {
 				return nil, fmt.Errorf("could not move the old campaign aside: %w", err)
 			}
-			fmt.Fprintf(stderr, "netsweep: --force: moved the other campaign's directory to %s\n", aside)
-			return openCampaign(dir, s, sh, false, stderr)
+			fmt.Fprintf(stderr, "netsweep: --force: moved the old campaign directory to %s\n", aside)
+			return openCampaign(dir, s, sh, false, false, stderr)
 		}
 		if err != nil {
-			return nil, err
+			return nil, journalAdvice(err)
 		}
 		if j.Repaired != "" {
-			fmt.Fprintf(stderr, "netsweep: warning: repaired the journal's torn tail: %s; those repetitions run again\n", j.Repaired)
+			fmt.Fprintf(stderr, "netsweep: warning: repaired the journal: %s; those repetitions run again\n", j.Repaired)
 		}
 		if err := c.load(j); err != nil {
 			j.Close()
@@ -347,4 +358,33 @@ func (sh shard) journalID(s *spec.Spec) string {
 		return s.CampaignID
 	}
 	return s.CampaignID + "+shard=" + sh.String()
+}
+
+// journalAdvice adds to an error opening a campaign's journal what the
+// user can do about it.
+func journalAdvice(err error) error {
+	switch {
+	case errors.Is(err, journal.ErrDamaged):
+		return fmt.Errorf("%w; rerun with --salvage to resume from the records before the damage "+
+			"(a copy of the damaged journal is kept and the repetitions after it run again), "+
+			"or with --force to move the directory aside and start afresh", err)
+	case errors.Is(err, journal.ErrUnreadable):
+		return fmt.Errorf("%w; rerun with --force to move the directory aside (nothing is deleted) and start afresh, "+
+			"or choose another --out directory", err)
+	}
+	return err
+}
+
+// keepCopy copies the file at path to path.damaged-TIME, fsynced, and
+// returns the copy's name.
+func keepCopy(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("could not read the damaged journal to keep a copy: %w", err)
+	}
+	kept := fmt.Sprintf("%s.damaged-%s", path, time.Now().Format("20060102-150405"))
+	if err := report.WriteFileAtomic(kept, data); err != nil {
+		return "", fmt.Errorf("could not keep a copy of the damaged journal: %w", err)
+	}
+	return kept, nil
 }

@@ -29,6 +29,7 @@ type runOptions struct {
 	Interval time.Duration // between progress lines when stderr is not a terminal
 	Quiet    bool          // no progress output
 	Force    bool          // move aside a directory holding another campaign
+	Salvage  bool          // keep the records before damage in the journal's middle
 	Grace    time.Duration // how long a stop waits for chunks in flight
 	Deadline time.Time     // hand out no chunk that would not finish by then
 	Shard    shard         // run only this part of the campaign
@@ -36,7 +37,7 @@ type runOptions struct {
 }
 
 const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
-                    [--grace D] [--force] [--progress-every D] [--quiet]
+                    [--grace D] [--force] [--salvage] [--progress-every D] [--quiet]
 
 Runs every repetition of every parameter point of SPEC on the local cores
 (or, in bin/netsweep-mpi under mpirun, on every rank) and writes
@@ -47,8 +48,12 @@ DIR/journal: the same command resumes an interrupted campaign.
                  chunk that the running estimate says would not finish by then
   --grace D      after SIGINT, SIGTERM or SIGUSR1, wait this long for chunks
                  in flight before stopping at once (default 60s)
-  --force        if DIR holds another spec's campaign, move it aside to
-                 DIR.replaced-TIME and start afresh
+  --force        if DIR holds another spec's campaign, or a journal that
+                 cannot be resumed, move it aside to DIR.replaced-TIME and
+                 start afresh
+  --salvage      if DIR's journal is damaged in the middle, keep a copy of
+                 it, resume from the records before the damage and run the
+                 rest again
   --shard I/K    run only shard I of K: of every point, the I-th of K blocks
                  of repetitions; 'netsweep collect' merges the shards`
 
@@ -64,6 +69,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress")
 	fs.BoolVar(&o.Timings, "timings", false, "print the time spent on summaries, the journal and the reduction")
 	fs.BoolVar(&o.Force, "force", false, "move aside a directory holding another campaign")
+	fs.BoolVar(&o.Salvage, "salvage", false, "resume from the records before damage in the journal's middle")
 	fs.DurationVar(&o.Grace, "grace", o.Grace, "how long a stop waits for chunks in flight")
 	fs.StringVar(&deadline, "deadline", "", "time or duration after which no chunk is started that would not finish")
 	fs.StringVar(&sh, "shard", "", "I/K: run only shard I of K (of every point, the I-th of K blocks of repetitions)")
@@ -160,7 +166,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	if o.Out == "" {
 		o.Out = s.Output.Dir
 	}
-	c, err := openCampaign(o.Out, s, o.Shard, o.Force, stderr)
+	c, err := openCampaign(o.Out, s, o.Shard, o.Force, o.Salvage, stderr)
 	if ready != nil {
 		if rerr := ready(err == nil); err == nil && rerr != nil {
 			c.close()

@@ -130,6 +130,28 @@ func TestKillAndResume(t *testing.T) {
 	}
 }
 
+// damagedCampaign runs spec to the end in chunks of chunk repetitions,
+// removes its results.csv and rewrites its journal through edit; it
+// returns the directory and the damaged journal's bytes.
+func damagedCampaign(t *testing.T, spec, chunk string, edit func([]byte) []byte) (out string, damaged []byte) {
+	t.Helper()
+	out = filepath.Join(t.TempDir(), "out")
+	if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet", "--chunk", chunk); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	os.Remove(filepath.Join(out, "results.csv"))
+	path := filepath.Join(out, journalFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged = edit(data)
+	if err := os.WriteFile(path, damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out, damaged
+}
+
 // TestJournalTailDamage truncates and corrupts the journal's last record
 // and resumes: the damaged record is dropped with a warning, its
 // repetitions run again, and the results are unchanged.
@@ -138,24 +160,13 @@ func TestJournalTailDamage(t *testing.T) {
 	want := reference(t, spec)
 	for _, damage := range []string{"truncate", "corrupt"} {
 		t.Run(damage, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out")
-			if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet", "--chunk", "10"); code != 0 {
-				t.Fatalf("exit %d: %s", code, msg)
-			}
-			os.Remove(filepath.Join(out, "results.csv"))
-			path := filepath.Join(out, journalFile)
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if damage == "truncate" {
-				data = data[:len(data)-7]
-			} else {
+			out, _ := damagedCampaign(t, spec, "10", func(data []byte) []byte {
+				if damage == "truncate" {
+					return data[:len(data)-7]
+				}
 				data[len(data)-20] ^= 0x5a
-			}
-			if err := os.WriteFile(path, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+				return data
+			})
 			code, msg := netsweep(t, "run", spec, "--out", out, "--quiet")
 			if code != 0 {
 				t.Fatalf("resume: exit %d: %s", code, msg)
@@ -169,6 +180,69 @@ func TestJournalTailDamage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJournalMiddleDamage damages the journal in the middle (a record
+// with intact ones after it) and in its header. Middle damage is refused,
+// naming --salvage, with the file left as it was; --salvage keeps a copy
+// and resumes from the records before the damage, to the same results. A
+// damaged header is refused, naming --force, which moves the directory
+// aside and starts afresh.
+func TestJournalMiddleDamage(t *testing.T) {
+	spec := writeSpec(t, durableSpec)
+	want := reference(t, spec)
+	damage := func(t *testing.T, at func(n int) int) (string, []byte) {
+		return damagedCampaign(t, spec, "5", func(data []byte) []byte {
+			data[at(len(data))] ^= 0x5a
+			return data
+		})
+	}
+	t.Run("middle", func(t *testing.T) {
+		out, damaged := damage(t, func(n int) int { return n / 2 })
+		path := filepath.Join(out, journalFile)
+		code, msg := netsweep(t, "run", spec, "--out", out, "--quiet")
+		if code != exitFailure || !strings.Contains(msg, "damaged in the middle") || !strings.Contains(msg, "--salvage") {
+			t.Fatalf("middle damage: exit %d, want %d naming --salvage: %s", code, exitFailure, msg)
+		}
+		if data, _ := os.ReadFile(path); !bytes.Equal(data, damaged) {
+			t.Fatal("the refused journal was changed")
+		}
+		code, msg = netsweep(t, "run", spec, "--out", out, "--quiet", "--salvage")
+		if code != 0 {
+			t.Fatalf("--salvage: exit %d: %s", code, msg)
+		}
+		copies, _ := filepath.Glob(path + ".damaged-*")
+		if len(copies) != 1 || !strings.Contains(msg, copies[0]) {
+			t.Fatalf("--salvage kept %v; stderr: %s", copies, msg)
+		}
+		if data, _ := os.ReadFile(copies[0]); !bytes.Equal(data, damaged) {
+			t.Error("the kept copy is not the damaged journal")
+		}
+		if !strings.Contains(msg, "salvaged") {
+			t.Errorf("no warning naming what was salvaged: %s", msg)
+		}
+		got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("results after --salvage differ: %s", firstDiff(want, got))
+		}
+	})
+	t.Run("header", func(t *testing.T) {
+		out, _ := damage(t, func(int) int { return len(journal.Magic) + 6 })
+		code, msg := netsweep(t, "run", spec, "--out", out, "--quiet")
+		if code != exitFailure || !strings.Contains(msg, "damaged header") || !strings.Contains(msg, "--force") {
+			t.Fatalf("damaged header: exit %d, want %d naming --force: %s", code, exitFailure, msg)
+		}
+		if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet", "--force"); code != 0 {
+			t.Fatalf("--force: exit %d: %s", code, msg)
+		}
+		if aside, _ := filepath.Glob(out + ".replaced-*"); len(aside) != 1 {
+			t.Fatalf("damaged campaign not moved aside: %v", aside)
+		}
+		got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("results after --force differ: %s", firstDiff(want, got))
+		}
+	})
 }
 
 // TestFailuresAndReplay injects a panic and an error into two repetitions:
