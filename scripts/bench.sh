@@ -23,7 +23,7 @@ echo "== machine"
 { uname -srm; nproc; grep -m1 'model name' /proc/cpuinfo || true; go version; date -u +%F; } | tee "$out/machine.txt"
 
 echo "== Go benchmarks (5 runs each)"
-go test -run '^$' -bench 'Gnp$|SIRGnp|SIRPowerLaw|SIRWholeRun' -count 5 ./sim | tee "$out/sim.txt"
+go test -run '^$' -bench 'Gnp$|SIRGnp|SIRPowerLaw|SIRWholeRun|SIROneSeed' -count 5 ./sim | tee "$out/sim.txt"
 go test -run '^$' -bench 'WorkerMemory' -benchtime 3x -count 3 ./spec | tee "$out/memory.txt"
 go test -run '^$' -bench 'Add$|Merge|EncodeDecode|Flat' -count 5 ./reduce | tee "$out/reduce.txt"
 go test -run '^$' -bench 'Append|Fsync' -count 5 ./journal | tee "$out/journal.txt"

@@ -96,3 +96,13 @@ func BenchmarkSIRDiscreteGnp(b *testing.B) {
 	benchSIR(b, benchGraph(b, 100_000, 5), &ProcessConfig{Model: "sir_discrete", Beta: 0.5, Gamma: 0.5,
 		SeedFraction: 0.001, Metrics: []string{"final_size", "peak_infected"}})
 }
+
+// BenchmarkSIROneSeed: an outbreak from a single seed on a denser G(n,p)
+// (n = 1e5, mean degree 10, T = 1/2), the regime in which a run that took
+// every push before its end grew without bound and made the heap
+// quadratic.
+func BenchmarkSIROneSeed(b *testing.B) {
+	c := sirBenchConfig
+	c.SeedFraction, c.Seeds = 0, 1
+	benchSIR(b, benchGraph(b, 100_000, 10), &c)
+}
