@@ -63,8 +63,8 @@ type Options struct {
 	// finish and Run returns ErrStopped (rank 0).
 	Stop <-chan struct{}
 	// Deadline, if set, stops the handing out of chunks that the running
-	// estimate of a repetition's duration says would not finish by then
-	// (rank 0).
+	// estimate of a repetition's duration (at the chunk's point) says would
+	// not finish by then (rank 0).
 	Deadline time.Time
 	// Timings, if not nil, receives where the time went (rank 0).
 	Timings *Timings
@@ -293,26 +293,58 @@ type rankState struct {
 	last    time.Time  // when its last result arrived
 }
 
-func (st *rankState) heldReps() int {
-	n := 0
-	for _, d := range st.held {
-		n += d.chunk.Len()
+// heldTime estimates how long the chunks st holds take, from est; ok is
+// false if one of them is at a point not yet timed.
+func (st *rankState) heldTime(est *estimates) (d time.Duration, ok bool) {
+	for _, h := range st.held {
+		per := est.perRep(h.chunk.Point)
+		if per == 0 {
+			return 0, false
+		}
+		d += time.Duration(h.chunk.Len()) * per
 	}
-	return n
+	return d, true
+}
+
+// estimates are the summed wall times of the finished chunks and their
+// repetitions, per point: the points of a sweep differ by orders of
+// magnitude (below and above an epidemic threshold), so one average would
+// make the chunks of the costly points far longer than MaxChunkTime, and
+// run them past a deadline.
+type estimates struct {
+	time []time.Duration
+	reps []int64
+}
+
+func (e *estimates) add(point int, d time.Duration, reps int) {
+	if point >= len(e.time) {
+		e.time = append(e.time, make([]time.Duration, point+1-len(e.time))...)
+		e.reps = append(e.reps, make([]int64, point+1-len(e.reps))...)
+	}
+	e.time[point] += d
+	e.reps[point] += int64(reps)
+}
+
+// perRep estimates a repetition's wall time at point, or returns 0 before
+// a chunk of it has finished.
+func (e *estimates) perRep(point int) time.Duration {
+	if point >= len(e.reps) || e.reps[point] == 0 {
+		return 0
+	}
+	return max(e.time[point]/time.Duration(e.reps[point]), 1)
 }
 
 // controller is rank 0's controller: it answers every request for work
 // with the next chunk, or with stop once there is none (or it was told to
 // stop), until every worker has had a stop for each of its requests.
 type controller struct {
-	comm      Comm
-	opts      Options
-	sched     *scheduler
-	ranks     []rankState
-	stopped   bool
-	active    int           // requests that will still be answered with stop
-	repTime   time.Duration // summed wall time of finished chunks
-	repsTimed int64
+	comm    Comm
+	opts    Options
+	sched   *scheduler
+	ranks   []rankState
+	stopped bool
+	active  int // requests that will still be answered with stop
+	est     estimates
 }
 
 func control(comm Comm, opts Options) error {
@@ -343,8 +375,7 @@ func control(comm Comm, opts Options) error {
 			if st.last.After(began) {
 				began = st.last
 			}
-			c.repTime += now.Sub(began)
-			c.repsTimed += int64(res.Chunk.Len())
+			c.est.add(res.Chunk.Point, now.Sub(began), res.Chunk.Len())
 			st.last = now
 			st.held = st.held[1:]
 			prog.Done += int64(res.Chunk.Len())
@@ -387,28 +418,20 @@ func control(comm Comm, opts Options) error {
 	return nil
 }
 
-// perRep estimates a repetition's wall time from the finished chunks, or
-// returns 0 before any has finished.
-func (c *controller) perRep() time.Duration {
-	if c.repsTimed == 0 {
-		return 0
-	}
-	return max(c.repTime/time.Duration(c.repsTimed), 1)
-}
-
 // serve answers rank r's open requests: with chunks while it may hold
 // more, or with stops once the work is done or the campaign stopped.
 func (c *controller) serve(r int) error {
 	st := &c.ranks[r]
 	for st.pending > 0 {
-		perRep := c.perRep()
-		if !c.stopped && len(st.held) > 0 && (perRep == 0 || time.Duration(st.heldReps())*perRep >= queueTime) {
-			return nil // answered when r reports its next result
+		if !c.stopped && len(st.held) > 0 {
+			if held, ok := st.heldTime(&c.est); !ok || held >= queueTime {
+				return nil // answered when r reports its next result
+			}
 		}
 		var chunk Chunk
 		ok := false
 		if !c.stopped {
-			chunk, ok = c.sched.next(c.limit(st, perRep))
+			chunk, ok = c.sched.next(c.limit(st))
 			if !ok && c.sched.remaining > 0 {
 				c.stopped = true // the deadline leaves no time for more
 			}
@@ -430,10 +453,16 @@ func (c *controller) serve(r int) error {
 }
 
 // limit returns the most repetitions the next chunk for a rank holding st
-// may have (-1: no limit): single repetitions until one is timed, then as
-// many as fit in Options.MaxChunkTime and, with a deadline, in the time left after
-// what the rank already holds.
-func (c *controller) limit(st *rankState, perRep time.Duration) int {
+// may have (-1: no limit): single repetitions until one of the next
+// chunk's point is timed, then as many as fit in Options.MaxChunkTime
+// and, with a deadline, in the time left after what the rank already
+// holds.
+func (c *controller) limit(st *rankState) int {
+	point, ok := c.sched.head()
+	if !ok {
+		return -1
+	}
+	perRep := c.est.perRep(point)
 	if perRep == 0 {
 		return 1
 	}
@@ -443,7 +472,11 @@ func (c *controller) limit(st *rankState, perRep time.Duration) int {
 	}
 	limit := max(1, int(most/perRep))
 	if !c.opts.Deadline.IsZero() {
-		limit = min(limit, max(0, int(time.Until(c.opts.Deadline)/perRep)-st.heldReps()))
+		left := time.Until(c.opts.Deadline)
+		if held, ok := st.heldTime(&c.est); ok {
+			left -= held
+		}
+		limit = min(limit, max(0, int(left/perRep)))
 	}
 	return limit
 }
@@ -482,6 +515,14 @@ func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
 		}
 	}
 	return s
+}
+
+// head returns the point of the next chunk, if there is one.
+func (s *scheduler) head() (int, bool) {
+	if len(s.work) == 0 {
+		return 0, false
+	}
+	return s.work[0].Point, true
 }
 
 // next returns the next chunk, no longer than budget repetitions when

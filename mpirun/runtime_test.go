@@ -269,6 +269,43 @@ func TestDeadline(t *testing.T) {
 	}
 }
 
+// unevenJob's repetitions take 0.2 ms at point 0 and 25 ms at point 1,
+// as points below and above an epidemic threshold do.
+type unevenJob struct{ *countJob }
+
+func (j unevenJob) NewRunner() Runner { return unevenRunner{countRunner{j.countJob}} }
+
+type unevenRunner struct{ countRunner }
+
+func (r unevenRunner) Run(point, rep int, out []float64) error {
+	d := 200 * time.Microsecond
+	if point == 1 {
+		d = 25 * time.Millisecond
+	}
+	time.Sleep(d)
+	return r.countRunner.Run(point, rep, out)
+}
+
+// TestDeadlineUnevenPoints runs a cheap point, then a costly one, against
+// a deadline: the chunks of the costly point are sized by its own
+// repetitions' time, not by the average so far, which would hand out a
+// guided chunk of about 25 repetitions (0.6 s) and run far past it.
+func TestDeadlineUnevenPoints(t *testing.T) {
+	job := unevenJob{newCountJob(2, 100)}
+	start := time.Now()
+	deadline := start.Add(400 * time.Millisecond)
+	_, err := runLocal(t, 2, job, Options{Work: job.work(), Deadline: deadline})
+	if !errors.Is(err, ErrStopped) {
+		t.Fatalf("err %v, want ErrStopped", err)
+	}
+	if over := time.Since(deadline); over > 150*time.Millisecond {
+		t.Errorf("ran %v past the deadline; a repetition of the costly point takes 25 ms", over)
+	}
+	if n := len(job.ran); n < 100 {
+		t.Errorf("only %d repetitions ran; the cheap point alone has 100", n)
+	}
+}
+
 // BenchmarkController measures chunks of empty work dispatched, run,
 // reported and acknowledged per second by three in-process ranks (the MPI
 // figure comes from mpirun/internal/ctlbench under mpirun).
