@@ -350,6 +350,20 @@ func (h *radixHeap) prefetchChunk(c int32) {
 // the minimum, in groups of one or two events on average, and finishes
 // with an insertion sort that only moves events within a group.
 func (h *radixHeap) sortRun(b bucket) {
+	if b.head == b.tail && len(b.cur) <= smallSort {
+		// One chunk: insertion sort.
+		r := h.run[:len(b.cur)]
+		for j, x := range b.cur {
+			k := j
+			for ; k > 0 && r[k-1].t < x.t; k-- {
+				r[k] = r[k-1]
+			}
+			r[k] = x
+		}
+		h.run = r
+		h.last = math.Float64bits(r[len(r)-1].t)
+		return
+	}
 	// Pass 1: the keys' spread.
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	n := 0
@@ -375,17 +389,6 @@ func (h *radixHeap) sortRun(b bucket) {
 	r = r[:n]
 	h.run = r
 	h.last = lo
-	if n <= smallSort {
-		// One chunk: insertion sort.
-		for j, x := range b.cur {
-			k := j
-			for ; k > 0 && r[k-1].t < x.t; k-- {
-				r[k] = r[k-1]
-			}
-			r[k] = x
-		}
-		return
-	}
 	// Group events by (key-lo)>>s into at most 2^nb groups, nb about
 	// log2(n) - 1.
 	nb := min(max(bits.Len(uint(n))-1, 0), countBits)
