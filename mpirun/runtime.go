@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -462,6 +463,18 @@ func (c *controller) limit(st *rankState) int {
 	if !ok {
 		return -1
 	}
+	// With a deadline, the time left after what the rank holds (serve
+	// hands out nothing while that is unknown).
+	left := time.Duration(math.MaxInt64)
+	if !c.opts.Deadline.IsZero() {
+		left = time.Until(c.opts.Deadline)
+		if held, ok := st.heldTime(&c.est); ok {
+			left -= held
+		}
+		if left <= 0 {
+			return 0
+		}
+	}
 	perRep := c.est.perRep(point)
 	if perRep == 0 {
 		return 1
@@ -470,15 +483,7 @@ func (c *controller) limit(st *rankState) int {
 	if most <= 0 {
 		most = DefaultMaxChunkTime
 	}
-	limit := max(1, int(most/perRep))
-	if !c.opts.Deadline.IsZero() {
-		left := time.Until(c.opts.Deadline)
-		if held, ok := st.heldTime(&c.est); ok {
-			left -= held
-		}
-		limit = min(limit, max(0, int(left/perRep)))
-	}
-	return limit
+	return min(max(1, int(most/perRep)), int(left/perRep))
 }
 
 type dispatch struct {

@@ -306,6 +306,21 @@ func TestDeadlineUnevenPoints(t *testing.T) {
 	}
 }
 
+// TestDeadlinePassedNewPoint: once the deadline has passed, not even the
+// single repetition that times a new point is handed out. Each of the 3
+// points has 2 repetitions of 20 ms, one per rank, and the deadline falls
+// during the first.
+func TestDeadlinePassedNewPoint(t *testing.T) {
+	job := slowerJob{newCountJob(3, 2)}
+	_, err := runLocal(t, 2, job, Options{Work: job.work(), Deadline: time.Now().Add(10 * time.Millisecond)})
+	if !errors.Is(err, ErrStopped) {
+		t.Fatalf("err %v, want ErrStopped", err)
+	}
+	if n := len(job.ran); n != 2 {
+		t.Errorf("%d repetitions ran, want the 2 handed out before the deadline", n)
+	}
+}
+
 // BenchmarkController measures chunks of empty work dispatched, run,
 // reported and acknowledged per second by three in-process ranks (the MPI
 // figure comes from mpirun/internal/ctlbench under mpirun).
