@@ -145,13 +145,9 @@ func (j *Journal) Done() map[int][]Range {
 // written. Call Writer to append, and Close when done.
 func Open(path string, opts ...Option) (*Journal, error) {
 	o := makeOptions(opts)
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := openLocked(path)
 	if err != nil {
-		return nil, fmt.Errorf("journal: could not open: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal: %s: %w", path, err)
+		return nil, err
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
@@ -177,6 +173,20 @@ func Open(path string, opts ...Option) (*Journal, error) {
 	}
 	j.f, j.opts = f, o
 	return j, nil
+}
+
+// openLocked opens the journal at path for reading and writing and takes
+// its exclusive lock (ErrInUse if another process holds it).
+func openLocked(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return nil, fmt.Errorf("journal: could not open: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: %s: %w", path, err)
+	}
+	return f, nil
 }
 
 // OpenAppend is Open followed by Writer.

@@ -119,13 +119,9 @@ func Create(path string, h Header, opts ...Option) (*Writer, error) {
 		}
 		return nil, fmt.Errorf("journal: could not create: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := openLocked(path)
 	if err != nil {
-		return nil, fmt.Errorf("journal: could not open: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal: %s: %w", path, err)
+		return nil, err
 	}
 	if err := os.Remove(tmpName); err != nil {
 		f.Close()
