@@ -156,7 +156,9 @@ func (h *radixHeap) push(x event) {
 		h.pushSide(x)
 		return
 	}
-	// File x by its key relative to last (as in refill).
+	// File x by its key relative to last. refill's split files the same
+	// way, written out again: a shared function, which Go does not
+	// inline, cost 4.5% more instructions per outbreak at n = 1e5.
 	k := math.Float64bits(x.t)
 	d := k ^ h.last
 	if d == 0 {
