@@ -4,41 +4,56 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 )
 
 // FaultsEnv names the environment variable that injects failures into
 // chosen repetitions, to exercise failure handling end to end (the
 // campaign goes on, failures are recorded, replay reproduces them). It
-// lists "panic@P/R" or "error@P/R" items, comma-separated, for point P and
-// repetition R. It is read when a Runner is made; leave it unset in real
-// campaigns.
+// lists comma-separated items: "panic@P/R" or "error@P/R" fail
+// repetition R of point P; "delay=D" (a Go duration) makes every
+// repetition wait D before it runs, so that a test can act while a
+// campaign is still under way however fast the machine. It is read when a
+// Runner is made; leave it unset in real campaigns.
 const FaultsEnv = "NETSWEEP_FAULTS"
 
-type fault struct {
-	point, rep int
-	panics     bool
+// faults are the failures FaultsEnv asks for.
+type faults struct {
+	at    map[[2]int]bool // {point, rep}: true to panic, false to fail
+	delay time.Duration   // before every repetition
 }
 
-func parseFaults(s string) (map[[2]int]bool, error) {
-	faults := map[[2]int]bool{}
+func parseFaults(s string) (*faults, error) {
+	f := &faults{at: map[[2]int]bool{}}
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
 		}
-		var f fault
-		kind, at, ok := strings.Cut(item, "@")
-		if _, err := fmt.Sscanf(at, "%d/%d", &f.point, &f.rep); !ok || err != nil || (kind != "panic" && kind != "error") {
-			return nil, fmt.Errorf("spec: %s: bad item %q; want panic@POINT/REP or error@POINT/REP", FaultsEnv, item)
+		if d, ok := strings.CutPrefix(item, "delay="); ok {
+			delay, err := time.ParseDuration(d)
+			if err != nil || delay < 0 {
+				return nil, fmt.Errorf("spec: %s: bad item %q; want delay=DURATION, such as delay=5ms", FaultsEnv, item)
+			}
+			f.delay = delay
+			continue
 		}
-		faults[[2]int{f.point, f.rep}] = kind == "panic"
+		var point, rep int
+		kind, at, ok := strings.Cut(item, "@")
+		if _, err := fmt.Sscanf(at, "%d/%d", &point, &rep); !ok || err != nil || (kind != "panic" && kind != "error") {
+			return nil, fmt.Errorf("spec: %s: bad item %q; want panic@POINT/REP, error@POINT/REP or delay=DURATION", FaultsEnv, item)
+		}
+		f.at[[2]int{point, rep}] = kind == "panic"
 	}
-	return faults, nil
+	return f, nil
 }
 
-// injectFault fails repetition rep of point if FaultsEnv says so.
-func (r *Runner) injectFault(point, rep int) error {
-	panics, ok := r.faults[[2]int{point, rep}]
+// inject waits and fails repetition rep of point as FaultsEnv says.
+func (f *faults) inject(point, rep int) error {
+	if f.delay > 0 {
+		time.Sleep(f.delay)
+	}
+	panics, ok := f.at[[2]int{point, rep}]
 	switch {
 	case !ok:
 		return nil
@@ -49,7 +64,7 @@ func (r *Runner) injectFault(point, rep int) error {
 	}
 }
 
-func loadFaults() map[[2]int]bool {
+func loadFaults() *faults {
 	s := os.Getenv(FaultsEnv)
 	if s == "" {
 		return nil

@@ -16,7 +16,7 @@ type Runner struct {
 	point  int
 	gen    sim.Generator
 	proc   sim.Process
-	faults map[[2]int]bool // injected failures; see FaultsEnv
+	faults *faults // injected failures; see FaultsEnv
 }
 
 // NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
@@ -45,7 +45,7 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 		r.gen, r.proc, r.point = gen, proc, point
 	}
 	if r.faults != nil {
-		if err := r.injectFault(point, rep); err != nil {
+		if err := r.faults.inject(point, rep); err != nil {
 			return err
 		}
 	}

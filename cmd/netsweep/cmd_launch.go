@@ -16,6 +16,7 @@ import (
 
 	"github.com/netsweep/netsweep/internal/shell"
 	"github.com/netsweep/netsweep/slurm"
+	"github.com/netsweep/netsweep/spec"
 )
 
 // launchOptions are the flags of 'netsweep launch'.
@@ -144,8 +145,11 @@ type mpirunPlan struct {
 	// default (300 s idle, then 9 probes 20 s apart).
 	KeepAlive time.Duration
 	Hosts     []rankHost // in rank order; hosts with 0 ranks are left out
-	Out       string     // --out of 'run'
-	RunArgs   []string   // more flags of 'run'
+	// Forward names environment variables passed on to every rank (-x):
+	// a remote rank's environment is otherwise its ssh session's.
+	Forward []string
+	Out     string   // --out of 'run'
+	RunArgs []string // more flags of 'run'
 }
 
 // mpirunArgs builds mpirun's arguments for p. Every daemon is started by
@@ -168,6 +172,11 @@ func mpirunArgs(p mpirunPlan) []string {
 	if p.Net != "" {
 		a = append(a, "--mca", "oob_tcp_if_include", p.Net, "--mca", "btl_tcp_if_include", p.Net)
 	}
+	// -x belongs to an app context: each gets its own.
+	var forward []string
+	for _, name := range p.Forward {
+		forward = append(forward, "-x", name)
+	}
 	var hosts []rankHost
 	total := 0
 	for _, h := range p.Hosts {
@@ -184,6 +193,7 @@ func mpirunArgs(p mpirunPlan) []string {
 		same = same && h.Binary == hosts[0].Binary && h.Spec == hosts[0].Spec
 	}
 	if same && len(hosts) > 0 {
+		a = append(a, forward...)
 		a = append(a, "--map-by", "slot", "-np", strconv.Itoa(total))
 		return append(a, prog(hosts[0])...)
 	}
@@ -191,6 +201,7 @@ func mpirunArgs(p mpirunPlan) []string {
 		if i > 0 {
 			a = append(a, ":")
 		}
+		a = append(a, forward...)
 		a = append(a, "-np", strconv.Itoa(h.Ranks), "--host", h.Name+":"+strconv.Itoa(h.Ranks))
 		a = append(a, prog(h)...)
 	}
@@ -335,7 +346,11 @@ func cmdLaunch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	margs := mpirunArgs(mpirunPlan{Hostfile: hostfile, Agent: wrapper, Net: o.Net, KeepAlive: o.KeepAlive, Hosts: hosts, Out: o.Out, RunArgs: o.RunArgs})
+	plan := mpirunPlan{Hostfile: hostfile, Agent: wrapper, Net: o.Net, KeepAlive: o.KeepAlive, Hosts: hosts, Out: o.Out, RunArgs: o.RunArgs}
+	if os.Getenv(spec.FaultsEnv) != "" { // a test's injected faults reach every rank
+		plan.Forward = append(plan.Forward, spec.FaultsEnv)
+	}
+	margs := mpirunArgs(plan)
 	var names []string
 	for _, h := range used {
 		names = append(names, h.String())

@@ -83,6 +83,24 @@ func journalRecords(t *testing.T, dir string) int {
 	return len(j.Records())
 }
 
+// journalRuns returns how many repetitions the journal in dir covers,
+// all points together: unlike its record count, it does not depend on how
+// the controller sized its chunks.
+func journalRuns(t *testing.T, dir string) int {
+	t.Helper()
+	j, err := journal.Scan(filepath.Join(dir, journalFile))
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, rs := range j.Done() {
+		for _, r := range rs {
+			n += r.End - r.Start
+		}
+	}
+	return n
+}
+
 // TestKillAndResume kills a running campaign with SIGKILL at random moments,
 // 20 times, resuming each time with another number of workers, and checks
 // that the final results.csv is byte-identical to an uninterrupted run's.

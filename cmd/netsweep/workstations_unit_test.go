@@ -55,6 +55,13 @@ func TestMpirunArgs(t *testing.T) {
 				"-np", "1", "--host", "dick:1", "/d/dick/netsweep-mpi", "run", "/d/dick/spec.toml", "--out", "/r/out"}),
 		},
 		{
+			"forwarded variables go to every app context",
+			mpirunPlan{Forward: []string{"NETSWEEP_FAULTS"}, Hosts: []rankHost{own("tom", 1), own("dick", 1)}},
+			cat(base, []string{
+				"-x", "NETSWEEP_FAULTS", "-np", "1", "--host", "tom:1", "/d/tom/netsweep-mpi", "run", "/d/tom/spec.toml", "--out", "/r/out", ":",
+				"-x", "NETSWEEP_FAULTS", "-np", "1", "--host", "dick:1", "/d/dick/netsweep-mpi", "run", "/d/dick/spec.toml", "--out", "/r/out"}),
+		},
+		{
 			"odd characters stay single arguments",
 			mpirunPlan{RunArgs: []string{"--deadline", "2h 30m"}, Hosts: []rankHost{{Name: "a", Ranks: 2, Binary: "/d/it's here/netsweep-mpi", Spec: "/d/$HOME/spec.toml"}}},
 			cat(base, []string{"--map-by", "slot", "-np", "2", "/d/it's here/netsweep-mpi", "run", "/d/$HOME/spec.toml", "--out", "/r/out", "--deadline", "2h 30m"}),
