@@ -95,6 +95,9 @@ func TestMPIKillAndResume(t *testing.T) {
 		np := 1 + i%4
 		before := journalRecords(t, out)
 		cmd := mpiCommand(mpirun, impl, np, bin, "run", spec, "--out", out, "--quiet", "--chunk", "3")
+		// Every repetition waits 1 ms, so that at most 3 workers cannot
+		// finish the campaign within the 20 kills however fast the machine.
+		cmd.Env = append(cmd.Env, "NETSWEEP_FAULTS=delay=1ms")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -136,6 +139,7 @@ func TestMPISIGUSR1(t *testing.T) {
 	want := reference(t, spec)
 	out := filepath.Join(t.TempDir(), "out")
 	cmd := mpiCommand(mpirun, impl, 3, bin, "run", spec, "--out", out, "--quiet", "--chunk", "5")
+	cmd.Env = append(cmd.Env, "NETSWEEP_FAULTS=delay=1ms") // still running at the signal
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
