@@ -18,7 +18,7 @@ func init() {
 	registerGenerator("configuration", generatorInfo{
 		doc: `configuration model; degrees = "poisson" (mean_degree), "powerlaw" (exponent, k_min = 1, k_max = floor(sqrt(n))) ` +
 			`or "list" (degree_list); multi_edges = "erase" (default: drop self-loops and repeats after pairing) ` +
-			`or "reject" (re-pair until simple, at most 10000 times)`,
+			`or "reject" (re-pair until simple, at most 10000 times); reports the realised mean_k and mean_k2`,
 		keys:  []string{"n", "degrees", "mean_degree", "exponent", "k_min", "k_max", "degree_list", "multi_edges"},
 		new:   newConfiguration,
 		bytes: configurationBytes,

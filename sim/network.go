@@ -23,6 +23,11 @@ type NetworkConfig struct {
 	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
 	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
 	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
+	// Metrics lists the realised network's metrics to report (all
+	// generators; see NewMetrics); nil means the generator's default. It
+	// is left out of a campaign's identity when empty, so that journals
+	// written before it existed still resume.
+	Metrics []string `toml:"metrics" json:",omitempty"`
 }
 
 // MaxNodes is the largest number of nodes a Graph can hold.
@@ -50,6 +55,7 @@ func registerGenerator(name string, info generatorInfo) {
 	if _, dup := generators[name]; dup {
 		panic("sim: generator registered twice: " + name)
 	}
+	info.keys = append(info.keys, "metrics") // every generator: see NewMetrics
 	generators[name] = info
 }
 
@@ -77,6 +83,9 @@ func (c *NetworkConfig) New() (Generator, error) {
 	}
 	if c.N > MaxNodes {
 		return nil, badParam("n", c.N, "at most %d nodes fit int32 node ids", MaxNodes)
+	}
+	if _, err := c.NewMetrics(); err != nil {
+		return nil, err
 	}
 	return info.new(c)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
@@ -76,13 +77,18 @@ func (p *parser) resolveMetrics(s *Spec) {
 			p.errorf("process", nil, "%v", err)
 			return
 		}
-		ms := proc.Metrics()
+		nm, err := s.Points[i].Network.NewMetrics()
+		if err != nil {
+			p.errorf("network", nil, "%v", err)
+			return
+		}
+		ms := slices.Concat(proc.Metrics(), nm.Metrics())
 		if i == 0 {
 			s.Metrics = ms
 			continue
 		}
 		if !sameNames(ms, s.Metrics) {
-			p.errorf("process", nil, "point %d reports metrics %v but point 0 reports %v; a campaign reports one set of metrics (set process.metrics)", i, names(ms), names(s.Metrics))
+			p.errorf("process", nil, "point %d reports metrics %v but point 0 reports %v; a campaign reports one set of metrics (set process.metrics and network.metrics)", i, names(ms), names(s.Metrics))
 			return
 		}
 	}

@@ -16,6 +16,8 @@ type Runner struct {
 	point  int
 	gen    sim.Generator
 	proc   sim.Process
+	nm     *sim.NetworkMetrics
+	np     int     // the number of the process's metrics, before the network's
 	faults *faults // injected failures; see FaultsEnv
 }
 
@@ -42,7 +44,11 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 		if err != nil {
 			return fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
 		}
-		r.gen, r.proc, r.point = gen, proc, point
+		nm, err := pt.Network.NewMetrics()
+		if err != nil {
+			return fmt.Errorf("could not set up the network metrics of %s: %w", r.s.PointLabel(point), err)
+		}
+		r.gen, r.proc, r.nm, r.np, r.point = gen, proc, nm, len(proc.Metrics()), point
 	}
 	if r.faults != nil {
 		if err := r.faults.inject(point, rep); err != nil {
@@ -53,6 +59,7 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 	if err := r.gen.Generate(&r.g, &r.nr); err != nil {
 		return err
 	}
+	r.nm.Measure(&r.g, out[r.np:])
 	r.pr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamProcess))
-	return r.proc.Run(&r.g, &r.pr, out)
+	return r.proc.Run(&r.g, &r.pr, out[:r.np])
 }
