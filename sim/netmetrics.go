@@ -1,7 +1,5 @@
 package sim
 
-import "slices"
-
 // Network metrics describe the realised network of each repetition, beside
 // the process's metrics: a generator's parameters fix its degree law, but
 // the degrees it realises differ by chance and, for the configuration
@@ -22,7 +20,6 @@ var defaultNetworkMetrics = map[string][]string{
 // NetworkMetrics measures the realised networks of one [network] table.
 type NetworkMetrics struct {
 	list []Metric
-	k2   bool // whether <k²> is wanted
 }
 
 // NewMetrics validates c's metrics key and returns what they measure:
@@ -33,26 +30,13 @@ func (c *NetworkConfig) NewMetrics() (*NetworkMetrics, error) {
 	if names == nil {
 		names = defaultNetworkMetrics[c.Generator]
 	}
-	all := make([]string, len(networkMetrics))
-	for i, m := range networkMetrics {
-		all[i] = m.Name
+	idx, err := pickMetrics(networkMetrics, names)
+	if err != nil {
+		return nil, err
 	}
-	var idx []int
-	for j, name := range names {
-		i := slices.Index(all, name)
-		if i < 0 {
-			return nil, badParam("metrics", name, "unknown network metric; choose from %v", all)
-		}
-		if slices.Contains(names[:j], name) {
-			return nil, badParam("metrics", name, "listed twice")
-		}
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
 	nm := &NetworkMetrics{}
 	for _, i := range idx {
 		nm.list = append(nm.list, networkMetrics[i])
-		nm.k2 = nm.k2 || networkMetrics[i].Name == "mean_k2"
 	}
 	return nm, nil
 }

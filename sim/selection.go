@@ -36,26 +36,15 @@ type metricSel struct {
 // integerTimes asks for whole-step times.
 func selectMetrics(c *ProcessConfig, table []Metric, withSeries, integerTimes bool) (metricSel, error) {
 	var m metricSel
-	names := make([]string, len(table))
-	for i, t := range table {
-		names[i] = t.Name
-	}
 	if len(c.Metrics) == 0 {
 		for i := range table {
 			m.idx = append(m.idx, i)
 		}
 	} else {
-		for j, name := range c.Metrics {
-			i := slices.Index(names, name)
-			if i < 0 {
-				return metricSel{}, badParam("metrics", name, "unknown metric; choose from %v", names)
-			}
-			if slices.Contains(c.Metrics[:j], name) {
-				return metricSel{}, badParam("metrics", name, "listed twice")
-			}
-			m.idx = append(m.idx, i)
+		var err error
+		if m.idx, err = pickMetrics(table, c.Metrics); err != nil {
+			return metricSel{}, err
 		}
-		slices.Sort(m.idx)
 	}
 	for _, i := range m.idx {
 		m.list = append(m.list, table[i])
@@ -85,4 +74,26 @@ func (m *metricSel) write(out, all, series []float64) {
 		out[j] = all[i]
 	}
 	copy(out[len(m.idx):], series)
+}
+
+// pickMetrics returns the indices in table of the metrics names lists, in
+// table order; an unknown or repeated name is an error about key metrics.
+func pickMetrics(table []Metric, names []string) ([]int, error) {
+	all := make([]string, len(table))
+	for i, t := range table {
+		all[i] = t.Name
+	}
+	var idx []int
+	for j, name := range names {
+		i := slices.Index(all, name)
+		if i < 0 {
+			return nil, badParam("metrics", name, "unknown metric; choose from %v", all)
+		}
+		if slices.Contains(names[:j], name) {
+			return nil, badParam("metrics", name, "listed twice")
+		}
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	return idx, nil
 }
