@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/remote"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
@@ -436,7 +437,7 @@ func cancelRemote(ctx context.Context, sess *remoteSession, stdout, stderr io.Wr
 }
 
 // collectFiles are what collect brings back, the first required.
-var collectFiles = []string{"results.csv", "results.json", specFile, failuresFile}
+var collectFiles = []string{"results.csv", "results.json", campaign.SpecFile, campaign.FailuresFile}
 
 // collectRemote merges the shards on the head node (for a job array) and
 // downloads the results into local. Each file is replaced atomically

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/sim"
 	"github.com/netsweep/netsweep/spec"
 )
@@ -24,7 +25,7 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 || *point < 0 || *rep < 0 {
 		return usagef("%s", replayUsage)
 	}
-	s, err := spec.Load(filepath.Join(fs.Arg(0), specFile))
+	s, err := spec.Load(filepath.Join(fs.Arg(0), campaign.SpecFile))
 	if err != nil {
 		return err
 	}

@@ -7,33 +7,30 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
-	"sync"
-	"syscall"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/mpirun"
-	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
 )
 
 // runOptions are the flags of 'netsweep run'.
 type runOptions struct {
-	Spec     string        // path of the spec
-	Out      string        // campaign directory; overrides [output] dir
-	Workers  int           // ranks of the embedded runtime
-	Chunk    int           // fixed chunk size; 0: guided
-	Interval time.Duration // between progress lines when stderr is not a terminal
-	Quiet    bool          // no progress output
-	Force    bool          // move aside a directory holding another campaign
-	Salvage  bool          // keep the records before damage in the journal's middle
-	Grace    time.Duration // how long a stop waits for chunks in flight
-	Deadline time.Time     // hand out no chunk that would not finish by then
-	Shard    shard         // run only this part of the campaign
-	Timings  bool          // print where the time went
+	Spec     string         // path of the spec
+	Out      string         // campaign directory; overrides [output] dir
+	Workers  int            // ranks of the embedded runtime
+	Chunk    int            // fixed chunk size; 0: guided
+	Interval time.Duration  // between progress lines when stderr is not a terminal
+	Quiet    bool           // no progress output
+	Force    bool           // move aside a directory holding another campaign
+	Salvage  bool           // keep the records before damage in the journal's middle
+	Grace    time.Duration  // how long a stop waits for chunks in flight
+	Deadline time.Time      // hand out no chunk that would not finish by then
+	Shard    campaign.Shard // run only this part of the campaign
+	Timings  bool           // print where the time went
 }
 
 const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
@@ -88,7 +85,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	}
 	if sh != "" {
 		var err error
-		if o.Shard, err = parseShard(sh); err != nil {
+		if o.Shard, err = campaign.ParseShard(sh); err != nil {
 			return o, usagef("--shard %s: %v", sh, err)
 		}
 	}
@@ -150,183 +147,71 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	return runCampaign(ctx, o, s, stderr, o.Workers, "embedded", nil, func(ctx context.Context, opts mpirun.Options) (*reduce.Table, error) {
-		return runLocal(ctx, s, o.Workers, opts)
-	})
+	return runCampaign(ctx, o, s, stderr, o.Workers, "embedded", nil, campaign.Local(s, o.Workers))
 }
 
-// executor runs the campaign's remaining work with the controller options
-// given and returns the combined table.
-type executor func(ctx context.Context, opts mpirun.Options) (*reduce.Table, error)
-
-// runCampaign is rank 0's part of a run: it opens (or resumes) the campaign
-// directory, runs what is left with exec, and writes the results. ready, if
-// not nil, is told whether the directory could be opened, before any work.
-func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writer, ranks int, rt string, ready func(ok bool) error, exec executor) error {
+// runCampaign is rank 0's part of a run: campaign.Run with the flags of
+// o, progress printed to stderr, and a graceful stop on the first signal.
+// ready, if not nil, is told whether the directory could be opened, before
+// any work.
+func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writer, ranks int, rt string, ready func(ok bool) error, exec campaign.Executor) error {
 	if o.Out == "" {
 		o.Out = s.Output.Dir
 	}
-	c, err := openCampaign(o.Out, s, o.Shard, o.Force, o.Salvage, stderr)
-	if ready != nil {
-		if rerr := ready(err == nil); err == nil && rerr != nil {
-			c.close()
-			return rerr
-		}
-	}
-	if err != nil {
-		return err
-	}
-	defer c.close()
-	start := time.Now()
-	total := c.total
-	if c.done > 0 {
-		fmt.Fprintf(stderr, "netsweep: resuming %s: %d of %d runs already done\n", o.Out, c.done, total)
-	}
-	fmt.Fprintf(stderr, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", len(s.Points), s.Repetitions, total, ranks, map[bool]string{true: "workers", false: "ranks"}[rt == "embedded"])
-
-	hard, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := make(chan struct{})
-	defer watchSignals(stop, cancel, o.Grace, stderr)()
-
-	prog := newProgress(stderr, o.Interval, c.done, total)
-	opts := mpirun.Options{
-		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: stop, Deadline: o.Deadline,
-		OnResult: c.record,
-		OnProgress: func(p mpirun.Progress) {
-			if !o.Quiet {
-				prog.update(p)
-			}
-			c.writeProgress(p, "running", ranks)
-		},
+	rep := &runReporter{w: stderr, interval: o.Interval, quiet: o.Quiet}
+	ro := campaign.RunOptions{
+		OpenOptions: campaign.OpenOptions{Shard: o.Shard, Force: o.Force, Salvage: o.Salvage, Version: version, Reporter: rep},
+		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: graceful(ctx, o.Grace),
+		Ranks: ranks, Runtime: rt, Ready: ready,
+		Provenance: report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args},
 	}
 	var timings mpirun.Timings
 	if o.Timings {
-		opts.Timings = &timings
+		ro.Timings = &timings
 	}
-	table, err := exec(hard, opts)
-	if o.Timings && err == nil {
-		printTimings(stderr, timings, time.Since(start), ranks)
-	}
-	switch {
-	case err == nil:
-	case errors.Is(err, mpirun.ErrStopped) || hard.Err() != nil:
-		c.writeProgress(c.last, "stopped", ranks)
-		c.close()
-		return fmt.Errorf("%w (journal: %s)", errIncomplete, c.dir)
-	default:
+	start := time.Now()
+	out, err := campaign.Run(ctx, o.Out, s, exec, ro)
+	if err != nil {
 		return err
 	}
+	if o.Timings {
+		printTimings(stderr, timings, time.Since(start), ranks)
+	}
 	if o.Shard.K > 0 {
-		if err := c.finish(); err != nil {
-			return err
-		}
-		c.writeProgress(mpirun.Progress{Done: total - c.done, Total: total - c.done, Elapsed: time.Since(start)}, "complete", ranks)
 		fmt.Fprintf(stderr, "netsweep: shard %v complete; when every shard is, 'netsweep collect' merges them\n", o.Shard)
 		return nil
 	}
-	prov := provenance(s, rt, ranks, o.Chunk, start)
-	prov.Resumed = c.done > 0
-	prov.Journal = journalFile
-	if err := report.Write(o.Out, s, table, prov); err != nil {
-		return err
-	}
-	if err := c.finish(); err != nil {
-		return err
-	}
-	c.writeProgress(mpirun.Progress{Done: total - c.done, Total: total - c.done, Elapsed: time.Since(start)}, "complete", ranks)
-	fmt.Fprintf(stderr, "netsweep: wrote %s and %s\n", pathJoin(o.Out, "results.csv"), "results.json")
+	fmt.Fprintf(stderr, "netsweep: wrote %s and %s\n", out.Results, "results.json")
 	return nil
 }
 
-// watchSignals turns the first SIGINT, SIGTERM or SIGUSR1 into a stop (no
-// new chunks; those in flight finish), and a second one, or the end of the
-// grace period, into cancel. It returns a function that stops watching.
-func watchSignals(stop chan struct{}, cancel func(), grace time.Duration, stderr io.Writer) func() {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1)
-	done := make(chan struct{})
-	go func() {
-		var timer <-chan time.Time
-		for {
-			select {
-			case sig := <-sigs:
-				if timer == nil {
-					fmt.Fprintf(stderr, "\nnetsweep: %v: finishing the chunks in flight (up to %v), then stopping; signal again to stop at once\n", sig, grace)
-					close(stop)
-					timer = time.After(grace)
-					continue
-				}
-				fmt.Fprintf(stderr, "netsweep: %v: stopping at once\n", sig)
-				cancel()
-				return
-			case <-timer:
-				fmt.Fprintf(stderr, "netsweep: grace period over: stopping at once\n")
-				cancel()
-				return
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() {
-		signal.Stop(sigs)
-		close(done)
-	}
+// runReporter prints what campaign.Run reports: notices, the campaign's
+// size, and progress (a live bar on a terminal, else a line every
+// interval).
+type runReporter struct {
+	w        io.Writer
+	interval time.Duration
+	quiet    bool
+	prog     *progress
 }
 
-// job adapts a spec to the runtime's Job.
-type job struct{ *spec.Spec }
+func (r *runReporter) Notice(msg string) { fmt.Fprintf(r.w, "netsweep: %s\n", msg) }
 
-func (j job) NewRunner() mpirun.Runner { return j.Spec.NewRunner() }
-
-// runLocal runs the campaign on an in-process communicator of workers ranks
-// and returns the combined table. Cancelling ctx returns at once; chunks
-// being computed are abandoned.
-func runLocal(ctx context.Context, s *spec.Spec, workers int, opts mpirun.Options) (*reduce.Table, error) {
-	comms := mpirun.NewLocal(workers)
-	errs := make([]error, len(comms))
-	var table *reduce.Table
-	var wg sync.WaitGroup
-	for r := range comms {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if r == 0 {
-				table, errs[0] = mpirun.Run(ctx, comms[0], job{s}, opts)
-			} else {
-				_, errs[r] = mpirun.Run(ctx, comms[r], job{s}, mpirun.Options{})
-			}
-		}()
+func (r *runReporter) Start(st campaign.Start) {
+	if st.Done > 0 {
+		fmt.Fprintf(r.w, "netsweep: resuming %s: %d of %d runs already done\n", st.Dir, st.Done, st.Total)
 	}
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	select {
-	case <-finished:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	unit := "ranks"
+	if st.Runtime == "embedded" {
+		unit = "workers"
 	}
-	if errs[0] != nil {
-		return table, errs[0]
-	}
-	for _, e := range errs[1:] {
-		if e != nil {
-			return nil, e
-		}
-	}
-	return table, nil
+	fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
+	r.prog = newProgress(r.w, r.interval, st.Done, st.Total)
 }
 
-func provenance(s *spec.Spec, rt string, ranks, chunk int, start time.Time) report.Provenance {
-	host, _ := os.Hostname()
-	c := "guided"
-	if chunk > 0 {
-		c = strconv.Itoa(chunk)
-	}
-	return report.Provenance{
-		SpecPath: s.Path, SpecSHA256: s.SHA256, SpecText: string(s.Text), Seed: s.Seed,
-		Version: version, Revision: vcsRevision(), GoVersion: runtime.Version(), Host: host,
-		Command: os.Args, Runtime: rt, Ranks: ranks, Chunk: c, Start: start.UTC(), End: time.Now().UTC(),
+func (r *runReporter) Progress(p mpirun.Progress) {
+	if !r.quiet && r.prog != nil {
+		r.prog.update(p)
 	}
 }
 

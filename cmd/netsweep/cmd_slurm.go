@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/rocks"
 	"github.com/netsweep/netsweep/slurm"
@@ -166,7 +167,7 @@ func slurmJob(s *spec.Spec, out string) (slurm.Job, error) {
 	return slurm.Job{
 		Name:    s.Name,
 		Cluster: s.Cluster,
-		Spec:    filepath.Join(dir, specFile),
+		Spec:    filepath.Join(dir, campaign.SpecFile),
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
 	}, nil
@@ -182,7 +183,7 @@ func renderRocks(w io.Writer, s *spec.Spec, out string) error {
 	if err != nil {
 		return fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
 	}
-	return rocks.Render(w, rocks.Job{Name: s.Name, Cluster: s.Cluster, Spec: filepath.Join(dir, specFile), Dir: dir})
+	return rocks.Render(w, rocks.Job{Name: s.Name, Cluster: s.Cluster, Spec: filepath.Join(dir, campaign.SpecFile), Dir: dir})
 }
 
 // submitOptions are the flags of 'netsweep submit'.
@@ -253,7 +254,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if old, err := spec.Load(job.Spec); err == nil && old.CampaignID != s.CampaignID {
-		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, specFile, o.Spec)
+		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, campaign.SpecFile, o.Spec)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "slurm"), 0o755); err != nil {
 		return fmt.Errorf("could not create the campaign directory: %w", err)
@@ -452,8 +453,8 @@ func slurmStatus(dir string) []string {
 func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []string) []string {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	s, specErr := spec.Load(filepath.Join(dir, specFile))
-	_, jerr := os.Stat(filepath.Join(dir, journalFile))
+	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
+	_, jerr := os.Stat(filepath.Join(dir, campaign.JournalFile))
 	hasJournal := jerr == nil
 	shards := 0
 	if specErr == nil && s.HasCluster {
@@ -523,12 +524,12 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 		var progress string
 		if specErr == nil {
 			var want int64
-			for _, r := range (shard{I: i, K: shards}).ranges(s) {
+			for _, r := range (campaign.Shard{I: i, K: shards}).Ranges(s) {
 				want += int64(r.Len())
 			}
 			total += want
-			if st, err := readStatus(sdir); err == nil {
-				d, f := st.totals()
+			if st, err := campaign.ReadStatus(sdir); err == nil {
+				d, f := st.Totals()
 				done, failed = done+d, failed+f
 				progress = fmt.Sprintf("%d/%d runs (%.1f%%)", d, want, 100*float64(d)/float64(max(want, 1)))
 				if d >= want {

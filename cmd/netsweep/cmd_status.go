@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,8 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/netsweep/netsweep/journal"
-	"github.com/netsweep/netsweep/spec"
+	"github.com/netsweep/netsweep/campaign"
 )
 
 const statusUsage = `usage: netsweep status DIR [--points]
@@ -26,60 +24,6 @@ or with --remote, it asks the head node over ssh; a dropped connection is
 retried.
 
 ` + remoteFlagsUsage
-
-// campaignStatus is what status reports of a campaign directory.
-type campaignStatus struct {
-	Spec     *spec.Spec
-	Shard    shard   // the part of the campaign the directory holds
-	Done     []int64 // per point: repetitions recorded
-	Failed   []int64 // per point: failed repetitions recorded
-	Progress *progressRecord
-	Torn     int64 // bytes of a record being written
-}
-
-func (st *campaignStatus) totals() (done, failed int64) {
-	for i := range st.Done {
-		done += st.Done[i]
-		failed += st.Failed[i]
-	}
-	return done, failed
-}
-
-// readStatus reads a campaign directory without changing it.
-func readStatus(dir string) (*campaignStatus, error) {
-	s, err := spec.Load(filepath.Join(dir, specFile))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s holds no campaign (no %s); start one with 'netsweep run SPEC --out %s'", dir, specFile, dir)
-		}
-		return nil, err
-	}
-	j, err := journal.Scan(filepath.Join(dir, journalFile))
-	if err != nil {
-		return nil, err
-	}
-	var sh shard
-	if id := j.Header().SpecSHA256; id != s.CampaignID {
-		rest, ok := strings.CutPrefix(id, s.CampaignID+"+shard=")
-		if sh, err = parseShard(rest); !ok || err != nil {
-			return nil, fmt.Errorf("the journal in %s belongs to another campaign than its %s", dir, specFile)
-		}
-	}
-	st := &campaignStatus{Spec: s, Shard: sh, Done: make([]int64, len(s.Points)), Failed: make([]int64, len(s.Points)), Torn: j.TornBytes}
-	for _, rec := range j.Records() {
-		if rec.Point < len(s.Points) {
-			st.Done[rec.Point] += int64(rec.End - rec.Start)
-			st.Failed[rec.Point] += int64(len(rec.Failures))
-		}
-	}
-	if data, err := os.ReadFile(filepath.Join(dir, progressFile)); err == nil {
-		var p progressRecord
-		if json.Unmarshal(data, &p) == nil {
-			st.Progress = &p
-		}
-	}
-	return st, nil
-}
 
 // schedulerStatus, when set, describes the scheduler's view of the jobs of
 // the campaign in dir (Slurm: squeue, scontrol, sacct), in lines for status
@@ -101,7 +45,7 @@ func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	} else if ok {
 		return statusRemote(ctx, sess, *perPoint, stdout)
 	}
-	st, err := readStatus(dir)
+	st, err := campaign.ReadStatus(dir)
 	var sched []string
 	if schedulerStatus != nil {
 		sched = schedulerStatus(dir)
@@ -121,25 +65,18 @@ func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now time.Time) {
+func printStatus(w io.Writer, dir string, st *campaign.Status, perPoint bool, now time.Time) {
 	s := st.Spec
-	done, failed := st.totals()
-	var total int64
-	for _, r := range st.Shard.ranges(s) {
-		total += int64(r.Len())
-	}
+	done, failed := st.Totals()
+	total := st.Total()
 	fmt.Fprintf(w, "campaign  %s (%s, campaign %.12s)\n", s.Name, dir, s.CampaignID)
 	fmt.Fprintf(w, "progress  %d/%d runs (%.1f%%), %d failed\n", done, total, 100*float64(done)/float64(max(total, 1)), failed)
 	if st.Shard.K > 0 {
 		fmt.Fprintf(w, "shard     %v\n", st.Shard)
 	}
 	complete := 0
-	perPointWant := make([]int64, len(s.Points))
-	for _, r := range st.Shard.ranges(s) {
-		perPointWant[r.Point] = int64(r.Len())
-	}
 	for i := range st.Done {
-		if st.Done[i] >= perPointWant[i] {
+		if st.Done[i] >= st.Want[i] {
 			complete++
 		}
 	}
@@ -169,7 +106,7 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 		for _, v := range p.Values {
 			row = append(row, fmt.Sprint(v))
 		}
-		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], perPointWant[i]), fmt.Sprint(st.Failed[i]))
+		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], st.Want[i]), fmt.Sprint(st.Failed[i]))
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
@@ -179,7 +116,7 @@ func printStatus(w io.Writer, dir string, st *campaignStatus, perPoint bool, now
 // campaign that runs as Slurm jobs, run otherwise.
 func resumeHint(dir string) string {
 	if _, err := os.Stat(filepath.Join(dir, "slurm", "jobs")); err == nil {
-		return fmt.Sprintf("'netsweep submit %s --out %s'", filepath.Join(dir, specFile), dir)
+		return fmt.Sprintf("'netsweep submit %s --out %s'", filepath.Join(dir, campaign.SpecFile), dir)
 	}
 	return fmt.Sprintf("'netsweep run SPEC --out %s'", dir)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -28,20 +29,7 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  repetitions  %d per point\n", s.Repetitions)
 	fmt.Fprintf(stdout, "  runs         %d\n", s.Runs())
 	fmt.Fprintf(stdout, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
-	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", formatBytes(s.MemoryBytes()))
+	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", campaign.FormatBytes(s.MemoryBytes()))
 	fmt.Fprintf(stdout, "  output       %s\n", s.Output.Dir)
 	return nil
-}
-
-func formatBytes(b int64) string {
-	const unit = 1000
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := int64(unit), 0
-	for n := b / unit; n >= unit; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(b)/float64(div), "kMGTPE"[exp])
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/journal"
 )
 
@@ -76,7 +77,7 @@ func command(args ...string) *exec.Cmd {
 
 func journalRecords(t *testing.T, dir string) int {
 	t.Helper()
-	j, err := journal.Scan(filepath.Join(dir, journalFile))
+	j, err := journal.Scan(filepath.Join(dir, campaign.JournalFile))
 	if err != nil {
 		return 0
 	}
@@ -88,7 +89,7 @@ func journalRecords(t *testing.T, dir string) int {
 // the controller sized its chunks.
 func journalRuns(t *testing.T, dir string) int {
 	t.Helper()
-	j, err := journal.Scan(filepath.Join(dir, journalFile))
+	j, err := journal.Scan(filepath.Join(dir, campaign.JournalFile))
 	if err != nil {
 		return 0
 	}
@@ -158,7 +159,7 @@ func damagedCampaign(t *testing.T, spec, chunk string, edit func([]byte) []byte)
 		t.Fatalf("exit %d: %s", code, msg)
 	}
 	os.Remove(filepath.Join(out, "results.csv"))
-	path := filepath.Join(out, journalFile)
+	path := filepath.Join(out, campaign.JournalFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +218,7 @@ func TestJournalMiddleDamage(t *testing.T) {
 	}
 	t.Run("middle", func(t *testing.T) {
 		out, damaged := damage(t, func(n int) int { return n / 2 })
-		path := filepath.Join(out, journalFile)
+		path := filepath.Join(out, campaign.JournalFile)
 		code, msg := netsweep(t, "run", spec, "--out", out, "--quiet")
 		if code != exitFailure || !strings.Contains(msg, "damaged in the middle") || !strings.Contains(msg, "--salvage") {
 			t.Fatalf("middle damage: exit %d, want %d naming --salvage: %s", code, exitFailure, msg)
@@ -284,14 +285,14 @@ func TestFailuresAndReplay(t *testing.T) {
 	if rows[1]["reps"] != "149" {
 		t.Errorf("point 1: reps = %s, want 149 successful", rows[1]["reps"])
 	}
-	f, err := os.Open(filepath.Join(out, failuresFile))
+	f, err := os.Open(filepath.Join(out, campaign.FailuresFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var recs []failureRecord
+	var recs []campaign.FailureRecord
 	for sc := bufio.NewScanner(f); sc.Scan(); {
-		var r failureRecord
+		var r campaign.FailureRecord
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("bad line %q: %v", sc.Text(), err)
 		}
@@ -362,11 +363,11 @@ func TestSIGTERM(t *testing.T) {
 	if after < before {
 		t.Fatalf("journal lost records: %d before the signal, %d after", before, after)
 	}
-	st, err := readStatus(out)
+	st, err := campaign.ReadStatus(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done, _ := st.totals(); done == 0 || done >= st.Spec.Runs() {
+	if done, _ := st.Totals(); done == 0 || done >= st.Spec.Runs() {
 		t.Fatalf("status after the stop: %d of %d done", done, st.Spec.Runs())
 	}
 	if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet"); code != 0 {

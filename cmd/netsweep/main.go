@@ -46,9 +46,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -66,10 +65,6 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-// errIncomplete reports a campaign stopped before it was complete; its
-// finished chunks are kept.
-var errIncomplete = errors.New("the campaign stopped before it was complete; run the same command again to resume it")
 
 const usage = `usage: netsweep COMMAND [ARGS]
 
@@ -94,9 +89,10 @@ Commands:
 See README.md for the spec reference.`
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+	ctx, sigs := ownSignals(context.Background(), os.Stderr)
+	code := exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+	sigs.close()
+	os.Exit(code)
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -159,7 +155,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case spec.IsSpecError(err):
 		fmt.Fprintln(stderr, err)
 		return exitUsage
-	case errors.Is(err, errIncomplete):
+	case errors.Is(err, campaign.ErrIncomplete):
 		fmt.Fprintln(stderr, "netsweep:", err)
 		return exitResumable
 	}

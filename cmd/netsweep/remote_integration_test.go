@@ -27,6 +27,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/remote"
 	"github.com/netsweep/netsweep/remote/sshdtest"
 )
@@ -195,7 +196,7 @@ func TestRemoteSlurm(t *testing.T) {
 			t.Fatalf("collect: exit %d: %s", code, out)
 		}
 		sameResults(t, filepath.Join(c.local, "results.csv"), want)
-		for _, f := range []string{"results.json", specFile} {
+		for _, f := range []string{"results.json", campaign.SpecFile} {
 			got, _ := os.ReadFile(filepath.Join(c.local, f))
 			orig, _ := os.ReadFile(filepath.Join(c.rdir, f))
 			if len(got) == 0 || string(got) != string(orig) {

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/spec"
@@ -16,8 +17,9 @@ import (
 // runMPI is 'netsweep run' in bin/netsweep-mpi: every rank calls it. Rank 0
 // reads the spec and broadcasts its text, so every rank builds the same
 // points from the same bytes; rank 0 alone touches the campaign directory.
-// Other ranks ignore SIGUSR1 (mpirun and srun forward it to every rank; only
-// the controller acts on it) and leave stopping to rank 0.
+// Other ranks ignore SIGUSR1, SIGINT and SIGTERM (mpirun, srun and Slurm
+// deliver them to every rank; only the controller acts on them) and leave
+// stopping to rank 0, which tells them through the protocol.
 func runMPI(ctx context.Context, o runOptions, stderr io.Writer) (err error) {
 	comm, err := mpirun.Init()
 	if err != nil {
@@ -68,15 +70,15 @@ func runMPI(ctx context.Context, o runOptions, stderr io.Writer) (err error) {
 		return nil
 	}
 	if comm.Rank() != 0 {
-		signal.Ignore(syscall.SIGUSR1, syscall.SIGINT)
+		signal.Ignore(syscall.SIGUSR1, syscall.SIGINT, syscall.SIGTERM)
 		if err := ready(false); err != nil {
 			return err
 		}
-		_, err := mpirun.Run(ctx, comm, job{s}, mpirun.Options{})
+		_, err := mpirun.Run(ctx, comm, campaign.Job(s), mpirun.Options{})
 		return err
 	}
 	return runCampaign(ctx, o, s, stderr, comm.Size(), "mpi", ready, func(ctx context.Context, opts mpirun.Options) (*reduce.Table, error) {
-		return mpirun.Run(ctx, comm, job{s}, opts)
+		return mpirun.Run(ctx, comm, campaign.Job(s), opts)
 	})
 }
 

@@ -1,10 +1,9 @@
-package main
+package campaign
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,20 +19,41 @@ import (
 
 // Files of a campaign directory.
 const (
-	journalFile  = "journal"        // every finished chunk's summary (package journal)
-	specFile     = "spec.toml"      // the spec the journal belongs to, for status and replay
-	failuresFile = "failures.jsonl" // one JSON line per failed repetition
-	progressFile = "progress.json"  // the controller's latest progress, for status
+	JournalFile  = "journal"        // every finished chunk's summary (package journal)
+	SpecFile     = "spec.toml"      // the spec the journal belongs to, for status and replay
+	FailuresFile = "failures.jsonl" // one JSON line per failed repetition
+	ProgressFile = "progress.json"  // the controller's latest progress, for status
 )
 
-// campaign is rank 0's view of a campaign directory: the journal it
+// OpenOptions say how Open treats a directory that already holds a
+// campaign.
+type OpenOptions struct {
+	// Shard is the part of the campaign the directory holds; the zero
+	// value is the whole campaign.
+	Shard Shard
+	// Force moves aside a directory holding another spec's campaign, or a
+	// journal that cannot be resumed, to DIR.replaced-TIME, and starts
+	// afresh. Nothing is deleted.
+	Force bool
+	// Salvage resumes a journal damaged in its middle from the records
+	// before the damage, after keeping a copy of it as journal.damaged-TIME.
+	Salvage bool
+	// Version is the release that writes the journal, kept in its header.
+	Version string
+	// Reporter is told what Open did that the user should know (a journal
+	// repaired or salvaged, a directory moved aside); nil: nobody.
+	Reporter Reporter
+}
+
+// Campaign is rank 0's view of an open campaign directory: the journal it
 // appends to, the summaries and failures recorded before this run, and the
-// repetitions left to do.
-type campaign struct {
+// repetitions left to do. Record is safe for concurrent use.
+type Campaign struct {
 	dir   string
 	s     *spec.Spec
-	shard shard            // the part of the campaign this directory holds
-	total int64            // repetitions of that part
+	shard Shard
+	rep   Reporter
+	total int64            // repetitions of the directory's part of the campaign
 	base  *reduce.Table    // summaries recorded before this run
 	work  []mpirun.Chunk   // repetitions left
 	done  int64            // repetitions recorded before this run
@@ -58,50 +78,49 @@ type journalMeta struct {
 	Created     time.Time `json:"created"`
 }
 
-// openCampaign prepares dir for a run of s: it creates it, or resumes the
-// campaign whose journal it holds. A journal of another spec, or one that
-// cannot be resumed, is refused unless force is set, in which case the
-// old directory is moved aside, never deleted or mixed. A journal damaged
-// in the middle is refused unless salvage is set, in which case a copy is
-// kept and the campaign resumes from the records before the damage.
-func openCampaign(dir string, s *spec.Spec, sh shard, force, salvage bool, stderr io.Writer) (*campaign, error) {
+// Open prepares dir for a run of s: it creates it, or resumes the campaign
+// whose journal it holds. A journal of another spec, or one that cannot be
+// resumed, is refused unless o.Force is set, in which case the old
+// directory is moved aside, never deleted or mixed. A journal damaged in
+// the middle is refused unless o.Salvage is set. The caller must Close (or
+// Finish) the campaign.
+func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
+	rep := reporterOrNop(o.Reporter)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create the output directory: %w", err)
 	}
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	c := &campaign{dir: dir, s: s, shard: sh, base: reduce.NewTable(s.Layout(), len(s.Points))}
-	for _, w := range sh.ranges(s) {
-		c.total += int64(w.Len())
-	}
-	path := filepath.Join(dir, journalFile)
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s)}
+	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
 	var err error
 	if _, statErr := os.Stat(path); statErr == nil {
-		id := journal.WithSpec(sh.journalID(s))
+		id := journal.WithSpec(o.Shard.JournalID(s))
 		j, c.jw, err = journal.OpenAppend(path, id)
 		switch {
-		case errors.Is(err, journal.ErrDamaged) && salvage:
+		case errors.Is(err, journal.ErrDamaged) && o.Salvage:
 			kept, cerr := keepCopy(path)
 			if cerr != nil {
 				return nil, cerr
 			}
-			fmt.Fprintf(stderr, "netsweep: --salvage: kept a copy of the damaged journal as %s\n", kept)
+			rep.Notice(fmt.Sprintf("--salvage: kept a copy of the damaged journal as %s", kept))
 			j, c.jw, err = journal.OpenAppend(path, id, journal.WithSalvage())
-		case force && (errors.Is(err, journal.ErrSpecMismatch) || errors.Is(err, journal.ErrUnreadable) || errors.Is(err, journal.ErrDamaged)):
+		case o.Force && (errors.Is(err, journal.ErrSpecMismatch) || errors.Is(err, journal.ErrUnreadable) || errors.Is(err, journal.ErrDamaged)):
 			aside := fmt.Sprintf("%s.replaced-%s", filepath.Clean(dir), time.Now().Format("20060102-150405"))
 			if err := os.Rename(dir, aside); err != nil {
 				return nil, fmt.Errorf("could not move the old campaign aside: %w", err)
 			}
-			fmt.Fprintf(stderr, "netsweep: --force: moved the old campaign directory to %s\n", aside)
-			return openCampaign(dir, s, sh, false, false, stderr)
+			rep.Notice(fmt.Sprintf("--force: moved the old campaign directory to %s", aside))
+			o.Force, o.Salvage = false, false
+			return Open(dir, s, o)
 		}
 		if err != nil {
 			return nil, journalAdvice(err)
 		}
 		if j.Repaired != "" {
-			fmt.Fprintf(stderr, "netsweep: warning: repaired the journal: %s; those repetitions run again\n", j.Repaired)
+			rep.Notice(fmt.Sprintf("warning: repaired the journal: %s; those repetitions run again", j.Repaired))
 		}
 		if err := c.load(j); err != nil {
 			j.Close()
@@ -109,38 +128,58 @@ func openCampaign(dir string, s *spec.Spec, sh shard, force, salvage bool, stder
 		}
 		// The same campaign, perhaps with another [cluster] or [output]:
 		// keep the copy that status and replay read current.
-		if err := report.WriteFileAtomic(filepath.Join(dir, specFile), s.Text); err != nil {
+		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
 			j.Close()
 			return nil, err
 		}
 	} else {
-		meta, _ := json.Marshal(journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: version, Created: time.Now().UTC()})
-		if err := report.WriteFileAtomic(filepath.Join(dir, specFile), s.Text); err != nil {
+		meta, _ := json.Marshal(journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()})
+		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
 			return nil, err
 		}
-		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: sh.journalID(s), Meta: meta}); err != nil {
+		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: o.Shard.JournalID(s), Meta: meta}); err != nil {
 			return nil, err
 		}
-		c.work = sh.ranges(s)
+		c.work = o.Shard.Ranges(s)
 	}
 	if err := c.checkSpace(); err != nil {
-		c.close()
+		c.Close()
 		return nil, err
 	}
-	if c.failures, err = os.OpenFile(filepath.Join(dir, failuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
-		c.close()
-		return nil, fmt.Errorf("could not open %s: %w", failuresFile, err)
+	if c.failures, err = os.OpenFile(filepath.Join(dir, FailuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("could not open %s: %w", FailuresFile, err)
 	}
 	return c, nil
 }
 
+// Dir is the campaign's directory.
+func (c *Campaign) Dir() string { return c.dir }
+
+// Spec is the spec the campaign runs.
+func (c *Campaign) Spec() *spec.Spec { return c.s }
+
+// Total is the number of repetitions of the directory's part of the
+// campaign; Done of them were recorded before this run.
+func (c *Campaign) Total() int64 { return c.total }
+
+// Done is the number of repetitions recorded before this run.
+func (c *Campaign) Done() int64 { return c.done }
+
+// Work lists the repetitions left to do.
+func (c *Campaign) Work() []mpirun.Chunk { return c.work }
+
+// Base is the table of the summaries recorded before this run; the
+// controller adds this run's to it.
+func (c *Campaign) Base() *reduce.Table { return c.base }
+
 // load rebuilds the summaries and the remaining work from a journal.
-func (c *campaign) load(j *journal.Journal) error {
+func (c *Campaign) load(j *journal.Journal) error {
 	s := c.s
 	covered := make([]int, len(s.Points))
 	for _, rec := range j.Records() {
 		if rec.Point >= len(s.Points) || rec.End > s.Repetitions {
-			return fmt.Errorf("the journal records %s reps [%d,%d), beyond the spec's %d points × %d repetitions", "point "+fmt.Sprint(rec.Point), rec.Start, rec.End, len(s.Points), s.Repetitions)
+			return fmt.Errorf("the journal records point %d reps [%d,%d), beyond the spec's %d points × %d repetitions", rec.Point, rec.Start, rec.End, len(s.Points), s.Repetitions)
 		}
 		sum := reduce.NewSummary(s.Layout())
 		if err := sum.UnmarshalBinary(rec.Summary); err != nil {
@@ -153,7 +192,7 @@ func (c *campaign) load(j *journal.Journal) error {
 		}
 	}
 	done := j.Done()
-	for _, want := range c.shard.ranges(s) {
+	for _, want := range c.shard.Ranges(s) {
 		p := want.Point
 		next := want.Start
 		n := 0
@@ -190,7 +229,7 @@ func checkWritable(dir string) error {
 
 // checkSpace fails before any simulation when the disk cannot hold the
 // journal of the repetitions left to do.
-func (c *campaign) checkSpace() error {
+func (c *Campaign) checkSpace() error {
 	free, err := journal.Space(c.dir)
 	if err != nil {
 		return nil // unknown on this platform: do not guess
@@ -202,14 +241,15 @@ func (c *campaign) checkSpace() error {
 	chunks := int(min(left, int64(64*len(c.s.Points))))
 	need := journal.EstimateSize(chunks, 200+150*len(c.s.Layout().Metrics)) + 1<<20
 	if int64(free) < need {
-		return fmt.Errorf("the disk of %s has %s free but the journal needs about %s; free some space or choose another --out", c.dir, formatBytes(int64(free)), formatBytes(need))
+		return fmt.Errorf("the disk of %s has %s free but the journal needs about %s; free some space or choose another --out", c.dir, FormatBytes(int64(free)), FormatBytes(need))
 	}
 	return nil
 }
 
-// record appends a finished chunk to the journal and its failures to
-// failures.jsonl; it is the controller's Options.OnResult.
-func (c *campaign) record(r *mpirun.Result) error {
+// Record appends a finished chunk to the journal and its failures to
+// failures.jsonl; it is the controller's Options.OnResult. It fails once
+// more repetitions failed than the spec's max_failures.
+func (c *Campaign) Record(r *mpirun.Result) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -229,46 +269,53 @@ func (c *campaign) record(r *mpirun.Result) error {
 	}
 	if max := c.s.MaxFailures; max >= 0 && len(c.fail) > max {
 		return fmt.Errorf("%d repetitions failed, more than max_failures = %d; see %s and rerun one with 'netsweep replay %s --point P --rep R'",
-			len(c.fail), max, filepath.Join(c.dir, failuresFile), c.dir)
+			len(c.fail), max, filepath.Join(c.dir, FailuresFile), c.dir)
 	}
 	return nil
 }
 
-// failureRecord is one line of failures.jsonl.
-type failureRecord struct {
+// FailureRecord is one line of failures.jsonl: a failed repetition and
+// the parameter values of its point.
+type FailureRecord struct {
 	mpirun.Failure
 	Params map[string]any `json:"params"`
 }
 
-func failureLine(s *spec.Spec, f mpirun.Failure) failureRecord {
+func failureLine(s *spec.Spec, f mpirun.Failure) FailureRecord {
 	params := map[string]any{}
 	for j, k := range s.Params {
 		params[k] = s.Points[f.Point].Values[j]
 	}
-	return failureRecord{Failure: f, Params: params}
+	return FailureRecord{Failure: f, Params: params}
 }
 
-// finish rewrites failures.jsonl from the journal's records, in order and
-// without the duplicates an interrupted run may have appended, and closes
-// the journal.
-func (c *campaign) finish() error {
-	sort.Slice(c.fail, func(i, j int) bool {
-		a, b := c.fail[i], c.fail[j]
+// writeFailures rewrites dir's failures.jsonl from fails, in order and
+// without the duplicates an interrupted run may have appended.
+func writeFailures(dir string, s *spec.Spec, fails []mpirun.Failure) error {
+	sort.Slice(fails, func(i, j int) bool {
+		a, b := fails[i], fails[j]
 		return a.Point < b.Point || a.Point == b.Point && a.Rep < b.Rep
 	})
 	var buf []byte
-	for _, f := range c.fail {
-		line, _ := json.Marshal(failureLine(c.s, f))
+	for _, f := range fails {
+		line, _ := json.Marshal(failureLine(s, f))
 		buf = append(append(buf, line...), '\n')
 	}
-	if err := report.WriteFileAtomic(filepath.Join(c.dir, failuresFile), buf); err != nil {
-		return err
-	}
-	return c.close()
+	return report.WriteFileAtomic(filepath.Join(dir, FailuresFile), buf)
 }
 
-// close syncs and closes the journal; later records are refused.
-func (c *campaign) close() error {
+// Finish rewrites failures.jsonl from the journal's records and closes the
+// journal.
+func (c *Campaign) Finish() error {
+	if err := writeFailures(c.dir, c.s, c.fail); err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// Close syncs and closes the journal; later records are refused. It may be
+// called more than once.
+func (c *Campaign) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -282,82 +329,6 @@ func (c *campaign) close() error {
 		return c.jw.Close()
 	}
 	return nil
-}
-
-// progressRecord is the content of progress.json, which the controller
-// rewrites every few seconds so 'netsweep status' can show the rate and
-// the time left of a running campaign.
-type progressRecord struct {
-	State      string    `json:"state"` // running, stopped, complete
-	Updated    time.Time `json:"updated"`
-	Done       int64     `json:"done"`  // repetitions finished, earlier runs included
-	Total      int64     `json:"total"` // repetitions of the campaign
-	Failed     int64     `json:"failed_this_run"`
-	Rate       float64   `json:"runs_per_second"`
-	ETASeconds float64   `json:"eta_seconds"`
-	Ranks      int       `json:"ranks"`
-	Host       string    `json:"host"`
-	PID        int       `json:"pid"`
-}
-
-// writeProgress rewrites progress.json at most every two seconds, and
-// always for a final state.
-func (c *campaign) writeProgress(p mpirun.Progress, state string, ranks int) {
-	c.last = p
-	now := time.Now()
-	if state == "running" && now.Sub(c.lastProgress) < 2*time.Second && p.Done < p.Total {
-		return
-	}
-	c.lastProgress = now
-	host, _ := os.Hostname()
-	rec := progressRecord{State: state, Updated: now.UTC(), Done: c.done + p.Done, Total: c.total, Failed: p.Failed, Ranks: ranks, Host: host, PID: os.Getpid()}
-	if secs := p.Elapsed.Seconds(); secs > 0 && p.Done > 0 {
-		rec.Rate = float64(p.Done) / secs
-		rec.ETASeconds = float64(p.Total-p.Done) / rec.Rate
-	}
-	data, _ := json.MarshalIndent(rec, "", "  ")
-	report.WriteFileAtomic(filepath.Join(c.dir, progressFile), append(data, '\n'))
-}
-
-func pathJoin(elem ...string) string { return filepath.Join(elem...) }
-
-// shard is the part I of K of a campaign that one job of a Slurm job array
-// runs: of every point, the I-th of K contiguous blocks of repetitions. The
-// zero value (K = 0) is the whole campaign.
-type shard struct{ I, K int }
-
-func parseShard(s string) (shard, error) {
-	var sh shard
-	if _, err := fmt.Sscanf(s, "%d/%d", &sh.I, &sh.K); err != nil || sh.K < 1 || sh.I < 0 || sh.I >= sh.K {
-		return shard{}, fmt.Errorf("want I/K with 0 <= I < K, such as 0/4")
-	}
-	return sh, nil
-}
-
-func (sh shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.K) }
-
-// ranges lists the repetitions of s that the shard runs.
-func (sh shard) ranges(s *spec.Spec) []mpirun.Chunk {
-	var out []mpirun.Chunk
-	for p := range s.Points {
-		start, end := 0, s.Repetitions
-		if sh.K > 0 {
-			start, end = sh.I*s.Repetitions/sh.K, (sh.I+1)*s.Repetitions/sh.K
-		}
-		if end > start {
-			out = append(out, mpirun.Chunk{Point: p, Start: start, End: end})
-		}
-	}
-	return out
-}
-
-// journalID is what a journal records as its campaign: the spec's hash,
-// and the shard, so a shard's directory is never resumed as another's.
-func (sh shard) journalID(s *spec.Spec) string {
-	if sh.K == 0 {
-		return s.CampaignID
-	}
-	return s.CampaignID + "+shard=" + sh.String()
 }
 
 // journalAdvice adds to an error opening a campaign's journal what the
@@ -387,4 +358,18 @@ func keepCopy(path string) (string, error) {
 		return "", fmt.Errorf("could not keep a copy of the damaged journal: %w", err)
 	}
 	return kept, nil
+}
+
+// FormatBytes prints a size in decimal units: 1.4 MB.
+func FormatBytes(b int64) string {
+	const unit = 1000
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := int64(unit), 0
+	for n := b / unit; n >= unit; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(b)/float64(div), "kMGTPE"[exp])
 }

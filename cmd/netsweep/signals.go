@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// signals is the one owner of the process's SIGINT, SIGTERM and SIGUSR1.
+//
+// Until a command asks for a graceful stop, the first of them cancels the
+// command's context: there is nothing to finish. A run asks with graceful:
+// from then on the first signal closes the run's stop channel (no chunk is
+// handed out; those in flight finish and are journaled) and a second one,
+// or the end of the grace period, cancels the context, abandoning the
+// chunks still in flight.
+//
+// A scheduler often delivers one stop twice (Slurm signals every process of
+// a job and srun passes the signal on as well), so a second signal within
+// dupWindow of the first is taken as the same one.
+type signals struct {
+	cancel context.CancelFunc
+	stderr io.Writer
+	sigs   chan os.Signal
+	done   chan struct{}
+
+	mu       sync.Mutex
+	stop     chan struct{} // the graceful run's; nil until a run asks
+	grace    time.Duration
+	first    time.Time // when the first signal arrived; zero before
+	graceEnd *time.Timer
+}
+
+// dupWindow is how soon after the first signal a second one counts as the
+// same stop delivered twice.
+const dupWindow = time.Second
+
+// ownSignals starts watching the signals and returns the context they
+// cancel and the owner.
+func ownSignals(parent context.Context, stderr io.Writer) (context.Context, *signals) {
+	ctx, cancel := context.WithCancel(parent)
+	s := &signals{cancel: cancel, stderr: stderr, sigs: make(chan os.Signal, 4), done: make(chan struct{})}
+	signal.Notify(s.sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1)
+	go s.watch()
+	return context.WithValue(ctx, signalsKey{}, s), s
+}
+
+// close stops watching; signals then have their default effect.
+func (s *signals) close() {
+	signal.Stop(s.sigs)
+	close(s.done)
+	s.cancel()
+}
+
+func (s *signals) watch() {
+	for {
+		select {
+		case sig := <-s.sigs:
+			s.handle(sig, time.Now())
+		case <-s.done:
+			return
+		}
+	}
+}
+
+func (s *signals) handle(sig os.Signal, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.stop == nil:
+		s.cancel()
+	case s.first.IsZero():
+		s.first = now
+		fmt.Fprintf(s.stderr, "\nnetsweep: %v: finishing the chunks in flight (up to %v), then stopping; signal again to stop at once\n", sig, s.grace)
+		close(s.stop)
+		s.graceEnd = time.AfterFunc(s.grace, func() {
+			fmt.Fprintf(s.stderr, "netsweep: grace period over: stopping at once\n")
+			s.cancel()
+		})
+	case now.Sub(s.first) < dupWindow:
+		// The same stop, delivered twice.
+	default:
+		fmt.Fprintf(s.stderr, "netsweep: %v: stopping at once\n", sig)
+		s.graceEnd.Stop()
+		s.cancel()
+	}
+}
+
+type signalsKey struct{}
+
+// graceful asks the signal owner of ctx, if any, for a graceful stop with
+// the grace period given, and returns the channel a signal closes. Without
+// an owner (a test calling dispatch), the channel never closes.
+func graceful(ctx context.Context, grace time.Duration) <-chan struct{} {
+	s, ok := ctx.Value(signalsKey{}).(*signals)
+	if !ok {
+		return make(chan struct{})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop == nil {
+		s.stop, s.grace = make(chan struct{}), grace
+	}
+	return s.stop
+}
