@@ -9,7 +9,7 @@
 
 GO      ?= go
 REV     := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
-LDFLAGS := -X main.revision=$(REV)
+LDFLAGS := -X github.com/netsweep/netsweep/cli.revision=$(REV)
 # MPI flavour for the binding's pkg-config lookup: ompi (OpenMPI) or mpich.
 MPI     ?= ompi
 MPITAGS := mpi$(if $(filter mpich,$(MPI)), mpich,)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -11,7 +11,7 @@ import (
 // and compares it with testdata/golden/EXAMPLE.rocks.sh (go test -run
 // RenderRocksGolden -update rewrites them).
 func TestRenderRocksGolden(t *testing.T) {
-	files, _ := filepath.Glob("../../examples/*.toml")
+	files, _ := filepath.Glob("../examples/*.toml")
 	if len(files) == 0 {
 		t.Fatal("no examples")
 	}

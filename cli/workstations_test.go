@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestWorkstations(t *testing.T) {
 	sshdtest.Need(t, "sshd", "/usr/sbin/sshd")
 	// The quickstart with 4 times the repetitions: 6000 runs, so that
 	// most of the campaign is left to resume after the cut.
-	quick, err := os.ReadFile("../../examples/quickstart.toml")
+	quick, err := os.ReadFile("../examples/quickstart.toml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The Slurm commands: render, submit and cancel, and the scheduler's part
 // of status (the schedulerStatus hook).

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ func writeSpec(t testing.TB, text string) string {
 // TestBadSpecsExit2 runs the malformed-spec corpus through the command: each
 // exits with status 2, says where the problem is, and creates no output.
 func TestBadSpecsExit2(t *testing.T) {
-	files, _ := filepath.Glob("../../spec/testdata/bad/*.toml")
+	files, _ := filepath.Glob("../spec/testdata/bad/*.toml")
 	if len(files) < 15 {
 		t.Fatalf("only %d bad specs", len(files))
 	}
@@ -84,7 +84,7 @@ func TestUsage(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	code, out := netsweep(t, "validate", "../../examples/quickstart.toml")
+	code, out := netsweep(t, "validate", "../examples/quickstart.toml")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -145,7 +145,7 @@ func TestWorkersAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the quickstart five times")
 	}
-	spec := "../../examples/quickstart.toml"
+	spec := "../examples/quickstart.toml"
 	var ref []byte
 	for _, args := range [][]string{{"--workers", "1"}, {"--workers", "2"}, {"--workers", "5"}, {"--workers", "2", "--chunk", "1"}, {"--workers", "5", "--chunk", "7"}} {
 		out := filepath.Join(t.TempDir(), "out")
@@ -183,7 +183,7 @@ func TestExamplesRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every example")
 	}
-	files, _ := filepath.Glob("../../examples/*.toml")
+	files, _ := filepath.Glob("../examples/*.toml")
 	for _, f := range files {
 		if strings.Contains(f, "campaign") {
 			continue

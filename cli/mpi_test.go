@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ var (
 func mpiBinary(t *testing.T) (mpirun string, impl mpitest.Impl, bin string) {
 	t.Helper()
 	mpirun, impl = mpitest.Tool(t)
-	mpiBinaryOnce.Do(func() { mpiBinaryPath = mpitest.BuildTo(t, impl, ".", filepath.Dir(binary)) })
+	mpiBinaryOnce.Do(func() { mpiBinaryPath = mpitest.BuildTo(t, impl, "../cmd/netsweep", filepath.Dir(binary)) })
 	if mpiBinaryPath == "" {
 		t.Fatal("the MPI build failed in an earlier test")
 	}
@@ -43,10 +43,10 @@ func mpiCommand(mpirun string, impl mpitest.Impl, np int, bin string, args ...st
 // each writes a results.csv byte-identical to the embedded default's.
 func TestMPIQuickstart(t *testing.T) {
 	mpirun, impl, bin := mpiBinary(t)
-	want := reference(t, "../../examples/quickstart.toml")
+	want := reference(t, "../examples/quickstart.toml")
 	for np := 1; np <= 4; np++ {
 		out := filepath.Join(t.TempDir(), "out")
-		msg, err := mpiCommand(mpirun, impl, np, bin, "run", "../../examples/quickstart.toml", "--out", out, "--quiet").CombinedOutput()
+		msg, err := mpiCommand(mpirun, impl, np, bin, "run", "../examples/quickstart.toml", "--out", out, "--quiet").CombinedOutput()
 		if err != nil {
 			t.Fatalf("np=%d: %v\n%s", np, err, msg)
 		}
@@ -68,7 +68,7 @@ func TestMPIQuickstart(t *testing.T) {
 func TestNonMPIBinaryRefuses(t *testing.T) {
 	mpirun, impl := mpitest.Tool(t)
 	out := filepath.Join(t.TempDir(), "out")
-	msg, err := mpiCommand(mpirun, impl, 2, binary, "run", "../../examples/quickstart.toml", "--out", out).CombinedOutput()
+	msg, err := mpiCommand(mpirun, impl, 2, binary, "run", "../examples/quickstart.toml", "--out", out).CombinedOutput()
 	if err == nil {
 		t.Fatalf("the non-MPI binary ran under mpirun -np 2:\n%s", msg)
 	}

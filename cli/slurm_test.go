@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ ntasks = 4
 // compares it with testdata/golden/EXAMPLE.sbatch (go test -run
 // RenderGolden -update rewrites them).
 func TestRenderGolden(t *testing.T) {
-	files, _ := filepath.Glob("../../examples/*.toml")
+	files, _ := filepath.Glob("../examples/*.toml")
 	if len(files) == 0 {
 		t.Fatal("no examples")
 	}
@@ -454,7 +454,7 @@ func checkGolden(t *testing.T, got []byte, name, test string) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/netsweep -run %s -update)", err, test)
+		t.Fatalf("%v (run go test ./cli -run %s -update)", err, test)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file %s (if the change is intended, rerun with -update):\n%s", name, golden, got)

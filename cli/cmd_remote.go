@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Driving a Slurm cluster from a laptop: submit, status, cancel and
 // collect with --remote [USER@]HOST[:PORT] run the netsweep CLI on the

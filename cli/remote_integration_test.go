@@ -1,4 +1,4 @@
-package main
+package cli
 
 // End-to-end tests of submit, status, cancel and collect with --remote: the
 // "cluster head" is this machine, reached through a real sshd on 127.0.0.1
@@ -7,7 +7,7 @@ package main
 // uploaded with --upload-binary; the real local Slurm runs the jobs.
 //
 //	eval "$(scripts/slurm-local.sh up)"
-//	CI=true go test ./cmd/netsweep -run RemoteSlurm -v
+//	CI=true go test ./cli -run RemoteSlurm -v
 //	scripts/slurm-local.sh down
 //
 // sshd passes none of the client's environment, so SLURM_CONF reaches the

@@ -1,11 +1,11 @@
-package main
+package cli
 
 // End-to-end tests of submit, status, cancel and collect against a real
 // Slurm, running the real bin/netsweep-mpi under mpirun. Start a one-node
 // cluster first:
 //
 //	eval "$(scripts/slurm-local.sh up)"
-//	CI=true go test ./cmd/netsweep -run Slurm -v
+//	CI=true go test ./cli -run Slurm -v
 //	scripts/slurm-local.sh down
 //
 // Without SLURM_CONF, sbatch or mpirun they skip, loudly, except under
@@ -68,7 +68,7 @@ func buildNetsweepMPI(t *testing.T) string {
 		tags = "mpi,mpich"
 	}
 	bin := filepath.Join(t.TempDir(), "netsweep-mpi")
-	cmd := exec.Command(gobin, "build", "-tags", tags, "-o", bin, ".")
+	cmd := exec.Command(gobin, "build", "-tags", tags, "-o", bin, "../cmd/netsweep")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags %s: %v\n%s", tags, err, out)

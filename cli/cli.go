@@ -1,0 +1,139 @@
+// Package cli is the netsweep command: its subcommands, flags, printing
+// and exit statuses, over the library packages (campaign, spec, sim,
+// mpirun, slurm, rocks, remote, report).
+//
+// Main runs the whole command. A program of one's own that registers its
+// own network generators or processes (sim.RegisterGenerator,
+// sim.RegisterProcess) and then calls Main gets everything netsweep does
+// with them: run and resume, MPI, Slurm render, submit, status and
+// collect, results and plots. Built with the mpi build tag, it is its own
+// MPI runner, and job scripts run that program itself. See
+// examples/custom-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/spec"
+)
+
+// Exit statuses.
+const (
+	exitOK        = 0
+	exitFailure   = 1
+	exitUsage     = 2  // bad arguments or a bad spec; nothing was run
+	exitResumable = 75 // EX_TEMPFAIL: stopped early; run the same command again to resume
+)
+
+// usageError reports bad command-line arguments.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `usage: netsweep COMMAND [ARGS]
+
+Commands:
+  run SPEC        run a sweep on the local cores (see 'netsweep run -h')
+  validate SPEC   check a spec and print the size of its campaign
+  deploy SPEC     copy bin/netsweep-mpi and SPEC to its [cluster] hosts over ssh
+  launch SPEC     run a deployed campaign on its [cluster] hosts with mpirun
+  status DIR      progress, failures and time left of a campaign, running or not
+  replay DIR      re-run one repetition alone (--point P --rep R)
+  collect DIR     merge the shards of a job-array campaign into its results
+  render SPEC     print the Slurm job script for the spec's [cluster] table
+  submit SPEC     submit the campaign to Slurm (see 'netsweep submit -h')
+  cancel DIR      cancel the campaign's pending and running Slurm jobs
+                  (submit, status, cancel, collect: --remote HOST drives Slurm over ssh)
+  keygen NAME     write a dedicated ssh key pair for remote campaigns
+  results DIR     print a campaign's results as a table
+  plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
+  models          list the network generators and process models, with their keys
+  version         print the version
+
+See README.md for the spec reference.`
+
+// Main runs the netsweep command with the arguments of the process
+// (os.Args[1:]), and returns its exit status: 0 when a campaign is
+// complete, 2 for a bad spec or bad arguments (nothing is run or written),
+// 75 when a run stopped early and can be resumed, 1 for any other failure.
+// It owns SIGINT, SIGTERM and SIGUSR1 while it runs.
+func Main() int {
+	ctx, sigs := ownSignals(context.Background(), os.Stderr)
+	defer sigs.close()
+	return exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("%s", usage)
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout)
+	case "deploy":
+		return cmdDeploy(ctx, rest, stdout, stderr)
+	case "launch":
+		return cmdLaunch(ctx, rest, stdout, stderr)
+	case "status":
+		return cmdStatus(ctx, rest, stdout)
+	case "replay":
+		return cmdReplay(rest, stdout)
+	case "collect":
+		return cmdCollect(ctx, rest, stderr)
+	case "render":
+		return cmdRender(rest, stdout)
+	case "keygen":
+		return cmdKeygen(rest, stdout)
+	case "submit":
+		return cmdSubmit(ctx, rest, stdout, stderr)
+	case "cancel":
+		return cmdCancel(ctx, rest, stdout, stderr)
+	case "results":
+		return cmdResults(rest, stdout)
+	case "plot":
+		return cmdPlot(rest, stderr)
+	case "models":
+		return cmdModels(stdout)
+	case "version":
+		fmt.Fprintln(stdout, "netsweep", versionString())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return usagef("unknown command %q\n%s", cmd, usage)
+	}
+}
+
+// exitCode prints err, if any, and returns the process's exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	var quiet errQuiet
+	switch {
+	case errors.As(err, &quiet):
+		return quiet.code
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, ue.msg)
+		return exitUsage
+	case spec.IsSpecError(err):
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	case errors.Is(err, campaign.ErrIncomplete):
+		fmt.Fprintln(stderr, "netsweep:", err)
+		return exitResumable
+	}
+	fmt.Fprintln(stderr, "netsweep:", err)
+	return exitFailure
+}
