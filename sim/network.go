@@ -3,11 +3,14 @@ package sim
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"strings"
 )
 
-// NetworkConfig is the [network] table of a spec: the generator's name and
-// its parameters. Each generator reads only the keys it lists (GeneratorKeys);
-// the others must be left unset.
+// NetworkConfig holds the keys of every built-in generator: each built-in
+// decodes its Params into one (see registerGenerator) and reads only the
+// keys it lists (GeneratorKeys). A new generator, or a new key, gets a
+// struct of its own instead (see RegisterGenerator).
 type NetworkConfig struct {
 	Generator  string  `toml:"generator"`
 	N          int     `toml:"n"`           // number of nodes
@@ -24,10 +27,8 @@ type NetworkConfig struct {
 	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
 	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
 	// Metrics lists the realised network's metrics to report (all
-	// generators; see NewMetrics); nil means the generator's default. It
-	// is left out of a campaign's identity when empty, so that journals
-	// written before it existed still resume.
-	Metrics []string `toml:"metrics" json:",omitempty"`
+	// generators; see NewMetrics); nil means the generator's default.
+	Metrics []string `toml:"metrics"`
 }
 
 // MaxNodes is the largest number of nodes a Graph can hold.
@@ -40,6 +41,61 @@ type Generator interface {
 	Generate(dst *Graph, r *Rand) error
 }
 
+// NetworkSettings is a [network] table after any sweep: the generator's
+// name and the values of the keys it reads.
+type NetworkSettings struct {
+	Generator string
+	Params    Params
+}
+
+// N returns the number of nodes, or 0 if n is not set.
+func (s NetworkSettings) N() int {
+	n, _ := s.Params["n"].(int64)
+	return int(n)
+}
+
+// New validates s and returns its generator.
+func (s NetworkSettings) New() (Generator, error) {
+	m, ok := generators[s.Generator]
+	if !ok {
+		return nil, badParam("generator", s.Generator, "unknown generator; choose one of %v", GeneratorNames())
+	}
+	if n := s.N(); n < 1 {
+		return nil, badParam("n", n, "need at least 1 node")
+	} else if n > MaxNodes {
+		return nil, badParam("n", n, "at most %d nodes fit int32 node ids", MaxNodes)
+	}
+	if _, err := s.NewMetrics(); err != nil {
+		return nil, err
+	}
+	return m.New(s.Params)
+}
+
+// MemoryBytes estimates the memory of one graph generated from s, scratch
+// space included. It assumes s is valid.
+func (s NetworkSettings) MemoryBytes() int64 {
+	m, ok := generators[s.Generator]
+	if !ok || m.Bytes == nil {
+		return 0
+	}
+	return m.Bytes(s.Params)
+}
+
+func (s NetworkSettings) String() string {
+	return fmt.Sprintf("%s(n=%d)", s.Generator, s.N())
+}
+
+// New validates c and returns its generator.
+func (c *NetworkConfig) New() (Generator, error) {
+	return c.settings().New()
+}
+
+func (c *NetworkConfig) settings() NetworkSettings {
+	return NetworkSettings{Generator: c.Generator, Params: legacyParams(c)}
+}
+
+// generatorInfo describes a built-in generator that reads its keys into a
+// NetworkConfig, for registerGenerator.
 type generatorInfo struct {
 	doc  string   // one line for the spec reference
 	keys []string // keys of [network] the generator reads, besides "generator"
@@ -49,57 +105,78 @@ type generatorInfo struct {
 	bytes func(c *NetworkConfig) int64
 }
 
-var generators = map[string]generatorInfo{}
-
+// registerGenerator registers a built-in generator through
+// RegisterGenerator: its New decodes the params into a NetworkConfig.
 func registerGenerator(name string, info generatorInfo) {
-	if _, dup := generators[name]; dup {
-		panic("sim: generator registered twice: " + name)
+	build, bytes := info.new, info.bytes
+	decode := func(params Params) (*NetworkConfig, error) {
+		c := &NetworkConfig{Generator: name}
+		return c, Decode(params, c)
 	}
-	info.keys = append(info.keys, "metrics") // every generator: see NewMetrics
-	generators[name] = info
+	m := GeneratorModel{
+		Name: name,
+		Doc:  info.doc,
+		Keys: keysOf[NetworkConfig](info.keys...),
+		New: func(params Params) (Generator, error) {
+			c, err := decode(params)
+			if err != nil {
+				return nil, err
+			}
+			return build(c)
+		},
+	}
+	if bytes != nil {
+		m.Bytes = func(params Params) int64 {
+			c, err := decode(params)
+			if err != nil {
+				return 0
+			}
+			return bytes(c)
+		}
+	}
+	RegisterGenerator(m)
 }
 
-// GeneratorNames lists the registered generators in alphabetical order.
-func GeneratorNames() []string { return sortedKeys(generators) }
-
-// GeneratorKeys returns the [network] keys generator name reads, besides
-// "generator", and whether the generator exists.
-func GeneratorKeys(name string) ([]string, bool) {
-	info, ok := generators[name]
-	return info.keys, ok
+// legacyParams returns the Params of a NetworkConfig or ProcessConfig: its
+// fields that are not zero (a list that is not nil), but the name.
+func legacyParams(c any) Params {
+	v := reflect.ValueOf(c).Elem()
+	p := Params{}
+	for i := range v.NumField() {
+		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("toml"), ",")
+		f := v.Field(i)
+		if tag == "generator" || tag == "model" || f.IsZero() {
+			continue
+		}
+		p[tag] = canonicalOf(f)
+	}
+	return p
 }
 
-// GeneratorDoc returns a one-line description of generator name.
-func GeneratorDoc(name string) string { return generators[name].doc }
-
-// New validates c and returns its generator.
-func (c *NetworkConfig) New() (Generator, error) {
-	info, ok := generators[c.Generator]
-	if !ok {
-		return nil, badParam("generator", c.Generator, "unknown generator; choose one of %v", GeneratorNames())
+// canonicalOf returns the value of field f as a canonical value, taken as
+// it is: a legacy config may hold values a spec cannot, such as NaN, for
+// the model to reject.
+func canonicalOf(f reflect.Value) any {
+	switch f.Kind() {
+	case reflect.Int, reflect.Int64:
+		return f.Int()
+	case reflect.Slice:
+		if f.Type().Elem().Kind() == reflect.Int {
+			out := make([]int64, f.Len())
+			for i := range out {
+				out[i] = f.Index(i).Int()
+			}
+			return out
+		}
+		c := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
+		reflect.Copy(c, f)
+		return c.Interface()
 	}
-	if c.N < 1 {
-		return nil, badParam("n", c.N, "need at least 1 node")
-	}
-	if c.N > MaxNodes {
-		return nil, badParam("n", c.N, "at most %d nodes fit int32 node ids", MaxNodes)
-	}
-	if _, err := c.NewMetrics(); err != nil {
-		return nil, err
-	}
-	return info.new(c)
+	return f.Interface()
 }
+
+func (c *NetworkConfig) String() string { return c.settings().String() }
 
 // MemoryBytes estimates the memory of one graph generated from c, scratch
 // space included. It assumes c is valid.
-func (c *NetworkConfig) MemoryBytes() int64 {
-	info, ok := generators[c.Generator]
-	if !ok || info.bytes == nil {
-		return 0
-	}
-	return info.bytes(c)
-}
-
-func (c *NetworkConfig) String() string {
-	return fmt.Sprintf("%s(n=%d)", c.Generator, c.N)
-}
+func (c *NetworkConfig) MemoryBytes() int64 { return c.settings().MemoryBytes() }

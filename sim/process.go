@@ -1,8 +1,9 @@
 package sim
 
-// ProcessConfig is the [process] table of a spec: the model's name, its
-// parameters and the metrics to report. Each model reads only the keys it
-// lists (ProcessKeys); the others must be left unset.
+// ProcessConfig holds the keys of every built-in process: each built-in
+// decodes its Params into one (see registerProcess) and reads only the
+// keys it lists (ProcessKeys). A new model, or a new key, gets a struct of
+// its own instead (see RegisterProcess), so that this one never grows.
 type ProcessConfig struct {
 	Model          string    `toml:"model"`
 	Beta           float64   `toml:"beta"`            // sir, sis: per-edge transmission rate; sir_discrete, sis_discrete: per-step per-edge probability
@@ -28,6 +29,29 @@ type Process interface {
 	Run(g *Graph, r *Rand, out []float64) error
 }
 
+// ProcessSettings is a [process] table after any sweep: the model's name
+// and the values of the keys it reads.
+type ProcessSettings struct {
+	Model  string
+	Params Params
+}
+
+// New validates s for networks of n nodes and returns its process.
+func (s ProcessSettings) New(n int) (Process, error) {
+	m, ok := processes[s.Model]
+	if !ok {
+		return nil, badParam("model", s.Model, "unknown model; choose one of %v", ProcessNames())
+	}
+	return m.New(s.Params, n)
+}
+
+// New validates c for networks of n nodes and returns its process.
+func (c *ProcessConfig) New(n int) (Process, error) {
+	return ProcessSettings{Model: c.Model, Params: legacyParams(c)}.New(n)
+}
+
+// processInfo describes a built-in process that reads its keys into a
+// ProcessConfig, for registerProcess.
 type processInfo struct {
 	doc  string   // one line for the spec reference
 	keys []string // keys of [process] the model reads, besides "model"
@@ -35,33 +59,20 @@ type processInfo struct {
 	new func(c *ProcessConfig, n int) (Process, error)
 }
 
-var processes = map[string]processInfo{}
-
+// registerProcess registers a built-in process through RegisterProcess:
+// its New decodes the params into a ProcessConfig.
 func registerProcess(name string, info processInfo) {
-	if _, dup := processes[name]; dup {
-		panic("sim: process registered twice: " + name)
-	}
-	processes[name] = info
-}
-
-// ProcessNames lists the registered models in alphabetical order.
-func ProcessNames() []string { return sortedKeys(processes) }
-
-// ProcessKeys returns the [process] keys model name reads, besides "model",
-// and whether the model exists.
-func ProcessKeys(name string) ([]string, bool) {
-	info, ok := processes[name]
-	return info.keys, ok
-}
-
-// ProcessDoc returns a one-line description of model name.
-func ProcessDoc(name string) string { return processes[name].doc }
-
-// New validates c for networks of n nodes and returns its process.
-func (c *ProcessConfig) New(n int) (Process, error) {
-	info, ok := processes[c.Model]
-	if !ok {
-		return nil, badParam("model", c.Model, "unknown model; choose one of %v", ProcessNames())
-	}
-	return info.new(c, n)
+	build := info.new
+	RegisterProcess(ProcessModel{
+		Name: name,
+		Doc:  info.doc,
+		Keys: keysOf[ProcessConfig](info.keys...),
+		New: func(params Params, n int) (Process, error) {
+			c := ProcessConfig{Model: name}
+			if err := Decode(params, &c); err != nil {
+				return nil, err
+			}
+			return build(&c, n)
+		},
+	})
 }
