@@ -56,10 +56,11 @@ type GeneratorModel struct {
 	Keys []Key
 	// New decodes and validates params and returns a generator. It
 	// reports a bad value with a *ParamError. NetworkSettings.New has
-	// checked n and metrics.
+	// checked n and metrics, and passes every key but metrics, which the
+	// spec runtime measures itself (NetworkSettings.NewMetrics).
 	New func(params Params) (Generator, error)
 	// Bytes, if not nil, estimates the memory of one generated graph and
-	// its scratch space for valid params.
+	// its scratch space for valid params (metrics left out, as for New).
 	Bytes func(params Params) int64
 }
 
@@ -273,7 +274,8 @@ func (k Kind) TOML(v any) any {
 }
 
 // Decode sets the fields of the struct dst points to from params: the
-// field whose toml tag is a key gets that key's value, converted to the
+// field whose toml tag is a key (in dst's struct or in a struct it
+// embeds) gets that key's value, converted to the
 // field's type (int, int64, float64, string, bool, or slices of int,
 // float64 and string). Fields of keys not set keep their values. A value
 // of the wrong type, or a key no field takes, is a *ParamError.
@@ -284,14 +286,14 @@ func Decode(params Params, dst any) error {
 	}
 	sv = sv.Elem()
 	for _, name := range sortedKeys(params) {
-		i := fieldByTag(sv.Type(), name)
-		if i < 0 {
+		path := fieldByTag(sv.Type(), name)
+		if path == nil {
 			return badParam(name, params[name], "not a key of this model")
 		}
-		f := sv.Field(i)
+		f := sv.FieldByIndex(path)
 		kind := kindOfType(f.Type())
 		if kind == 0 {
-			panic(fmt.Sprintf("sim: Decode: field %s has type %s, which no key kind fits", sv.Type().Field(i).Name, f.Type()))
+			panic(fmt.Sprintf("sim: Decode: the field of key %s has type %s, which no key kind fits", name, f.Type()))
 		}
 		c := params[name]
 		if !kind.isCanonical(c) {
@@ -327,13 +329,21 @@ func (k Kind) isCanonical(v any) bool {
 	return ok
 }
 
-func fieldByTag(t reflect.Type, name string) int {
+// fieldByTag returns the index path of the field of struct type t whose
+// toml tag is name, looking into embedded structs, or nil.
+func fieldByTag(t reflect.Type, name string) []int {
 	for i := range t.NumField() {
-		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag == name {
-			return i
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("toml"), ","); tag == name {
+			return []int{i}
+		}
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if sub := fieldByTag(f.Type, name); sub != nil {
+				return append([]int{i}, sub...)
+			}
 		}
 	}
-	return -1
+	return nil
 }
 
 // kindOfType returns the kind of key a field of type t takes, or 0.
@@ -386,11 +396,47 @@ func keysOf[T any](names ...string) []Key {
 	t := reflect.TypeFor[T]()
 	keys := make([]Key, len(names))
 	for i, name := range names {
-		j := fieldByTag(t, name)
-		if j < 0 {
+		path := fieldByTag(t, name)
+		if path == nil {
 			panic("sim: no field for key " + name)
 		}
-		keys[i] = Key{name, kindOfType(t.Field(j).Type)}
+		keys[i] = Key{name, kindOfType(t.FieldByIndex(path).Type)}
 	}
 	return keys
+}
+
+// processFrom returns a ProcessModel.New that decodes the params into a
+// new T and passes it to build.
+func processFrom[T any](build func(c *T, n int) (Process, error)) func(Params, int) (Process, error) {
+	return func(params Params, n int) (Process, error) {
+		var c T
+		if err := Decode(params, &c); err != nil {
+			return nil, err
+		}
+		return build(&c, n)
+	}
+}
+
+// generatorFrom returns a GeneratorModel.New that decodes the params into
+// a new T and passes it to build.
+func generatorFrom[T any](build func(c *T) (Generator, error)) func(Params) (Generator, error) {
+	return func(params Params) (Generator, error) {
+		var c T
+		if err := Decode(params, &c); err != nil {
+			return nil, err
+		}
+		return build(&c)
+	}
+}
+
+// bytesFrom returns a GeneratorModel.Bytes that decodes the params into a
+// new T and passes it to bytes.
+func bytesFrom[T any](bytes func(c *T) int64) func(Params) int64 {
+	return func(params Params) int64 {
+		var c T
+		if err := Decode(params, &c); err != nil {
+			return 0
+		}
+		return bytes(&c)
+	}
 }

@@ -22,12 +22,6 @@ type NetworkMetrics struct {
 	list []Metric
 }
 
-// NewMetrics validates c's metrics key and returns what they measure; see
-// NetworkSettings.NewMetrics.
-func (c *NetworkConfig) NewMetrics() (*NetworkMetrics, error) {
-	return c.settings().NewMetrics()
-}
-
 // NewMetrics validates s's metrics key and returns what they measure:
 // none unless listed, except the configuration model, which reports both
 // degree moments unless metrics = [] says otherwise.

@@ -124,3 +124,17 @@ func setModelValue(t modelTable, model *string, params sim.Params, key string, v
 	params[key] = c
 	return v, ""
 }
+
+// keepRead drops from params the keys model does not read, which checkKeys
+// has reported, so that the model's own validation reports the rest.
+func keepRead(t modelTable, model string, params sim.Params) {
+	keys, ok := t.keys(model)
+	if !ok {
+		return
+	}
+	for k := range params {
+		if !slices.ContainsFunc(keys, func(key sim.Key) bool { return key.Name == k }) {
+			delete(params, k)
+		}
+	}
+}
