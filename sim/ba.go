@@ -11,17 +11,24 @@ package sim
 import "fmt"
 
 func init() {
-	registerGenerator("ba", generatorInfo{
-		doc:  "Barabási–Albert preferential attachment: a clique on m+1 nodes, then each new node joins m distinct nodes chosen ∝ degree",
-		keys: []string{"n", "m"},
-		new:  newBA,
-		bytes: func(c *NetworkConfig) int64 {
+	RegisterGenerator(GeneratorModel{
+		Name: "ba",
+		Doc:  "Barabási–Albert preferential attachment: a clique on m+1 nodes, then each new node joins m distinct nodes chosen ∝ degree",
+		Keys: keysOf[baParams]("n", "m"),
+		New:  generatorFrom(newBA),
+		Bytes: bytesFrom(func(c *baParams) int64 {
 			return 8*int64(c.N+1) + 16*baEdges(c.N, c.M)
-		},
+		}),
 	})
 }
 
-func newBA(c *NetworkConfig) (Generator, error) {
+// baParams are the keys of [network] that ba reads.
+type baParams struct {
+	N int `toml:"n"`
+	M int `toml:"m"` // edges each new node brings
+}
+
+func newBA(c *baParams) (Generator, error) {
 	switch {
 	case c.M < 1:
 		return nil, badParam("m", c.M, "must be at least 1")

@@ -15,14 +15,27 @@ import (
 )
 
 func init() {
-	registerGenerator("configuration", generatorInfo{
-		doc: `configuration model; degrees = "poisson" (mean_degree), "powerlaw" (exponent, k_min = 1, k_max = floor(sqrt(n))) ` +
+	RegisterGenerator(GeneratorModel{
+		Name: "configuration",
+		Doc: `configuration model; degrees = "poisson" (mean_degree), "powerlaw" (exponent, k_min = 1, k_max = floor(sqrt(n))) ` +
 			`or "list" (degree_list); multi_edges = "erase" (default: drop self-loops and repeats after pairing) ` +
 			`or "reject" (re-pair until simple, at most 10000 times); reports the realised mean_k and mean_k2`,
-		keys:  []string{"n", "degrees", "mean_degree", "exponent", "k_min", "k_max", "degree_list", "multi_edges"},
-		new:   newConfiguration,
-		bytes: configurationBytes,
+		Keys:  keysOf[configurationParams]("n", "degrees", "mean_degree", "exponent", "k_min", "k_max", "degree_list", "multi_edges"),
+		New:   generatorFrom(newConfiguration),
+		Bytes: bytesFrom(configurationBytes),
 	})
+}
+
+// configurationParams are the keys of [network] that configuration reads.
+type configurationParams struct {
+	N          int     `toml:"n"`
+	Degrees    string  `toml:"degrees"`     // "poisson", "powerlaw" or "list"
+	MeanDegree float64 `toml:"mean_degree"` // poisson: mean of the Poisson degrees
+	Exponent   float64 `toml:"exponent"`    // powerlaw: P(k) ∝ k^-exponent
+	KMin       int     `toml:"k_min"`       // powerlaw: smallest degree (default 1; 0 means unset)
+	KMax       int     `toml:"k_max"`       // powerlaw: largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
+	DegreeList []int   `toml:"degree_list"` // list: the degree of each node, n entries
+	MultiEdges string  `toml:"multi_edges"` // "erase" (default) or "reject" self-loops and multi-edges
 }
 
 // Configuration generates configuration-model graphs. The degree sequence
@@ -70,7 +83,7 @@ const (
 	configParityDraws = 100
 )
 
-func newConfiguration(c *NetworkConfig) (Generator, error) {
+func newConfiguration(c *configurationParams) (Generator, error) {
 	gen := &Configuration{N: c.N}
 	switch c.MultiEdges {
 	case "", "erase":
@@ -173,7 +186,7 @@ func newConfiguration(c *NetworkConfig) (Generator, error) {
 
 // powerlawRange returns k_min and k_max with their defaults applied: 1 and
 // floor(sqrt(n)), raised to k_min if smaller.
-func (c *NetworkConfig) powerlawRange() (kMin, kMax int) {
+func (c *configurationParams) powerlawRange() (kMin, kMax int) {
 	kMin, kMax = c.KMin, c.KMax
 	if kMin == 0 {
 		kMin = 1
@@ -194,7 +207,7 @@ func powerlawMean(kMin int, w []float64) float64 {
 	return s1 / s0
 }
 
-func configurationBytes(c *NetworkConfig) int64 {
+func configurationBytes(c *configurationParams) int64 {
 	var stubs float64
 	switch c.Degrees {
 	case "poisson":

@@ -67,7 +67,7 @@ func TestDrawDegrees(t *testing.T) {
 				return math.Exp(-lam + float64(k)*math.Log(lam) - lg)
 			}
 		} else {
-			kMin, kMax := c.powerlawRange()
+			kMin, kMax := c.configuration().powerlawRange()
 			var z float64
 			for k := kMin; k <= kMax; k++ {
 				z += math.Pow(float64(k), -c.Exponent)
@@ -187,7 +187,7 @@ func TestConfigurationPowerlawMoments(t *testing.T) {
 	// Σ k^(1-γ) / Σ k^-γ over [k_min, k_max]: erasing removes O(1) edges.
 	c := NetworkConfig{Generator: "configuration", N: 20000, Degrees: "powerlaw", Exponent: 2.7, KMin: 2}
 	gen := newGen(t, c)
-	kMin, kMax := c.powerlawRange()
+	kMin, kMax := c.configuration().powerlawRange()
 	var z0, z1, z2 float64
 	for k := kMin; k <= kMax; k++ {
 		p := math.Pow(float64(k), -c.Exponent)

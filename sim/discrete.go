@@ -3,16 +3,41 @@ package sim
 import "math"
 
 func init() {
-	registerProcess("sir_discrete", processInfo{
-		doc:  "discrete-time synchronous SIR: per-step per-edge transmission probability beta, per-step recovery probability gamma",
-		keys: []string{"beta", "gamma", "seeds", "seed_fraction", "major_threshold", "metrics", "series"},
-		new:  newSIRDiscrete,
+	RegisterProcess(ProcessModel{
+		Name: "sir_discrete",
+		Doc:  "discrete-time synchronous SIR: per-step per-edge transmission probability beta, per-step recovery probability gamma",
+		Keys: keysOf[sirDiscreteParams]("beta", "gamma", "seeds", "seed_fraction", "major_threshold", "metrics", "series"),
+		New:  processFrom(newSIRDiscrete),
 	})
-	registerProcess("sis_discrete", processInfo{
-		doc:  "discrete-time synchronous SIS: per-step per-edge transmission probability beta, per-step recovery probability gamma; prevalence averaged over steps burn_in .. burn_in+window-1",
-		keys: []string{"beta", "gamma", "seeds", "seed_fraction", "burn_in", "window", "metrics", "series"},
-		new:  newSISDiscrete,
+	RegisterProcess(ProcessModel{
+		Name: "sis_discrete",
+		Doc:  "discrete-time synchronous SIS: per-step per-edge transmission probability beta, per-step recovery probability gamma; prevalence averaged over steps burn_in .. burn_in+window-1",
+		Keys: keysOf[sisDiscreteParams]("beta", "gamma", "seeds", "seed_fraction", "burn_in", "window", "metrics", "series"),
+		New:  processFrom(newSISDiscrete),
 	})
+}
+
+// discreteKeys are the probabilities of the discrete-time models.
+type discreteKeys struct {
+	Beta  float64 `toml:"beta"`  // per-step per-edge transmission probability
+	Gamma float64 `toml:"gamma"` // per-step recovery probability
+}
+
+// sirDiscreteParams are the keys of [process] that sir_discrete reads.
+type sirDiscreteParams struct {
+	discreteKeys
+	MajorThreshold float64 `toml:"major_threshold"` // final size above which an outbreak is major; 0 means 0.01
+	seedKeys
+	reportKeys
+}
+
+// sisDiscreteParams are the keys of [process] that sis_discrete reads;
+// burn_in and window count steps.
+type sisDiscreteParams struct {
+	discreteKeys
+	windowKeys
+	seedKeys
+	reportKeys
 }
 
 // Discrete-time epidemics. Step t → t+1 updates every node at once from the
@@ -52,14 +77,14 @@ type discrete struct {
 	series      []float64
 }
 
-func newDiscrete(c *ProcessConfig, n int, sirLike bool) (discrete, error) {
+func newDiscrete(c discreteKeys, seed seedKeys, report reportKeys, n int, sirLike bool) (discrete, error) {
 	if err := checkProbability("beta", c.Beta, false); err != nil {
 		return discrete{}, err
 	}
 	if err := checkProbability("gamma", c.Gamma, sirLike); err != nil {
 		return discrete{}, err
 	}
-	seeds, err := newSeeding(c, n)
+	seeds, err := newSeeding(seed, n)
 	if err != nil {
 		return discrete{}, err
 	}
@@ -67,7 +92,7 @@ func newDiscrete(c *ProcessConfig, n int, sirLike bool) (discrete, error) {
 	if sirLike {
 		table = sirMetrics
 	}
-	sel, err := selectMetrics(c, table, true, true)
+	sel, err := selectMetrics(report, table, true)
 	if err != nil {
 		return discrete{}, err
 	}
@@ -143,12 +168,12 @@ type SIRDiscrete struct {
 	all       [sirNumMetrics]float64
 }
 
-func newSIRDiscrete(c *ProcessConfig, n int) (Process, error) {
-	th, err := checkMajorThreshold(c)
+func newSIRDiscrete(c *sirDiscreteParams, n int) (Process, error) {
+	th, err := checkMajorThreshold(c.MajorThreshold)
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDiscrete(c, n, true)
+	d, err := newDiscrete(c.discreteKeys, c.seedKeys, c.reportKeys, n, true)
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +223,11 @@ type SISDiscrete struct {
 	all            [sisNumMetrics]float64
 }
 
-func newSISDiscrete(c *ProcessConfig, n int) (Process, error) {
-	if err := checkWindow(c, true); err != nil {
+func newSISDiscrete(c *sisDiscreteParams, n int) (Process, error) {
+	if err := checkWindow(c.windowKeys, true); err != nil {
 		return nil, err
 	}
-	d, err := newDiscrete(c, n, false)
+	d, err := newDiscrete(c.discreteKeys, c.seedKeys, c.reportKeys, n, false)
 	if err != nil {
 		return nil, err
 	}

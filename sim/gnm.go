@@ -11,18 +11,25 @@ package sim
 import "math"
 
 func init() {
-	registerGenerator("gnm", generatorInfo{
-		doc:  "Erdős–Rényi G(n,m): a uniform simple graph with exactly `edges` edges",
-		keys: []string{"n", "edges"},
-		new:  newGnm,
-		bytes: func(c *NetworkConfig) int64 {
+	RegisterGenerator(GeneratorModel{
+		Name: "gnm",
+		Doc:  "Erdős–Rényi G(n,m): a uniform simple graph with exactly `edges` edges",
+		Keys: keysOf[gnmParams]("n", "edges"),
+		New:  generatorFrom(newGnm),
+		Bytes: bytesFrom(func(c *gnmParams) int64 {
 			p := gnmP(c.N, c.Edges)
 			return lowerBytes(c.N, gnpCap(c.N, p)) + int64(gnpCap(c.N, p))/8
-		},
+		}),
 	})
 }
 
-func newGnm(c *NetworkConfig) (Generator, error) {
+// gnmParams are the keys of [network] that gnm reads.
+type gnmParams struct {
+	N     int `toml:"n"`
+	Edges int `toml:"edges"` // exact number of edges
+}
+
+func newGnm(c *gnmParams) (Generator, error) {
 	if c.Edges < 0 {
 		return nil, badParam("edges", c.Edges, "must be at least 0")
 	}

@@ -7,25 +7,33 @@ package sim
 import "math"
 
 func init() {
-	registerGenerator("er", generatorInfo{
-		doc:  "Erdős–Rényi G(n,p); give mean_degree (p = mean_degree/(n-1)) or p",
-		keys: []string{"n", "mean_degree", "p"},
-		new:  newGnp,
-		bytes: func(c *NetworkConfig) int64 {
+	RegisterGenerator(GeneratorModel{
+		Name: "er",
+		Doc:  "Erdős–Rényi G(n,p); give mean_degree (p = mean_degree/(n-1)) or p",
+		Keys: keysOf[erParams]("n", "mean_degree", "p"),
+		New:  generatorFrom(newGnp),
+		Bytes: bytesFrom(func(c *erParams) int64 {
 			return lowerBytes(c.N, gnpCap(c.N, c.gnpP()))
-		},
+		}),
 	})
 }
 
+// erParams are the keys of [network] that er reads.
+type erParams struct {
+	N          int     `toml:"n"`
+	MeanDegree float64 `toml:"mean_degree"` // p = mean_degree/(n-1)
+	P          float64 `toml:"p"`           // edge probability, instead of mean_degree
+}
+
 // gnpP returns the edge probability c describes.
-func (c *NetworkConfig) gnpP() float64 {
+func (c *erParams) gnpP() float64 {
 	if c.P != 0 || c.N < 2 {
 		return c.P
 	}
 	return c.MeanDegree / float64(c.N-1)
 }
 
-func newGnp(c *NetworkConfig) (Generator, error) {
+func newGnp(c *erParams) (Generator, error) {
 	if c.P != 0 && c.MeanDegree != 0 {
 		return nil, badParam("p", c.P, "give either p or mean_degree, not both")
 	}

@@ -22,13 +22,13 @@ type NetworkMetrics struct {
 	list []Metric
 }
 
-// NewMetrics validates c's metrics key and returns what they measure:
+// NewMetrics validates s's metrics key and returns what they measure:
 // none unless listed, except the configuration model, which reports both
 // degree moments unless metrics = [] says otherwise.
-func (c *NetworkConfig) NewMetrics() (*NetworkMetrics, error) {
-	names := c.Metrics
-	if names == nil {
-		names = defaultNetworkMetrics[c.Generator]
+func (s NetworkSettings) NewMetrics() (*NetworkMetrics, error) {
+	names, ok := s.Params["metrics"].([]string)
+	if !ok {
+		names = defaultNetworkMetrics[s.Generator]
 	}
 	idx, err := pickMetrics(networkMetrics, names)
 	if err != nil {

@@ -1,16 +1,25 @@
 package sim
 
 func init() {
-	registerProcess("bond_percolation", processInfo{
-		doc:  "bond percolation: each edge occupied with probability occupation; reports the largest cluster",
-		keys: []string{"occupation", "metrics"},
-		new:  func(c *ProcessConfig, n int) (Process, error) { return newPercolation(c, false) },
+	RegisterProcess(ProcessModel{
+		Name: "bond_percolation",
+		Doc:  "bond percolation: each edge occupied with probability occupation; reports the largest cluster",
+		Keys: keysOf[percolationParams]("occupation", "metrics"),
+		New:  processFrom(func(c *percolationParams, n int) (Process, error) { return newPercolation(c, false) }),
 	})
-	registerProcess("site_percolation", processInfo{
-		doc:  "site percolation: each node occupied with probability occupation; reports the largest cluster of occupied nodes",
-		keys: []string{"occupation", "metrics"},
-		new:  func(c *ProcessConfig, n int) (Process, error) { return newPercolation(c, true) },
+	RegisterProcess(ProcessModel{
+		Name: "site_percolation",
+		Doc:  "site percolation: each node occupied with probability occupation; reports the largest cluster of occupied nodes",
+		Keys: keysOf[percolationParams]("occupation", "metrics"),
+		New:  processFrom(func(c *percolationParams, n int) (Process, error) { return newPercolation(c, true) }),
 	})
+}
+
+// percolationParams are the keys of [process] that bond_percolation and
+// site_percolation read.
+type percolationParams struct {
+	Occupation float64  `toml:"occupation"` // probability an edge (node) is occupied
+	Metrics    []string `toml:"metrics"`    // metrics to report; empty means all
 }
 
 var percolationMetrics = []Metric{
@@ -30,11 +39,11 @@ type Percolation struct {
 	all    [1]float64
 }
 
-func newPercolation(c *ProcessConfig, site bool) (Process, error) {
+func newPercolation(c *percolationParams, site bool) (Process, error) {
 	if err := checkProbability("occupation", c.Occupation, false); err != nil {
 		return nil, err
 	}
-	sel, err := selectMetrics(c, percolationMetrics, false, false)
+	sel, err := selectMetrics(reportKeys{Metrics: c.Metrics}, percolationMetrics, false)
 	if err != nil {
 		return nil, err
 	}

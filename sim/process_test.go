@@ -87,18 +87,18 @@ func TestSeedsExceedGraph(t *testing.T) {
 func TestPickSeeds(t *testing.T) {
 	r := NewRand(3)
 	for _, tc := range []struct {
-		c    ProcessConfig
+		c    seedKeys
 		n, k int
 	}{
-		{ProcessConfig{}, 10, 1},
-		{ProcessConfig{Seeds: 4}, 10, 4},
-		{ProcessConfig{Seeds: 9}, 10, 9},
-		{ProcessConfig{Seeds: 10}, 10, 10},
-		{ProcessConfig{SeedFraction: 0.25}, 10, 3}, // round(2.5) = 3
-		{ProcessConfig{SeedFraction: 0.001}, 100, 1},
-		{ProcessConfig{SeedFraction: 1}, 1000, 1000},
+		{seedKeys{}, 10, 1},
+		{seedKeys{Seeds: 4}, 10, 4},
+		{seedKeys{Seeds: 9}, 10, 9},
+		{seedKeys{Seeds: 10}, 10, 10},
+		{seedKeys{SeedFraction: 0.25}, 10, 3}, // round(2.5) = 3
+		{seedKeys{SeedFraction: 0.001}, 100, 1},
+		{seedKeys{SeedFraction: 1}, 1000, 1000},
 	} {
-		s, err := newSeeding(&tc.c, tc.n)
+		s, err := newSeeding(tc.c, tc.n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestPickSeeds(t *testing.T) {
 		}
 	}
 	// Uniformity: each of 10 nodes is a seed of 3 with probability 0.3.
-	s, _ := newSeeding(&ProcessConfig{Seeds: 3}, 10)
+	s, _ := newSeeding(seedKeys{Seeds: 3}, 10)
 	counts := make([]float64, 10)
 	const runs = 20000
 	for range runs {

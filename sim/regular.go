@@ -15,21 +15,28 @@ package sim
 import "fmt"
 
 func init() {
-	registerGenerator("regular", generatorInfo{
-		doc:  "random k-regular simple graph (Steger–Wormald pairing); needs n·k even and k < n",
-		keys: []string{"n", "k"},
-		new:  newRegular,
-		bytes: func(c *NetworkConfig) int64 {
+	RegisterGenerator(GeneratorModel{
+		Name: "regular",
+		Doc:  "random k-regular simple graph (Steger–Wormald pairing); needs n·k even and k < n",
+		Keys: keysOf[regularParams]("n", "k"),
+		New:  generatorFrom(newRegular),
+		Bytes: bytesFrom(func(c *regularParams) int64 {
 			b := 4*int64(c.N+1) + 4*int64(c.N) + 8*int64(c.N)*int64(c.K)
 			if kk := min(c.K, c.N-1-c.K); kk > regularScanMax {
 				b += 16 * int64(c.N) * int64(kk)
 			}
 			return b
-		},
+		}),
 	})
 }
 
-func newRegular(c *NetworkConfig) (Generator, error) {
+// regularParams are the keys of [network] that regular reads.
+type regularParams struct {
+	N int `toml:"n"`
+	K int `toml:"k"` // degree of every node
+}
+
+func newRegular(c *regularParams) (Generator, error) {
 	switch {
 	case c.K < 0:
 		return nil, badParam("k", c.K, "must be at least 0")

@@ -16,9 +16,15 @@ type seeding struct {
 	selected []int32
 }
 
-// newSeeding validates the seeds and seed_fraction keys of c against a
+// seedKeys are the keys that place an epidemic's initially infected nodes.
+type seedKeys struct {
+	Seeds        int     `toml:"seeds"`         // initially infected nodes; 0 means 1 unless seed_fraction is set
+	SeedFraction float64 `toml:"seed_fraction"` // alternative to seeds, max(1, round(f·n)) nodes
+}
+
+// newSeeding validates the seeds and seed_fraction keys c against a
 // network of n nodes.
-func newSeeding(c *ProcessConfig, n int) (seeding, error) {
+func newSeeding(c seedKeys, n int) (seeding, error) {
 	switch {
 	case c.Seeds != 0 && c.SeedFraction != 0:
 		return seeding{}, badParam("seeds", c.Seeds, "give either seeds or seed_fraction=%g, not both", c.SeedFraction)

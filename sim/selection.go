@@ -31,10 +31,15 @@ type metricSel struct {
 	list   []Metric  // what Metrics() returns
 }
 
-// selectMetrics validates c's metrics and series keys against a model's
-// table of metrics. withSeries says whether the model reads series;
-// integerTimes asks for whole-step times.
-func selectMetrics(c *ProcessConfig, table []Metric, withSeries, integerTimes bool) (metricSel, error) {
+// reportKeys are the keys that choose what a process reports.
+type reportKeys struct {
+	Metrics []string  `toml:"metrics"` // metrics to report; empty means all of the model's table
+	Series  []float64 `toml:"series"`  // times (steps) of the infected_at_<t> metrics
+}
+
+// selectMetrics validates the metrics and series keys c against a model's
+// table of metrics; integerTimes asks for whole-step times.
+func selectMetrics(c reportKeys, table []Metric, integerTimes bool) (metricSel, error) {
 	var m metricSel
 	if len(c.Metrics) == 0 {
 		for i := range table {
@@ -48,9 +53,6 @@ func selectMetrics(c *ProcessConfig, table []Metric, withSeries, integerTimes bo
 	}
 	for _, i := range m.idx {
 		m.list = append(m.list, table[i])
-	}
-	if len(c.Series) > 0 && !withSeries {
-		return metricSel{}, badParam("series", c.Series, "model %q reports no time series", c.Model)
 	}
 	for j, t := range c.Series {
 		switch {

@@ -39,11 +39,21 @@ import (
 )
 
 func init() {
-	registerProcess("sir", processInfo{
-		doc:  "continuous-time Markovian SIR: per-edge transmission rate beta, recovery rate gamma (exact, event-driven)",
-		keys: []string{"beta", "gamma", "seeds", "seed_fraction", "major_threshold", "metrics", "series"},
-		new:  newSIR,
+	RegisterProcess(ProcessModel{
+		Name: "sir",
+		Doc:  "continuous-time Markovian SIR: per-edge transmission rate beta, recovery rate gamma (exact, event-driven)",
+		Keys: keysOf[sirParams]("beta", "gamma", "seeds", "seed_fraction", "major_threshold", "metrics", "series"),
+		New:  processFrom(newSIR),
 	})
+}
+
+// sirParams are the keys of [process] that sir reads.
+type sirParams struct {
+	Beta           float64 `toml:"beta"`            // per-edge transmission rate
+	Gamma          float64 `toml:"gamma"`           // recovery rate
+	MajorThreshold float64 `toml:"major_threshold"` // final size above which an outbreak is major; 0 means 0.01
+	seedKeys
+	reportKeys
 }
 
 // The metrics of the SIR models, in the order they are reported.
@@ -83,8 +93,7 @@ func checkRate(key string, v float64, positive bool) error {
 	return nil
 }
 
-func checkMajorThreshold(c *ProcessConfig) (float64, error) {
-	t := c.MajorThreshold
+func checkMajorThreshold(t float64) (float64, error) {
 	if !(t >= 0 && t < 1) {
 		return 0, badParam("major_threshold", t, "must lie in [0, 1)")
 	}
@@ -110,22 +119,22 @@ type SIR struct {
 	series []float64
 }
 
-func newSIR(c *ProcessConfig, n int) (Process, error) {
+func newSIR(c *sirParams, n int) (Process, error) {
 	if err := checkRate("beta", c.Beta, false); err != nil {
 		return nil, err
 	}
 	if err := checkRate("gamma", c.Gamma, true); err != nil {
 		return nil, err
 	}
-	th, err := checkMajorThreshold(c)
+	th, err := checkMajorThreshold(c.MajorThreshold)
 	if err != nil {
 		return nil, err
 	}
-	seeds, err := newSeeding(c, n)
+	seeds, err := newSeeding(c.seedKeys, n)
 	if err != nil {
 		return nil, err
 	}
-	sel, err := selectMetrics(c, sirMetrics, true, false)
+	sel, err := selectMetrics(c.reportKeys, sirMetrics, false)
 	if err != nil {
 		return nil, err
 	}

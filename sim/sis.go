@@ -21,11 +21,28 @@ import (
 )
 
 func init() {
-	registerProcess("sis", processInfo{
-		doc:  "continuous-time Markovian SIS: per-edge transmission rate beta, recovery rate gamma; prevalence averaged over [burn_in, burn_in+window] (exact, optimized Gillespie)",
-		keys: []string{"beta", "gamma", "seeds", "seed_fraction", "burn_in", "window", "metrics", "series"},
-		new:  newSIS,
+	RegisterProcess(ProcessModel{
+		Name: "sis",
+		Doc:  "continuous-time Markovian SIS: per-edge transmission rate beta, recovery rate gamma; prevalence averaged over [burn_in, burn_in+window] (exact, optimized Gillespie)",
+		Keys: keysOf[sisParams]("beta", "gamma", "seeds", "seed_fraction", "burn_in", "window", "metrics", "series"),
+		New:  processFrom(newSIS),
 	})
+}
+
+// sisParams are the keys of [process] that sis reads.
+type sisParams struct {
+	Beta  float64 `toml:"beta"`  // per-edge transmission rate
+	Gamma float64 `toml:"gamma"` // recovery rate
+	windowKeys
+	seedKeys
+	reportKeys
+}
+
+// windowKeys are the keys of the SIS models that place the window over
+// which the prevalence is averaged.
+type windowKeys struct {
+	BurnIn float64 `toml:"burn_in"` // time (steps) before the prevalence window opens
+	Window float64 `toml:"window"`  // length of the prevalence window, time (steps)
 }
 
 // The metrics of the SIS models, in the order they are reported.
@@ -40,7 +57,7 @@ const (
 	sisNumMetrics
 )
 
-func checkWindow(c *ProcessConfig, steps bool) error {
+func checkWindow(c windowKeys, steps bool) error {
 	if math.IsNaN(c.BurnIn) || math.IsInf(c.BurnIn, 0) || c.BurnIn < 0 {
 		return badParam("burn_in", c.BurnIn, "must be finite and at least 0")
 	}
@@ -77,21 +94,21 @@ type SIS struct {
 	series   []float64
 }
 
-func newSIS(c *ProcessConfig, n int) (Process, error) {
+func newSIS(c *sisParams, n int) (Process, error) {
 	if err := checkRate("beta", c.Beta, false); err != nil {
 		return nil, err
 	}
 	if err := checkRate("gamma", c.Gamma, true); err != nil {
 		return nil, err
 	}
-	if err := checkWindow(c, false); err != nil {
+	if err := checkWindow(c.windowKeys, false); err != nil {
 		return nil, err
 	}
-	seeds, err := newSeeding(c, n)
+	seeds, err := newSeeding(c.seedKeys, n)
 	if err != nil {
 		return nil, err
 	}
-	sel, err := selectMetrics(c, sisMetrics, true, false)
+	sel, err := selectMetrics(c.reportKeys, sisMetrics, false)
 	if err != nil {
 		return nil, err
 	}

@@ -12,22 +12,30 @@ package sim
 import "math"
 
 func init() {
-	registerGenerator("ws", generatorInfo{
-		doc:  "Watts–Strogatz small world: ring of n nodes joined to k/2 neighbours each side (k even), each edge rewired with probability rewire",
-		keys: []string{"n", "k", "rewire"},
-		new:  newWS,
-		bytes: func(c *NetworkConfig) int64 {
+	RegisterGenerator(GeneratorModel{
+		Name: "ws",
+		Doc:  "Watts–Strogatz small world: ring of n nodes joined to k/2 neighbours each side (k even), each edge rewired with probability rewire",
+		Keys: keysOf[wsParams]("n", "k", "rewire"),
+		New:  generatorFrom(newWS),
+		Bytes: bytesFrom(func(c *wsParams) int64 {
 			m := int64(c.N) * int64(c.K) / 2
 			b := 8*int64(c.N+1) + 16*m
 			if c.Rewire > 0 {
 				b += int64(32 * c.Rewire * float64(m)) // set of rewired edges
 			}
 			return b
-		},
+		}),
 	})
 }
 
-func newWS(c *NetworkConfig) (Generator, error) {
+// wsParams are the keys of [network] that ws reads.
+type wsParams struct {
+	N      int     `toml:"n"`
+	K      int     `toml:"k"`      // ring neighbours, k/2 on each side (even)
+	Rewire float64 `toml:"rewire"` // probability of rewiring each ring edge
+}
+
+func newWS(c *wsParams) (Generator, error) {
 	switch {
 	case c.K < 0 || c.K%2 != 0:
 		return nil, badParam("k", c.K, "must be even and at least 0")

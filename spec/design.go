@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -78,16 +79,15 @@ func isRange(m map[string]any) bool {
 // checkParam tells whether key names a sweepable model parameter.
 func (p *parser) checkParam(s *Spec, key string, line int, v any) bool {
 	table, field, ok := strings.Cut(key, ".")
-	var dst any
 	switch table {
 	case "network":
-		dst = &s.Network
+		ok = ok && networkTable.known(field)
 	case "process":
-		dst = &s.Process
+		ok = ok && processTable.known(field)
 	default:
 		ok = false
 	}
-	if !ok || !hasField(dst, field) {
+	if !ok {
 		p.errorAt(line, key, v, "not a parameter to sweep; use network.KEY or process.KEY, with KEY one of the keys those tables take")
 		return false
 	}
@@ -296,20 +296,22 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 // the result with the models' own validation.
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 	for i, vals := range p.design.values {
-		pt := Point{Index: i, Values: make([]any, len(s.Params)), Network: s.Network, Process: s.Process}
+		pt := Point{Index: i, Values: make([]any, len(s.Params)),
+			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
+			Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
 		// Lists in the base tables are shared; copy on write is not needed
-		// because a sweep replaces a whole field.
+		// because a sweep replaces a whole value.
 		swept := map[string]int{}
 		for j, key := range s.Params {
 			table, field, _ := strings.Cut(key, ".")
-			dst := any(&pt.Network)
+			var v any
+			var msg string
 			if table == "process" {
-				dst = &pt.Process
+				v, msg = setModelValue(processTable, &pt.Process.Model, pt.Process.Params, field, vals[j])
+			} else {
+				v, msg = setModelValue(networkTable, &pt.Network.Generator, pt.Network.Params, field, vals[j])
 			}
-			v := vals[j]
-			if v == nil {
-				v = getField(dst, field)
-			} else if msg := setField(dst, field, v); msg != "" {
+			if msg != "" {
 				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
 				continue
 			}
@@ -318,9 +320,11 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 		}
 		p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
 		p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
+		keepRead(networkTable, pt.Network.Generator, pt.Network.Params)
+		keepRead(processTable, pt.Process.Model, pt.Process.Params)
 		if _, err := pt.Network.New(); err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
-		} else if _, err := pt.Process.New(pt.Network.N); err != nil {
+		} else if _, err := pt.Process.New(pt.Network.N()); err != nil {
 			p.modelError("process", err, pt.Process, swept, vals)
 		}
 		s.Points = append(s.Points, pt)

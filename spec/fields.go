@@ -33,42 +33,6 @@ func fieldNames(dst any) []string {
 	return names
 }
 
-// hasField tells whether struct pointer dst has a field named name in TOML.
-func hasField(dst any, name string) bool {
-	return fieldIndex(reflect.TypeOf(dst).Elem(), name) >= 0
-}
-
-// getField returns the value of field name of struct pointer src, as a TOML
-// value (int64, float64, string, bool or []any).
-func getField(src any, name string) any {
-	v := reflect.ValueOf(src).Elem()
-	i := fieldIndex(v.Type(), name)
-	if i < 0 {
-		return nil
-	}
-	return tomlValue(v.Field(i))
-}
-
-func tomlValue(f reflect.Value) any {
-	switch f.Kind() {
-	case reflect.Int, reflect.Int64:
-		return f.Int()
-	case reflect.Float64:
-		return f.Float()
-	case reflect.String:
-		return f.String()
-	case reflect.Bool:
-		return f.Bool()
-	case reflect.Slice:
-		out := make([]any, f.Len())
-		for i := range out {
-			out[i] = tomlValue(f.Index(i))
-		}
-		return out
-	}
-	return nil
-}
-
 // setField sets the field of struct pointer dst whose toml tag is name to
 // the TOML value v. It returns "" on success, else what is wrong.
 func setField(dst any, name string, v any) string {

@@ -72,7 +72,7 @@ func toFloat(v any) (float64, bool) {
 // agree, since a campaign has one table of results.
 func (p *parser) resolveMetrics(s *Spec) {
 	for i := range s.Points {
-		proc, err := s.Points[i].Process.New(s.Points[i].Network.N)
+		proc, err := s.Points[i].Process.New(s.Points[i].Network.N())
 		if err != nil {
 			p.errorf("process", nil, "%v", err)
 			return
@@ -146,7 +146,7 @@ func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions)
 func (s *Spec) MemoryBytes() int64 {
 	var most int64
 	for i := range s.Points {
-		b := s.Points[i].Network.MemoryBytes() + 16*int64(s.Points[i].Network.N)
+		b := s.Points[i].Network.MemoryBytes() + 16*int64(s.Points[i].Network.N())
 		most = max(most, b)
 	}
 	return most

@@ -40,7 +40,7 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 		if err != nil {
 			return fmt.Errorf("could not set up the network of %s: %w", r.s.PointLabel(point), err)
 		}
-		proc, err := pt.Process.New(pt.Network.N)
+		proc, err := pt.Process.New(pt.Network.N())
 		if err != nil {
 			return fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
 		}

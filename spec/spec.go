@@ -34,10 +34,10 @@ type Spec struct {
 	Repetitions int // per parameter point
 	MaxFailures int // failed repetitions tolerated before the campaign aborts; -1: no limit
 
-	Network sim.NetworkConfig // [network] as written, before any sweep
-	Process sim.ProcessConfig // [process] as written, before any sweep
-	Params  []string          // the swept keys ("process.beta"), the parameter columns of the results
-	Points  []Point           // every parameter point, in grid order
+	Network sim.NetworkSettings // [network] as written, before any sweep
+	Process sim.ProcessSettings // [process] as written, before any sweep
+	Params  []string            // the swept keys ("process.beta"), the parameter columns of the results
+	Points  []Point             // every parameter point, in grid order
 	Output  Output
 	Metrics []sim.Metric // what every repetition reports, in order
 	// Cluster is the [cluster] table: how the campaign runs on a Slurm
@@ -53,8 +53,8 @@ type Spec struct {
 type Point struct {
 	Index   int
 	Values  []any // one per Spec.Params: float64, int64, string or bool
-	Network sim.NetworkConfig
-	Process sim.ProcessConfig
+	Network sim.NetworkSettings
+	Process sim.ProcessSettings
 }
 
 // Output is the [output] table.
@@ -167,8 +167,8 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 
 	netTable := p.table(doc, "network", true)
 	procTable := p.table(doc, "process", true)
-	p.decodeTable("network", netTable, &s.Network)
-	p.decodeTable("process", procTable, &s.Process)
+	s.Network.Generator, s.Network.Params = p.decodeModel(networkTable, netTable)
+	s.Process.Model, s.Process.Params = p.decodeModel(processTable, procTable)
 	if netTable != nil && s.Network.Generator == "" && netTable["generator"] == nil {
 		p.errorf("network.generator", nil, "missing; choose one of %v", sim.GeneratorNames())
 	}
@@ -269,8 +269,8 @@ func (p *parser) table(m map[string]any, key string, required bool) map[string]a
 	return t
 }
 
-// decodeTable sets the fields of dst (a *sim.NetworkConfig or
-// *sim.ProcessConfig) from table m at dotted path name.
+// decodeTable sets the fields of struct pointer dst from table m at dotted
+// path name.
 func (p *parser) decodeTable(name string, m map[string]any, dst any) {
 	for _, k := range p.orderedKeys(m, name) {
 		key := name + "." + k

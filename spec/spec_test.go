@@ -88,8 +88,8 @@ func TestGridOrder(t *testing.T) {
 	var got []string
 	for _, p := range s.Points {
 		got = append(got, fmt.Sprint(p.Values...))
-		if p.Process.Beta != p.Values[0].(float64) || p.Network.MeanDegree != p.Values[1].(float64) {
-			t.Errorf("point %d: values %v not applied: beta %v mean_degree %v", p.Index, p.Values, p.Process.Beta, p.Network.MeanDegree)
+		if p.Process.Params["beta"] != p.Values[0].(float64) || p.Network.Params["mean_degree"] != p.Values[1].(float64) {
+			t.Errorf("point %d: values %v not applied: beta %v mean_degree %v", p.Index, p.Values, p.Process.Params["beta"], p.Network.Params["mean_degree"])
 		}
 	}
 	want := []string{"0.1 1", "0.1 2", "0.1 3", "0.2 1", "0.2 2", "0.2 3"}
@@ -126,7 +126,7 @@ network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }
 	if v := s.Points[0].Values[1]; v != int64(100) {
 		t.Errorf("point 0 network.n = %v, want the base 100", v)
 	}
-	if s.Points[1].Network.N != 50 || s.Points[1].Process.Beta != 0.4 {
+	if s.Points[1].Network.N() != 50 || s.Points[1].Process.Params["beta"] != 0.4 {
 		t.Errorf("point 1: %+v %+v", s.Points[1].Network, s.Points[1].Process)
 	}
 }
@@ -138,7 +138,7 @@ func TestLogRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []float64{1, 4, 16} {
-		if got := s.Points[i].Network.MeanDegree; got < want*(1-1e-12) || got > want*(1+1e-12) {
+		if got := s.Points[i].Network.Params["mean_degree"].(float64); got < want*(1-1e-12) || got > want*(1+1e-12) {
 			t.Errorf("value %d = %v, want %v", i, got, want)
 		}
 	}
