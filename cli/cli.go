@@ -59,16 +59,34 @@ Commands:
 
 See README.md for the spec reference.`
 
+// Program is the netsweep command built into a program of one's own,
+// with the models that program registers.
+type Program struct {
+	// MPIBinary is the program's MPI build (go build -tags mpi), which
+	// job scripts and launchers run when a spec's [cluster] binary is
+	// unset: a name found on PATH, or a path. "" means netsweep's own,
+	// netsweep-mpi.
+	MPIBinary string
+}
+
+// defaultBinary is the MPIBinary of the Program that runs; see Program.
+var defaultBinary = ""
+
 // Main runs the netsweep command with the arguments of the process
 // (os.Args[1:]), and returns its exit status: 0 when a campaign is
 // complete, 2 for a bad spec or bad arguments (nothing is run or written),
 // 75 when a run stopped early and can be resumed, 1 for any other failure.
-// It owns SIGINT, SIGTERM and SIGUSR1 while it runs.
-func Main() int {
+// It owns SIGINT, SIGTERM and SIGUSR1 while it runs. Call it once, from
+// main.
+func (p Program) Main() int {
+	defaultBinary = p.MPIBinary
 	ctx, sigs := ownSignals(context.Background(), os.Stderr)
 	defer sigs.close()
 	return exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
 }
+
+// Main runs netsweep itself: Program{}.Main().
+func Main() int { return Program{}.Main() }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
