@@ -155,13 +155,3 @@ func (p *prefixWriter) Flush() {
 		p.buf.Reset()
 	}
 }
-
-// hostfileText is an Open MPI hostfile for hosts: "NAME slots=N" lines in
-// rank order.
-func hostfileText(hosts []slurm.Host) string {
-	var b strings.Builder
-	for _, h := range hosts {
-		fmt.Fprintf(&b, "%s slots=%d\n", h.Name, h.Slots)
-	}
-	return b.String()
-}
