@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netsweep/netsweep/slurm"
+	"github.com/netsweep/netsweep/cluster"
 )
 
 func TestArgs(t *testing.T) {
@@ -106,8 +106,8 @@ func TestHostfile(t *testing.T) {
 		t.Errorf("Hostfile = %q, want %q", got, want)
 	}
 	// What launch writes, the spec's hostfile reader reads back.
-	back, err := slurm.ParseHostfile(strings.NewReader(got))
-	if err != nil || len(back) != 2 || back[0] != (slurm.Host{Name: "tom", Slots: 2}) || back[1] != (slurm.Host{Name: "10.0.0.7", Slots: 1}) {
+	back, err := cluster.ParseHostfile(strings.NewReader(got))
+	if err != nil || len(back) != 2 || back[0] != (cluster.Host{Name: "tom", Slots: 2}) || back[1] != (cluster.Host{Name: "10.0.0.7", Slots: 1}) {
 		t.Errorf("ParseHostfile(Hostfile) = %v, %v", back, err)
 	}
 }

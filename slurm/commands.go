@@ -279,13 +279,18 @@ func (r *Runner) Queue(ctx context.Context, id string) ([]QueueEntry, error) {
 	return ParseSqueue(out)
 }
 
-// ShowJob runs `scontrol show job` for job id.
+// ShowJob runs `scontrol show job` for job id; its error matches
+// ErrUnknownJob when slurmctld does not know the job.
 func (r *Runner) ShowJob(ctx context.Context, id string) ([]JobInfo, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	out, err := r.run(ctx, "scontrol", r.Scontrol, ScontrolShowJobArgs(id), nil)
 	if err != nil {
+		// slurm_load_jobs error: Invalid job id specified
+		if strings.Contains(err.Error(), "Invalid job id") {
+			return nil, fmt.Errorf("%w (%w)", err, ErrUnknownJob)
+		}
 		return nil, err
 	}
 	jobs, err := ParseScontrol(out)

@@ -123,7 +123,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var wg sync.WaitGroup
 	for i, w := range ws {
 		results[i].Host = w
-		if s.Cluster.SharedFS {
+		if s.Cluster.Workstations.SharedFS {
 			if written[w.Dir] {
 				results[i].Skipped = true
 				continue
