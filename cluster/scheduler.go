@@ -38,9 +38,14 @@ type Backend interface {
 // Scheduler is a Backend that also submits, follows and cancels jobs.
 type Scheduler interface {
 	Backend
-	// Submit submits job, whose script Render wrote to job.Script, and
-	// returns the new job's id.
+	// Submit submits job, whose script Render wrote to job.Script,
+	// records the new job's id in job.Dir (see Jobs) and returns it. An
+	// error with an id means the job was submitted but not recorded.
 	Submit(ctx context.Context, job Job) (id string, err error)
+	// Jobs returns the ids of the jobs the campaign in dir ran as, oldest
+	// first (a job that resubmits itself records the new id); none when
+	// it was never submitted.
+	Jobs(dir string) ([]string, error)
 	// Status returns the state of job id: one entry, or one per task of
 	// a job array. It returns an error matching ErrUnknownJob when the
 	// scheduler no longer knows the job.

@@ -385,6 +385,25 @@ func AppendJobID(dir, id string) error {
 	return nil
 }
 
+// ReadJobIDs returns the job ids recorded in JobsFile(dir), oldest first,
+// skipping anything that is not a job id; none when there is no such file.
+func ReadJobIDs(dir string) ([]string, error) {
+	b, err := os.ReadFile(JobsFile(dir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("slurm: could not read the campaign's job list: %w", err)
+	}
+	var ids []string
+	for _, f := range strings.Fields(string(b)) {
+		if jobIDRE.MatchString(f) {
+			ids = append(ids, f)
+		}
+	}
+	return ids, nil
+}
+
 // run runs one command without a shell. Its stderr goes to r.Stderr line
 // by line with the prefix "name: ", and the last of it into the error
 // when the command fails.

@@ -57,10 +57,18 @@ func NewScheduler(c *cluster.Config, cmds Commands) *Scheduler {
 func (s *Scheduler) Render(w io.Writer, job Job) error { return Render(w, job) }
 
 // Submit submits job.Script with sbatch, logging to Output(job), as the
-// first attempt (NETSWEEP_ATTEMPT=0), and returns the job id.
+// first attempt (NETSWEEP_ATTEMPT=0), records the job id in
+// JobsFile(job.Dir) and returns it.
 func (s *Scheduler) Submit(ctx context.Context, job Job) (string, error) {
-	return s.cmds.Submit(ctx, SubmitRequest{Script: job.Script, Output: Output(job), Env: []string{"NETSWEEP_ATTEMPT=0"}})
+	id, err := s.cmds.Submit(ctx, SubmitRequest{Script: job.Script, Output: Output(job), Env: []string{"NETSWEEP_ATTEMPT=0"}})
+	if err != nil {
+		return "", err
+	}
+	return id, AppendJobID(job.Dir, id)
 }
+
+// Jobs returns the job ids recorded in JobsFile(dir); see ReadJobIDs.
+func (s *Scheduler) Jobs(dir string) ([]string, error) { return ReadJobIDs(dir) }
 
 // Status returns what `scontrol show job` says of id: one entry, or one
 // per task of a job array. A job that slurmctld has forgotten is looked

@@ -29,7 +29,6 @@ import (
 	"github.com/netsweep/netsweep/cluster"
 	_ "github.com/netsweep/netsweep/cluster/backends" // every scheduler backend
 	"github.com/netsweep/netsweep/report"
-	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -234,7 +233,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	dir := job.Dir
-	ids, err := readJobIDs(dir)
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return err
 	}
@@ -253,7 +252,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if old, err := spec.Load(job.Spec); err == nil && old.CampaignID != s.CampaignID {
 		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, specFile, o.Spec)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "slurm"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(job.Script), 0o755); err != nil {
 		return fmt.Errorf("could not create the campaign directory: %w", err)
 	}
 	if err := report.WriteFileAtomic(job.Spec, s.Text); err != nil {
@@ -266,11 +265,11 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	id, err := sched.Submit(ctx, job)
+	if err != nil && id != "" {
+		return fmt.Errorf("submitted job %s but %w; cancel it with 'scancel %s' if it is unwanted", id, err, id)
+	}
 	if err != nil {
 		return err
-	}
-	if err := slurm.AppendJobID(dir, id); err != nil {
-		return fmt.Errorf("submitted job %s but %w; cancel it with 'scancel %s' if it is unwanted", id, err, id)
 	}
 	what := "job"
 	if k := s.Cluster.ArrayShards; k > 0 {
@@ -295,23 +294,23 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if ok {
 		return cancelRemote(ctx, sess, stdout, stderr)
 	}
-	ids, err := readJobIDs(dir)
+	sched, err := openScheduler(dirCluster(dir), stderr)
+	if err != nil {
+		return err
+	}
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
-		return fmt.Errorf("%s has no Slurm jobs (no %s); was it started with 'netsweep submit'?", dir, slurm.JobsFile(dir))
-	}
-	sched, err := openScheduler(dirCluster(dir), stderr)
-	if err != nil {
-		return err
+		return fmt.Errorf("%s has no Slurm jobs; was it started with 'netsweep submit'?", dir)
 	}
 	cancelled := map[string]bool{}
 	// A job cancelled just as it resubmits itself has added an id: look
 	// at the list again after cancelling.
 	for round := 0; round < 3; round++ {
 		if round > 0 {
-			if ids, err = readJobIDs(dir); err != nil {
+			if ids, err = sched.Jobs(dir); err != nil {
 				return err
 			}
 		}
@@ -350,27 +349,8 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// jobIDRE matches a job id in the jobs file.
+// jobIDRE matches a job id as 'netsweep submit' prints it.
 var jobIDRE = regexp.MustCompile(`^[0-9]{1,19}(_[0-9]{1,19})?$`)
-
-// readJobIDs returns the job ids recorded in dir, oldest first; none when
-// dir has no jobs file.
-func readJobIDs(dir string) ([]string, error) {
-	b, err := os.ReadFile(slurm.JobsFile(dir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("could not read the campaign's job list: %w", err)
-	}
-	var ids []string
-	for _, f := range strings.Fields(string(b)) {
-		if jobIDRE.MatchString(f) {
-			ids = append(ids, f)
-		}
-	}
-	return ids, nil
-}
 
 // dirCluster returns the [cluster] table of the campaign in dir, from its
 // copy of the spec, or an empty one (the default scheduler) when that
@@ -386,7 +366,16 @@ func dirCluster(dir string) *cluster.Config {
 // status DIR', or nil when DIR was not submitted. For a job array it also
 // reports each shard's progress, since DIR then has no journal of its own.
 func slurmStatus(dir string) []string {
-	ids, err := readJobIDs(dir)
+	s, specErr := spec.Load(filepath.Join(dir, specFile))
+	c := &cluster.Config{}
+	if specErr == nil {
+		c = &s.Cluster
+	}
+	sched, err := openScheduler(c, io.Discard)
+	if err != nil {
+		return nil // a backend that only renders has no jobs to follow
+	}
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return []string{"slurm     " + err.Error()}
 	}
@@ -395,15 +384,6 @@ func slurmStatus(dir string) []string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, specErr := spec.Load(filepath.Join(dir, specFile))
-	c := &cluster.Config{}
-	if specErr == nil {
-		c = &s.Cluster
-	}
-	sched, err := openScheduler(c, io.Discard)
-	if err != nil {
-		return []string{"slurm     " + err.Error()}
-	}
 	return slurmStatusLines(ctx, sched, dir, ids, s, specErr)
 }
 

@@ -225,7 +225,7 @@ func TestSubmit(t *testing.T) {
 	if len(f.submitted) != 1 || !reflect.DeepEqual(f.submitted[0], want) {
 		t.Errorf("sbatch got %+v; want %+v", f.submitted, want)
 	}
-	if ids, _ := readJobIDs(dir); !reflect.DeepEqual(ids, []string{"41"}) {
+	if ids, _ := slurm.ReadJobIDs(dir); !reflect.DeepEqual(ids, []string{"41"}) {
 		t.Errorf("jobs file lists %v; want [41]", ids)
 	}
 
@@ -250,7 +250,7 @@ func TestSubmit(t *testing.T) {
 	if code, msg := netsweep(t, "submit", specPath, "--out", dir); code != 0 {
 		t.Fatalf("resubmit after the jobs were forgotten: exit %d: %s", code, msg)
 	}
-	if ids, _ := readJobIDs(dir); !reflect.DeepEqual(ids, []string{"41", "42", "43"}) {
+	if ids, _ := slurm.ReadJobIDs(dir); !reflect.DeepEqual(ids, []string{"41", "42", "43"}) {
 		t.Errorf("jobs file lists %v; want [41 42 43]", ids)
 	}
 
@@ -392,18 +392,6 @@ func TestStatusArray(t *testing.T) {
 	}
 	if _, out = netsweep(t, "status", dir); !strings.Contains(out, "progress  20/20 runs (100.0%)") || !strings.Contains(out, "results   collected in "+filepath.Join(dir, "results.csv")) {
 		t.Errorf("status of a collected array:\n%s", out)
-	}
-}
-
-func TestReadJobIDs(t *testing.T) {
-	dir := t.TempDir()
-	if ids, err := readJobIDs(dir); ids != nil || err != nil {
-		t.Errorf("no jobs file: %v, %v; want none", ids, err)
-	}
-	os.MkdirAll(filepath.Join(dir, "slurm"), 0o755)
-	os.WriteFile(slurm.JobsFile(dir), []byte("12\n13_1\n\ngarbage\n14\n"), 0o644)
-	if ids, err := readJobIDs(dir); err != nil || !reflect.DeepEqual(ids, []string{"12", "13_1", "14"}) {
-		t.Errorf("readJobIDs = %v, %v", ids, err)
 	}
 }
 
