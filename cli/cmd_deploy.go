@@ -58,18 +58,25 @@ func parseDeployFlags(args []string) (deployOptions, error) {
 	return o, nil
 }
 
-// defaultMPIBinary finds netsweep-mpi beside the running program, else in
-// ./bin.
+// defaultMPIBinary finds the MPI build (netsweep-mpi, or the Program's
+// own) beside the running program, else in ./bin.
 func defaultMPIBinary() (string, error) {
+	name := deployedBinary
+	if defaultBinary != "" {
+		if filepath.IsAbs(defaultBinary) {
+			return defaultBinary, nil
+		}
+		name = filepath.Base(defaultBinary)
+	}
 	var tried []string
 	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), deployedBinary)
+		p := filepath.Join(filepath.Dir(exe), name)
 		tried = append(tried, p)
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 			return p, nil
 		}
 	}
-	p := filepath.Join("bin", deployedBinary)
+	p := filepath.Join("bin", name)
 	tried = append(tried, p)
 	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 		return p, nil
@@ -123,7 +130,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var wg sync.WaitGroup
 	for i, w := range ws {
 		results[i].Host = w
-		if s.Cluster.SharedFS {
+		if s.Cluster.Workstations.SharedFS {
 			if written[w.Dir] {
 				results[i].Skipped = true
 				continue

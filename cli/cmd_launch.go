@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/internal/shell"
-	"github.com/netsweep/netsweep/slurm"
+	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -125,111 +125,20 @@ func cidrRE(s string) bool {
 	return true
 }
 
-// rankHost is one host of an mpirun launch: its ranks and its deployed
-// copies.
-type rankHost struct {
-	Name   string
-	Ranks  int
-	Binary string // deployed netsweep-mpi
-	Spec   string // deployed spec
-}
-
-// mpirunPlan is everything mpirunArgs needs.
-type mpirunPlan struct {
-	Hostfile string // --hostfile
-	Agent    string // plm_rsh_agent: the ssh wrapper
-	Net      string // CIDR for oob and btl tcp; "" = Open MPI's choice
-	// KeepAlive is the TCP keepalive of mpirun's links to its daemons: a
-	// daemon silent for 3 intervals is lost and mpirun ends the job, so a
-	// vanished host fails the run instead of hanging it. 0 = Open MPI's
-	// default (300 s idle, then 9 probes 20 s apart).
-	KeepAlive time.Duration
-	Hosts     []rankHost // in rank order; hosts with 0 ranks are left out
-	// Forward names environment variables passed on to every rank (-x):
-	// a remote rank's environment is otherwise its ssh session's.
-	Forward []string
-	Out     string   // --out of 'run'
-	RunArgs []string // more flags of 'run'
-}
-
-// mpirunArgs builds mpirun's arguments for p. Every daemon is started by
-// mpirun itself through the wrapper (no tree spawn: the wrapper, key and
-// known_hosts exist only here); MPI traffic goes over TCP. When every host
-// has its copies at the same paths, one app context of all ranks is
-// mapped over the hostfile by slot; otherwise each host gets its own app
-// context (--host NAME:N), in order, so rank 0 is on the first host.
-func mpirunArgs(p mpirunPlan) []string {
-	a := []string{
-		"--hostfile", p.Hostfile,
-		"--mca", "plm_rsh_agent", p.Agent,
-		"--mca", "plm_rsh_no_tree_spawn", "1",
-		"--mca", "btl", "tcp,self",
-	}
-	if s := int(p.KeepAlive / time.Second); s > 0 {
-		ka := strconv.Itoa(s)
-		a = append(a, "--mca", "oob_tcp_keepalive_time", ka, "--mca", "oob_tcp_keepalive_intvl", ka, "--mca", "oob_tcp_keepalive_probes", "3")
-	}
-	if p.Net != "" {
-		a = append(a, "--mca", "oob_tcp_if_include", p.Net, "--mca", "btl_tcp_if_include", p.Net)
-	}
-	// -x belongs to an app context: each gets its own.
-	var forward []string
-	for _, name := range p.Forward {
-		forward = append(forward, "-x", name)
-	}
-	var hosts []rankHost
-	total := 0
-	for _, h := range p.Hosts {
-		if h.Ranks > 0 {
-			hosts = append(hosts, h)
-			total += h.Ranks
-		}
-	}
-	prog := func(h rankHost) []string {
-		return append([]string{h.Binary, "run", h.Spec, "--out", p.Out}, p.RunArgs...)
-	}
-	same := true
-	for _, h := range hosts {
-		same = same && h.Binary == hosts[0].Binary && h.Spec == hosts[0].Spec
-	}
-	if same && len(hosts) > 0 {
-		a = append(a, forward...)
-		a = append(a, "--map-by", "slot", "-np", strconv.Itoa(total))
-		return append(a, prog(hosts[0])...)
-	}
-	for i, h := range hosts {
-		if i > 0 {
-			a = append(a, ":")
-		}
-		a = append(a, forward...)
-		a = append(a, "-np", strconv.Itoa(h.Ranks), "--host", h.Name+":"+strconv.Itoa(h.Ranks))
-		a = append(a, prog(h)...)
-	}
-	return a
-}
-
 // assignRanks gives np ranks to the workstations in order, filling each
 // one's slots before the next; np = 0 fills every slot.
-func assignRanks(ws []workstation, np int) ([]rankHost, error) {
-	slots := 0
-	for _, w := range ws {
-		slots += w.Slots
+func assignRanks(ws []workstation, np int) ([]mpirun.RankHost, error) {
+	slots := make([]int, len(ws))
+	for i, w := range ws {
+		slots[i] = w.Slots
 	}
-	if np == 0 {
-		np = slots
+	ranks, err := mpirun.AssignRanks(slots, np)
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
-	if np > slots {
-		return nil, usagef("--np %d: the hosts have only %d slots; add slots (NAME:SLOTS) or hosts", np, slots)
-	}
-	if np < 2 {
-		return nil, usagef("--np %d: need at least 2 ranks (rank 0 only hands out work)", np)
-	}
-	var rh []rankHost
-	left := np
-	for _, w := range ws {
-		n := min(w.Slots, left)
-		left -= n
-		rh = append(rh, rankHost{Name: w.Name, Ranks: n, Binary: w.Binary, Spec: w.Spec})
+	rh := make([]mpirun.RankHost, len(ws))
+	for i, w := range ws {
+		rh[i] = mpirun.RankHost{Name: w.Name, Ranks: ranks[i], Binary: w.Binary, Spec: w.Spec}
 	}
 	return rh, nil
 }
@@ -328,13 +237,7 @@ func cmdLaunch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usagef("--out %s: mpirun cannot take a wrapper path with spaces; choose a directory without them", o.Out)
 	}
 	hostfile := filepath.Join(o.Out, launchHostfile)
-	var used []slurm.Host
-	for _, h := range hosts {
-		if h.Ranks > 0 {
-			used = append(used, slurm.Host{Name: h.Name, Slots: h.Ranks})
-		}
-	}
-	if err := os.WriteFile(hostfile, []byte(hostfileText(used)), 0o644); err != nil {
+	if err := os.WriteFile(hostfile, []byte(mpirun.Hostfile(hosts)), 0o644); err != nil {
 		return fmt.Errorf("could not write the hostfile: %w", err)
 	}
 	wrapper := filepath.Join(o.Out, launchWrapper)
@@ -346,14 +249,16 @@ func cmdLaunch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 
-	plan := mpirunPlan{Hostfile: hostfile, Agent: wrapper, Net: o.Net, KeepAlive: o.KeepAlive, Hosts: hosts, Out: o.Out, RunArgs: o.RunArgs}
+	plan := mpirun.Plan{Hostfile: hostfile, Agent: wrapper, Net: o.Net, KeepAlive: o.KeepAlive, Hosts: hosts, Out: o.Out, RunArgs: o.RunArgs}
 	if os.Getenv(spec.FaultsEnv) != "" { // a test's injected faults reach every rank
 		plan.Forward = append(plan.Forward, spec.FaultsEnv)
 	}
-	margs := mpirunArgs(plan)
+	margs := mpirun.Args(plan)
 	var names []string
-	for _, h := range used {
-		names = append(names, h.String())
+	for _, h := range hosts {
+		if h.Ranks > 0 {
+			names = append(names, h.Name+":"+strconv.Itoa(h.Ranks))
+		}
 	}
 	fmt.Fprintf(stderr, "netsweep: launching %s on %s; results in %s on %s\n", s.Name, strings.Join(names, " "), o.Out, hosts[0].Name)
 	fmt.Fprintf(stderr, "netsweep: %s %s\n", mpirunPath, shell.Join(margs))

@@ -27,9 +27,9 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/cluster"
+	_ "github.com/netsweep/netsweep/cluster/backends" // every scheduler backend
 	"github.com/netsweep/netsweep/report"
-	"github.com/netsweep/netsweep/rocks"
-	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -82,25 +82,32 @@ For a campaign submitted with --remote (DIR holds remote.json), or with
 
 ` + remoteFlagsUsage
 
-// slurmClient is what the Slurm commands need of slurm.Runner; tests
-// replace it through newSlurmClient.
-type slurmClient interface {
-	Submit(ctx context.Context, req slurm.SubmitRequest) (string, error)
-	ShowJob(ctx context.Context, id string) ([]slurm.JobInfo, error)
-	Accounting(ctx context.Context, id string) ([]slurm.AcctEntry, error)
-	Cancel(ctx context.Context, id string) error
-}
+// openBackend opens the backend called name ("" = c's scheduler) for
+// campaigns configured by c; stderr receives its commands' stderr. Tests
+// replace it.
+var openBackend = cluster.Open
 
-// newSlurmClient returns the client the commands use; stderr receives the
-// Slurm commands' stderr, each line prefixed with the command's name.
-var newSlurmClient = func(stderr io.Writer) slurmClient { return &slurm.Runner{Stderr: stderr} }
+// openScheduler opens c's scheduler, which must submit, follow and cancel
+// jobs.
+func openScheduler(c *cluster.Config, stderr io.Writer) (cluster.Scheduler, error) {
+	b, err := openBackend(c, "", stderr)
+	if err != nil {
+		return nil, err
+	}
+	sched, ok := b.(cluster.Scheduler)
+	if !ok {
+		name := c.SchedulerName()
+		return nil, usagef("netsweep: the %s backend only renders a launcher, which you run yourself: use 'netsweep render --scheduler %s'", name, name)
+	}
+	return sched, nil
+}
 
 func init() { schedulerStatus = slurmStatus }
 
 // renderOptions are the flags of 'netsweep render'.
 type renderOptions struct {
 	Spec      string // path of the spec
-	Scheduler string // "slurm"
+	Scheduler string // a registered backend; "" = the spec's [cluster] scheduler
 	File      string // where to write the script; "" = stdout
 	Out       string // campaign directory; "" = the spec's [output] dir
 }
@@ -109,35 +116,34 @@ func cmdRender(args []string, stdout io.Writer) error {
 	var o renderOptions
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.Scheduler, "scheduler", "slurm", "the scheduler to render for")
+	fs.StringVar(&o.Scheduler, "scheduler", "", "the scheduler to render for (default: the spec's)")
 	fs.StringVar(&o.File, "o", "", "write the script to this file")
 	fs.StringVar(&o.Out, "out", "", "campaign directory")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", renderUsage)
 	}
 	o.Spec = fs.Arg(0)
-	switch o.Scheduler {
-	case "slurm", "rocks":
-	default:
-		return usagef("netsweep: unknown --scheduler %q; want slurm or rocks", o.Scheduler)
+	if _, ok := cluster.Lookup(o.Scheduler); !ok && o.Scheduler != "" {
+		return usagef("netsweep: unknown --scheduler %q; want %s", o.Scheduler, strings.Join(cluster.Names(), " or "))
 	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
 		return err
 	}
+	backend, err := openBackend(&s.Cluster, o.Scheduler, io.Discard)
+	if err != nil {
+		return err
+	}
+	// A batch scheduler needs [cluster] (time, ntasks, ...); a launcher
+	// run by hand does not.
+	_, batch := backend.(cluster.Scheduler)
+	job, err := clusterJob(s, o.Out, batch)
+	if err != nil {
+		return err
+	}
 	var b bytes.Buffer
-	if o.Scheduler == "rocks" {
-		if err := renderRocks(&b, s, o.Out); err != nil {
-			return err
-		}
-	} else {
-		job, err := slurmJob(s, o.Out)
-		if err != nil {
-			return err
-		}
-		if err := slurm.Render(&b, job); err != nil {
-			return err
-		}
+	if err := backend.Render(&b, job); err != nil {
+		return err
 	}
 	if o.File == "" {
 		_, err := stdout.Write(b.Bytes())
@@ -149,41 +155,33 @@ func cmdRender(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// slurmJob describes the campaign of s, run in directory out (default: the
-// spec's [output] dir), as a Slurm job. Its paths are absolute: the job
-// starts in the submit directory or in [cluster] workdir, and resubmits
-// itself from wherever it runs.
-func slurmJob(s *spec.Spec, out string) (slurm.Job, error) {
-	if !s.HasCluster {
-		return slurm.Job{}, usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
+// clusterJob describes the campaign of s, run in directory out (default:
+// the spec's [output] dir), as a cluster job; needCluster requires a
+// [cluster] table. Its paths are absolute: the job starts in the submit
+// directory or in [cluster] workdir, and resubmits itself from wherever
+// it runs.
+func clusterJob(s *spec.Spec, out string, needCluster bool) (cluster.Job, error) {
+	if needCluster && !s.HasCluster {
+		return cluster.Job{}, usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
 	}
 	if out == "" {
 		out = s.Output.Dir
 	}
 	dir, err := filepath.Abs(out)
 	if err != nil {
-		return slurm.Job{}, fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
+		return cluster.Job{}, fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
 	}
-	return slurm.Job{
+	c := s.Cluster
+	if c.Binary == "" && defaultBinary != "" {
+		c.Binary = defaultBinary // a program of one's own runs its own MPI build
+	}
+	return cluster.Job{
 		Name:    s.Name,
-		Cluster: s.Cluster,
+		Cluster: c,
 		Spec:    filepath.Join(dir, campaign.SpecFile),
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
 	}, nil
-}
-
-// renderRocks writes the Rocks launcher of s, run in directory out
-// (default: the spec's [output] dir, made absolute).
-func renderRocks(w io.Writer, s *spec.Spec, out string) error {
-	if out == "" {
-		out = s.Output.Dir
-	}
-	dir, err := filepath.Abs(out)
-	if err != nil {
-		return fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
-	}
-	return rocks.Render(w, rocks.Job{Name: s.Name, Cluster: s.Cluster, Spec: filepath.Join(dir, campaign.SpecFile), Dir: dir})
 }
 
 // submitOptions are the flags of 'netsweep submit'.
@@ -226,37 +224,40 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if o.Binary != "" {
 		s.Cluster.Binary = o.Binary
 	}
-	job, err := slurmJob(s, o.Out)
+	job, err := clusterJob(s, o.Out, true)
+	if err != nil {
+		return err
+	}
+	sched, err := openScheduler(&s.Cluster, stderr)
 	if err != nil {
 		return err
 	}
 	// Render first: a bad [cluster] leaves nothing behind.
 	var script bytes.Buffer
-	if err := slurm.Render(&script, job); err != nil {
+	if err := sched.Render(&script, job); err != nil {
 		return err
 	}
 	dir := job.Dir
-	cl := newSlurmClient(stderr)
-	ids, err := readJobIDs(dir)
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		jobs, err := showJob(ctx, cl, id)
-		if errors.Is(err, errJobGone) {
+		jobs, err := sched.Status(ctx, id)
+		if errors.Is(err, cluster.ErrUnknownJob) {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("could not check whether job %s of %s still runs: %w", id, dir, err)
 		}
-		if j, ok := activeJob(jobs); ok {
+		if j, ok := cluster.Active(jobs); ok {
 			return fmt.Errorf("%s already has job %s %s; wait for it to end, or cancel it with 'netsweep cancel %s'", dir, j.ID, j.State, dir)
 		}
 	}
 	if old, err := spec.Load(job.Spec); err == nil && old.CampaignID != s.CampaignID {
 		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, campaign.SpecFile, o.Spec)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "slurm"), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(job.Script), 0o755); err != nil {
 		return fmt.Errorf("could not create the campaign directory: %w", err)
 	}
 	if err := report.WriteFileAtomic(job.Spec, s.Text); err != nil {
@@ -268,12 +269,12 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := os.Chmod(job.Script, 0o755); err != nil {
 		return err
 	}
-	id, err := cl.Submit(ctx, slurm.SubmitRequest{Script: job.Script, Output: job.Output(), Env: []string{"NETSWEEP_ATTEMPT=0"}})
+	id, err := sched.Submit(ctx, job)
+	if err != nil && id != "" {
+		return fmt.Errorf("submitted job %s but %w; cancel it with 'scancel %s' if it is unwanted", id, err, id)
+	}
 	if err != nil {
 		return err
-	}
-	if err := slurm.AppendJobID(dir, id); err != nil {
-		return fmt.Errorf("submitted job %s but %w; cancel it with 'scancel %s' if it is unwanted", id, err, id)
 	}
 	what := "job"
 	if k := s.Cluster.ArrayShards; k > 0 {
@@ -298,20 +299,23 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if ok {
 		return cancelRemote(ctx, sess, stdout, stderr)
 	}
-	ids, err := readJobIDs(dir)
+	sched, err := openScheduler(dirCluster(dir), stderr)
+	if err != nil {
+		return err
+	}
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
-		return fmt.Errorf("%s has no Slurm jobs (no %s); was it started with 'netsweep submit'?", dir, slurm.JobsFile(dir))
+		return fmt.Errorf("%s has no Slurm jobs; was it started with 'netsweep submit'?", dir)
 	}
-	cl := newSlurmClient(stderr)
 	cancelled := map[string]bool{}
 	// A job cancelled just as it resubmits itself has added an id: look
 	// at the list again after cancelling.
 	for round := 0; round < 3; round++ {
 		if round > 0 {
-			if ids, err = readJobIDs(dir); err != nil {
+			if ids, err = sched.Jobs(dir); err != nil {
 				return err
 			}
 		}
@@ -320,18 +324,18 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if cancelled[id] {
 				continue
 			}
-			jobs, err := showJob(ctx, cl, id)
-			if errors.Is(err, errJobGone) {
+			jobs, err := sched.Status(ctx, id)
+			if errors.Is(err, cluster.ErrUnknownJob) {
 				continue
 			}
 			if err != nil {
 				return fmt.Errorf("could not look up job %s: %w", id, err)
 			}
-			j, ok := activeJob(jobs)
+			j, ok := cluster.Active(jobs)
 			if !ok {
 				continue
 			}
-			if err := cl.Cancel(ctx, id); err != nil {
+			if err := sched.Cancel(ctx, id); err != nil {
 				return err
 			}
 			cancelled[id] = true
@@ -350,95 +354,33 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// jobIDRE matches a job id in the jobs file.
+// jobIDRE matches a job id as 'netsweep submit' prints it.
 var jobIDRE = regexp.MustCompile(`^[0-9]{1,19}(_[0-9]{1,19})?$`)
 
-// readJobIDs returns the job ids recorded in dir, oldest first; none when
-// dir has no jobs file.
-func readJobIDs(dir string) ([]string, error) {
-	b, err := os.ReadFile(slurm.JobsFile(dir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+// dirCluster returns the [cluster] table of the campaign in dir, from its
+// copy of the spec, or an empty one (the default scheduler) when that
+// cannot be read.
+func dirCluster(dir string) *cluster.Config {
+	if s, err := spec.Load(filepath.Join(dir, campaign.SpecFile)); err == nil {
+		return &s.Cluster
 	}
-	if err != nil {
-		return nil, fmt.Errorf("could not read the campaign's job list: %w", err)
-	}
-	var ids []string
-	for _, f := range strings.Fields(string(b)) {
-		if jobIDRE.MatchString(f) {
-			ids = append(ids, f)
-		}
-	}
-	return ids, nil
-}
-
-// errJobGone reports a job that slurmctld no longer knows (MinJobAge
-// seconds after it ended).
-var errJobGone = errors.New("no longer known to Slurm")
-
-// showJob returns what `scontrol show job` says of id: one entry, or one
-// per task of a job array. A job that slurmctld has forgotten is looked up
-// with sacct, which answers only where the cluster keeps accounting;
-// failing that, showJob returns errJobGone.
-func showJob(ctx context.Context, cl slurmClient, id string) ([]slurm.JobInfo, error) {
-	jobs, err := cl.ShowJob(ctx, id)
-	if err == nil {
-		return jobs, nil
-	}
-	if !strings.Contains(err.Error(), "Invalid job id") {
-		return nil, err
-	}
-	acct, aerr := cl.Accounting(ctx, id)
-	if aerr != nil {
-		return nil, errJobGone
-	}
-	jobs = nil
-	for _, a := range acct {
-		if strings.Contains(a.JobID, ".") { // a step: 123.batch, 123.0
-			continue
-		}
-		jobs = append(jobs, slurm.JobInfo{ID: a.JobID, Name: a.Name, State: a.State, ExitCode: a.ExitCode, Signal: a.Signal,
-			Fields: map[string]string{"ExitCode": fmt.Sprintf("%d:%d", a.ExitCode, a.Signal)}})
-	}
-	if len(jobs) == 0 {
-		return nil, errJobGone
-	}
-	return jobs, nil
-}
-
-// activeJob returns the first job (or array task) of jobs that is still
-// pending or running.
-func activeJob(jobs []slurm.JobInfo) (slurm.JobInfo, bool) {
-	for _, j := range jobs {
-		if !slurm.Terminal(j.State) {
-			return j, true
-		}
-	}
-	return slurm.JobInfo{}, false
-}
-
-// describeJob is one job's state for status: "RUNNING", "PENDING (reason
-// Priority)", "COMPLETED, exit 0".
-func describeJob(j slurm.JobInfo) string {
-	switch {
-	case j.State == "PENDING":
-		return "PENDING (reason " + j.Reason + ")"
-	case !slurm.Terminal(j.State):
-		return j.State
-	case j.Fields["ExitCode"] == "":
-		return j.State
-	case j.Signal != 0:
-		return fmt.Sprintf("%s, killed by signal %d", j.State, j.Signal)
-	default:
-		return fmt.Sprintf("%s, exit %d", j.State, j.ExitCode)
-	}
+	return &cluster.Config{}
 }
 
 // slurmStatus is the schedulerStatus hook: the Slurm side of 'netsweep
 // status DIR', or nil when DIR was not submitted. For a job array it also
 // reports each shard's progress, since DIR then has no journal of its own.
 func slurmStatus(dir string) []string {
-	ids, err := readJobIDs(dir)
+	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
+	c := &cluster.Config{}
+	if specErr == nil {
+		c = &s.Cluster
+	}
+	sched, err := openScheduler(c, io.Discard)
+	if err != nil {
+		return nil // a backend that only renders has no jobs to follow
+	}
+	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return []string{"slurm     " + err.Error()}
 	}
@@ -447,13 +389,16 @@ func slurmStatus(dir string) []string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return slurmStatusLines(ctx, newSlurmClient(io.Discard), dir, ids)
+	return slurmStatusLines(ctx, sched, dir, ids, s, specErr)
 }
 
-func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []string) []string {
+// slurmStatusLines are the lines of status for the jobs ids of the
+// campaign in dir, whose spec copy is s (or could not be read: specErr).
+// The scheduler tells each job's state; the campaign directory each
+// shard's progress.
+func slurmStatusLines(ctx context.Context, sched cluster.Scheduler, dir string, ids []string, s *spec.Spec, specErr error) []string {
 	var lines []string
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
 	_, jerr := os.Stat(filepath.Join(dir, campaign.JournalFile))
 	hasJournal := jerr == nil
 	shards := 0
@@ -479,12 +424,12 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 			log = s.Name + "-" + latest + ".out"
 		}
 		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, filepath.Join(dir, "slurm", log))
-		jobs, err := showJob(ctx, cl, latest)
+		jobs, err := sched.Status(ctx, latest)
 		switch {
 		case err != nil:
 			add("slurm     job %s: %v", latest, err)
 		default:
-			add("slurm     job %s: %s", latest, describeJob(jobs[0]))
+			add("slurm     job %s: %s", latest, jobs[0])
 		}
 		return lines
 	}
@@ -493,12 +438,12 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 	// shard's resubmission. The latest job of each shard is its state.
 	type taskJob struct {
 		id  string
-		job slurm.JobInfo
+		job cluster.JobStatus
 		err error
 	}
 	latest := make([]taskJob, shards)
 	for n, id := range ids {
-		jobs, err := showJob(ctx, cl, id)
+		jobs, err := sched.Status(ctx, id)
 		if err != nil {
 			// Without its tasks we cannot tell which shard a resubmission
 			// was; the first job covers them all.
@@ -510,8 +455,10 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 			continue
 		}
 		for _, j := range jobs {
-			for _, t := range arrayTasks(j, shards) {
-				latest[t] = taskJob{id: j.ID, job: j}
+			for _, t := range j.Tasks {
+				if t < shards {
+					latest[t] = taskJob{id: j.ID, job: j}
+				}
 			}
 		}
 	}
@@ -547,7 +494,7 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 		case t.id == "":
 			state = "no job found"
 		default:
-			state = "job " + t.id + " " + describeJob(t.job)
+			state = "job " + t.id + " " + t.job.String()
 		}
 		shardLines = append(shardLines, fmt.Sprintf("shard %-3d %s; %s", i, progress, state))
 	}
@@ -563,37 +510,4 @@ func slurmStatusLines(ctx context.Context, cl slurmClient, dir string, ids []str
 		}
 	}
 	return lines
-}
-
-// arrayTasks returns the array tasks (< k) that job j stands for: its own
-// task, or, for an array not yet split into tasks, every task in its
-// ArrayTaskId ("0-3", "1,3", "0-7%2"). A job that is not an array task
-// stands for none.
-func arrayTasks(j slurm.JobInfo, k int) []int {
-	set, ok := j.Fields["ArrayTaskId"]
-	if !ok {
-		// sacct names tasks 123_4 and pending arrays 123_[0-3].
-		_, task, ok := strings.Cut(j.ID, "_")
-		if !ok {
-			return nil
-		}
-		set = strings.Trim(task, "[]")
-	}
-	set, _, _ = strings.Cut(set, "%")
-	var out []int
-	for _, part := range strings.Split(set, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := a, error(nil)
-		if isRange {
-			b, err2 = strconv.Atoi(hi)
-		}
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		for t := max(a, 0); t <= b && t < k; t++ {
-			out = append(out, t)
-		}
-	}
-	return out
 }

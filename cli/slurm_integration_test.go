@@ -137,7 +137,7 @@ func (c *slurmCampaign) submit() string {
 		c.t.Fatalf("submit: %v\n%s", err, stderr.String())
 	}
 	id := strings.TrimSpace(stdout.String())
-	if ids, _ := readJobIDs(c.dir); len(ids) != 1 || ids[0] != id {
+	if ids, _ := slurm.ReadJobIDs(c.dir); len(ids) != 1 || ids[0] != id {
 		c.t.Fatalf("submit printed %q; the jobs file lists %v", id, ids)
 	}
 	return id
@@ -169,7 +169,7 @@ func (c *slurmCampaign) waitAll(limit time.Duration) ([]string, []slurm.JobInfo)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	for {
-		ids, err := readJobIDs(c.dir)
+		ids, err := slurm.ReadJobIDs(c.dir)
 		if err != nil || len(ids) == 0 {
 			c.t.Fatalf("jobs file: %v, %v", ids, err)
 		}
@@ -181,7 +181,7 @@ func (c *slurmCampaign) waitAll(limit time.Duration) ([]string, []slurm.JobInfo)
 		}
 		// A job appends its successor's id just before it ends.
 		time.Sleep(2 * time.Second)
-		if again, _ := readJobIDs(c.dir); len(again) == len(ids) {
+		if again, _ := slurm.ReadJobIDs(c.dir); len(again) == len(ids) {
 			return ids, jobs
 		}
 	}

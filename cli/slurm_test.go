@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/slurm"
 )
 
@@ -143,7 +144,7 @@ func (f *fakeSlurm) ShowJob(_ context.Context, id string) ([]slurm.JobInfo, erro
 	if j, ok := f.jobs[id]; ok {
 		return j, nil
 	}
-	return nil, fmt.Errorf("slurm: scontrol --oneliner show job %s failed: exit status 1: slurm_load_jobs error: Invalid job id specified", id)
+	return nil, fmt.Errorf("slurm: scontrol --oneliner show job %s failed: exit status 1: slurm_load_jobs error: Invalid job id specified (%w)", id, slurm.ErrUnknownJob)
 }
 
 func (f *fakeSlurm) Accounting(_ context.Context, id string) ([]slurm.AcctEntry, error) {
@@ -167,9 +168,14 @@ func (f *fakeSlurm) Cancel(_ context.Context, id string) error {
 // useFake makes the commands talk to f for the rest of the test.
 func useFake(t *testing.T, f *fakeSlurm) {
 	t.Helper()
-	old := newSlurmClient
-	newSlurmClient = func(io.Writer) slurmClient { return f }
-	t.Cleanup(func() { newSlurmClient = old })
+	old := openBackend
+	openBackend = func(c *cluster.Config, name string, _ io.Writer) (cluster.Backend, error) {
+		if name != "" && name != "slurm" {
+			return old(c, name, io.Discard)
+		}
+		return slurm.NewScheduler(c, f), nil
+	}
+	t.Cleanup(func() { openBackend = old })
 }
 
 func writeJobs(t *testing.T, dir string, ids ...string) {
@@ -219,7 +225,7 @@ func TestSubmit(t *testing.T) {
 	if len(f.submitted) != 1 || !reflect.DeepEqual(f.submitted[0], want) {
 		t.Errorf("sbatch got %+v; want %+v", f.submitted, want)
 	}
-	if ids, _ := readJobIDs(dir); !reflect.DeepEqual(ids, []string{"41"}) {
+	if ids, _ := slurm.ReadJobIDs(dir); !reflect.DeepEqual(ids, []string{"41"}) {
 		t.Errorf("jobs file lists %v; want [41]", ids)
 	}
 
@@ -244,7 +250,7 @@ func TestSubmit(t *testing.T) {
 	if code, msg := netsweep(t, "submit", specPath, "--out", dir); code != 0 {
 		t.Fatalf("resubmit after the jobs were forgotten: exit %d: %s", code, msg)
 	}
-	if ids, _ := readJobIDs(dir); !reflect.DeepEqual(ids, []string{"41", "42", "43"}) {
+	if ids, _ := slurm.ReadJobIDs(dir); !reflect.DeepEqual(ids, []string{"41", "42", "43"}) {
 		t.Errorf("jobs file lists %v; want [41 42 43]", ids)
 	}
 
@@ -386,56 +392,6 @@ func TestStatusArray(t *testing.T) {
 	}
 	if _, out = netsweep(t, "status", dir); !strings.Contains(out, "progress  20/20 runs (100.0%)") || !strings.Contains(out, "results   collected in "+filepath.Join(dir, "results.csv")) {
 		t.Errorf("status of a collected array:\n%s", out)
-	}
-}
-
-func TestArrayTasks(t *testing.T) {
-	for _, tc := range []struct {
-		job  slurm.JobInfo
-		want []int
-	}{
-		{slurm.JobInfo{ID: "5_2", Fields: map[string]string{"ArrayTaskId": "2"}}, []int{2}},
-		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "0-3"}}, []int{0, 1, 2, 3}},
-		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "1,3-4%2"}}, []int{1, 3, 4}},
-		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "0-9"}}, []int{0, 1, 2, 3, 4}}, // only tasks < k
-		{slurm.JobInfo{ID: "5_1", Fields: map[string]string{}}, []int{1}},                               // from sacct
-		{slurm.JobInfo{ID: "5_[0-1]", Fields: map[string]string{}}, []int{0, 1}},
-		{slurm.JobInfo{ID: "5", Fields: map[string]string{}}, nil}, // not an array
-		{slurm.JobInfo{ID: "5", Fields: map[string]string{"ArrayTaskId": "x"}}, nil},
-	} {
-		if got := arrayTasks(tc.job, 5); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("arrayTasks(%v, 5) = %v; want %v", tc.job, got, tc.want)
-		}
-	}
-}
-
-func TestDescribeJob(t *testing.T) {
-	for _, tc := range []struct {
-		job  slurm.JobInfo
-		want string
-	}{
-		{slurm.JobInfo{State: "PENDING", Reason: "Priority"}, "PENDING (reason Priority)"},
-		{slurm.JobInfo{State: "RUNNING", Reason: "None"}, "RUNNING"},
-		{slurm.JobInfo{State: "COMPLETED", Fields: map[string]string{"ExitCode": "0:0"}}, "COMPLETED, exit 0"},
-		{slurm.JobInfo{State: "FAILED", ExitCode: 75, Fields: map[string]string{"ExitCode": "75:0"}}, "FAILED, exit 75"},
-		{slurm.JobInfo{State: "TIMEOUT", Signal: 15, Fields: map[string]string{"ExitCode": "0:15"}}, "TIMEOUT, killed by signal 15"},
-		{slurm.JobInfo{State: "CANCELLED"}, "CANCELLED"},
-	} {
-		if got := describeJob(tc.job); got != tc.want {
-			t.Errorf("describeJob(%+v) = %q; want %q", tc.job, got, tc.want)
-		}
-	}
-}
-
-func TestReadJobIDs(t *testing.T) {
-	dir := t.TempDir()
-	if ids, err := readJobIDs(dir); ids != nil || err != nil {
-		t.Errorf("no jobs file: %v, %v; want none", ids, err)
-	}
-	os.MkdirAll(filepath.Join(dir, "slurm"), 0o755)
-	os.WriteFile(slurm.JobsFile(dir), []byte("12\n13_1\n\ngarbage\n14\n"), 0o644)
-	if ids, err := readJobIDs(dir); err != nil || !reflect.DeepEqual(ids, []string{"12", "13_1", "14"}) {
-		t.Errorf("readJobIDs = %v, %v", ids, err)
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/remote"
-	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -25,7 +25,7 @@ const (
 // workstation is one host of a network of workstations: where ssh reaches
 // it and where its deployed copies live.
 type workstation struct {
-	slurm.Host
+	cluster.Host
 	Target remote.Target // USER@HOST:PORT for ssh
 	Dir    string        // the deploy directory on the host
 	Binary string        // Dir/netsweep-mpi
@@ -65,18 +65,18 @@ func loadWorkstations(specPath string, f sshFlags) (*spec.Spec, []workstation, e
 	if err != nil {
 		return nil, nil, err
 	}
-	c := s.Cluster
-	var hosts []slurm.Host
+	c := s.Cluster.Workstations
+	var hosts []cluster.Host
 	if f.Hosts != "" {
 		for _, e := range strings.Split(f.Hosts, ",") {
-			h, err := slurm.ParseHost(strings.TrimSpace(e))
+			h, err := cluster.ParseHost(strings.TrimSpace(e))
 			if err != nil {
 				return nil, nil, usagef("--hosts %s: %v", f.Hosts, err)
 			}
 			hosts = append(hosts, h)
 		}
 	} else {
-		if !c.Workstations() {
+		if !c.Enabled() {
 			return nil, nil, usagef("%s: no workstations: add hosts = [\"NAME:SLOTS\", ...] (or hostfile) to its [cluster] table, or give --hosts", specPath)
 		}
 		if hosts, err = c.HostList(filepath.Dir(specPath)); err != nil {
@@ -154,14 +154,4 @@ func (p *prefixWriter) Flush() {
 		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf.Bytes())
 		p.buf.Reset()
 	}
-}
-
-// hostfileText is an Open MPI hostfile for hosts: "NAME slots=N" lines in
-// rank order.
-func hostfileText(hosts []slurm.Host) string {
-	var b strings.Builder
-	for _, h := range hosts {
-		fmt.Fprintf(&b, "%s slots=%d\n", h.Name, h.Slots)
-	}
-	return b.String()
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/internal/shell"
-	"github.com/netsweep/netsweep/slurm"
 	"github.com/netsweep/netsweep/templates"
 )
 
@@ -23,9 +23,9 @@ type Job struct {
 	Name string
 	// Cluster is the spec's [cluster] table; Render uses binary (the
 	// netsweep-mpi on the frontend, found on PATH when not a path), ntasks
-	// (mpirun -np; 0 = every CPU of the hosts) and env. The Slurm-only
-	// keys are ignored.
-	Cluster slurm.Config
+	// (mpirun -np; 0 = every CPU of the hosts) and env. The other keys
+	// are ignored.
+	Cluster cluster.Config
 	// Spec and Dir are the spec and the campaign directory, on a file
 	// system the frontend and the compute hosts share.
 	Spec, Dir string
@@ -35,6 +35,20 @@ type Job struct {
 	// Appliance is the Rocks appliance of the compute hosts; "" means
 	// DefaultAppliance.
 	Appliance string
+}
+
+// Backend is the Rocks backend's entry in the cluster registry. It only
+// renders: the launcher is run by hand on the frontend.
+var Backend = cluster.Factory{
+	New: func(*cluster.Config, io.Writer) (cluster.Backend, error) { return backend{}, nil },
+}
+
+type backend struct{}
+
+// Render writes the launcher of job (its Script is not used: the launcher
+// belongs at Job.Launcher).
+func (backend) Render(w io.Writer, job cluster.Job) error {
+	return Render(w, Job{Name: job.Name, Cluster: job.Cluster, Spec: job.Spec, Dir: job.Dir})
 }
 
 // Launcher is where the CLI writes the launcher: Dir/rocks/launch.sh.

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netsweep/netsweep/slurm"
+	"github.com/netsweep/netsweep/cluster"
 )
 
 // fakeTools are stand-ins for rocks, ssh and mpirun on a frontend: each
@@ -75,7 +75,7 @@ func TestLauncherRunsRocksCommands(t *testing.T) {
 		}
 		job := Job{
 			Name:    "sweep",
-			Cluster: slurm.Config{Binary: mpi, NTasks: 6, Env: map[string]string{"A_VAR": "it's $HOME"}},
+			Cluster: cluster.Config{Binary: mpi, NTasks: 6, Env: map[string]string{"A_VAR": "it's $HOME"}},
 			Spec:    filepath.Join(tmp, "camp 'x' $y", "spec.toml"),
 			Dir:     filepath.Join(tmp, "camp 'x' $y"),
 			NodeDir: filepath.Join(tmp, "node local", "dir"),
@@ -168,7 +168,7 @@ func TestRenderErrors(t *testing.T) {
 	}{
 		{"relative dir", Job{Name: "x", Spec: "/a/spec.toml", Dir: "camp"}, "must be absolute"},
 		{"no spec", Job{Name: "x", Dir: "/camp"}, "required"},
-		{"bad env", Job{Name: "x", Spec: "/s", Dir: "/d", Cluster: slurm.Config{Env: map[string]string{"1X": "v"}}}, "env.1X"},
+		{"bad env", Job{Name: "x", Spec: "/s", Dir: "/d", Cluster: cluster.Config{Env: map[string]string{"1X": "v"}}}, "env.1X"},
 		{"newline", Job{Name: "x", Spec: "/s\n", Dir: "/d"}, "line break"},
 		{"appliance", Job{Name: "x", Spec: "/s", Dir: "/d", Appliance: "a b"}, "bad appliance"},
 	} {

@@ -279,13 +279,18 @@ func (r *Runner) Queue(ctx context.Context, id string) ([]QueueEntry, error) {
 	return ParseSqueue(out)
 }
 
-// ShowJob runs `scontrol show job` for job id.
+// ShowJob runs `scontrol show job` for job id; its error matches
+// ErrUnknownJob when slurmctld does not know the job.
 func (r *Runner) ShowJob(ctx context.Context, id string) ([]JobInfo, error) {
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	out, err := r.run(ctx, "scontrol", r.Scontrol, ScontrolShowJobArgs(id), nil)
 	if err != nil {
+		// slurm_load_jobs error: Invalid job id specified
+		if strings.Contains(err.Error(), "Invalid job id") {
+			return nil, fmt.Errorf("%w (%w)", err, ErrUnknownJob)
+		}
 		return nil, err
 	}
 	jobs, err := ParseScontrol(out)
@@ -378,6 +383,25 @@ func AppendJobID(dir, id string) error {
 		return fmt.Errorf("slurm: could not record job %s: %w", id, err)
 	}
 	return nil
+}
+
+// ReadJobIDs returns the job ids recorded in JobsFile(dir), oldest first,
+// skipping anything that is not a job id; none when there is no such file.
+func ReadJobIDs(dir string) ([]string, error) {
+	b, err := os.ReadFile(JobsFile(dir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("slurm: could not read the campaign's job list: %w", err)
+	}
+	var ids []string
+	for _, f := range strings.Fields(string(b)) {
+		if jobIDRE.MatchString(f) {
+			ids = append(ids, f)
+		}
+	}
+	return ids, nil
 }
 
 // run runs one command without a shell. Its stderr goes to r.Stderr line

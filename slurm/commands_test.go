@@ -318,3 +318,15 @@ func TestAppendJobID(t *testing.T) {
 		t.Error("AppendJobID accepted a bad id")
 	}
 }
+
+func TestReadJobIDs(t *testing.T) {
+	dir := t.TempDir()
+	if ids, err := ReadJobIDs(dir); ids != nil || err != nil {
+		t.Errorf("no jobs file: %v, %v; want none", ids, err)
+	}
+	os.MkdirAll(filepath.Join(dir, "slurm"), 0o755)
+	os.WriteFile(JobsFile(dir), []byte("12\n13_1\n\ngarbage\n14\n"), 0o644)
+	if ids, err := ReadJobIDs(dir); err != nil || !reflect.DeepEqual(ids, []string{"12", "13_1", "14"}) {
+		t.Errorf("ReadJobIDs = %v, %v", ids, err)
+	}
+}

@@ -1,5 +1,6 @@
-// Package slurm runs netsweep campaigns on Slurm clusters: it validates the
-// spec's [cluster] table, renders the job script from templates/, and builds,
+// Package slurm runs netsweep campaigns on Slurm clusters, as the cluster
+// package's "slurm" backend (Backend, Scheduler): it validates its own
+// [cluster] keys (Options), renders the job script from templates/, and builds,
 // runs and parses the sbatch, squeue, scontrol, sacct and scancel commands.
 //
 // A campaign is followed with squeue and `scontrol show job`, which know a

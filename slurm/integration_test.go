@@ -12,12 +12,15 @@ package slurm
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netsweep/netsweep/cluster"
 )
 
 func needSlurm(t *testing.T) *Runner {
@@ -100,6 +103,14 @@ func TestIntegration(t *testing.T) {
 			t.Errorf("squeue for a finished job: %v, %v; want one COMPLETED entry", q, err)
 		}
 	})
+	t.Run("unknown job", func(t *testing.T) {
+		t.Parallel()
+		// Job ids count up from 1: this one was never submitted.
+		_, err := r.ShowJob(context.Background(), "987654321")
+		if !errors.Is(err, ErrUnknownJob) || !errors.Is(err, cluster.ErrUnknownJob) {
+			t.Errorf("scontrol show job of an unknown job: %v; want ErrUnknownJob", err)
+		}
+	})
 	t.Run("cancel", func(t *testing.T) {
 		t.Parallel()
 		dir := tempDir(t)
@@ -132,7 +143,7 @@ func TestIntegration(t *testing.T) {
 	})
 	t.Run("resubmit", func(t *testing.T) {
 		t.Parallel()
-		j := netsweepJob(t, "resume-once", Config{Time: "2", MaxResubmits: 2})
+		j := netsweepJob(t, "resume-once", cluster.Config{Time: "2", MaxResubmits: 2})
 		ids := runNetsweepJob(t, r, j, 2, 90*time.Second)
 		for i, id := range ids {
 			if info := waitFor(t, r, id, 60*time.Second); info.State != "COMPLETED" || info.ExitCode != 0 {
@@ -154,7 +165,7 @@ func TestIntegration(t *testing.T) {
 		if os.Geteuid() == 0 { // Open MPI refuses root without these
 			env["OMPI_ALLOW_RUN_AS_ROOT"], env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1", "1"
 		}
-		j := netsweepJob(t, "resume-once", Config{Time: "2", MaxResubmits: 1, Launcher: "mpirun", NTasks: 1, Env: env})
+		j := netsweepJob(t, "resume-once", cluster.Config{Time: "2", MaxResubmits: 1, Options: &Options{Launcher: "mpirun"}, NTasks: 1, Env: env})
 		runNetsweepJob(t, r, j, 2, 90*time.Second)
 		if _, err := os.Stat(filepath.Join(j.Dir, "done")); err != nil {
 			t.Errorf("the resubmitted job did not finish the run: %v", err)
@@ -162,7 +173,7 @@ func TestIntegration(t *testing.T) {
 	})
 	t.Run("array", func(t *testing.T) {
 		t.Parallel()
-		j := netsweepJob(t, "resume-once", Config{Time: "2", MaxResubmits: 1, ArrayShards: 2})
+		j := netsweepJob(t, "resume-once", cluster.Config{Time: "2", MaxResubmits: 1, ArrayShards: 2})
 		ids := runNetsweepJob(t, r, j, 3, 90*time.Second)
 		for _, id := range ids {
 			for _, info := range waitForAll(t, r, id, 60*time.Second) {
@@ -187,7 +198,7 @@ func TestIntegration(t *testing.T) {
 		// A 1-minute job warned 20 s before its end. slurmctld checks
 		// every 30 s (PERIODIC_TIMEOUT) and sends the warning once the end
 		// is within lead+30 s: USR1 comes 10 to 40 s in.
-		j := netsweepJob(t, "wait-usr1", Config{Time: "1", SignalLead: 20, MaxResubmits: 1})
+		j := netsweepJob(t, "wait-usr1", cluster.Config{Time: "1", Options: &Options{SignalLead: 20}, MaxResubmits: 1})
 		ids := runNetsweepJob(t, r, j, 2, 100*time.Second)
 		first := waitFor(t, r, ids[0], 10*time.Second)
 		if first.State != "COMPLETED" {
@@ -239,7 +250,7 @@ func readUnix(file string) (int64, error) {
 
 // netsweepJob renders a netsweep job script whose runner is the stand-in
 // testdata/integration/netsweep-mpi in the given mode.
-func netsweepJob(t *testing.T, mode string, c Config) Job {
+func netsweepJob(t *testing.T, mode string, c cluster.Config) Job {
 	t.Helper()
 	dir := tempDir(t)
 	bin, err := filepath.Abs(filepath.Join("testdata", "integration", "netsweep-mpi"))
@@ -269,7 +280,7 @@ func runNetsweepJob(t *testing.T, r *Runner, j Job, n int, limit time.Duration) 
 	if err := os.MkdirAll(filepath.Join(j.Dir, "slurm"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	id, err := r.Submit(ctx, SubmitRequest{Script: j.Script, Output: j.Output()})
+	id, err := r.Submit(ctx, SubmitRequest{Script: j.Script, Output: Output(j)})
 	if err != nil {
 		t.Fatal(err)
 	}

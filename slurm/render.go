@@ -10,33 +10,20 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/internal/shell"
 	"github.com/netsweep/netsweep/templates"
 )
 
-// Job is one campaign to run on a cluster: the input of Render.
-type Job struct {
-	// Name is the Slurm job name: letters, digits and -_.+ only.
-	Name string
-	// Cluster is the spec's [cluster] table; Render validates it.
-	Cluster Config
-	// Spec is the path of the campaign spec on the cluster, given to
-	// `netsweep-mpi run`.
-	Spec string
-	// Dir is the campaign directory on the cluster, given as --out (with
-	// shards: Dir/shards/I). The script creates Dir/slurm and appends the id
-	// of every job it resubmits to Dir/slurm/jobs.
-	Dir string
-	// Script is where the rendered script is stored on the cluster; a job
-	// that stops early resubmits this file.
-	Script string
-}
+// Job is one campaign to run on Slurm: the input of Render. Its
+// Cluster's Options are Slurm's (see OptionsOf).
+type Job = cluster.Job
 
 // Output is the sbatch --output pattern of the job's log files:
 // Dir/slurm/%x-%j.out, or Dir/slurm/%x-%A_%a.out for a job array. Submit
-// with SubmitRequest{Output: job.Output()} so resubmissions log beside it,
+// with SubmitRequest{Output: Output(job)} so resubmissions log beside it,
 // after creating Dir/slurm: Slurm opens the log before the script runs.
-func (j *Job) Output() string {
+func Output(j Job) string {
 	if j.Cluster.ArrayShards > 0 {
 		return j.Dir + "/slurm/%x-%A_%a.out"
 	}
@@ -89,7 +76,7 @@ var scriptTmpl = template.Must(template.New("slurm.sbatch.tmpl").Option("missing
 
 // Render writes the job script for job to w. It validates job.Cluster and
 // the job's own fields first and writes nothing when any is bad; the error
-// then wraps every *FieldError (see errors.As / Validate).
+// then wraps every *cluster.FieldError (see errors.As / ValidateJob).
 func Render(w io.Writer, job Job) error {
 	d, err := newScriptData(job)
 	if err != nil {
@@ -103,20 +90,24 @@ func Render(w io.Writer, job Job) error {
 	return err
 }
 
-// ValidateJob checks the job's fields and its Cluster.
-func ValidateJob(job Job) []*FieldError {
+// ValidateJob checks the job's fields and its Cluster, with Slurm's
+// Options.
+func ValidateJob(job Job) []*cluster.FieldError {
 	errs := job.Cluster.Validate()
-	bad := func(key string, v any, why string) {
-		errs = append(errs, &FieldError{Key: key, Value: v, Reason: why})
+	if _, ok := job.Cluster.Options.(*Options); !ok {
+		errs = append(errs, OptionsOf(&job.Cluster).Validate(&job.Cluster)...)
 	}
-	if job.Cluster.Time == "" && job.Cluster.Workstations() {
+	bad := func(key string, v any, why string) {
+		errs = append(errs, &cluster.FieldError{Key: key, Value: v, Reason: why})
+	}
+	if job.Cluster.Time == "" && job.Cluster.Workstations.Enabled() {
 		bad("time", "", `required for a Slurm job: the job's wall-clock limit, like "2:00:00"`)
 	}
 	if !nameRE.MatchString(job.Name) {
 		bad("name", job.Name, "want letters, digits and -_.+ only")
 	}
 	for _, f := range []struct{ key, v string }{{"spec", job.Spec}, {"dir", job.Dir}, {"script", job.Script}} {
-		switch r := textProblem(f.v); {
+		switch r := cluster.TextProblem(f.v); {
 		case f.v == "":
 			bad(f.key, f.v, "required")
 		case r != "":
@@ -148,16 +139,17 @@ func newScriptData(job Job) (*scriptData, error) {
 		return nil, fmt.Errorf("slurm: cannot render job %q: %w", job.Name, errors.Join(list...))
 	}
 	c := &job.Cluster
-	limit, _ := ParseTime(c.Time) // validated above
+	o := OptionsOf(c)
+	limit, _ := cluster.ParseTime(c.Time) // validated above
 	d := &scriptData{
 		Name:         shell.Quote(job.Name),
 		Spec:         shell.Quote(job.Spec),
 		Dir:          shell.Quote(job.Dir),
 		Script:       shell.Quote(job.Script),
-		Output:       shell.Quote(job.Output()),
+		Output:       shell.Quote(Output(job)),
 		LimitSeconds: limitSeconds(limit),
 		MaxResubmits: c.MaxResubmits,
-		Launcher:     c.LauncherName(),
+		Launcher:     o.LauncherName(),
 		Binary:       shell.Quote(c.BinaryPath()),
 		Shards:       c.ArrayShards,
 	}
@@ -171,25 +163,25 @@ func newScriptData(job Job) (*scriptData, error) {
 			opt(name, strconv.Itoa(n))
 		}
 	}
-	opt("partition", c.Partition)
-	opt("account", c.Account)
-	opt("qos", c.QOS)
+	opt("partition", o.Partition)
+	opt("account", o.Account)
+	opt("qos", o.QOS)
 	num("nodes", c.Nodes)
 	num("ntasks", c.NTasks)
 	num("ntasks-per-node", c.NTasksPerNode)
 	num("cpus-per-task", c.CPUsPerTask)
 	opt("mem", c.Memory)
-	opt("time", FormatTime(limit))
-	opt("signal", "B:USR1@"+strconv.Itoa(c.Lead()))
+	opt("time", cluster.FormatTime(limit))
+	opt("signal", "B:USR1@"+strconv.Itoa(o.Lead(c.Time)))
 	if c.ArrayShards > 0 {
 		opt("array", "0-"+strconv.Itoa(c.ArrayShards-1))
 	}
-	for _, o := range c.SbatchExtra {
-		name, value, hasValue := strings.Cut(o[2:], "=")
+	for _, x := range o.SbatchExtra {
+		name, value, hasValue := strings.Cut(x[2:], "=")
 		if hasValue {
 			opt(name, value)
 		} else {
-			d.Directives = append(d.Directives, o)
+			d.Directives = append(d.Directives, x)
 		}
 	}
 	// sbatch reads #SBATCH lines with its own parser, which knows no shell

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/internal/shell"
 )
 
@@ -23,11 +24,11 @@ var update = flag.Bool("update", false, "rewrite the golden job scripts in testd
 
 // goldenJobs are rendered to testdata/NAME.sbatch.
 var goldenJobs = map[string]Job{
-	"minimal": {Name: "minimal", Cluster: Config{Time: "10"}, Spec: "sweep.toml", Dir: "out", Script: "out/slurm/job.sbatch"},
+	"minimal": {Name: "minimal", Cluster: cluster.Config{Time: "10"}, Spec: "sweep.toml", Dir: "out", Script: "out/slurm/job.sbatch"},
 	"full": {Name: "full", Cluster: validConfig(), Spec: "/home/me/sweep.toml",
 		Dir: "/scratch/camp 1", Script: "/scratch/camp 1/slurm/job.sbatch"},
-	"srun-resubmit": {Name: "sir-er", Cluster: Config{
-		Partition: "compute", NTasks: 128, Time: "1-00:00:00", MaxResubmits: 5,
+	"srun-resubmit": {Name: "sir-er", Cluster: cluster.Config{
+		Options: &Options{Partition: "compute"}, NTasks: 128, Time: "1-00:00:00", MaxResubmits: 5,
 		Modules: []string{"openmpi"}, Env: map[string]string{"GOMAXPROCS": "1"},
 		Binary: "$HOME/bin/netsweep-mpi", Workdir: "/scratch/me",
 	}, Spec: "/scratch/me/sir.toml", Dir: "/scratch/me/sir", Script: "/scratch/me/sir/slurm/job.sbatch"},
@@ -115,11 +116,11 @@ func TestRenderRejectsBadJobs(t *testing.T) {
 		{"modules[0]", func(j *Job) { j.Cluster.Modules = []string{"-f"} }},
 		{"time", func(j *Job) { j.Cluster.Time = "" }},
 	} {
-		job := Job{Name: "j", Cluster: Config{Time: "10"}, Spec: "s.toml", Dir: "d", Script: "d/j.sbatch"}
+		job := Job{Name: "j", Cluster: cluster.Config{Time: "10"}, Spec: "s.toml", Dir: "d", Script: "d/j.sbatch"}
 		tc.modify(&job)
 		var b bytes.Buffer
 		err := Render(&b, job)
-		var fe *FieldError
+		var fe *cluster.FieldError
 		if err == nil || !errors.As(err, &fe) || fe.Key != tc.key {
 			t.Errorf("%s: Render error = %v, want a FieldError for %s", tc.key, err, tc.key)
 		}
@@ -156,27 +157,28 @@ func sbatchLines(script string) (directives []string, later []string) {
 // from the fields, independently of render.go.
 func wantDirectives(job Job) []string {
 	c := job.Cluster
+	o := OptionsOf(&c)
 	w := []string{"--job-name=" + job.Name}
 	add := func(name, v string) {
 		if v != "" && v != "0" {
 			w = append(w, "--"+name+"="+v)
 		}
 	}
-	add("partition", c.Partition)
-	add("account", c.Account)
-	add("qos", c.QOS)
+	add("partition", o.Partition)
+	add("account", o.Account)
+	add("qos", o.QOS)
 	add("nodes", strconv.Itoa(c.Nodes))
 	add("ntasks", strconv.Itoa(c.NTasks))
 	add("ntasks-per-node", strconv.Itoa(c.NTasksPerNode))
 	add("cpus-per-task", strconv.Itoa(c.CPUsPerTask))
 	add("mem", c.Memory)
-	d, _ := ParseTime(c.Time)
-	add("time", FormatTime(time.Duration(limitSeconds(d))*time.Second))
-	add("signal", "B:USR1@"+strconv.Itoa(c.Lead()))
+	d, _ := cluster.ParseTime(c.Time)
+	add("time", cluster.FormatTime(time.Duration(limitSeconds(d))*time.Second))
+	add("signal", "B:USR1@"+strconv.Itoa(o.Lead(c.Time)))
 	if c.ArrayShards > 0 {
 		add("array", fmt.Sprintf("0-%d", c.ArrayShards-1))
 	}
-	w = append(w, c.SbatchExtra...)
+	w = append(w, o.SbatchExtra...)
 	for i := range w {
 		w[i] = "#SBATCH " + w[i]
 	}
@@ -185,8 +187,9 @@ func wantDirectives(job Job) []string {
 
 // fuzzJob builds a job from fuzzed strings, one in every string field.
 func fuzzJob(name, partition, account, qos, memory, tlimit, module, envName, envValue, binary, workdir, extra, spec, dir string, mpirun bool, shards, resub uint8) Job {
-	c := Config{
-		Partition: partition, Account: account, QOS: qos, Memory: memory, Time: tlimit,
+	o := &Options{Partition: partition, Account: account, QOS: qos}
+	c := cluster.Config{
+		Options: o, Memory: memory, Time: tlimit,
 		Binary: binary, Workdir: workdir, ArrayShards: int(shards % 5), MaxResubmits: int(resub % 3),
 		Nodes: int(shards % 3), NTasks: int(resub % 7),
 	}
@@ -197,10 +200,10 @@ func fuzzJob(name, partition, account, qos, memory, tlimit, module, envName, env
 		c.Env = map[string]string{envName: envValue, "ZZ_OTHER": envValue + "2"}
 	}
 	if extra != "" {
-		c.SbatchExtra = []string{extra}
+		o.SbatchExtra = []string{extra}
 	}
 	if mpirun {
-		c.Launcher = "mpirun"
+		o.Launcher = "mpirun"
 	}
 	return Job{Name: name, Cluster: c, Spec: spec, Dir: dir, Script: dir + "/slurm/job.sbatch"}
 }
@@ -245,6 +248,8 @@ func FuzzRender(f *testing.F) {
 
 		// The same job with placeholders for every free value.
 		ph := job
+		pho := *OptionsOf(&job.Cluster)
+		ph.Cluster.Options = &pho
 		ph.Cluster.Modules = append([]string(nil), job.Cluster.Modules...)
 		ph.Cluster.Env = map[string]string{}
 		var pairs []string // placeholder word, real word
@@ -259,15 +264,15 @@ func FuzzRender(f *testing.F) {
 			*v = p
 		}
 		// Output and Script derive from Dir: replace them as whole words first.
-		realOutput, realScript := job.Output(), job.Script
+		realOutput, realScript := Output(job), job.Script
 		place(&ph.Dir)
 		ph.Script = ph.Dir + "/slurm/job.sbatch"
-		pairs = append([]string{shell.Quote(ph.Output()), shell.Quote(realOutput), shell.Quote(ph.Script), shell.Quote(realScript)}, pairs...)
+		pairs = append([]string{shell.Quote(Output(ph)), shell.Quote(realOutput), shell.Quote(ph.Script), shell.Quote(realScript)}, pairs...)
 		place(&ph.Name)
 		place(&ph.Spec)
-		place(&ph.Cluster.Partition)
-		place(&ph.Cluster.Account)
-		place(&ph.Cluster.QOS)
+		place(&pho.Partition)
+		place(&pho.Account)
+		place(&pho.QOS)
 		place(&ph.Cluster.Binary)
 		place(&ph.Cluster.Workdir)
 		for i := range ph.Cluster.Modules {
@@ -370,9 +375,9 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		launch[4] = outDir + "/shards/3"
 		launch = append(launch, "--shard", fmt.Sprintf("3/%d", job.Cluster.ArrayShards))
 	}
-	want = append(want, call{name: job.Cluster.LauncherName(), args: launch})
+	want = append(want, call{name: OptionsOf(&job.Cluster).LauncherName(), args: launch})
 	if resubmit {
-		sb := []string{"--parsable", "--export=ALL", "--output=" + job.Output()}
+		sb := []string{"--parsable", "--export=ALL", "--output=" + Output(job)}
 		if job.Cluster.ArrayShards > 0 {
 			sb = append(sb, "--array=3")
 		}
@@ -394,7 +399,7 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		if c.name != w.name || !equal(c.args, w.args) {
 			t.Fatalf("call %d: %s %q, want %s %q", i, c.name, c.args, w.name, w.args)
 		}
-		if c.name == job.Cluster.LauncherName() {
+		if c.name == OptionsOf(&job.Cluster).LauncherName() {
 			for k, v := range job.Cluster.Env {
 				if got, ok := c.env[k]; !ok || got != v {
 					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
@@ -501,7 +506,7 @@ func TestScriptStatuses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
-			job := Job{Name: "j", Cluster: Config{Time: "10", MaxResubmits: tc.max}, Spec: "s.toml", Dir: tmp + "/d", Script: tmp + "/job.sbatch"}
+			job := Job{Name: "j", Cluster: cluster.Config{Time: "10", MaxResubmits: tc.max}, Spec: "s.toml", Dir: tmp + "/d", Script: tmp + "/job.sbatch"}
 			var b bytes.Buffer
 			if err := Render(&b, job); err != nil {
 				t.Fatal(err)
@@ -547,7 +552,7 @@ func TestScriptForwardsUSR1(t *testing.T) {
 	bash := lookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
 	tmp := t.TempDir()
-	job := Job{Name: "j", Cluster: Config{Time: "10", MaxResubmits: 1}, Spec: "s.toml", Dir: tmp + "/d", Script: tmp + "/job.sbatch"}
+	job := Job{Name: "j", Cluster: cluster.Config{Time: "10", MaxResubmits: 1}, Spec: "s.toml", Dir: tmp + "/d", Script: tmp + "/job.sbatch"}
 	file := filepath.Join(tmp, "job.sbatch")
 	var b bytes.Buffer
 	if err := Render(&b, job); err != nil {

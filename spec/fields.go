@@ -33,6 +33,11 @@ func fieldNames(dst any) []string {
 	return names
 }
 
+// hasField tells whether struct pointer dst has a field named name in TOML.
+func hasField(dst any, name string) bool {
+	return fieldIndex(reflect.TypeOf(dst).Elem(), name) >= 0
+}
+
 // setField sets the field of struct pointer dst whose toml tag is name to
 // the TOML value v. It returns "" on success, else what is wrong.
 func setField(dst any, name string, v any) string {

@@ -13,9 +13,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
-	"github.com/netsweep/netsweep/slurm"
 )
 
 // Spec is a parsed, validated sweep spec.
@@ -40,9 +40,10 @@ type Spec struct {
 	Points  []Point             // every parameter point, in grid order
 	Output  Output
 	Metrics []sim.Metric // what every repetition reports, in order
-	// Cluster is the [cluster] table: how the campaign runs on a Slurm
-	// cluster; HasCluster tells whether the spec has one.
-	Cluster    slurm.Config
+	// Cluster is the [cluster] table: how the campaign runs on a cluster
+	// (its scheduler's own keys in Cluster.Options); HasCluster tells
+	// whether the spec has one.
+	Cluster    cluster.Config
 	HasCluster bool
 
 	layout *reduce.Layout
@@ -289,19 +290,49 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// parseCluster decodes [cluster] and checks it with the Slurm package's own
-// validation.
+// parseCluster decodes [cluster]: each key into the first of the common
+// keys, the workstation keys and the scheduler's own options that has it,
+// then checks them with the cluster package's validation.
 func (p *parser) parseCluster(s *Spec, doc map[string]any) {
 	m := p.table(doc, "cluster", false)
 	if m == nil {
 		return
 	}
 	s.HasCluster = true
-	p.decodeTable("cluster", m, &s.Cluster)
+	name, _ := m["scheduler"].(string) // a wrong type is reported below
+	c, err := cluster.NewConfig(name)
+	if err != nil {
+		p.errorf("cluster.scheduler", m["scheduler"], "%v", err)
+		return
+	}
+	parts := []any{&c, &c.Workstations}
+	if c.Options != nil {
+		parts = append(parts, c.Options)
+	}
+	var known []string
+	for _, part := range parts {
+		known = append(known, fieldNames(part)...)
+	}
+	sort.Strings(known)
+	for _, k := range p.orderedKeys(m, "cluster") {
+		key := "cluster." + k
+		i := 0
+		for i < len(parts) && !hasField(parts[i], k) {
+			i++
+		}
+		if i == len(parts) {
+			p.errorf(key, m[k], "unknown key; known keys are %s", strings.Join(known, ", "))
+			continue
+		}
+		if msg := setField(parts[i], k, m[k]); msg != "" {
+			p.errorf(key, m[k], "%s", msg)
+		}
+	}
+	s.Cluster = c
 	if len(p.errs) > 0 {
 		return
 	}
-	for _, e := range s.Cluster.Validate() {
+	for _, e := range c.Validate() {
 		p.errorf("cluster."+e.Key, e.Value, "%s", e.Reason)
 	}
 }

@@ -1,4 +1,4 @@
-package slurm
+package cluster
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"strings"
 )
 
-// A network of workstations is a [cluster] table with hosts (or a
-// hostfile) instead of a Slurm partition:
+// Workstations are the [cluster] keys of a network of workstations: a
+// table with hosts (or a hostfile) instead of a scheduler's partition:
 //
 //	[cluster]
 //	hosts = ["tom:2", "dick:2", "harry:2"]
@@ -21,7 +21,15 @@ import (
 //
 // 'netsweep deploy' copies bin/netsweep-mpi and the spec to deploy_dir on
 // every host over ssh; 'netsweep launch' starts the campaign there with
-// mpirun, rank 0 on the first host.
+// mpirun, rank 0 on the first host. Batch schedulers ignore these keys.
+type Workstations struct {
+	Hosts     []string `toml:"hosts"`      // "NAME[:SLOTS]", rank 0 on the first; SLOTS defaults to 1
+	Hostfile  string   `toml:"hostfile"`   // a file of "NAME [slots=N]" lines, relative to the spec's directory; instead of hosts
+	DeployDir string   `toml:"deploy_dir"` // absolute remote directory for the binary and spec; {host} and {user} are replaced (default DefaultDeployDir)
+	SharedFS  bool     `toml:"shared_fs"`  // the hosts share deploy_dir's file system: deploy writes each distinct directory once, through its first host
+	SSHUser   string   `toml:"ssh_user"`   // login name on every host (default: the local user)
+	SSHPort   int      `toml:"ssh_port"`   // sshd's port on every host (default 22)
+}
 
 // Host is one workstation: its name (or address) and how many ranks it
 // runs.
@@ -52,12 +60,12 @@ func ParseHost(s string) (Host, error) {
 	name, slots, hasSlots := strings.Cut(s, ":")
 	h := Host{Name: name, Slots: 1}
 	if !hostNameRE.MatchString(name) {
-		return Host{}, fmt.Errorf("slurm: bad host %q: want NAME[:SLOTS], the name made of letters, digits, '.' and '-' (set the login with ssh_user and the port with ssh_port)", s)
+		return Host{}, fmt.Errorf("cluster: bad host %q: want NAME[:SLOTS], the name made of letters, digits, '.' and '-' (set the login with ssh_user and the port with ssh_port)", s)
 	}
 	if hasSlots {
 		n, ok := atoi(slots)
 		if !ok || n < 1 || n > maxSlots {
-			return Host{}, fmt.Errorf("slurm: bad host %q: SLOTS must be a whole number from 1 to %d", s, maxSlots)
+			return Host{}, fmt.Errorf("cluster: bad host %q: SLOTS must be a whole number from 1 to %d", s, maxSlots)
 		}
 		h.Slots = int(n)
 	}
@@ -81,39 +89,39 @@ func ParseHostfile(r io.Reader) ([]Host, error) {
 		for _, kv := range f[1:] {
 			k, v, _ := strings.Cut(kv, "=")
 			if k != "slots" || strings.Contains(entry, ":") {
-				return nil, fmt.Errorf("slurm: bad hostfile line %d: %q: want NAME or NAME slots=N", n, strings.TrimSpace(line))
+				return nil, fmt.Errorf("cluster: bad hostfile line %d: %q: want NAME or NAME slots=N", n, strings.TrimSpace(line))
 			}
 			entry += ":" + v
 		}
 		h, err := ParseHost(entry)
 		if err != nil {
-			return nil, fmt.Errorf("slurm: bad hostfile line %d: %w", n, err)
+			return nil, fmt.Errorf("cluster: bad hostfile line %d: %w", n, err)
 		}
 		if prev, ok := seen[h.Name]; ok {
-			return nil, fmt.Errorf("slurm: bad hostfile line %d: host %s already on line %d", n, h.Name, prev)
+			return nil, fmt.Errorf("cluster: bad hostfile line %d: host %s already on line %d", n, h.Name, prev)
 		}
 		seen[h.Name] = n
 		hosts = append(hosts, h)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("slurm: could not read the hostfile: %w", err)
+		return nil, fmt.Errorf("cluster: could not read the hostfile: %w", err)
 	}
 	if len(hosts) == 0 {
-		return nil, fmt.Errorf("slurm: the hostfile lists no hosts")
+		return nil, fmt.Errorf("cluster: the hostfile lists no hosts")
 	}
 	return hosts, nil
 }
 
-// Workstations reports whether c describes a network of workstations
-// (hosts or hostfile set) rather than only a Slurm cluster.
-func (c *Config) Workstations() bool { return len(c.Hosts) > 0 || c.Hostfile != "" }
+// Enabled reports whether c describes a network of workstations (hosts
+// or hostfile set).
+func (c *Workstations) Enabled() bool { return len(c.Hosts) > 0 || c.Hostfile != "" }
 
 // HostList returns the workstations: hosts, or the hostfile's lines, read
 // relative to specDir (the directory of the spec).
-func (c *Config) HostList(specDir string) ([]Host, error) {
+func (c *Workstations) HostList(specDir string) ([]Host, error) {
 	if c.Hostfile == "" {
 		if len(c.Hosts) == 0 {
-			return nil, fmt.Errorf("slurm: no workstations: set [cluster] hosts or hostfile")
+			return nil, fmt.Errorf("cluster: no workstations: set [cluster] hosts or hostfile")
 		}
 		hosts := make([]Host, len(c.Hosts))
 		for i, s := range c.Hosts {
@@ -131,7 +139,7 @@ func (c *Config) HostList(specDir string) ([]Host, error) {
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("slurm: could not open the hostfile: %w", err)
+		return nil, fmt.Errorf("cluster: could not open the hostfile: %w", err)
 	}
 	defer f.Close()
 	hosts, err := ParseHostfile(f)
@@ -144,7 +152,7 @@ func (c *Config) HostList(specDir string) ([]Host, error) {
 // DeployPath returns the deploy directory on host h for login user of
 // the campaign called name: deploy_dir (or DefaultDeployDir) with {host},
 // {user} and {name} replaced.
-func (c *Config) DeployPath(h Host, user, name string) string {
+func (c *Workstations) DeployPath(h Host, user, name string) string {
 	d := c.DeployDir
 	if d == "" {
 		d = DefaultDeployDir
@@ -153,18 +161,18 @@ func (c *Config) DeployPath(h Host, user, name string) string {
 }
 
 // Port returns ssh_port with its default applied.
-func (c *Config) Port() int {
+func (c *Workstations) Port() int {
 	if c.SSHPort == 0 {
 		return DefaultSSHPort
 	}
 	return c.SSHPort
 }
 
-// validateHosts checks the workstation keys.
-func (c *Config) validateHosts() []*FieldError {
+// Validate checks the workstation keys.
+func (c *Workstations) Validate() []*FieldError {
 	var errs []*FieldError
 	bad := func(key string, v any, format string, args ...any) {
-		errs = append(errs, &FieldError{Key: key, Value: v, Reason: fmt.Sprintf(format, args...)})
+		errs = append(errs, Bad(key, v, format, args...))
 	}
 	seen := map[string]int{}
 	for i, s := range c.Hosts {
@@ -179,14 +187,14 @@ func (c *Config) validateHosts() []*FieldError {
 		}
 		seen[h.Name] = i
 	}
-	switch r := textProblem(c.Hostfile); {
+	switch r := TextProblem(c.Hostfile); {
 	case r != "":
 		bad("hostfile", c.Hostfile, "%s", r)
 	case c.Hostfile != "" && len(c.Hosts) > 0:
 		bad("hostfile", c.Hostfile, "set hosts or hostfile, not both")
 	}
 	if c.DeployDir != "" {
-		switch r := textProblem(c.DeployDir); {
+		switch r := TextProblem(c.DeployDir); {
 		case r != "":
 			bad("deploy_dir", c.DeployDir, "%s", r)
 		case !strings.HasPrefix(c.DeployDir, "/"):
@@ -206,7 +214,7 @@ func (c *Config) validateHosts() []*FieldError {
 	if c.SSHPort < 0 || c.SSHPort > 65535 {
 		bad("ssh_port", c.SSHPort, "want a TCP port, 1 to 65535 (0 = 22)")
 	}
-	if !c.Workstations() && (c.DeployDir != "" || c.SharedFS || c.SSHUser != "" || c.SSHPort != 0) {
+	if !c.Enabled() && (c.DeployDir != "" || c.SharedFS || c.SSHUser != "" || c.SSHPort != 0) {
 		bad("hosts", c.Hosts, "deploy_dir, shared_fs, ssh_user and ssh_port need hosts or a hostfile")
 	}
 	return errs

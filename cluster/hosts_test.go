@@ -1,4 +1,4 @@
-package slurm
+package cluster
 
 import (
 	"os"
@@ -36,7 +36,7 @@ func TestParseHost(t *testing.T) {
 		if tc.want == (Host{}) {
 			if err == nil {
 				t.Errorf("ParseHost(%q) = %v, want an error", tc.in, got)
-			} else if !strings.HasPrefix(err.Error(), "slurm: bad host ") {
+			} else if !strings.HasPrefix(err.Error(), "cluster: bad host ") {
 				t.Errorf("ParseHost(%q): error %q does not say what is wrong", tc.in, err)
 			}
 			continue
@@ -90,20 +90,20 @@ func TestHostList(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "lab.hosts"), []byte("a slots=2\nb\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := Config{Hostfile: "lab.hosts"}
+	c := Workstations{Hostfile: "lab.hosts"}
 	hosts, err := c.HostList(dir)
 	if err != nil || len(hosts) != 2 || hosts[0] != (Host{"a", 2}) || hosts[1] != (Host{"b", 1}) {
 		t.Errorf("HostList from a hostfile = %v, %v", hosts, err)
 	}
-	c = Config{Hosts: []string{"x:3", "y"}}
+	c = Workstations{Hosts: []string{"x:3", "y"}}
 	hosts, err = c.HostList("/nonexistent")
 	if err != nil || len(hosts) != 2 || hosts[0] != (Host{"x", 3}) || hosts[1] != (Host{"y", 1}) {
 		t.Errorf("HostList from hosts = %v, %v", hosts, err)
 	}
-	if _, err := (&Config{Hostfile: "missing"}).HostList(dir); err == nil {
+	if _, err := (&Workstations{Hostfile: "missing"}).HostList(dir); err == nil {
 		t.Error("HostList: no error for a missing hostfile")
 	}
-	if _, err := (&Config{}).HostList(dir); err == nil {
+	if _, err := (&Workstations{}).HostList(dir); err == nil {
 		t.Error("HostList: no error without hosts")
 	}
 }
@@ -115,7 +115,7 @@ func TestDeployPath(t *testing.T) {
 		{"/scratch/{user}/{name}/{host}", "/scratch/ann/sir/tom"},
 		{"/opt/netsweep/", "/opt/netsweep"},
 	} {
-		c := Config{Hosts: []string{"tom:2"}, DeployDir: tc.dir}
+		c := Workstations{Hosts: []string{"tom:2"}, DeployDir: tc.dir}
 		if got := c.DeployPath(h, "ann", "sir"); got != tc.want {
 			t.Errorf("deploy_dir %q: DeployPath = %q, want %q", tc.dir, got, tc.want)
 		}
@@ -124,9 +124,9 @@ func TestDeployPath(t *testing.T) {
 
 func TestValidateWorkstations(t *testing.T) {
 	ok := []Config{
-		{Hosts: []string{"tom:2", "dick:2", "harry:2"}},
-		{Hostfile: "lab.hosts", DeployDir: "/scratch/{user}/{name}/{host}", SSHUser: "ann", SSHPort: 2222},
-		{Hosts: []string{"tom"}, SharedFS: true, Time: "10"},
+		{Workstations: Workstations{Hosts: []string{"tom:2", "dick:2", "harry:2"}}},
+		{Workstations: Workstations{Hostfile: "lab.hosts", DeployDir: "/scratch/{user}/{name}/{host}", SSHUser: "ann", SSHPort: 2222}},
+		{Time: "10", Workstations: Workstations{Hosts: []string{"tom"}, SharedFS: true}},
 	}
 	for i, c := range ok {
 		if errs := c.Validate(); errs != nil {
@@ -137,38 +137,26 @@ func TestValidateWorkstations(t *testing.T) {
 		key string
 		c   Config
 	}{
-		{"hosts[1]", Config{Hosts: []string{"tom", "me@dick"}}},
-		{"hosts[0]", Config{Hosts: []string{"tom:0"}}},
-		{"hosts[1]", Config{Hosts: []string{"tom:2", "tom:1"}}},
-		{"hostfile", Config{Hosts: []string{"tom"}, Hostfile: "h"}},
-		{"hostfile", Config{Hostfile: "a\nb"}},
-		{"deploy_dir", Config{Hosts: []string{"tom"}, DeployDir: "netsweep"}},
-		{"deploy_dir", Config{Hosts: []string{"tom"}, DeployDir: "~/netsweep"}},
-		{"deploy_dir", Config{Hosts: []string{"tom"}, DeployDir: "/"}},
-		{"deploy_dir", Config{Hosts: []string{"tom"}, DeployDir: "/x/{home}"}},
-		{"deploy_dir", Config{Hosts: []string{"tom"}, DeployDir: "/x\n"}},
-		{"ssh_user", Config{Hosts: []string{"tom"}, SSHUser: "-oProxyCommand=x"}},
-		{"ssh_user", Config{Hosts: []string{"tom"}, SSHUser: "a b"}},
-		{"ssh_port", Config{Hosts: []string{"tom"}, SSHPort: 70000}},
-		{"ssh_port", Config{Hosts: []string{"tom"}, SSHPort: -1}},
-		{"hosts", Config{Time: "10", SSHPort: 2222}},
+		{"hosts[1]", Config{Workstations: Workstations{Hosts: []string{"tom", "me@dick"}}}},
+		{"hosts[0]", Config{Workstations: Workstations{Hosts: []string{"tom:0"}}}},
+		{"hosts[1]", Config{Workstations: Workstations{Hosts: []string{"tom:2", "tom:1"}}}},
+		{"hostfile", Config{Workstations: Workstations{Hosts: []string{"tom"}, Hostfile: "h"}}},
+		{"hostfile", Config{Workstations: Workstations{Hostfile: "a\nb"}}},
+		{"deploy_dir", Config{Workstations: Workstations{Hosts: []string{"tom"}, DeployDir: "netsweep"}}},
+		{"deploy_dir", Config{Workstations: Workstations{Hosts: []string{"tom"}, DeployDir: "~/netsweep"}}},
+		{"deploy_dir", Config{Workstations: Workstations{Hosts: []string{"tom"}, DeployDir: "/"}}},
+		{"deploy_dir", Config{Workstations: Workstations{Hosts: []string{"tom"}, DeployDir: "/x/{home}"}}},
+		{"deploy_dir", Config{Workstations: Workstations{Hosts: []string{"tom"}, DeployDir: "/x\n"}}},
+		{"ssh_user", Config{Workstations: Workstations{Hosts: []string{"tom"}, SSHUser: "-oProxyCommand=x"}}},
+		{"ssh_user", Config{Workstations: Workstations{Hosts: []string{"tom"}, SSHUser: "a b"}}},
+		{"ssh_port", Config{Workstations: Workstations{Hosts: []string{"tom"}, SSHPort: 70000}}},
+		{"ssh_port", Config{Workstations: Workstations{Hosts: []string{"tom"}, SSHPort: -1}}},
+		{"hosts", Config{Time: "10", Workstations: Workstations{SSHPort: 2222}}},
 		{"time", Config{}},
 	} {
 		errs := tc.c.Validate()
 		if len(errs) != 1 || errs[0].Key != tc.key {
 			t.Errorf("%+v: want one error for %s, got %v", tc.c, tc.key, errs)
 		}
-	}
-}
-
-func TestValidateJobNeedsTime(t *testing.T) {
-	job := Job{Name: "sir", Spec: "sir.toml", Dir: "out", Script: "job.sh", Cluster: Config{Hosts: []string{"tom"}}}
-	errs := ValidateJob(job)
-	found := false
-	for _, e := range errs {
-		found = found || e.Key == "time"
-	}
-	if !found {
-		t.Errorf("ValidateJob of a hosts-only cluster without time = %v, want an error for time", errs)
 	}
 }
