@@ -25,6 +25,11 @@ func runMPI(ctx context.Context, o runOptions, stderr io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	// A rank's standard output and error are pipes to mpirun or srun. When
+	// a scheduler stops the job, the launcher may end first: then writing a
+	// message must not kill the rank before it has journaled the chunks
+	// in flight (Go's default for a broken pipe on fd 1 or 2).
+	signal.Ignore(syscall.SIGPIPE)
 	defer func() {
 		if ferr := mpirun.Finalize(); err == nil && ferr != nil {
 			err = ferr

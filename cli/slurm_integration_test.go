@@ -23,7 +23,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/slurm"
+	"github.com/netsweep/netsweep/spec"
 )
 
 // needSlurmTools returns a Runner for the local Slurm, skipping (failing
@@ -245,6 +247,47 @@ func TestSlurmIntegration(t *testing.T) {
 		wantLines(t, "the job's log", string(log), "on 2 ranks")
 		wantLines(t, "status", c.status(), "progress  120/120 runs (100.0%)", "state     complete",
 			"1 submitted: the first and 0 resubmissions", "job "+id+": COMPLETED, exit 0")
+	})
+
+	// scancel stops a running job well: the chunks in flight, repetitions
+	// of 2 s here, finish and are journaled within Slurm's KillWait, the
+	// job does not resubmit itself, and a resume runs only the rest, to the
+	// same results. The ranks run under srun, as on most clusters: Slurm
+	// signals every rank and srun waits for them, where mpirun would end
+	// the job at once on its own SIGTERM.
+	t.Run("scancel", func(t *testing.T) {
+		c := newSlurmCampaign(t, r, sirSpec("slurm-scancel", 12, 500, `"process.beta" = [0.5, 1.0]`)+
+			fmt.Sprintf("\n[cluster]\nlauncher = \"srun\"\nbinary = %q\nntasks = 2\ntime = \"5\"\nmax_resubmits = 3\n", bin))
+		want, err := embeddedResults(t, c.spec, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// sbatch passes both on to the job: slow repetitions, and srun
+		// starting the ranks through PMIx.
+		t.Setenv(spec.FaultsEnv, "delay=2s")
+		t.Setenv("SLURM_MPI_TYPE", "pmix")
+		id := c.submit()
+		t.Setenv(spec.FaultsEnv, "")
+		deadline := time.Now().Add(2 * time.Minute)
+		for journalRuns(t, c.dir) < 2 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(700 * time.Millisecond) // the next chunks are in flight
+		before := journalRuns(t, c.dir)
+		if code, out := netsweep(t, "cancel", c.dir); code != 0 || !strings.Contains(out, "cancelled job "+id) {
+			t.Fatalf("cancel: exit %d, %q", code, out)
+		}
+		ids, jobs := c.waitAll(time.Minute)
+		after := journalRuns(t, c.dir)
+		if len(ids) != 1 || jobs[0].State != "CANCELLED" || after <= before || after >= 24 {
+			c.logs()
+			t.Fatalf("after scancel: jobs %v, latest %+v, %d runs journaled, %d at the cancel; want the chunks in flight journaled and no resubmission", ids, jobs[0], after, before)
+		}
+		code, msg := netsweep(t, "run", filepath.Join(c.dir, campaign.SpecFile), "--out", c.dir, "--workers", "2")
+		if code != 0 || !strings.Contains(msg, fmt.Sprintf("%d of 24 runs already done", after)) {
+			t.Fatalf("resume: exit %d: %s", code, msg)
+		}
+		sameResults(t, filepath.Join(c.dir, "results.csv"), want)
 	})
 
 	t.Run("parallel", func(t *testing.T) {
