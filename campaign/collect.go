@@ -1,7 +1,9 @@
 package campaign
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -39,20 +41,31 @@ func Collect(dir string, prov report.Provenance) error {
 	return writeFailures(dir, s, fails)
 }
 
+// shardDir is one shard's directory as MergeShards finds it.
+type shardDir struct {
+	dir     string
+	shard   Shard
+	records []journal.Chunk
+}
+
 // MergeShards reads every shard of the campaign in dir, checks that they
-// belong to one spec and cover every repetition exactly once, and merges
-// their summaries.
+// belong to one campaign and that together they cover every repetition
+// of the spec of the last shard (any shard's records count, whatever split
+// ran them), and merges their summaries.
 func MergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error) {
 	paths, _ := filepath.Glob(filepath.Join(dir, ShardsDir, "*", JournalFile))
 	if len(paths) == 0 {
 		return nil, nil, nil, fmt.Errorf("%s has no shards (no %s); was it run as a job array?", dir, filepath.Join(ShardsDir, "*", JournalFile))
 	}
 	sort.Strings(paths)
-	var s *spec.Spec
-	var table *reduce.Table
-	var fails []mpirun.Failure
-	var k int
-	seen := map[int]bool{}
+	// The campaign's spec is the directory's copy, which every shard's job
+	// runs; without one (shards run by hand), the first shard's.
+	s, err := spec.Load(filepath.Join(dir, SpecFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil, err
+	}
+	var shards []shardDir
+	var records []journal.Chunk
 	for _, path := range paths {
 		sdir := filepath.Dir(path)
 		ss, err := spec.Load(filepath.Join(sdir, SpecFile))
@@ -60,52 +73,68 @@ func MergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error
 			return nil, nil, nil, err
 		}
 		if s == nil {
-			s, table = ss, reduce.NewTable(ss.Layout(), len(ss.Points))
+			s = ss
 		} else if ss.CampaignID != s.CampaignID {
-			return nil, nil, nil, fmt.Errorf("shard %s ran another spec than the first shard; collect shards of one campaign only", sdir)
+			return nil, nil, nil, fmt.Errorf("shard %s ran another campaign (another seed) than %s; collect shards of one campaign only", sdir, s.Path)
 		}
 		j, err := journal.Scan(path)
 		if err != nil {
+			return nil, nil, nil, journalAdvice(err)
+		}
+		if err := j.CheckSpec(s.CampaignID); err != nil {
 			return nil, nil, nil, err
 		}
-		id := j.Header().SpecSHA256
-		var sh Shard
-		if rest, ok := strings.CutPrefix(id, s.CampaignID+"+shard="); !ok {
+		sh, err := shardOf(j.Header())
+		if err != nil || sh.K == 0 {
 			return nil, nil, nil, fmt.Errorf("%s is not a shard's journal", path)
-		} else if sh, err = ParseShard(rest); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: bad shard %q", path, rest)
 		}
-		if k == 0 {
-			k = sh.K
-		}
-		if sh.K != k || seen[sh.I] {
-			return nil, nil, nil, fmt.Errorf("%s: shard %v does not fit the others (of %d)", path, sh, k)
-		}
-		seen[sh.I] = true
-		covered := 0
-		for _, rec := range j.Records() {
-			sum := reduce.NewSummary(s.Layout())
-			if err := sum.UnmarshalBinary(rec.Summary); err != nil {
-				return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
-			}
-			table.Points[rec.Point].Merge(sum)
-			covered += rec.End - rec.Start
-			for _, f := range rec.Failures {
-				fails = append(fails, mpirun.Failure{Point: rec.Point, Rep: f.Rep, Seed: f.Seed, Message: f.Message})
-			}
-		}
-		if want := sh.Runs(s); int64(covered) != want {
-			return nil, nil, nil, fmt.Errorf("shard %v in %s has %d of its %d repetitions; resume it (its job resubmits itself, or run it again with --shard %v) before collecting", sh, sdir, covered, want, sh)
-		}
+		shards = append(shards, shardDir{sdir, sh, j.Records()})
+		records = append(records, j.Records()...)
 	}
-	if len(seen) != k {
-		var missing []string
-		for i := range k {
-			if !seen[i] {
-				missing = append(missing, fmt.Sprint(i))
-			}
-		}
-		return nil, nil, nil, fmt.Errorf("%s lacks shards %s of %d", dir, strings.Join(missing, ", "), k)
+	cov := cover(s, Shard{}.Ranges(s), records)
+	if len(cov.gaps) > 0 {
+		return nil, nil, nil, missingShards(dir, s, shards, cov)
+	}
+	table := reduce.NewTable(s.Layout(), len(s.Points))
+	fails, err := merge(s, table, cov)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	return s, table, fails, nil
+}
+
+// missingShards says which shards lack repetitions, and what to do.
+func missingShards(dir string, s *spec.Spec, shards []shardDir, cov coverage) error {
+	k := shards[len(shards)-1].shard.K
+	have := map[int]shardDir{}
+	for _, sd := range shards {
+		if sd.shard.K == k {
+			have[sd.shard.I] = sd
+		}
+	}
+	var missing []string
+	for i := range k {
+		if _, ok := have[i]; !ok {
+			missing = append(missing, fmt.Sprint(i))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s lacks shards %s of %d", dir, strings.Join(missing, ", "), k)
+	}
+	for i := range k {
+		sd := have[i]
+		c := cover(s, sd.shard.Ranges(s), sd.records)
+		var done int64
+		for _, n := range c.done {
+			done += n
+		}
+		if want := sd.shard.Runs(s); done < want {
+			return fmt.Errorf("shard %v in %s has %d of its %d repetitions; resume it (its job resubmits itself, or run it again with --shard %v) before collecting", sd.shard, sd.dir, done, want, sd.shard)
+		}
+	}
+	var left int
+	for _, g := range cov.gaps {
+		left += g.Len()
+	}
+	return fmt.Errorf("the shards of %s lack %d repetitions of %s's points; run the job array again", dir, left, s.Path)
 }

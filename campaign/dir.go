@@ -53,11 +53,14 @@ type Campaign struct {
 	s     *spec.Spec
 	shard Shard
 	rep   Reporter
-	total int64            // repetitions of the directory's part of the campaign
-	base  *reduce.Table    // summaries recorded before this run
-	work  []mpirun.Chunk   // repetitions left
-	done  int64            // repetitions recorded before this run
-	fail  []mpirun.Failure // failures recorded so far, this run's included
+	total int64          // repetitions of the directory's part of the campaign
+	base  *reduce.Table  // summaries recorded before this run
+	work  []mpirun.Chunk // repetitions left
+	done  int64          // repetitions recorded before this run
+	// unused counts the journal's records of points the spec no longer
+	// lists: kept, not reported.
+	unused int
+	fail   []mpirun.Failure // failures recorded so far, this run's included
 
 	lastProgress time.Time
 	last         mpirun.Progress // the latest progress of this run
@@ -74,6 +77,7 @@ type journalMeta struct {
 	Seed        uint64    `json:"seed"`
 	Points      int       `json:"points"`
 	Repetitions int       `json:"repetitions"`
+	Shard       string    `json:"shard,omitempty"` // I/K for a shard of a job array
 	Version     string    `json:"netsweep_version"`
 	Created     time.Time `json:"created"`
 }
@@ -97,7 +101,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 	var j *journal.Journal
 	var err error
 	if _, statErr := os.Stat(path); statErr == nil {
-		id := journal.WithSpec(o.Shard.JournalID(s))
+		id := journal.WithSpec(s.CampaignID)
 		j, c.jw, err = journal.OpenAppend(path, id)
 		switch {
 		case errors.Is(err, journal.ErrDamaged) && o.Salvage:
@@ -133,11 +137,15 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			return nil, err
 		}
 	} else {
-		meta, _ := json.Marshal(journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()})
+		meta := journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()}
+		if o.Shard.K > 0 {
+			meta.Shard = o.Shard.String()
+		}
+		metaJSON, _ := json.Marshal(meta)
 		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
 			return nil, err
 		}
-		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: o.Shard.JournalID(s), Meta: meta}); err != nil {
+		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
 			return nil, err
 		}
 		c.work = o.Shard.Ranges(s)
@@ -166,6 +174,10 @@ func (c *Campaign) Total() int64 { return c.total }
 // Done is the number of repetitions recorded before this run.
 func (c *Campaign) Done() int64 { return c.done }
 
+// Unused is the number of the journal's records of points the spec does
+// not list (an edited spec): they are kept, and not reported.
+func (c *Campaign) Unused() int { return c.unused }
+
 // Work lists the repetitions left to do.
 func (c *Campaign) Work() []mpirun.Chunk { return c.work }
 
@@ -173,48 +185,39 @@ func (c *Campaign) Work() []mpirun.Chunk { return c.work }
 // controller adds this run's to it.
 func (c *Campaign) Base() *reduce.Table { return c.base }
 
-// load rebuilds the summaries and the remaining work from a journal.
+// load rebuilds the summaries and the remaining work from a journal: of
+// the repetitions the directory's part asks for, those its records cover
+// are done, and the rest is work.
 func (c *Campaign) load(j *journal.Journal) error {
-	s := c.s
-	covered := make([]int, len(s.Points))
-	for _, rec := range j.Records() {
-		if rec.Point >= len(s.Points) || rec.End > s.Repetitions {
-			return fmt.Errorf("the journal records point %d reps [%d,%d), beyond the spec's %d points × %d repetitions", rec.Point, rec.Start, rec.End, len(s.Points), s.Repetitions)
-		}
-		sum := reduce.NewSummary(s.Layout())
-		if err := sum.UnmarshalBinary(rec.Summary); err != nil {
-			return fmt.Errorf("the journal's record of point %d reps [%d,%d) does not decode: %w", rec.Point, rec.Start, rec.End, err)
-		}
-		c.base.Points[rec.Point].Merge(sum)
-		covered[rec.Point] += rec.End - rec.Start
-		for _, f := range rec.Failures {
-			c.fail = append(c.fail, mpirun.Failure{Point: rec.Point, Rep: f.Rep, Seed: f.Seed, Message: f.Message})
-		}
+	cov := cover(c.s, c.shard.Ranges(c.s), j.Records())
+	fail, err := merge(c.s, c.base, cov)
+	if err != nil {
+		return err
 	}
-	done := j.Done()
-	for _, want := range c.shard.Ranges(s) {
-		p := want.Point
-		next := want.Start
-		n := 0
-		for _, r := range done[p] {
-			if r.Start < want.Start || r.End > want.End {
-				return fmt.Errorf("the journal records point %d reps [%d,%d), outside this run's reps [%d,%d)", p, r.Start, r.End, want.Start, want.End)
-			}
-			if r.Start > next {
-				c.work = append(c.work, mpirun.Chunk{Point: p, Start: next, End: r.Start})
-			}
-			next = r.End
-			n += r.End - r.Start
-		}
-		if next < want.End {
-			c.work = append(c.work, mpirun.Chunk{Point: p, Start: next, End: want.End})
-		}
-		if n != covered[p] {
-			return fmt.Errorf("the journal records some repetitions of point %d twice; it cannot be resumed exactly (start afresh with --force)", p)
-		}
-		c.done += int64(n)
+	c.fail, c.work, c.unused = fail, cov.gaps, cov.unused
+	for _, n := range cov.done {
+		c.done += n
 	}
 	return nil
+}
+
+// merge adds the summaries of the chosen records to table and returns
+// their failures.
+func merge(s *spec.Spec, table *reduce.Table, cov coverage) ([]mpirun.Failure, error) {
+	var fail []mpirun.Failure
+	for p, recs := range cov.chosen {
+		for _, rec := range recs {
+			sum := reduce.NewSummary(s.Layout())
+			if err := sum.UnmarshalBinary(rec.Summary); err != nil {
+				return nil, fmt.Errorf("the journal's record of %s reps [%d,%d) does not decode: %w", s.PointLabel(p), rec.Start, rec.End, err)
+			}
+			table.Points[p].Merge(sum)
+			for _, f := range rec.Failures {
+				fail = append(fail, mpirun.Failure{Point: p, Rep: f.Rep, Seed: f.Seed, Message: f.Message})
+			}
+		}
+	}
+	return fail, nil
 }
 
 // checkWritable fails early, with the path, if dir cannot be written.
@@ -255,7 +258,7 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	if c.closed {
 		return errors.New("the campaign directory is closed")
 	}
-	rec := journal.Chunk{Point: r.Chunk.Point, Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
+	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
 	for _, f := range r.Failures {
 		rec.Failures = append(rec.Failures, journal.Failure{Rep: f.Rep, Seed: f.Seed, Message: f.Message})
 	}
@@ -339,6 +342,9 @@ func journalAdvice(err error) error {
 		return fmt.Errorf("%w; rerun with --salvage to resume from the records before the damage "+
 			"(a copy of the damaged journal is kept and the repetitions after it run again), "+
 			"or with --force to move the directory aside and start afresh", err)
+	case errors.Is(err, journal.ErrOldFormat):
+		return fmt.Errorf("%w; its results.csv stays valid. Run the campaign in another directory (--out), "+
+			"or rerun with --force to move this one aside (nothing is deleted) and start afresh", err)
 	case errors.Is(err, journal.ErrUnreadable):
 		return fmt.Errorf("%w; rerun with --force to move the directory aside (nothing is deleted) and start afresh, "+
 			"or choose another --out directory", err)

@@ -46,13 +46,3 @@ func (sh Shard) Runs(s *spec.Spec) int64 {
 	}
 	return n
 }
-
-// JournalID is what a journal records as its campaign: the spec's
-// identity, and the shard, so a shard's directory is never resumed as
-// another's.
-func (sh Shard) JournalID(s *spec.Spec) string {
-	if sh.K == 0 {
-		return s.CampaignID
-	}
-	return s.CampaignID + "+shard=" + sh.String()
-}

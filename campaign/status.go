@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/spec"
@@ -20,6 +19,7 @@ type Status struct {
 	Done     []int64   // per point: repetitions recorded
 	Failed   []int64   // per point: failed repetitions recorded
 	Want     []int64   // per point: repetitions the directory's part asks for
+	Unused   int       // records of points the spec no longer lists
 	Progress *Progress // the latest progress.json; nil if none
 	Torn     int64     // bytes of a record being written
 }
@@ -48,23 +48,34 @@ func ReadStatus(dir string) (*Status, error) {
 		}
 		return nil, err
 	}
+	return StatusOf(dir, s)
+}
+
+// StatusOf reads how much of the campaign of s the journal in dir holds:
+// s may be another spec than the directory's own copy, such as an edited
+// one that is about to resume there.
+func StatusOf(dir string, s *spec.Spec) (*Status, error) {
 	j, err := journal.Scan(filepath.Join(dir, JournalFile))
 	if err != nil {
-		return nil, err
+		return nil, journalAdvice(err)
 	}
-	sh, err := shardOf(j.Header().SpecSHA256, s)
+	if err := j.CheckSpec(s.CampaignID); err != nil {
+		return nil, fmt.Errorf("the journal in %s belongs to another campaign than %s: %w", dir, s.Path, err)
+	}
+	sh, err := shardOf(j.Header())
 	if err != nil {
-		return nil, fmt.Errorf("the journal in %s belongs to another campaign than its %s", dir, SpecFile)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, JournalFile), err)
 	}
 	n := len(s.Points)
-	st := &Status{Spec: s, Shard: sh, Done: make([]int64, n), Failed: make([]int64, n), Want: make([]int64, n), Torn: j.TornBytes}
-	for _, r := range sh.Ranges(s) {
+	want := sh.Ranges(s)
+	cov := cover(s, want, j.Records())
+	st := &Status{Spec: s, Shard: sh, Done: cov.done, Failed: make([]int64, n), Want: make([]int64, n), Unused: cov.unused, Torn: j.TornBytes}
+	for _, r := range want {
 		st.Want[r.Point] = int64(r.Len())
 	}
-	for _, rec := range j.Records() {
-		if rec.Point < n {
-			st.Done[rec.Point] += int64(rec.End - rec.Start)
-			st.Failed[rec.Point] += int64(len(rec.Failures))
+	for p, recs := range cov.chosen {
+		for _, rec := range recs {
+			st.Failed[p] += int64(len(rec.Failures))
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, ProgressFile)); err == nil {
@@ -76,16 +87,20 @@ func ReadStatus(dir string) (*Status, error) {
 	return st, nil
 }
 
-// shardOf reads the shard from a journal's campaign id: the whole
-// campaign when it is s's identity, a shard when it is that identity with
-// "+shard=I/K".
-func shardOf(id string, s *spec.Spec) (Shard, error) {
-	if id == s.CampaignID {
+// shardOf reads the shard a journal was created for from its header.
+func shardOf(h journal.Header) (Shard, error) {
+	var meta journalMeta
+	if len(h.Meta) > 0 {
+		if err := json.Unmarshal(h.Meta, &meta); err != nil {
+			return Shard{}, fmt.Errorf("undecodable header: %v", err)
+		}
+	}
+	if meta.Shard == "" {
 		return Shard{}, nil
 	}
-	rest, ok := strings.CutPrefix(id, s.CampaignID+"+shard=")
-	if !ok {
-		return Shard{}, errors.New("another campaign")
+	sh, err := ParseShard(meta.Shard)
+	if err != nil {
+		return Shard{}, fmt.Errorf("bad shard %q in its header: %v", meta.Shard, err)
 	}
-	return ParseShard(rest)
+	return sh, nil
 }

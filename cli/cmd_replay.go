@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/netsweep/netsweep/campaign"
-	"github.com/netsweep/netsweep/sim"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -33,8 +32,8 @@ func cmdReplay(args []string, stdout io.Writer) error {
 		return usagef("--point %d --rep %d: the campaign has points 0..%d and repetitions 0..%d", *point, *rep, len(s.Points)-1, s.Repetitions-1)
 	}
 	fmt.Fprintf(stdout, "%s, repetition %d\n", s.PointLabel(*point), *rep)
-	fmt.Fprintf(stdout, "  network seed %d, process seed %d\n",
-		sim.StreamSeed(s.Seed, *point, *rep, sim.StreamNetwork), sim.StreamSeed(s.Seed, *point, *rep, sim.StreamProcess))
+	netSeed, procSeed := s.Points[*point].Seeds(s.Seed, *rep)
+	fmt.Fprintf(stdout, "  network seed %d, process seed %d\n", netSeed, procSeed)
 	out := make([]float64, len(s.Metrics))
 	if err := s.NewRunner().Run(*point, *rep, out); err != nil {
 		return fmt.Errorf("repetition %d of point %d failed: %w", *rep, *point, err)

@@ -81,6 +81,9 @@ func printStatus(w io.Writer, dir string, st *campaign.Status, perPoint bool, no
 		}
 	}
 	fmt.Fprintf(w, "points    %d of %d complete\n", complete, len(s.Points))
+	if st.Unused > 0 {
+		fmt.Fprintf(w, "unused    %d journal records of points the spec no longer lists (kept, not reported)\n", st.Unused)
+	}
 	state := "not running"
 	if p := st.Progress; p != nil {
 		age := now.Sub(p.Updated)

@@ -11,8 +11,14 @@ import (
 // Magic opens every journal file; the format version byte follows it.
 const Magic = "NSJOURNAL"
 
-// Version is the format version this package writes and reads.
-const Version = 1
+// Version is the format version this package writes and reads. Version 2
+// (netsweep 0.2) records each chunk by its point's key, a hash of the
+// point's settings, where version 1 recorded the point's position in the
+// grid; their seeds differ, so a version 1 journal is not read.
+const Version = 2
+
+// MaxKeyLen bounds a chunk's point key.
+const MaxKeyLen = 256
 
 // Record types (the byte after a frame's length).
 const (
@@ -47,9 +53,13 @@ type Failure struct {
 	Message string // what went wrong
 }
 
-// Chunk is one completed chunk: repetitions [Start, End) of point Point.
+// Chunk is one completed chunk: repetitions [Start, End) of the point
+// whose key is Key.
 type Chunk struct {
-	Point      int
+	// Key identifies the point by its settings (the spec package's point
+	// key), not by its place in a grid, so a campaign whose spec gained,
+	// lost or reordered points still finds its finished repetitions.
+	Key        string
 	Start, End int
 	// Summary is opaque to this package (the reduce package's sparse
 	// encoding of the chunk's summary).
@@ -60,14 +70,14 @@ type Chunk struct {
 // validate reports whether c can be written and read back.
 func (c *Chunk) validate() error {
 	switch {
-	case c.Point < 0:
-		return fmt.Errorf("journal: bad chunk: point=%d: must be >= 0", c.Point)
+	case c.Key == "" || len(c.Key) > MaxKeyLen:
+		return fmt.Errorf("journal: bad chunk: point key %q: need 1 to %d bytes", c.Key, MaxKeyLen)
 	case c.Start < 0 || c.End <= c.Start:
-		return fmt.Errorf("journal: bad chunk: repetitions [%d,%d) of point %d: need 0 <= start < end", c.Start, c.End, c.Point)
+		return fmt.Errorf("journal: bad chunk: repetitions [%d,%d) of point %.12s: need 0 <= start < end", c.Start, c.End, c.Key)
 	}
 	for _, f := range c.Failures {
 		if f.Rep < c.Start || f.Rep >= c.End {
-			return fmt.Errorf("journal: bad chunk: failure rep=%d outside the chunk's repetitions [%d,%d) of point %d", f.Rep, c.Start, c.End, c.Point)
+			return fmt.Errorf("journal: bad chunk: failure rep=%d outside the chunk's repetitions [%d,%d) of point %.12s", f.Rep, c.Start, c.End, c.Key)
 		}
 	}
 	return nil
@@ -103,7 +113,7 @@ func appendPrefix(dst []byte, h Header) []byte {
 // appendChunk appends c's framed record to dst.
 func appendChunk(dst []byte, c *Chunk) []byte {
 	return appendFrame(dst, typeChunk, func(b []byte) []byte {
-		b = binary.AppendUvarint(b, uint64(c.Point))
+		b = appendBytes(b, []byte(c.Key))
 		b = binary.AppendUvarint(b, uint64(c.Start))
 		b = binary.AppendUvarint(b, uint64(c.End))
 		b = appendBytes(b, c.Summary)
@@ -229,7 +239,8 @@ func decodeHeader(p []byte) (Header, error) {
 // decodeChunk decodes a chunk payload; Summary aliases p.
 func decodeChunk(p []byte) (Chunk, error) {
 	d := decoder{b: p}
-	c := Chunk{Point: d.int(), Start: d.int(), End: d.int()}
+	c := Chunk{Key: string(d.bytes())}
+	c.Start, c.End = d.int(), d.int()
 	if s := d.bytes(); len(s) > 0 {
 		c.Summary = s
 	}

@@ -60,7 +60,7 @@ func FuzzOpen(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Open failed where parse succeeded: %v", err)
 		}
-		extra := Chunk{Point: 1, Start: 0, End: 3, Summary: []byte("x")}
+		extra := Chunk{Key: "p1", Start: 0, End: 3, Summary: []byte("x")}
 		if err := w.Append(extra); err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,16 @@ var ErrSpecMismatch = errors.New("journal belongs to a different campaign")
 // belong to the campaign, so a caller may only move it aside.
 var ErrUnreadable = errors.New("journal cannot be resumed")
 
+// ErrOldFormat is wrapped by the error of Open and Scan for a journal of
+// format version 1, whose repetitions were seeded by their place in the
+// grid. errors.Is(err, ErrUnreadable) holds for it too.
+var ErrOldFormat = oldFormatError{}
+
+type oldFormatError struct{}
+
+func (oldFormatError) Error() string        { return "journal is of an older format (version 1)" }
+func (oldFormatError) Is(target error) bool { return target == ErrUnreadable }
+
 // ErrDamaged is wrapped by the error of Open when a record is damaged and
 // intact records follow it (not a torn tail): WithSalvage keeps the
 // records before the damage.
@@ -89,7 +99,7 @@ type Stats struct {
 	Chunks    int   // intact chunk records
 	Reps      int64 // repetitions they cover
 	Failures  int   // failed repetitions recorded
-	Points    int   // distinct points with at least one chunk
+	Points    int   // distinct point keys with at least one chunk
 	Bytes     int64 // size of the intact part of the file
 	TornBytes int64 // bytes after the last intact record
 }
@@ -97,12 +107,12 @@ type Stats struct {
 // Stats counts the journal's records.
 func (j *Journal) Stats() Stats {
 	s := Stats{Chunks: len(j.records), Bytes: j.size, TornBytes: j.TornBytes}
-	seen := make(map[int]bool)
+	seen := make(map[string]bool)
 	for i := range j.records {
 		c := &j.records[i]
 		s.Reps += int64(c.End - c.Start)
 		s.Failures += len(c.Failures)
-		seen[c.Point] = true
+		seen[c.Key] = true
 	}
 	s.Points = len(seen)
 	return s
@@ -111,13 +121,12 @@ func (j *Journal) Stats() Stats {
 // Range is a half-open range [Start, End) of repetitions.
 type Range struct{ Start, End int }
 
-// Done returns, for each point with records, the repetitions they cover
-// as sorted, disjoint, non-adjacent ranges: what a resumed campaign need
-// not run again.
-func (j *Journal) Done() map[int][]Range {
-	byPoint := make(map[int][]Range)
+// Done returns, for each point key with records, the repetitions they
+// cover as sorted, disjoint, non-adjacent ranges.
+func (j *Journal) Done() map[string][]Range {
+	byPoint := make(map[string][]Range)
 	for _, c := range j.records {
-		byPoint[c.Point] = append(byPoint[c.Point], Range{c.Start, c.End})
+		byPoint[c.Key] = append(byPoint[c.Key], Range{c.Start, c.End})
 	}
 	for p, rs := range byPoint {
 		sort.Slice(rs, func(a, b int) bool { return rs[a].Start < rs[b].Start })
@@ -269,6 +278,10 @@ func parse(path string, data []byte, spec string, salvage bool) (*Journal, error
 		return nil, fmt.Errorf("journal: %s is not a netsweep journal (no %q magic): %w", path, Magic, ErrUnreadable)
 	}
 	if v := data[len(Magic)]; v != Version {
+		if v == 1 {
+			return nil, fmt.Errorf("journal: %s: format version 1, written by netsweep 0.1, whose seeds came from a point's place in the grid; "+
+				"this netsweep (format version %d) keys them by the point's settings, so the two cannot be mixed: %w", path, Version, ErrOldFormat)
+		}
 		return nil, fmt.Errorf("journal: %s: format version %d, this netsweep reads version %d (use the netsweep that wrote it): %w", path, v, Version, ErrUnreadable)
 	}
 	fr, reason := readFrame(data, prefixLen)

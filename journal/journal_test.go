@@ -25,7 +25,7 @@ func testChunks(n, size int, seed uint64) []Chunk {
 	cs := make([]Chunk, n)
 	for i := range cs {
 		start := rng.IntN(100000)
-		c := Chunk{Point: rng.IntN(50), Start: start, End: start + 1 + rng.IntN(64)}
+		c := Chunk{Key: fmt.Sprintf("p%d", rng.IntN(50)), Start: start, End: start + 1 + rng.IntN(64)}
 		m := size
 		if m == 0 {
 			m = rng.IntN(300)
@@ -111,8 +111,8 @@ func TestRoundTrip(t *testing.T) {
 		{"varied", testHeader, testChunks(200, 0, 1)},
 		{"large summaries", testHeader, testChunks(5, 100000, 2)},
 		{"extremes", testHeader, []Chunk{
-			{Point: 0, Start: 0, End: 1},
-			{Point: 1 << 40, Start: 1<<62 - 2, End: 1<<62 - 1, Failures: []Failure{{Rep: 1<<62 - 2, Seed: ^uint64(0), Message: ""}}},
+			{Key: "p0", Start: 0, End: 1},
+			{Key: strings.Repeat("k", MaxKeyLen), Start: 1<<62 - 2, End: 1<<62 - 1, Failures: []Failure{{Rep: 1<<62 - 2, Seed: ^uint64(0), Message: ""}}},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,13 +350,17 @@ func TestNotAJournal(t *testing.T) {
 		{"empty", "", "incomplete header"},
 		{"magic only", Magic, "incomplete header"},
 		{"other file", "# netsweep spec\n", "not a netsweep journal"},
-		{"newer version", Magic + "\x02", "format version 2"},
+		{"newer version", Magic + "\x03", "format version 3"},
+		{"version 1", Magic + "\x01", "format version 1, written by netsweep 0.1"},
 	} {
 		path := filepath.Join(dir, tc.name)
 		os.WriteFile(path, []byte(tc.data), 0o644)
 		_, err := Open(path)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrUnreadable) {
 			t.Errorf("%s: err = %v, want %q wrapping ErrUnreadable", tc.name, err, tc.want)
+		}
+		if old := errors.Is(err, ErrOldFormat); old != (tc.name == "version 1") {
+			t.Errorf("%s: errors.Is(err, ErrOldFormat) = %v", tc.name, old)
 		}
 	}
 }
@@ -521,7 +525,7 @@ func TestScanTornTail(t *testing.T) {
 		want.Failures += len(c.Failures)
 	}
 	want.Points = 2
-	if chunks[0].Point == chunks[1].Point {
+	if chunks[0].Key == chunks[1].Key {
 		want.Points = 1
 	}
 	if s != want {
@@ -531,10 +535,10 @@ func TestScanTornTail(t *testing.T) {
 
 func TestDone(t *testing.T) {
 	j := &Journal{records: []Chunk{
-		{Point: 0, Start: 10, End: 20}, {Point: 1, Start: 0, End: 5}, {Point: 0, Start: 0, End: 10},
-		{Point: 0, Start: 30, End: 40}, {Point: 0, Start: 35, End: 38}, {Point: 1, Start: 6, End: 7},
+		{Key: "p0", Start: 10, End: 20}, {Key: "p1", Start: 0, End: 5}, {Key: "p0", Start: 0, End: 10},
+		{Key: "p0", Start: 30, End: 40}, {Key: "p0", Start: 35, End: 38}, {Key: "p1", Start: 6, End: 7},
 	}}
-	want := map[int][]Range{0: {{0, 20}, {30, 40}}, 1: {{0, 5}, {6, 7}}}
+	want := map[string][]Range{"p0": {{0, 20}, {30, 40}}, "p1": {{0, 5}, {6, 7}}}
 	if got := j.Done(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Done = %v, want %v", got, want)
 	}

@@ -163,7 +163,7 @@ func (w *Writer) Append(c Chunk) error {
 	}
 	w.buf = appendChunk(w.buf[:0], &c)
 	if len(w.buf)-frameOverhead > MaxRecordSize {
-		return fmt.Errorf("journal: chunk of point %d, repetitions [%d,%d), is %d bytes: over the %d-byte record limit", c.Point, c.Start, c.End, len(w.buf), MaxRecordSize)
+		return fmt.Errorf("journal: chunk of point %.12s, repetitions [%d,%d), is %d bytes: over the %d-byte record limit", c.Key, c.Start, c.End, len(w.buf), MaxRecordSize)
 	}
 	off := w.size.Load()
 	if n, err := w.writeAt(w.buf, off); err != nil {

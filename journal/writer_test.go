@@ -182,11 +182,12 @@ func TestBadChunk(t *testing.T) {
 		c    Chunk
 		want string
 	}{
-		{"negative point", Chunk{Point: -1, Start: 0, End: 1}, "point=-1"},
-		{"empty range", Chunk{Point: 0, Start: 5, End: 5}, "[5,5)"},
-		{"reversed range", Chunk{Point: 0, Start: 5, End: 2}, "[5,2)"},
-		{"negative start", Chunk{Point: 0, Start: -3, End: 2}, "[-3,2)"},
-		{"failure outside", Chunk{Point: 0, Start: 0, End: 2, Failures: []Failure{{Rep: 2}}}, "rep=2"},
+		{"no point key", Chunk{Key: "", Start: 0, End: 1}, "point key"},
+		{"long point key", Chunk{Key: strings.Repeat("k", MaxKeyLen+1), Start: 0, End: 1}, "point key"},
+		{"empty range", Chunk{Key: "p0", Start: 5, End: 5}, "[5,5)"},
+		{"reversed range", Chunk{Key: "p0", Start: 5, End: 2}, "[5,2)"},
+		{"negative start", Chunk{Key: "p0", Start: -3, End: 2}, "[-3,2)"},
+		{"failure outside", Chunk{Key: "p0", Start: 0, End: 2, Failures: []Failure{{Rep: 2}}}, "rep=2"},
 	} {
 		err := w.Append(tc.c)
 		if err == nil || !strings.HasPrefix(err.Error(), "journal: bad chunk") || !strings.Contains(err.Error(), tc.want) {

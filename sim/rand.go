@@ -38,12 +38,15 @@ func mix(h, v uint64) uint64 {
 }
 
 // StreamSeed derives the seed of one random stream of one repetition from
-// the campaign seed, the parameter point's index and the repetition's index.
-// The result depends on nothing else, so a repetition draws the same numbers
-// whichever worker runs it, in whatever order or chunk.
-func StreamSeed(campaign uint64, point, rep int, stream uint64) uint64 {
+// the campaign seed, a key and the repetition's index. The spec package
+// passes the hash of the settings that decide the stream (a point's
+// network settings for the network stream, all its settings for the
+// process stream), so a repetition draws the same numbers whichever worker
+// runs it, in whatever order or chunk, and whichever other points the
+// campaign has.
+func StreamSeed(campaign, key uint64, rep int, stream uint64) uint64 {
 	h := mix(0x6e657473776565, campaign) // "netswee"
-	h = mix(h, uint64(point))
+	h = mix(h, key)
 	h = mix(h, uint64(rep))
 	return mix(h, stream)
 }

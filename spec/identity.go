@@ -2,6 +2,7 @@ package spec
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 
@@ -9,38 +10,43 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-// A campaign's identity is what decides its results: the seed, the points
-// and their models' settings, the repetitions and the summaries' layout.
-// The name, max_failures, [output] dir and [cluster] do not, so changing
-// where or how a campaign runs keeps its journal resumable.
-//
-// It is computed from the canonical key/value pairs each point's models
-// read (sim.Params), never from a struct that holds every model's keys, so
-// that registering a model, or adding a key to one, changes no existing
-// campaign's identity. A campaign whose keys all fit the layout of the
-// flat structs of earlier releases is encoded in that layout
-// (identity_legacy.go), so that journals written by them keep resuming;
-// any other campaign gets the canonical encoding below.
+// ResultFormat names the way results are made: how repetitions are seeded
+// and how their summaries are encoded. Journals of another format are not
+// resumed. Format 2 keys every stream by the settings of its point; format
+// 1 (netsweep 0.1) keyed it by the point's place in the grid.
+const ResultFormat = 2
 
-// canonicalIdentity is the identity of a campaign that uses a key or a
-// model value outside the legacy layout. Layout tells it apart from every
-// legacy identity, which has no such field.
-type canonicalIdentity struct {
-	Layout      int // canonicalLayout
-	Seed        uint64
-	Repetitions int
-	Params      []string
-	Points      []canonicalPoint
-	Metrics     []string
-	Hists       []reduce.Hist
+// A point's key is a hash of the settings that decide its results: its
+// network and process settings (each model's canonical key/value pairs,
+// sim.Params), how its networks are realised, the metrics and their
+// histograms. The journal records finished repetitions by point key, and
+// each repetition's process stream is seeded from (campaign seed, point
+// key, repetition), so a point's results depend on nothing but its own
+// settings: not on which other points the spec lists, nor in what order.
+//
+// The network stream is seeded from (campaign seed, network key,
+// repetition), where the network key hashes the network settings alone:
+// points that share them run on the same realisations, repetition by
+// repetition (common random numbers). With [network] realisations =
+// "independent" the network key is the point key instead.
+//
+// A model's pairs hold only the keys a spec sets, so registering a model,
+// or adding a key to one, changes no existing point's key.
+
+// pointIdentity is what a point key hashes.
+type pointIdentity struct {
+	Format       int
+	Network      canonicalModel
+	Realisations string `json:",omitempty"`
+	Process      canonicalModel
+	Metrics      []string
+	Hists        []reduce.Hist
 }
 
-const canonicalLayout = 2
-
-type canonicalPoint struct {
-	Values  []any
+// networkIdentity is what a network key hashes.
+type networkIdentity struct {
+	Format  int
 	Network canonicalModel
-	Process canonicalModel
 }
 
 // canonicalModel is a model's name and its params; encoding/json writes a
@@ -50,41 +56,48 @@ type canonicalModel struct {
 	Params sim.Params
 }
 
-// campaignID returns the hex SHA-256 of s's identity.
-func campaignID(s *Spec) string {
-	var id any
-	if legacy, ok := legacyIdentityOf(s); ok {
-		id = legacy
-	} else {
-		c := canonicalIdentity{Layout: canonicalLayout, Seed: s.Seed, Repetitions: s.Repetitions,
-			Params: s.Params, Metrics: s.layout.Metrics, Hists: s.layout.Hists}
-		for _, p := range s.Points {
-			c.Points = append(c.Points, canonicalPoint{Values: p.Values,
-				Network: canonicalModel{p.Network.Generator, p.Network.Params},
-				Process: canonicalModel{p.Process.Model, p.Process.Params}})
-		}
-		id = c
-	}
-	data, err := json.Marshal(id)
-	if err != nil {
-		panic("spec: could not encode a campaign's identity: " + err.Error())
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+// campaignIdentity is what every point of a campaign shares: the seed and
+// the result format. Neither the points nor the repetitions are part of it,
+// so a campaign grows (more repetitions, more points) in its directory.
+type campaignIdentity struct {
+	Format int
+	Seed   uint64
 }
 
-// legacyIdentityOf returns s's identity in the legacy layout, and false if
-// a point sets a key that layout lacks.
-func legacyIdentityOf(s *Spec) (legacyIdentity, bool) {
-	id := legacyIdentity{Seed: s.Seed, Repetitions: s.Repetitions, Params: s.Params,
-		Metrics: s.layout.Metrics, Hists: s.layout.Hists}
-	for _, p := range s.Points {
-		lp := legacyPoint{Values: p.Values}
-		if !legacyFill(&lp.Network, p.Network.Generator, p.Network.Params) ||
-			!legacyFill(&lp.Process, p.Process.Model, p.Process.Params) {
-			return legacyIdentity{}, false
-		}
-		id.Points = append(id.Points, lp)
+func hashJSON(v any) [32]byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic("spec: could not encode an identity: " + err.Error())
 	}
-	return id, true
+	return sha256.Sum256(data)
+}
+
+// setKeys computes the campaign's identity and each point's keys.
+func setKeys(s *Spec) {
+	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
+	s.CampaignID = hex.EncodeToString(id[:])
+	for i := range s.Points {
+		pt := &s.Points[i]
+		key := hashJSON(pointIdentity{
+			Format:       ResultFormat,
+			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+			Realisations: s.Realisations,
+			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
+			Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
+		})
+		pt.Key = hex.EncodeToString(key[:])
+		pt.processSeed = binary.LittleEndian.Uint64(key[:8])
+		if s.Realisations == RealisationsIndependent {
+			pt.networkSeed = pt.processSeed
+			continue
+		}
+		net := sim.Params{}
+		for k, v := range pt.Network.Params {
+			if k != "metrics" { // measured on the network, not drawn
+				net[k] = v
+			}
+		}
+		nkey := hashJSON(networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, net}})
+		pt.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
+	}
 }

@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,41 +11,55 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-// exampleIDs are the campaign identities of the example specs, computed by
-// the release before models owned their keys (commit 5f47e2d). Journals
-// record them, so they must never change: a spec that release accepted
-// must keep resuming its journals.
-var exampleIDs = []struct{ file, id string }{
-	{"campaign.toml", "a07954def892aa813f529fc5c8a4fa71ead614f5ff1449c0d4d76e906393db13"},
-	{"discrete-sir-gnm.toml", "8ebdcc5a7eae1ebf1038e535e777dde43488ac87725401b531c84a4acb9ad56e"},
-	{"percolation-ws.toml", "e6ddc85a271bdaa74c1db5a766d25e30d7edff4779a3ea161b0b9c2e8c8b5cb7"},
-	{"quickstart.toml", "7f575b2284d84487b459c7dc5a934fc289f8edd97ba73c1646fbd46a79241e61"},
-	{"sir-ba-series.toml", "b921b40523fc838da25322da9028552953ca0126496547482d5763a7af2340c4"},
-	{"sis-discrete-points.toml", "4a35d89cad22b63fcf10d4990caf1a647dd45ac7b8d3213a5fd71361565a1115"},
-	{"sis-powerlaw.toml", "7e416a5f736368dbae8f6f058777c0144183fb63473972db4468f4f6f993f25f"},
-	{"site-percolation-regular.toml", "3b3b09b38d5e4e34b2da5cedd77e320e15e68b68ec9c992706ee503a318cb721"},
+// exampleKeys pin, for each example spec, a digest of its campaign
+// identity and of every point's key and stream seeds (result format 2).
+// Journals record point keys and results follow the seeds, so a change
+// here changes every user's results: bump spec.ResultFormat and say so in
+// the README's reproducibility section.
+var exampleKeys = []struct{ file, digest string }{
+	{"campaign.toml", "de194141997d41a1"},
+	{"discrete-sir-gnm.toml", "3ba80d2a9268f0f1"},
+	{"percolation-ws.toml", "f103265a3f3434b6"},
+	{"quickstart.toml", "47fab29dafecb98c"},
+	{"sir-ba-series.toml", "29ce44e9a4aca396"},
+	{"sis-discrete-points.toml", "219f22f7387321b3"},
+	{"sis-powerlaw.toml", "8500532ab70773a3"},
+	{"site-percolation-regular.toml", "90f0bbacc5743a03"},
 }
 
-func checkExampleIDs(t *testing.T) {
+// keyDigest hashes s's identity, and each point's key and seeds of
+// repetitions 0 and 1.
+func keyDigest(s *Spec) string {
+	h := sha256.New()
+	fmt.Fprintln(h, s.CampaignID)
+	for i := range s.Points {
+		n0, p0 := s.Points[i].Seeds(s.Seed, 0)
+		n1, p1 := s.Points[i].Seeds(s.Seed, 1)
+		fmt.Fprintln(h, s.Points[i].Key, n0, p0, n1, p1)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func checkExampleKeys(t *testing.T) {
 	t.Helper()
 	files, _ := filepath.Glob("../examples/*.toml")
-	if len(files) != len(exampleIDs) {
-		t.Errorf("%d example specs, %d pinned identities: pin every example", len(files), len(exampleIDs))
+	if len(files) != len(exampleKeys) {
+		t.Errorf("%d example specs, %d pinned digests: pin every example", len(files), len(exampleKeys))
 	}
-	for _, e := range exampleIDs {
+	for _, e := range exampleKeys {
 		s, err := Load(filepath.Join("../examples", e.file))
 		if err != nil {
 			t.Errorf("%s: %v", e.file, err)
 			continue
 		}
-		if s.CampaignID != e.id {
-			t.Errorf("%s: campaign id %s, want %s: its journals would no longer resume", e.file, s.CampaignID, e.id)
+		if got := keyDigest(s); got != e.digest {
+			t.Errorf("%s: keys and seeds digest %s, want %s: its journals and results would change", e.file, got, e.digest)
 		}
 	}
 }
 
-// TestExampleCampaignIDs pins the identities of the example specs.
-func TestExampleCampaignIDs(t *testing.T) { checkExampleIDs(t) }
+// TestExampleKeys pins the point keys and seeds of the example specs.
+func TestExampleKeys(t *testing.T) { checkExampleKeys(t) }
 
 // A variant of SIR with one key more, registered for the tests below.
 func init() {
@@ -86,43 +103,104 @@ beta = 0.5
 gamma = 1.0
 `
 
-// TestIdentityStableUnderNewKeys: registering a model with a key the
-// legacy layout lacks (init above) leaves the other models' identities
-// as they were, and a campaign that sets the new key gets an identity of
-// its own that follows the key's value.
+// TestIdentityStableUnderNewKeys: registering a model with a key more
+// (init above) leaves the example specs' point keys and seeds as they
+// were, and a point that sets the new key gets a key of its own that
+// follows the key's value.
 func TestIdentityStableUnderNewKeys(t *testing.T) {
-	checkExampleIDs(t)
-	id := func(text string) string {
+	checkExampleKeys(t)
+	key := func(text string) string {
 		t.Helper()
 		s, err := Parse("waning.toml", []byte(text))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s.CampaignID
+		return s.Points[0].Key
 	}
-	plain := id(waningSpec)
-	sirID := id(strings.Replace(waningSpec, `"sir_test_waning"`, `"sir"`, 1))
-	w1 := id(waningSpec + "waning = 0.1\n")
-	w1int := id(waningSpec + "waning = 1\n")
-	w1float := id(waningSpec + "waning = 1.0\n")
-	w2 := id(waningSpec + "waning = 0.2\n")
-	if plain == sirID {
-		t.Error("the variant and sir share an identity")
+	plain := key(waningSpec)
+	sirKey := key(strings.Replace(waningSpec, `"sir_test_waning"`, `"sir"`, 1))
+	w1 := key(waningSpec + "waning = 0.1\n")
+	w1int := key(waningSpec + "waning = 1\n")
+	w1float := key(waningSpec + "waning = 1.0\n")
+	w2 := key(waningSpec + "waning = 0.2\n")
+	if plain == sirKey {
+		t.Error("the variant and sir share a point key")
 	}
 	if w1 == plain || w1 == w2 {
-		t.Errorf("the new key does not change the identity: %s %s %s", plain, w1, w2)
+		t.Errorf("the new key does not change the point key: %s %s %s", plain, w1, w2)
 	}
 	if w1int != w1float {
-		t.Error("waning = 1 and waning = 1.0 give different identities")
+		t.Error("waning = 1 and waning = 1.0 give different point keys")
 	}
-	if id(waningSpec+"waning = 0.1\n") != w1 {
-		t.Error("the identity is not reproducible")
+	if key(waningSpec+"waning = 0.1\n") != w1 {
+		t.Error("the point key is not reproducible")
 	}
-	s, err := Parse("waning.toml", []byte(waningSpec+"waning = 0.1\n"))
-	if err != nil {
-		t.Fatal(err)
+}
+
+const keysSpec = `name = "keys"
+seed = 9
+repetitions = 2
+
+[network]
+generator = "er"
+n = 100
+mean_degree = 3.0
+
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+
+[sweep]
+"process.beta" = %s
+`
+
+// TestPointKeysByContent: a point's key and seeds do not depend on the
+// other points of the spec or their order; points that share their
+// network settings share their network streams (unless realisations =
+// "independent"), never their process streams; the campaign identity is
+// the seed's alone.
+func TestPointKeysByContent(t *testing.T) {
+	parse := func(text string) *Spec {
+		t.Helper()
+		s, err := Parse("keys.toml", []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	if _, legacy := legacyIdentityOf(s); legacy {
-		t.Error("a spec with a key outside the legacy layout got a legacy identity")
+	a := parse(fmt.Sprintf(keysSpec, "[0.3, 0.6]"))
+	b := parse(fmt.Sprintf(keysSpec, "[0.6, 0.2, 0.3]"))
+	if a.Points[0].Key != b.Points[2].Key || a.Points[1].Key != b.Points[0].Key {
+		t.Error("a point's key depends on the other points")
+	}
+	an, ap := a.Points[0].Seeds(a.Seed, 5)
+	bn, bp := b.Points[2].Seeds(b.Seed, 5)
+	if an != bn || ap != bp {
+		t.Error("a point's seeds depend on the other points")
+	}
+	if a.CampaignID != b.CampaignID {
+		t.Error("the campaign identity depends on the points")
+	}
+	n0, p0 := a.Points[0].Seeds(a.Seed, 5)
+	n1, p1 := a.Points[1].Seeds(a.Seed, 5)
+	if n0 != n1 || p0 == p1 {
+		t.Errorf("points with the same network: network seeds %d %d (want equal), process seeds %d %d (want different)", n0, n1, p0, p1)
+	}
+	if n, _ := a.Points[0].Seeds(a.Seed, 6); n == n0 {
+		t.Error("two repetitions share a network seed")
+	}
+	ind := parse(strings.Replace(fmt.Sprintf(keysSpec, "[0.3, 0.6]"), "n = 100", "n = 100\nrealisations = \"independent\"", 1))
+	i0, _ := ind.Points[0].Seeds(ind.Seed, 5)
+	i1, _ := ind.Points[1].Seeds(ind.Seed, 5)
+	if i0 == i1 || ind.Points[0].Key == a.Points[0].Key {
+		t.Error("realisations = \"independent\" still shares networks, or keeps the point keys")
+	}
+	other := parse(strings.Replace(fmt.Sprintf(keysSpec, "[0.3, 0.6]"), "seed = 9", "seed = 10", 1))
+	if other.CampaignID == a.CampaignID || other.Points[0].Key != a.Points[0].Key {
+		t.Error("the seed should change the campaign identity and not the point keys")
+	}
+	if o, _ := other.Points[0].Seeds(other.Seed, 5); o == n0 {
+		t.Error("another campaign seed gives the same network seed")
 	}
 }

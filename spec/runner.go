@@ -24,15 +24,16 @@ type Runner struct {
 // NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
 func (s *Spec) NewRunner() *Runner { return &Runner{s: s, point: -1, faults: loadFaults()} }
 
-// Seed returns the seed of repetition rep's process stream at point; its
-// network stream is derived the same way with sim.StreamNetwork.
+// Seed returns the seed of repetition rep's process stream at point (see
+// Point.Seeds).
 func (r *Runner) Seed(point, rep int) uint64 {
-	return sim.StreamSeed(r.s.Seed, point, rep, sim.StreamProcess)
+	_, process := r.s.Points[point].Seeds(r.s.Seed, rep)
+	return process
 }
 
 // Run computes repetition rep of point and writes its metrics to out. The
 // network and the process draw from their own streams, derived from the
-// campaign seed, the point and the repetition alone.
+// campaign seed, the point's settings and the repetition alone.
 func (r *Runner) Run(point, rep int, out []float64) error {
 	if point != r.point {
 		pt := &r.s.Points[point]
@@ -55,11 +56,12 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 			return err
 		}
 	}
-	r.nr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamNetwork))
+	netSeed, procSeed := r.s.Points[point].Seeds(r.s.Seed, rep)
+	r.nr.Seed(netSeed)
 	if err := r.gen.Generate(&r.g, &r.nr); err != nil {
 		return err
 	}
 	r.nm.Measure(&r.g, out[r.np:])
-	r.pr.Seed(sim.StreamSeed(r.s.Seed, point, rep, sim.StreamProcess))
+	r.pr.Seed(procSeed)
 	return r.proc.Run(&r.g, &r.pr, out[:r.np])
 }

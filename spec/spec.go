@@ -35,11 +35,14 @@ type Spec struct {
 	MaxFailures int // failed repetitions tolerated before the campaign aborts; -1: no limit
 
 	Network sim.NetworkSettings // [network] as written, before any sweep
-	Process sim.ProcessSettings // [process] as written, before any sweep
-	Params  []string            // the swept keys ("process.beta"), the parameter columns of the results
-	Points  []Point             // every parameter point, in grid order
-	Output  Output
-	Metrics []sim.Metric // what every repetition reports, in order
+	// Realisations is [network] realisations: "" (shared) or
+	// RealisationsIndependent.
+	Realisations string
+	Process      sim.ProcessSettings // [process] as written, before any sweep
+	Params       []string            // the swept keys ("process.beta"), the parameter columns of the results
+	Points       []Point             // every parameter point, in grid order
+	Output       Output
+	Metrics      []sim.Metric // what every repetition reports, in order
 	// Cluster is the [cluster] table: how the campaign runs on a cluster
 	// (its scheduler's own keys in Cluster.Options); HasCluster tells
 	// whether the spec has one.
@@ -56,7 +59,26 @@ type Point struct {
 	Values  []any // one per Spec.Params: float64, int64, string or bool
 	Network sim.NetworkSettings
 	Process sim.ProcessSettings
+	// Key is the hex SHA-256 of the settings that decide the point's
+	// results (see identity.go): the journal records its repetitions by
+	// it, and its process stream is seeded from it.
+	Key string
+
+	networkSeed, processSeed uint64 // keys of the repetitions' streams
 }
+
+// Seeds returns the seeds of the network and process streams of
+// repetition rep of the point of campaign seed campaign.
+func (p *Point) Seeds(campaign uint64, rep int) (network, process uint64) {
+	return sim.StreamSeed(campaign, p.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(campaign, p.processSeed, rep, sim.StreamProcess)
+}
+
+// How the networks of points that share their network settings are
+// realised: [network] realisations.
+const (
+	RealisationsShared      = "shared"      // the same networks, repetition by repetition (the default)
+	RealisationsIndependent = "independent" // every point draws its own
+)
 
 // Output is the [output] table.
 type Output struct {
@@ -101,7 +123,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
-	s.CampaignID = campaignID(s)
+	setKeys(s)
 	return s, nil
 }
 
@@ -168,6 +190,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 
 	netTable := p.table(doc, "network", true)
 	procTable := p.table(doc, "process", true)
+	p.parseRealisations(s, netTable)
 	s.Network.Generator, s.Network.Params = p.decodeModel(networkTable, netTable)
 	s.Process.Model, s.Process.Params = p.decodeModel(processTable, procTable)
 	if netTable != nil && s.Network.Generator == "" && netTable["generator"] == nil {
@@ -334,5 +357,22 @@ func (p *parser) parseCluster(s *Spec, doc map[string]any) {
 	}
 	for _, e := range c.Validate() {
 		p.errorf("cluster."+e.Key, e.Value, "%s", e.Reason)
+	}
+}
+
+// parseRealisations reads [network] realisations, which is the spec's, not
+// a model's, and takes it out of the table.
+func (p *parser) parseRealisations(s *Spec, net map[string]any) {
+	v, ok := net["realisations"]
+	if !ok {
+		return
+	}
+	delete(net, "realisations")
+	switch v {
+	case RealisationsShared:
+	case RealisationsIndependent:
+		s.Realisations = RealisationsIndependent
+	default:
+		p.errorf("network.realisations", v, "want %q (points with the same network settings share their networks, the default) or %q", RealisationsShared, RealisationsIndependent)
 	}
 }

@@ -204,36 +204,49 @@ func TestRangeValuesAreRound(t *testing.T) {
 	}
 }
 
-// TestCampaignID: where and how a campaign runs does not change its
-// identity; what decides its results does.
+// TestCampaignID: a campaign's identity is its seed and result format
+// alone, so a spec grows in its directory; what decides a point's results
+// changes its key, and nothing else does.
 func TestCampaignID(t *testing.T) {
 	base, err := Parse("a.toml", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	edits := map[string]bool{
-		strings.Replace(good, `name = "grid"`, `name = "other"`, 1):                                true,
-		good + "\n[cluster]\ntime = \"01:00:00\"\npartition = \"debug\"\n":                         true,
-		good + "\n[output]\ndir = \"elsewhere\"\n":                                                 true,
-		strings.Replace(good, "seed = 7", "seed = 8", 1):                                           false,
-		strings.Replace(good, "repetitions = 3", "repetitions = 4", 1):                             false,
-		strings.Replace(good, "gamma = 1.0", "gamma = 2.0", 1):                                     false,
-		good + "\n[output.bins]\nfinal_size = { lo = 0.0, hi = 1.0, bins = 10 }\n":                 false,
-		strings.Replace(good, "mean_degree = 4.0", "mean_degree = 4.0\nmetrics = [\"mean_k\"]", 1): false,
+	keys := func(s *Spec) string {
+		var k []string
+		for _, p := range s.Points {
+			k = append(k, p.Key)
+		}
+		return strings.Join(k, ",")
+	}
+	edits := []struct {
+		text               string
+		sameID, samePoints bool
+	}{
+		{strings.Replace(good, `name = "grid"`, `name = "other"`, 1), true, true},
+		{good + "\n[cluster]\ntime = \"01:00:00\"\npartition = \"debug\"\n", true, true},
+		{good + "\n[output]\ndir = \"elsewhere\"\n", true, true},
+		{strings.Replace(good, "repetitions = 3", "repetitions = 4", 1), true, true},
+		{strings.Replace(good, "seed = 7", "seed = 8", 1), false, true},
+		{strings.Replace(good, "gamma = 1.0", "gamma = 2.0", 1), true, false},
+		{good + "\n[output.bins]\nfinal_size = { lo = 0.0, hi = 1.0, bins = 10 }\n", true, false},
+		{strings.Replace(good, "mean_degree = 4.0", "mean_degree = 4.0\nmetrics = [\"mean_k\"]", 1), true, false},
+		{strings.Replace(good, "n = 100", "n = 100\nrealisations = \"independent\"", 1), true, false},
+		{strings.Replace(good, "n = 100", "n = 100\nrealisations = \"shared\"", 1), true, true},
 	}
 	// A journal names its campaign by this ID: a new version of netsweep
 	// that computed another one for the same spec would refuse to resume
-	// the campaigns of the last. Change it only with the journal format.
-	if want := "9ba84c465023df33695d5538cf829958ba7482cb740aa9f455f84f2886f40800"; base.CampaignID != want {
-		t.Errorf("campaign ID %s, want %s as in earlier versions", base.CampaignID, want)
+	// the campaigns of the last. Change it only with spec.ResultFormat.
+	if want := "caf94880f511fc1d1d9a1cc680eb2f92a2e62a5de3bcdb41cae2ce933cb2d462"; base.CampaignID != want {
+		t.Errorf("campaign ID %s, want %s as in earlier versions of format %d", base.CampaignID, want, ResultFormat)
 	}
-	for text, same := range edits {
-		s, err := Parse("b.toml", []byte(text))
+	for _, e := range edits {
+		s, err := Parse("b.toml", []byte(e.text))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if (s.CampaignID == base.CampaignID) != same {
-			t.Errorf("same campaign = %v, want %v for:\n%s", s.CampaignID == base.CampaignID, same, text)
+		if (s.CampaignID == base.CampaignID) != e.sameID || (keys(s) == keys(base)) != e.samePoints {
+			t.Errorf("same campaign = %v, same point keys = %v; want %v, %v for:\n%s", s.CampaignID == base.CampaignID, keys(s) == keys(base), e.sameID, e.samePoints, e.text)
 		}
 	}
 }
