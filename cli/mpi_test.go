@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -13,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/internal/mpitest"
+	"github.com/netsweep/netsweep/journal"
 )
 
 var (
@@ -204,4 +207,76 @@ func processesOf(path string) []int {
 		}
 	}
 	return pids
+}
+
+// TestMPIIncremental grows one campaign directory under real mpirun with
+// 1 to 3 ranks: more repetitions, a value inserted and others reordered,
+// then fewer repetitions. After each edit results.csv is byte-identical
+// to a fresh embedded run of the edited spec, and the run reuses what the
+// directory holds.
+func TestMPIIncremental(t *testing.T) {
+	mpirun, impl, bin := mpiBinary(t)
+	edits := []struct {
+		reps   int
+		betas  string
+		np     int
+		reused string // in the run's words; "" for the first run
+	}{
+		{40, "[0.3, 0.6]", 2, ""},
+		{80, "[0.6, 0.2, 0.3]", 3, "resuming"},
+		{50, "[0.3, 0.6]", 1, "resuming"},
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	for i, e := range edits {
+		text := strings.Replace(strings.Replace(durableSpec, "repetitions = 150", fmt.Sprintf("repetitions = %d", e.reps), 1),
+			`"process.beta" = [0.3, 0.6, 1.2]`, `"process.beta" = `+e.betas, 1)
+		spec := writeSpec(t, text)
+		want := reference(t, spec)
+		msg, err := mpiCommand(mpirun, impl, e.np, bin, "run", spec, "--out", out, "--quiet").CombinedOutput()
+		if err != nil {
+			t.Fatalf("edit %d under mpirun -np %d: %v\n%s", i, e.np, err, msg)
+		}
+		if !strings.Contains(string(msg), e.reused) {
+			t.Errorf("edit %d: the run did not resume:\n%s", i, msg)
+		}
+		got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("edit %d (np %d): results differ from a fresh run of the edited spec: %s", i, e.np, firstDiff(want, got))
+		}
+	}
+	// The second edit ran 40 more of 0.3 and 0.6 and 80 of 0.2: 200 of
+	// 240; the third, with 50 of 0.3 and 0.6 in the journal, none.
+	if code, msg := netsweep(t, "status", out); code != 0 || !strings.Contains(msg, "progress  100/100 runs") || !strings.Contains(msg, "unused") {
+		t.Errorf("status: exit %d:\n%s", code, msg)
+	}
+}
+
+// TestOldJournalRefused: a journal of netsweep 0.1 (format version 1,
+// seeds from a point's place in the grid) is refused before any work with
+// a message that names its version and says what to do; --force moves it
+// aside.
+func TestOldJournalRefused(t *testing.T) {
+	spec := writeSpec(t, durableSpec)
+	out := filepath.Join(t.TempDir(), "out")
+	os.MkdirAll(out, 0o755)
+	old := append([]byte(journal.Magic), 1, 0, 0, 0, 0)
+	os.WriteFile(filepath.Join(out, campaign.JournalFile), old, 0o644)
+	os.WriteFile(filepath.Join(out, "results.csv"), []byte("kept\n"), 0o644)
+	code, msg := netsweep(t, "run", spec, "--out", out, "--quiet")
+	if code != exitFailure || !strings.Contains(msg, "format version 1") || !strings.Contains(msg, "--force") || !strings.Contains(msg, "results.csv stays valid") {
+		t.Fatalf("exit %d, want %d with the version and the way out:\n%s", code, exitFailure, msg)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(out, "results.csv")); string(kept) != "kept\n" {
+		t.Errorf("the old results.csv was touched: %q", kept)
+	}
+	if code, msg := netsweep(t, "run", spec, "--out", out, "--quiet", "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, msg)
+	}
+	aside, _ := filepath.Glob(out + ".replaced-*")
+	if len(aside) != 1 {
+		t.Fatalf("moved aside: %v", aside)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(aside[0], "results.csv")); string(kept) != "kept\n" {
+		t.Errorf("the old results.csv was not kept aside: %q", kept)
+	}
 }
