@@ -14,7 +14,9 @@ import (
 // signals is the one owner of the process's SIGINT, SIGTERM and SIGUSR1.
 //
 // Until a command asks for a graceful stop, the first of them cancels the
-// command's context: there is nothing to finish. A run asks with graceful:
+// command's context: there is nothing to finish; a command that has not
+// returned a second later (blocked on a FIFO, expanding a huge spec) is
+// ended with status 128+signal. A run asks with graceful:
 // from then on the first signal closes the run's stop channel (no chunk is
 // handed out; those in flight finish and are journaled) and a second one,
 // or the end of the grace period, cancels the context, abandoning the
@@ -34,7 +36,12 @@ type signals struct {
 	grace    time.Duration
 	first    time.Time // when the first signal arrived; zero before
 	graceEnd *time.Timer
+	exiting  bool // a signal came before any run asked for a graceful stop
 }
+
+// exitWait is how long a command that has nothing to finish may take to
+// return after a signal cancelled it, before the process ends.
+const exitWait = time.Second
 
 // dupWindow is how soon after the first signal a second one counts as the
 // same stop delivered twice.
@@ -73,7 +80,22 @@ func (s *signals) handle(sig os.Signal, now time.Time) {
 	defer s.mu.Unlock()
 	switch {
 	case s.stop == nil:
+		// Nothing to finish: cancel, and if the command does not return
+		// within exitWait (it is blocked reading a FIFO, or expanding a
+		// huge spec), end the process.
 		s.cancel()
+		if !s.exiting {
+			s.exiting = true
+			code := 128 + int(sig.(syscall.Signal))
+			time.AfterFunc(exitWait, func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				if s.stop == nil {
+					fmt.Fprintf(s.stderr, "netsweep: %v: stopped\n", sig)
+					os.Exit(code)
+				}
+			})
+		}
 	case s.first.IsZero():
 		s.first = now
 		fmt.Fprintf(s.stderr, "\nnetsweep: %v: finishing the chunks in flight (up to %v), then stopping; signal again to stop at once\n", sig, s.grace)

@@ -111,3 +111,35 @@ func TestGracefulStop(t *testing.T) {
 		})
 	}
 }
+
+// TestSignalStopsEveryCommand: a command with nothing to finish stops on
+// the first SIGINT or SIGTERM even where it cannot notice it, here
+// validate blocked reading a FIFO as its spec.
+func TestSignalStopsEveryCommand(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		fifo := filepath.Join(t.TempDir(), "spec.toml")
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Skipf("no FIFO here: %v", err)
+		}
+		cmd := command("validate", fifo)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		sent := time.Now()
+		cmd.Process.Signal(sig)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			ee, ok := err.(*exec.ExitError)
+			if !ok || ee.ExitCode() != 128+int(sig) {
+				t.Errorf("%v: %v, want exit status %d", sig, err, 128+int(sig))
+			}
+			t.Logf("%v: stopped after %v", sig, time.Since(sent).Round(time.Millisecond))
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%v: validate on a FIFO still running 10 s after the signal", sig)
+		}
+	}
+}
