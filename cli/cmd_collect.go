@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/headnode"
 	"github.com/netsweep/netsweep/report"
 )
 
@@ -32,14 +33,14 @@ and verified; a dropped connection is retried.
 func cmdCollect(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var ro remoteOptions
+	var ro headnode.Options
 	addRemoteFlags(fs, &ro)
 	localOut := fs.String("out", "", "with --remote and no record: the local directory for the results")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", collectUsage)
 	}
 	dir := fs.Arg(0)
-	if sess, rec, ok, err := remoteFor(dir, &ro); err != nil {
+	if sess, rec, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
 		local := dir

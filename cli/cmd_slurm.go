@@ -21,7 +21,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +28,7 @@ import (
 	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/cluster"
 	_ "github.com/netsweep/netsweep/cluster/backends" // every scheduler backend
+	"github.com/netsweep/netsweep/headnode"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
 )
@@ -189,7 +189,7 @@ type submitOptions struct {
 	Spec   string // path of the spec
 	Out    string // campaign directory; "" = the spec's [output] dir
 	Binary string // netsweep-mpi to run instead of [cluster] binary
-	Remote submitRemoteOptions
+	Remote headnode.SubmitOptions
 }
 
 func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -198,7 +198,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.Out, "out", "", "campaign directory")
 	fs.StringVar(&o.Binary, "binary", "", "netsweep-mpi to run instead of [cluster] binary")
-	addRemoteFlags(fs, &o.Remote.remoteOptions)
+	addRemoteFlags(fs, &o.Remote.Options)
 	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
 	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
@@ -206,16 +206,16 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	o.Spec = fs.Arg(0)
 	if o.Remote.Target == "" && o.Out != "" {
-		if _, ok, _ := readRemoteRecord(o.Out); ok {
+		if _, ok, _ := headnode.ReadRecord(o.Out); ok {
 			o.Remote.Target = "" // the record's
-			return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+			return cmdSubmitRemote(ctx, o.Spec, o.Out, o.Remote, stdout, stderr)
 		}
 	}
 	if o.Remote.Target != "" {
 		if o.Binary != "" {
 			return usagef("netsweep: --binary names a file on this machine; with --remote use --upload-binary FILE")
 		}
-		return cmdSubmitRemote(ctx, o.Spec, o.Out, &o.Remote, stdout, stderr)
+		return cmdSubmitRemote(ctx, o.Spec, o.Out, o.Remote, stdout, stderr)
 	}
 	s, err := spec.Load(o.Spec)
 	if err != nil {
@@ -288,16 +288,16 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cancel", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var ro remoteOptions
+	var ro headnode.Options
 	addRemoteFlags(fs, &ro)
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", cancelUsage)
 	}
 	dir := fs.Arg(0)
-	if sess, _, ok, err := remoteFor(dir, &ro); err != nil {
+	if sess, _, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
-		return cancelRemote(ctx, sess, stdout, stderr)
+		return sess.Cancel(ctx, stdout, stderr)
 	}
 	sched, err := openScheduler(dirCluster(dir), stderr)
 	if err != nil {
@@ -353,9 +353,6 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stderr, "netsweep: the journal keeps every finished chunk; 'netsweep submit SPEC --out %s' with the same spec resumes\n", dir)
 	return nil
 }
-
-// jobIDRE matches a job id as 'netsweep submit' prints it.
-var jobIDRE = regexp.MustCompile(`^[0-9]{1,19}(_[0-9]{1,19})?$`)
 
 // dirCluster returns the [cluster] table of the campaign in dir, from its
 // copy of the spec, or an empty one (the default scheduler) when that

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/headnode"
 )
 
 const statusUsage = `usage: netsweep status DIR [--points]
@@ -34,13 +35,13 @@ func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	perPoint := fs.Bool("points", false, "show every point")
-	var ro remoteOptions
+	var ro headnode.Options
 	addRemoteFlags(fs, &ro)
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", statusUsage)
 	}
 	dir := fs.Arg(0)
-	if sess, _, ok, err := remoteFor(dir, &ro); err != nil {
+	if sess, _, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
 		return statusRemote(ctx, sess, *perPoint, stdout)
