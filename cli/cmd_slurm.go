@@ -1,35 +1,22 @@
 package cli
 
 // The Slurm commands: render, submit and cancel, and the scheduler's part
-// of status (the schedulerStatus hook).
-//
-// A submitted campaign directory holds:
-//
-//	DIR/spec.toml          the copy of the spec the jobs run (later edits of the user's file change nothing)
-//	DIR/slurm/job.sbatch   the job script; a job that stops early resubmits it
-//	DIR/slurm/jobs         the id of every job the campaign ran as, one a line
-//	DIR/slurm/*.out        the jobs' logs
-//	DIR/journal            the campaign's journal, or, for a job array,
-//	DIR/shards/I/journal   one per shard, merged by 'netsweep collect DIR'
+// of status (the schedulerStatus hook), over package cluster/batch.
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/cluster"
 	_ "github.com/netsweep/netsweep/cluster/backends" // every scheduler backend
+	"github.com/netsweep/netsweep/cluster/batch"
 	"github.com/netsweep/netsweep/headnode"
-	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -155,33 +142,12 @@ func cmdRender(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// clusterJob describes the campaign of s, run in directory out (default:
-// the spec's [output] dir), as a cluster job; needCluster requires a
-// [cluster] table. Its paths are absolute: the job starts in the submit
-// directory or in [cluster] workdir, and resubmits itself from wherever
-// it runs.
+// clusterJob is batch.Job, with needCluster requiring a [cluster] table.
 func clusterJob(s *spec.Spec, out string, needCluster bool) (cluster.Job, error) {
 	if needCluster && !s.HasCluster {
 		return cluster.Job{}, usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
 	}
-	if out == "" {
-		out = s.Output.Dir
-	}
-	dir, err := filepath.Abs(out)
-	if err != nil {
-		return cluster.Job{}, fmt.Errorf("could not resolve the campaign directory %s: %w", out, err)
-	}
-	c := s.Cluster
-	if c.Binary == "" && defaultBinary != "" {
-		c.Binary = defaultBinary // a program of one's own runs its own MPI build
-	}
-	return cluster.Job{
-		Name:    s.Name,
-		Cluster: c,
-		Spec:    filepath.Join(dir, campaign.SpecFile),
-		Dir:     dir,
-		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
-	}, nil
+	return batch.Job(s, out, defaultBinary)
 }
 
 // submitOptions are the flags of 'netsweep submit'.
@@ -232,50 +198,11 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	// Render first: a bad [cluster] leaves nothing behind.
-	var script bytes.Buffer
-	if err := sched.Render(&script, job); err != nil {
+	id, err := batch.Submit(ctx, sched, s, job)
+	if err != nil {
 		return err
 	}
 	dir := job.Dir
-	ids, err := sched.Jobs(dir)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		jobs, err := sched.Status(ctx, id)
-		if errors.Is(err, cluster.ErrUnknownJob) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("could not check whether job %s of %s still runs: %w", id, dir, err)
-		}
-		if j, ok := cluster.Active(jobs); ok {
-			return fmt.Errorf("%s already has job %s %s; wait for it to end, or cancel it with 'netsweep cancel %s'", dir, j.ID, j.State, dir)
-		}
-	}
-	if old, err := spec.Load(job.Spec); err == nil && old.CampaignID != s.CampaignID {
-		return fmt.Errorf("%s holds another campaign: its %s has other points, seed, repetitions or metrics than %s; submit with another --out DIR", dir, campaign.SpecFile, o.Spec)
-	}
-	if err := os.MkdirAll(filepath.Dir(job.Script), 0o755); err != nil {
-		return fmt.Errorf("could not create the campaign directory: %w", err)
-	}
-	if err := report.WriteFileAtomic(job.Spec, s.Text); err != nil {
-		return err
-	}
-	if err := report.WriteFileAtomic(job.Script, script.Bytes()); err != nil {
-		return err
-	}
-	if err := os.Chmod(job.Script, 0o755); err != nil {
-		return err
-	}
-	id, err := sched.Submit(ctx, job)
-	if err != nil && id != "" {
-		return fmt.Errorf("submitted job %s but %w; cancel it with 'scancel %s' if it is unwanted", id, err, id)
-	}
-	if err != nil {
-		return err
-	}
 	what := "job"
 	if k := s.Cluster.ArrayShards; k > 0 {
 		what = fmt.Sprintf("a job array of %d shards,", k)
@@ -299,54 +226,17 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if ok {
 		return sess.Cancel(ctx, stdout, stderr)
 	}
-	sched, err := openScheduler(dirCluster(dir), stderr)
+	sched, err := openScheduler(batch.DirCluster(dir), stderr)
 	if err != nil {
 		return err
 	}
-	ids, err := sched.Jobs(dir)
+	n, err := batch.Cancel(ctx, sched, dir, func(id, state string) {
+		fmt.Fprintf(stdout, "cancelled job %s (%s)\n", id, state)
+	})
 	if err != nil {
 		return err
 	}
-	if len(ids) == 0 {
-		return fmt.Errorf("%s has no Slurm jobs; was it started with 'netsweep submit'?", dir)
-	}
-	cancelled := map[string]bool{}
-	// A job cancelled just as it resubmits itself has added an id: look
-	// at the list again after cancelling.
-	for round := 0; round < 3; round++ {
-		if round > 0 {
-			if ids, err = sched.Jobs(dir); err != nil {
-				return err
-			}
-		}
-		n := 0
-		for _, id := range ids {
-			if cancelled[id] {
-				continue
-			}
-			jobs, err := sched.Status(ctx, id)
-			if errors.Is(err, cluster.ErrUnknownJob) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("could not look up job %s: %w", id, err)
-			}
-			j, ok := cluster.Active(jobs)
-			if !ok {
-				continue
-			}
-			if err := sched.Cancel(ctx, id); err != nil {
-				return err
-			}
-			cancelled[id] = true
-			n++
-			fmt.Fprintf(stdout, "cancelled job %s (%s)\n", id, j.State)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	if len(cancelled) == 0 {
+	if n == 0 {
 		fmt.Fprintf(stdout, "no job of %s is pending or running\n", dir)
 		return nil
 	}
@@ -354,157 +244,14 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// dirCluster returns the [cluster] table of the campaign in dir, from its
-// copy of the spec, or an empty one (the default scheduler) when that
-// cannot be read.
-func dirCluster(dir string) *cluster.Config {
-	if s, err := spec.Load(filepath.Join(dir, campaign.SpecFile)); err == nil {
-		return &s.Cluster
-	}
-	return &cluster.Config{}
-}
-
-// slurmStatus is the schedulerStatus hook: the Slurm side of 'netsweep
-// status DIR', or nil when DIR was not submitted. For a job array it also
-// reports each shard's progress, since DIR then has no journal of its own.
+// slurmStatus is the schedulerStatus hook: the scheduler's side of
+// 'netsweep status DIR', or nil when DIR was not submitted.
 func slurmStatus(dir string) []string {
-	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
-	c := &cluster.Config{}
-	if specErr == nil {
-		c = &s.Cluster
-	}
-	sched, err := openScheduler(c, io.Discard)
+	sched, err := openScheduler(batch.DirCluster(dir), io.Discard)
 	if err != nil {
 		return nil // a backend that only renders has no jobs to follow
 	}
-	ids, err := sched.Jobs(dir)
-	if err != nil {
-		return []string{"slurm     " + err.Error()}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return slurmStatusLines(ctx, sched, dir, ids, s, specErr)
-}
-
-// slurmStatusLines are the lines of status for the jobs ids of the
-// campaign in dir, whose spec copy is s (or could not be read: specErr).
-// The scheduler tells each job's state; the campaign directory each
-// shard's progress.
-func slurmStatusLines(ctx context.Context, sched cluster.Scheduler, dir string, ids []string, s *spec.Spec, specErr error) []string {
-	var lines []string
-	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	_, jerr := os.Stat(filepath.Join(dir, campaign.JournalFile))
-	hasJournal := jerr == nil
-	shards := 0
-	if specErr == nil && s.HasCluster {
-		shards = s.Cluster.ArrayShards
-	}
-	if !hasJournal && specErr == nil {
-		// status printed nothing of its own.
-		add("campaign  %s (%s, campaign %.12s)", s.Name, dir, s.CampaignID)
-		if shards == 0 {
-			add("progress  not started (no journal yet)")
-		}
-	}
-	maxResub := "?"
-	if specErr == nil {
-		maxResub = strconv.Itoa(s.Cluster.MaxResubmits)
-	}
-
-	if shards == 0 {
-		latest := ids[len(ids)-1]
-		log := "*-" + latest + ".out"
-		if specErr == nil {
-			log = s.Name + "-" + latest + ".out"
-		}
-		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, filepath.Join(dir, "slurm", log))
-		jobs, err := sched.Status(ctx, latest)
-		switch {
-		case err != nil:
-			add("slurm     job %s: %v", latest, err)
-		default:
-			add("slurm     job %s: %s", latest, jobs[0])
-		}
-		return lines
-	}
-
-	// A job array: the first id covers every shard; each later id is one
-	// shard's resubmission. The latest job of each shard is its state.
-	type taskJob struct {
-		id  string
-		job cluster.JobStatus
-		err error
-	}
-	latest := make([]taskJob, shards)
-	for n, id := range ids {
-		jobs, err := sched.Status(ctx, id)
-		if err != nil {
-			// Without its tasks we cannot tell which shard a resubmission
-			// was; the first job covers them all.
-			if n == 0 {
-				for i := range latest {
-					latest[i] = taskJob{id: id, err: err}
-				}
-			}
-			continue
-		}
-		for _, j := range jobs {
-			for _, t := range j.Tasks {
-				if t < shards {
-					latest[t] = taskJob{id: j.ID, job: j}
-				}
-			}
-		}
-	}
-	add("jobs      %d submitted: a job array of %d shards (%s) and %d resubmissions (max_resubmits %s per shard)", len(ids), shards, ids[0], len(ids)-1, maxResub)
-	var done, total, failed int64
-	complete := 0
-	var shardLines []string
-	for i := 0; i < shards; i++ {
-		sdir := filepath.Join(dir, "shards", strconv.Itoa(i))
-		var progress string
-		if specErr == nil {
-			var want int64
-			for _, r := range (campaign.Shard{I: i, K: shards}).Ranges(s) {
-				want += int64(r.Len())
-			}
-			total += want
-			if st, err := campaign.ReadStatus(sdir); err == nil {
-				d, f := st.Totals()
-				done, failed = done+d, failed+f
-				progress = fmt.Sprintf("%d/%d runs (%.1f%%)", d, want, 100*float64(d)/float64(max(want, 1)))
-				if d >= want {
-					complete++
-					progress += ", complete"
-				}
-			} else {
-				progress = fmt.Sprintf("0/%d runs, not started", want)
-			}
-		}
-		var state string
-		switch t := latest[i]; {
-		case t.err != nil:
-			state = fmt.Sprintf("job %s: %v", t.id, t.err)
-		case t.id == "":
-			state = "no job found"
-		default:
-			state = "job " + t.id + " " + t.job.String()
-		}
-		shardLines = append(shardLines, fmt.Sprintf("shard %-3d %s; %s", i, progress, state))
-	}
-	if specErr == nil && !hasJournal {
-		add("progress  %d/%d runs (%.1f%%), %d failed, in %d shards", done, total, 100*float64(done)/float64(max(total, 1)), failed, shards)
-	}
-	lines = append(lines, shardLines...)
-	if specErr == nil && complete == shards {
-		if _, err := os.Stat(filepath.Join(dir, "results.csv")); err == nil && !hasJournal {
-			add("results   collected in %s", filepath.Join(dir, "results.csv"))
-		} else if !hasJournal {
-			add("next      every shard is complete: merge them with 'netsweep collect %s'", dir)
-		}
-	}
-	return lines
+	return batch.Status(ctx, sched, dir)
 }
