@@ -19,6 +19,7 @@ import (
 	"os"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -138,12 +139,16 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var ue usageError
+	var cue *cluster.UsageError
 	var quiet errQuiet
 	switch {
 	case errors.As(err, &quiet):
 		return quiet.code
 	case errors.As(err, &ue):
 		fmt.Fprintln(stderr, ue.msg)
+		return exitUsage
+	case errors.As(err, &cue):
+		fmt.Fprintln(stderr, cue.Msg)
 		return exitUsage
 	case spec.IsSpecError(err):
 		fmt.Fprintln(stderr, err)

@@ -2,17 +2,13 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/netsweep/netsweep/cluster/workstations"
 	"github.com/netsweep/netsweep/remote"
 )
 
@@ -58,62 +54,29 @@ func parseDeployFlags(args []string) (deployOptions, error) {
 	return o, nil
 }
 
-// defaultMPIBinary finds the MPI build (netsweep-mpi, or the Program's
-// own) beside the running program, else in ./bin.
-func defaultMPIBinary() (string, error) {
-	name := deployedBinary
-	if defaultBinary != "" {
-		if filepath.IsAbs(defaultBinary) {
-			return defaultBinary, nil
-		}
-		name = filepath.Base(defaultBinary)
-	}
-	var tried []string
-	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), name)
-		tried = append(tried, p)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p, nil
-		}
-	}
-	p := filepath.Join("bin", name)
-	tried = append(tried, p)
-	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-		return p, nil
-	}
-	return "", usagef("no MPI binary found (tried %s): build it with 'make mpi', or give --binary FILE", strings.Join(tried, ", "))
-}
-
-// deployResult is what deploy did on one host.
-type deployResult struct {
-	Host    workstation
-	Skipped bool // shared_fs: an earlier host wrote the same directory
-	Err     error
-}
-
 func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseDeployFlags(args)
 	if err != nil {
 		return err
 	}
-	s, ws, err := loadWorkstations(o.Spec, o.SSH)
+	s, ws, err := workstations.Load(o.Spec, o.SSH.Hosts)
 	if err != nil {
 		return err
 	}
 	if o.Binary == "" {
-		if o.Binary, err = defaultMPIBinary(); err != nil {
+		if o.Binary, err = workstations.FindMPIBinary(defaultBinary); err != nil {
 			return err
 		}
 	}
-	binSum, err := sha256File(o.Binary)
+	binSum, err := workstations.SHA256File(o.Binary)
 	if err != nil {
 		return err
 	}
-	specSum, err := sha256File(o.Spec)
+	specSum, err := workstations.SHA256File(o.Spec)
 	if err != nil {
 		return err
 	}
-	known, err := o.SSH.knownHostsPath()
+	known, err := workstations.KnownHostsPath(o.SSH.KnownHosts)
 	if err != nil {
 		return err
 	}
@@ -124,27 +87,7 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		AcceptNewHostKey: o.AcceptHostKey,
 		ConnectTimeout:   15 * time.Second,
 	}
-
-	results := make([]deployResult, len(ws))
-	written := map[string]bool{}
-	var wg sync.WaitGroup
-	for i, w := range ws {
-		results[i].Host = w
-		if s.Cluster.Workstations.SharedFS {
-			if written[w.Dir] {
-				results[i].Skipped = true
-				continue
-			}
-			written[w.Dir] = true
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i].Err = deployTo(ctx, w, opts, o.Binary, o.Spec)
-		}()
-	}
-	wg.Wait()
-
+	results := workstations.Deploy(ctx, ws, s.Cluster.Workstations.SharedFS, opts, o.Binary, o.Spec)
 	var failed []string
 	for _, r := range results {
 		switch {
@@ -162,32 +105,4 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "deployed to %d hosts; start the campaign with: netsweep launch %s\n", len(ws), o.Spec)
 	return nil
-}
-
-// deployTo copies the binary and the spec to w's deploy directory. Upload
-// checks each file's SHA-256 on the host before renaming it into place.
-func deployTo(ctx context.Context, w workstation, opts remote.Options, binary, specPath string) error {
-	return remote.WithClient(ctx, w.Target, opts, 3, func(c *remote.Client) error {
-		if _, _, err := c.Run(ctx, []string{"mkdir", "-p", "--", w.Dir}, nil); err != nil {
-			return fmt.Errorf("could not create %s: %w", w.Dir, err)
-		}
-		if err := c.Upload(ctx, binary, w.Binary, 0o755); err != nil {
-			return err
-		}
-		return c.Upload(ctx, specPath, w.Spec, 0o644)
-	})
-}
-
-// sha256File returns the hex SHA-256 of a local file.
-func sha256File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", fmt.Errorf("could not open %s: %w", p, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("could not read %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
