@@ -20,6 +20,7 @@ import (
 
 	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/cluster"
+	"github.com/netsweep/netsweep/internal/signals"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -81,8 +82,8 @@ var defaultBinary = ""
 // main.
 func (p Program) Main() int {
 	defaultBinary = p.MPIBinary
-	ctx, sigs := ownSignals(context.Background(), os.Stderr)
-	defer sigs.close()
+	ctx, sigs := signals.Own(context.Background(), os.Stderr)
+	defer sigs.Close()
 	return exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
 }
 

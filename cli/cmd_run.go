@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/internal/progress"
+	"github.com/netsweep/netsweep/internal/signals"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
@@ -161,7 +163,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	rep := &runReporter{w: stderr, interval: o.Interval, quiet: o.Quiet}
 	ro := campaign.RunOptions{
 		OpenOptions: campaign.OpenOptions{Shard: o.Shard, Force: o.Force, Salvage: o.Salvage, Version: version, Reporter: rep},
-		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: graceful(ctx, o.Grace),
+		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: signals.Graceful(ctx, o.Grace),
 		Ranks: ranks, Runtime: rt, Ready: ready,
 		Provenance: report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args},
 	}
@@ -192,7 +194,7 @@ type runReporter struct {
 	w        io.Writer
 	interval time.Duration
 	quiet    bool
-	prog     *progress
+	prog     *progress.Bar
 }
 
 func (r *runReporter) Notice(msg string) { fmt.Fprintf(r.w, "netsweep: %s\n", msg) }
@@ -206,12 +208,12 @@ func (r *runReporter) Start(st campaign.Start) {
 		unit = "workers"
 	}
 	fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
-	r.prog = newProgress(r.w, r.interval, st.Done, st.Total)
+	r.prog = progress.New(r.w, r.interval, st.Done, st.Total)
 }
 
 func (r *runReporter) Progress(p mpirun.Progress) {
 	if !r.quiet && r.prog != nil {
-		r.prog.update(p)
+		r.prog.Update(p)
 	}
 }
 

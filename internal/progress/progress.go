@@ -1,4 +1,6 @@
-package cli
+// Package progress shows a campaign's progress on a terminal: a live bar,
+// or a line every interval in logs and batch jobs.
+package progress
 
 import (
 	"fmt"
@@ -11,9 +13,9 @@ import (
 	"github.com/netsweep/netsweep/mpirun"
 )
 
-// progress prints a campaign's progress to stderr: a live bar on a
+// Bar prints a campaign's progress to a writer: a live bar on a
 // terminal, otherwise a line every interval (for logs and batch jobs).
-type progress struct {
+type Bar struct {
 	w        io.Writer
 	live     bool
 	interval time.Duration
@@ -24,8 +26,10 @@ type progress struct {
 	last time.Time
 }
 
-func newProgress(w io.Writer, interval time.Duration, base, total int64) *progress {
-	return &progress{w: w, live: isTerminal(w), interval: interval, base: base, total: total}
+// New returns the Bar of a run that starts with base of total repetitions
+// done, printing to w: live when w is a terminal, else every interval.
+func New(w io.Writer, interval time.Duration, base, total int64) *Bar {
+	return &Bar{w: w, live: isTerminal(w), interval: interval, base: base, total: total}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -37,8 +41,8 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// update is called by the controller after every finished chunk.
-func (p *progress) update(pr mpirun.Progress) {
+// Update is called by the controller after every finished chunk.
+func (p *Bar) Update(pr mpirun.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -54,7 +58,7 @@ func (p *progress) update(pr mpirun.Progress) {
 	rate := float64(pr.Done) / max(pr.Elapsed.Seconds(), 1e-9)
 	eta := "?"
 	if rate > 0 {
-		eta = formatDuration(time.Duration(float64(pr.Total-pr.Done) / rate * float64(time.Second)))
+		eta = FormatDuration(time.Duration(float64(pr.Total-pr.Done) / rate * float64(time.Second)))
 	}
 	frac := float64(done) / float64(max(p.total, 1))
 	failed := ""
@@ -74,7 +78,8 @@ func (p *progress) update(pr mpirun.Progress) {
 	fmt.Fprintf(p.w, "netsweep: %d/%d runs (%.0f%%), %.0f runs/s, ETA %s%s\n", done, p.total, 100*frac, rate, eta, failed)
 }
 
-func formatDuration(d time.Duration) string {
+// FormatDuration writes d as 1h02m03s, 2m03s or 3s.
+func FormatDuration(d time.Duration) string {
 	d = d.Round(time.Second)
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 	if h > 0 {
