@@ -39,27 +39,7 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-const usage = `usage: netsweep COMMAND [ARGS]
-
-Commands:
-  run SPEC        run a sweep on the local cores (see 'netsweep run -h')
-  validate SPEC   check a spec and print the size of its campaign
-  deploy SPEC     copy bin/netsweep-mpi and SPEC to its [cluster] hosts over ssh
-  launch SPEC     run a deployed campaign on its [cluster] hosts with mpirun
-  status DIR      progress, failures and time left of a campaign, running or not
-  replay DIR      re-run one repetition alone (--point P --rep R)
-  collect DIR     merge the shards of a job-array campaign into its results
-  render SPEC     print the Slurm job script for the spec's [cluster] table
-  submit SPEC     submit the campaign to Slurm (see 'netsweep submit -h')
-  cancel DIR      cancel the campaign's pending and running Slurm jobs
-                  (submit, status, cancel, collect: --remote HOST drives Slurm over ssh)
-  keygen NAME     write a dedicated ssh key pair for remote campaigns
-  results DIR     print a campaign's results as a table
-  plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
-  models          list the network generators and process models, with their keys
-  version         print the version
-
-See README.md for the spec reference.`
+var usage = usageText("netsweep")
 
 // Program is the netsweep command built into a program of one's own,
 // with the models that program registers.

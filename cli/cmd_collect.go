@@ -14,21 +14,7 @@ import (
 	"github.com/netsweep/netsweep/report"
 )
 
-const collectUsage = `usage: netsweep collect DIR
-
-Merges the shards of a campaign run as a job array (DIR/shards/I, each from
-'netsweep run --shard I/K') into DIR/results.csv and results.json. The
-summaries merge exactly, so the results are byte-identical to those of a
-single job.
-
-For a campaign submitted with --remote (DIR holds remote.json), or with
---remote (DIR then names the remote directory and --out LOCALDIR, default
-its base name, receives the results), it merges the shards on the head
-node, if any, and downloads results.csv, results.json, spec.toml and
-failures.jsonl into the local directory, each replaced only once complete
-and verified; a dropped connection is retried.
-
-` + remoteFlagsUsage
+var collectUsage = usageText("collect")
 
 func cmdCollect(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("collect", flag.ContinueOnError)

@@ -20,22 +20,7 @@ type deployOptions struct {
 	AcceptHostKey bool // record the keys of hosts known_hosts does not know yet
 }
 
-const deployUsage = `usage: netsweep deploy SPEC [--binary FILE] [--key FILE] [--known-hosts FILE]
-                       [--accept-host-key] [--hosts NAME[:SLOTS],...]
-
-Copies the MPI binary and SPEC over ssh to the deploy directory of every
-host in SPEC's [cluster] hosts (or hostfile): DEPLOY_DIR/netsweep-mpi and
-DEPLOY_DIR/spec.toml, each checked by SHA-256 on the host before it
-replaces the old copy. With shared_fs = true each distinct directory is
-written once. Then run 'netsweep launch SPEC'.
-
-  --binary FILE      the MPI build to copy (default: netsweep-mpi beside this
-                     program, else bin/netsweep-mpi; build it with 'make mpi')
-  --key FILE         ssh private key (default: the keys of ssh-agent)
-  --known-hosts FILE known_hosts file (default ~/.ssh/known_hosts)
-  --accept-host-key  record the key of a host that known_hosts does not know
-                     yet (a changed key is still refused)
-  --hosts LIST       NAME[:SLOTS],... instead of the spec's hosts`
+var deployUsage = usageText("deploy")
 
 func parseDeployFlags(args []string) (deployOptions, error) {
 	var o deployOptions

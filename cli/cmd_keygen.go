@@ -11,14 +11,7 @@ import (
 	"github.com/netsweep/netsweep/remote"
 )
 
-const keygenUsage = `usage: netsweep keygen NAME [--dir DIR]
-
-Writes a new ed25519 key pair for remote campaigns: DIR/NAME, the private
-key (mode 0600, no passphrase), and DIR/NAME.pub. DIR defaults to
-~/.netsweep/keys. It prints the public key line to add to
-~/.ssh/authorized_keys on the cluster's head node, so your own ssh key
-never goes onto a cluster; then use 'netsweep submit SPEC --remote HOST
---key DIR/NAME'. It never overwrites a key.`
+var keygenUsage = usageText("keygen")
 
 // keygenOptions are the flags of 'netsweep keygen'.
 type keygenOptions struct {

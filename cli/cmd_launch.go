@@ -26,33 +26,7 @@ type launchOptions struct {
 	RunArgs   []string      // after "--": more flags for 'netsweep run'
 }
 
-const launchUsage = `usage: netsweep launch SPEC [--out DIR] [--np N] [--hosts NAME[:SLOTS],...]
-                       [--key FILE] [--known-hosts FILE] [--net CIDR]
-                       [--keepalive D] [--mpirun PATH] [-- RUN-FLAGS]
-
-Starts the campaign deployed by 'netsweep deploy' on SPEC's [cluster]
-hosts: writes DIR/hosts (an Open MPI hostfile) and DIR/ssh-wrapper
-(mpirun's ssh, with your key and known_hosts and StrictHostKeyChecking=yes)
-and runs mpirun over ssh, rank 0 on the first host. Results and the
-journal are written to DIR on rank 0's host; launching again resumes an
-interrupted campaign (exit status 75), on the same or other hosts.
-
-  --out DIR        campaign directory, absolute on rank 0's host (default:
-                   the spec's [output] dir, made absolute here)
-  --np N           ranks (default: every slot); rank 0 is the controller
-  --hosts LIST     NAME[:SLOTS],... instead of the spec's hosts (e.g. to
-                   resume without a lost host)
-  --key FILE       ssh private key for mpirun's ssh (default: ssh's own)
-  --known-hosts F  known_hosts file (default ~/.ssh/known_hosts)
-  --net CIDR       the network Open MPI uses between hosts, e.g. 10.1.0.0/24
-  --keepalive D    keepalive interval of mpirun's links to its daemons (and
-                   of ssh); a host silent for 3 of them is lost and the job
-                   ends, resumable (default 10s)
-  --mpirun PATH    the mpirun of Open MPI (default: mpirun on PATH)
-  -- RUN-FLAGS     more flags for 'netsweep run' on the hosts, e.g. -- --chunk 10
-
-Open MPI refuses to run as root unless OMPI_ALLOW_RUN_AS_ROOT=1 and
-OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 are set.`
+var launchUsage = usageText("launch")
 
 // launchKillDelay is how long mpirun has to end after SIGTERM (an
 // interrupt of launch) before it is killed.

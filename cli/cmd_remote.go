@@ -33,15 +33,6 @@ func addRemoteFlags(fs *flag.FlagSet, o *headnode.Options) {
 	})
 }
 
-const remoteFlagsUsage = `Remote flags (submit, status, cancel, collect):
-  --remote [USER@]HOST[:PORT]  the cluster's head node, reached over ssh
-  --key FILE                   login key (see 'netsweep keygen'); default: ssh-agent
-  --known-hosts FILE           default ~/.ssh/known_hosts
-  --accept-host-key            record the key of a host not yet known (check its fingerprint first)
-  --connect-timeout D          per connection attempt (default 15s)
-  --remote-netsweep PATH       netsweep on the head node (default netsweep on its PATH)
-  --remote-env NAME=VALUE      environment of the remote netsweep (repeatable)`
-
 // cmdSubmitRemote submits spec from this machine on the head node of
 // o.Target, into local directory out's record.
 func cmdSubmitRemote(ctx context.Context, specPath, out string, o headnode.SubmitOptions, stdout, stderr io.Writer) error {

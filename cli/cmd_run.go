@@ -35,26 +35,7 @@ type runOptions struct {
 	Timings  bool           // print where the time went
 }
 
-const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
-                    [--grace D] [--force] [--salvage] [--progress-every D] [--quiet]
-
-Runs every repetition of every parameter point of SPEC on the local cores
-(or, in bin/netsweep-mpi under mpirun, on every rank) and writes
-DIR/results.csv and DIR/results.json. Finished chunks are journaled in
-DIR/journal: the same command resumes an interrupted campaign.
-
-  --deadline T   an RFC 3339 time or a duration from now (90m): hand out no
-                 chunk that the running estimate says would not finish by then
-  --grace D      after SIGINT, SIGTERM or SIGUSR1, wait this long for chunks
-                 in flight before stopping at once (default 60s)
-  --force        if DIR holds another spec's campaign, or a journal that
-                 cannot be resumed, move it aside to DIR.replaced-TIME and
-                 start afresh
-  --salvage      if DIR's journal is damaged in the middle, keep a copy of
-                 it, resume from the records before the damage and run the
-                 rest again
-  --shard I/K    run only shard I of K: of every point, the I-th of K blocks
-                 of repetitions; 'netsweep collect' merges the shards`
+var runUsage = usageText("run")
 
 func parseRunFlags(args []string) (runOptions, error) {
 	o := runOptions{Workers: runtime.NumCPU(), Interval: 5 * time.Second, Grace: 60 * time.Second}

@@ -20,54 +20,11 @@ import (
 	"github.com/netsweep/netsweep/spec"
 )
 
-const renderUsage = `usage: netsweep render SPEC [--scheduler slurm|rocks] [-o FILE] [--out DIR]
+var renderUsage = usageText("render")
 
-Writes the job script that 'netsweep submit SPEC --out DIR' would submit
-for the [cluster] table of SPEC, to FILE (executable) or standard output.
-The script runs DIR/spec.toml, the copy of SPEC that submit makes, with
---out DIR; DIR defaults to the spec's [output] dir and is made absolute.
+var submitUsage = usageText("submit")
 
-With --scheduler rocks it writes instead a bash launcher for a Rocks
-cluster's frontend: it lists the compute hosts with 'rocks list host',
-places [cluster] binary (netsweep-mpi) on each (node-local, in
-/tmp/netsweep-NAME) and runs it under mpirun with a hostfile of their CPUs.
-[cluster] is optional there (ntasks and env are used). Copy SPEC to
-DIR/spec.toml, on the shared /home, and run the launcher on the frontend.`
-
-const submitUsage = `usage: netsweep submit SPEC [--out DIR] [--binary PATH]
-       netsweep submit SPEC --remote [USER@]HOST[:PORT] [--out LOCALDIR] [--remote-dir DIR] [--upload-binary FILE] [remote flags]
-
-Submits the campaign of SPEC to Slurm as its [cluster] table says. It
-copies SPEC to DIR/spec.toml (the jobs run the copy), writes the job script
-to DIR/slurm/job.sbatch, submits it with sbatch, records the job id in
-DIR/slurm/jobs and prints it. A job that nears its time limit stops cleanly
-(exit 75) and resubmits itself, up to max_resubmits times. With
-array_shards = K it is a job array of K shards, run into DIR/shards/I; when
-all are complete, 'netsweep collect DIR' merges them. Submitting the same
-spec to the same DIR again resumes the campaign.
-
-Follow it with 'netsweep status DIR'; stop it with 'netsweep cancel DIR'.
---binary PATH runs PATH as netsweep-mpi instead of [cluster] binary.
-
-With --remote it does all this on the cluster's head node over ssh, with
-the netsweep there (--remote-netsweep), in --remote-dir DIR (default
-~/netsweep/NAME there), after uploading SPEC and, with --upload-binary
-FILE, FILE (a netsweep-mpi built for the cluster), which then serves as
-both the remote netsweep and the job's binary. LOCALDIR/remote.json
-records the remote campaign: 'netsweep status LOCALDIR', 'cancel
-LOCALDIR' and 'collect LOCALDIR' then need no --remote.
-
-` + remoteFlagsUsage
-
-const cancelUsage = `usage: netsweep cancel DIR [remote flags]
-
-Cancels (scancel) the jobs of the campaign in DIR, listed in
-DIR/slurm/jobs, that are still pending or running. The journal keeps every
-finished chunk: 'netsweep submit' with the same spec and --out resumes.
-For a campaign submitted with --remote (DIR holds remote.json), or with
---remote, it cancels them on the head node.
-
-` + remoteFlagsUsage
+var cancelUsage = usageText("cancel")
 
 // openBackend opens the backend called name ("" = c's scheduler) for
 // campaigns configured by c; stderr receives its commands' stderr. Tests

@@ -13,15 +13,7 @@ import (
 	"github.com/netsweep/netsweep/headnode"
 )
 
-const statusUsage = `usage: netsweep status DIR [--points]
-
-Reads the journal of the campaign in DIR, while it runs or after, and prints
-its overall and (with --points) per-point completion, failures, rate and
-time left. For a campaign submitted with --remote (DIR holds remote.json),
-or with --remote, it asks the head node over ssh; a dropped connection is
-retried.
-
-` + remoteFlagsUsage
+var statusUsage = usageText("status")
 
 // schedulerStatus, when set, describes the scheduler's view of the jobs of
 // the campaign in dir (Slurm: squeue, scontrol, sacct), in lines for status
