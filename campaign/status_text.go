@@ -8,8 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/netsweep/netsweep/internal/progress"
 )
 
 // Write writes the status of the campaign in dir as 'netsweep status'
@@ -38,9 +36,9 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 		case done >= total:
 			state = "complete"
 		case p.State == "running" && age < 30*time.Second:
-			state = fmt.Sprintf("running on %s (pid %d, %d ranks): %.1f runs/s, ETA %s", p.Host, p.PID, p.Ranks, p.Rate, progress.FormatDuration(time.Duration(float64(total-done)/max(p.Rate, 1e-9)*float64(time.Second))))
+			state = fmt.Sprintf("running on %s (pid %d, %d ranks): %.1f runs/s, ETA %s", p.Host, p.PID, p.Ranks, p.Rate, FormatDuration(time.Duration(float64(total-done)/max(p.Rate, 1e-9)*float64(time.Second))))
 		default:
-			state = fmt.Sprintf("not running (last progress %s ago); %s resumes it", progress.FormatDuration(age), resumeHint(dir))
+			state = fmt.Sprintf("not running (last progress %s ago); %s resumes it", FormatDuration(age), resumeHint(dir))
 		}
 	} else if done >= total {
 		state = "complete"

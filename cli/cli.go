@@ -1,6 +1,7 @@
-// Package cli is the netsweep command: its subcommands, flags, printing
-// and exit statuses, over the library packages (campaign, spec, sim,
-// mpirun, slurm, rocks, remote, report).
+// Package cli is the netsweep command: its subcommands, flags, usage
+// texts, printing and exit statuses, over the library packages (campaign,
+// spec, sim, mpirun, cluster/batch, cluster/workstations, headnode,
+// remote, report).
 //
 // Main runs the whole command. A program of one's own that registers its
 // own network generators or processes (sim.RegisterGenerator,
@@ -32,12 +33,8 @@ const (
 	exitResumable = 75 // EX_TEMPFAIL: stopped early; run the same command again to resume
 )
 
-// usageError reports bad command-line arguments.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// usagef reports bad command-line arguments: exit status 2.
+var usagef = cluster.Usagef
 
 var usage = usageText("netsweep")
 
@@ -119,17 +116,13 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	var ue usageError
-	var cue *cluster.UsageError
+	var ue *cluster.UsageError
 	var quiet errQuiet
 	switch {
 	case errors.As(err, &quiet):
 		return quiet.code
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, ue.msg)
-		return exitUsage
-	case errors.As(err, &cue):
-		fmt.Fprintln(stderr, cue.Msg)
+		fmt.Fprintln(stderr, ue.Msg)
 		return exitUsage
 	case spec.IsSpecError(err):
 		fmt.Fprintln(stderr, err)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/headnode"
@@ -29,14 +29,13 @@ func cmdCollect(ctx context.Context, args []string, stderr io.Writer) error {
 	if sess, rec, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
-		local := dir
-		if rec == nil {
-			local = *localOut
-			if local == "" {
-				local = path.Base(dir)
-			}
+		local := headnode.LocalDir(dir, rec, *localOut)
+		got, err := sess.Collect(ctx, rec, local)
+		if err != nil {
+			return err
 		}
-		return collectRemote(ctx, sess, rec, local, stderr)
+		fmt.Fprintf(stderr, "netsweep: fetched %s from %s:%s into %s\n", strings.Join(got, ", "), sess.Target, sess.Dir, local)
+		return nil
 	}
 	prov := report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args}
 	if err := campaign.Collect(dir, prov); err != nil {

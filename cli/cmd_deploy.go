@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/netsweep/netsweep/cluster/workstations"
-	"github.com/netsweep/netsweep/remote"
 )
 
 // deployOptions are the flags of 'netsweep deploy'.
@@ -61,16 +59,9 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	known, err := workstations.KnownHostsPath(o.SSH.KnownHosts)
+	opts, err := workstations.SSHOptions(o.SSH.Key, o.SSH.KnownHosts, o.AcceptHostKey)
 	if err != nil {
 		return err
-	}
-	opts := remote.Options{
-		KeyFile:          o.SSH.Key,
-		UseAgent:         o.SSH.Key == "",
-		KnownHosts:       known,
-		AcceptNewHostKey: o.AcceptHostKey,
-		ConnectTimeout:   15 * time.Second,
 	}
 	results := workstations.Deploy(ctx, ws, s.Cluster.Workstations.SharedFS, opts, o.Binary, o.Spec)
 	var failed []string

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/netsweep/netsweep/remote"
@@ -28,12 +27,11 @@ func cmdKeygen(args []string, stdout io.Writer) error {
 		return usagef("%s", keygenUsage)
 	}
 	o.Name = fs.Arg(0)
+	var err error
 	if o.Dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return fmt.Errorf("could not find the home directory for ~/.netsweep/keys (give --dir): %w", err)
+		if o.Dir, err = remote.DefaultKeyDir(); err != nil {
+			return err
 		}
-		o.Dir = filepath.Join(home, ".netsweep", "keys")
 	}
 	priv, pub, err := remote.Keygen(o.Dir, o.Name)
 	if err != nil {

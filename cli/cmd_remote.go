@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/netsweep/netsweep/headnode"
@@ -53,26 +52,5 @@ func cmdSubmitRemote(ctx context.Context, specPath, out string, o headnode.Submi
 	fmt.Fprintln(stdout, sub.ID)
 	fmt.Fprintf(stderr, "netsweep: submitted %s on %s as job %s in %s; follow it with 'netsweep status %s', fetch the results with 'netsweep collect %s'\n",
 		s.Name, sub.Target, sub.ID, sub.Dir, out, out)
-	return nil
-}
-
-// statusRemote prints the remote 'netsweep status' of the campaign.
-func statusRemote(ctx context.Context, sess *headnode.Session, points bool, stdout io.Writer) error {
-	out, err := sess.Status(ctx, points)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "remote    %s:%s\n", sess.Target, sess.Dir)
-	_, err = stdout.Write(out)
-	return err
-}
-
-// collectRemote fetches the results of the campaign into local.
-func collectRemote(ctx context.Context, sess *headnode.Session, rec *headnode.Record, local string, stderr io.Writer) error {
-	got, err := sess.Collect(ctx, rec, local)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "netsweep: fetched %s from %s:%s into %s\n", strings.Join(got, ", "), sess.Target, sess.Dir, local)
 	return nil
 }

@@ -1,10 +1,9 @@
 package cli
 
 // The Slurm commands: render, submit and cancel, and the scheduler's part
-// of status (the schedulerStatus hook), over package cluster/batch.
+// of status (slurmStatus), over package cluster/batch.
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -46,8 +45,6 @@ func openScheduler(c *cluster.Config, stderr io.Writer) (cluster.Scheduler, erro
 	return sched, nil
 }
 
-func init() { schedulerStatus = slurmStatus }
-
 // renderOptions are the flags of 'netsweep render'.
 type renderOptions struct {
 	Spec      string // path of the spec
@@ -78,33 +75,18 @@ func cmdRender(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// A batch scheduler needs [cluster] (time, ntasks, ...); a launcher
-	// run by hand does not.
-	_, batch := backend.(cluster.Scheduler)
-	job, err := clusterJob(s, o.Out, batch)
+	script, err := batch.Render(backend, s, o.Out, defaultBinary)
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := backend.Render(&b, job); err != nil {
-		return err
-	}
 	if o.File == "" {
-		_, err := stdout.Write(b.Bytes())
+		_, err := stdout.Write(script)
 		return err
 	}
-	if err := os.WriteFile(o.File, b.Bytes(), 0o755); err != nil {
+	if err := os.WriteFile(o.File, script, 0o755); err != nil {
 		return fmt.Errorf("could not write the job script: %w", err)
 	}
 	return nil
-}
-
-// clusterJob is batch.Job, with needCluster requiring a [cluster] table.
-func clusterJob(s *spec.Spec, out string, needCluster bool) (cluster.Job, error) {
-	if needCluster && !s.HasCluster {
-		return cluster.Job{}, usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
-	}
-	return batch.Job(s, out, defaultBinary)
 }
 
 // submitOptions are the flags of 'netsweep submit'.
@@ -147,7 +129,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if o.Binary != "" {
 		s.Cluster.Binary = o.Binary
 	}
-	job, err := clusterJob(s, o.Out, true)
+	job, err := batch.Job(s, o.Out, defaultBinary, true)
 	if err != nil {
 		return err
 	}
@@ -201,7 +183,7 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// slurmStatus is the schedulerStatus hook: the scheduler's side of
+// slurmStatus is the scheduler's side of
 // 'netsweep status DIR', or nil when DIR was not submitted.
 func slurmStatus(dir string) []string {
 	sched, err := openScheduler(batch.DirCluster(dir), io.Discard)

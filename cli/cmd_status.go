@@ -15,11 +15,6 @@ import (
 
 var statusUsage = usageText("status")
 
-// schedulerStatus, when set, describes the scheduler's view of the jobs of
-// the campaign in dir (Slurm: squeue, scontrol, sacct), in lines for status
-// to print, or nil when dir has no jobs.
-var schedulerStatus func(dir string) []string
-
 func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -33,13 +28,16 @@ func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 	if sess, _, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
-		return statusRemote(ctx, sess, *perPoint, stdout)
+		out, err := sess.Status(ctx, *perPoint)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "remote    %s:%s\n", sess.Target, sess.Dir)
+		_, err = stdout.Write(out)
+		return err
 	}
 	st, err := campaign.ReadStatus(dir)
-	var sched []string
-	if schedulerStatus != nil {
-		sched = schedulerStatus(dir)
-	}
+	sched := slurmStatus(dir)
 	switch {
 	case err == nil:
 		st.Write(stdout, dir, *perPoint, time.Now())

@@ -93,3 +93,17 @@ func TestRecord(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalDir(t *testing.T) {
+	rec := &Record{Target: "a@b", Dir: "/d", Netsweep: "n"}
+	for _, tc := range []struct {
+		dir  string
+		rec  *Record
+		out  string
+		want string
+	}{{"local", rec, "x", "local"}, {"/home/a/netsweep/c", nil, "mine", "mine"}, {"/home/a/netsweep/c", nil, "", "c"}} {
+		if got := LocalDir(tc.dir, tc.rec, tc.out); got != tc.want {
+			t.Errorf("LocalDir(%q, %v, %q) = %q, want %q", tc.dir, tc.rec != nil, tc.out, got, tc.want)
+		}
+	}
+}

@@ -108,6 +108,19 @@ func Open(dir string, o Options) (sess *Session, rec *Record, ok bool, err error
 	return sess, rec, true, nil
 }
 
+// LocalDir is the local directory that collect fills for the campaign
+// directory dir given to Open: dir itself when it holds the record rec,
+// else out, else the base name of the remote directory dir.
+func LocalDir(dir string, rec *Record, out string) string {
+	switch {
+	case rec != nil:
+		return dir
+	case out != "":
+		return out
+	}
+	return path.Base(dir)
+}
+
 // cmd returns the argument list running the remote netsweep with args.
 func (s *Session) cmd(args ...string) []string {
 	return Command(s.Netsweep, s.Env, args...)

@@ -85,9 +85,12 @@ func TestSubmitCancelStatus(t *testing.T) {
 	f := &fakeScheduler{states: map[string]string{}, ids: map[string][]string{}}
 	s := loadSpec(t, testSpec)
 	dir := filepath.Join(t.TempDir(), "camp")
-	job, err := Job(s, dir, "my-mpi")
+	job, err := Job(s, dir, "my-mpi", true)
 	if err != nil || job.Dir != dir || job.Spec != filepath.Join(dir, "spec.toml") || job.Cluster.Binary != "my-mpi" {
 		t.Fatalf("Job = %+v, %v", job, err)
+	}
+	if script, err := Render(f, s, dir, ""); err != nil || string(script) != "#!/bin/sh\n# batch-unit\n" {
+		t.Errorf("Render = %q, %v", script, err)
 	}
 	id, err := Submit(ctx, f, s, job)
 	if err != nil || id != "1" {

@@ -16,10 +16,14 @@ import (
 
 // Job describes the campaign of s, run in directory out (default: the
 // spec's [output] dir), as a cluster job; binary, when not "", is the MPI
-// build run when [cluster] binary is unset. Its paths are absolute: the
-// job starts in the submit directory or in [cluster] workdir, and
-// resubmits itself from wherever it runs.
-func Job(s *spec.Spec, out, binary string) (cluster.Job, error) {
+// build run when [cluster] binary is unset. needCluster requires a
+// [cluster] table (a *cluster.UsageError without one). Its paths are
+// absolute: the job starts in the submit directory or in [cluster]
+// workdir, and resubmits itself from wherever it runs.
+func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error) {
+	if needCluster && !s.HasCluster {
+		return cluster.Job{}, cluster.Usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
+	}
 	if out == "" {
 		out = s.Output.Dir
 	}
@@ -38,6 +42,22 @@ func Job(s *spec.Spec, out, binary string) (cluster.Job, error) {
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
 	}, nil
+}
+
+// Render returns the job script (or launcher) of backend for the campaign
+// of s run in out, as Job describes it; a batch scheduler needs a
+// [cluster] table (time, ntasks, ...), a launcher run by hand does not.
+func Render(backend cluster.Backend, s *spec.Spec, out, binary string) ([]byte, error) {
+	_, isBatch := backend.(cluster.Scheduler)
+	job, err := Job(s, out, binary, isBatch)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := backend.Render(&b, job); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Submit submits job, the campaign of s, to sched and returns the job id.

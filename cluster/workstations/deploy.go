@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/remote"
@@ -41,6 +42,17 @@ func FindMPIBinary(program string) (string, error) {
 		return p, nil
 	}
 	return "", cluster.Usagef("no MPI binary found (tried %s): build it with 'make mpi', or give --binary FILE", strings.Join(tried, ", "))
+}
+
+// SSHOptions are Deploy's ssh options: the key file (none: the keys of
+// the ssh-agent), the known_hosts file ("" = ~/.ssh/known_hosts), and
+// whether to record the key of a host known_hosts does not know yet.
+func SSHOptions(key, knownHosts string, acceptNew bool) (remote.Options, error) {
+	known, err := KnownHostsPath(knownHosts)
+	if err != nil {
+		return remote.Options{}, err
+	}
+	return remote.Options{KeyFile: key, UseAgent: key == "", KnownHosts: known, AcceptNewHostKey: acceptNew, ConnectTimeout: 15 * time.Second}, nil
 }
 
 // DeployResult is what Deploy did on one host.

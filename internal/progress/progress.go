@@ -1,5 +1,6 @@
-// Package progress shows a campaign's progress on a terminal: a live bar,
-// or a line every interval in logs and batch jobs.
+// Package progress shows a campaign's progress on a terminal (a live bar,
+// or a line every interval in logs and batch jobs) through a
+// campaign.Reporter.
 package progress
 
 import (
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/mpirun"
 )
 
@@ -58,7 +60,7 @@ func (p *Bar) Update(pr mpirun.Progress) {
 	rate := float64(pr.Done) / max(pr.Elapsed.Seconds(), 1e-9)
 	eta := "?"
 	if rate > 0 {
-		eta = FormatDuration(time.Duration(float64(pr.Total-pr.Done) / rate * float64(time.Second)))
+		eta = campaign.FormatDuration(time.Duration(float64(pr.Total-pr.Done) / rate * float64(time.Second)))
 	}
 	frac := float64(done) / float64(max(p.total, 1))
 	failed := ""
@@ -78,15 +80,49 @@ func (p *Bar) Update(pr mpirun.Progress) {
 	fmt.Fprintf(p.w, "netsweep: %d/%d runs (%.0f%%), %.0f runs/s, ETA %s%s\n", done, p.total, 100*frac, rate, eta, failed)
 }
 
-// FormatDuration writes d as 1h02m03s, 2m03s or 3s.
-func FormatDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%dh%02dm%02ds", h, m, s)
+// NewReporter returns the Reporter that prints to w, progress every
+// interval off a terminal, and none when quiet.
+func NewReporter(w io.Writer, interval time.Duration, quiet bool) *Reporter {
+	return &Reporter{w: w, interval: interval, quiet: quiet}
+}
+
+// Reporter is a campaign.Reporter that prints what campaign.Run reports:
+// notices, the campaign's size, and progress (a live bar on a terminal,
+// else a line every interval).
+type Reporter struct {
+	w        io.Writer
+	interval time.Duration
+	quiet    bool
+	prog     *Bar
+}
+
+func (r *Reporter) Notice(msg string) { fmt.Fprintf(r.w, "netsweep: %s\n", msg) }
+
+func (r *Reporter) Start(st campaign.Start) {
+	if st.Done > 0 {
+		fmt.Fprintf(r.w, "netsweep: resuming %s: %d of %d runs already done\n", st.Dir, st.Done, st.Total)
 	}
-	if m > 0 {
-		return fmt.Sprintf("%dm%02ds", m, s)
+	unit := "ranks"
+	if st.Runtime == "embedded" {
+		unit = "workers"
 	}
-	return fmt.Sprintf("%ds", s)
+	fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
+	r.prog = New(r.w, r.interval, st.Done, st.Total)
+}
+
+func (r *Reporter) Progress(p mpirun.Progress) {
+	if !r.quiet && r.prog != nil {
+		r.prog.Update(p)
+	}
+}
+
+// WriteTimings reports the bookkeeping's share of a run: summaries (summed
+// over ranks, so compared with ranks × wall time), the journal and the
+// final reduction (on rank 0, compared with wall time).
+func WriteTimings(w io.Writer, t mpirun.Timings, wall time.Duration, ranks int) {
+	pct := func(d, of time.Duration) float64 { return 100 * d.Seconds() / max(of.Seconds(), 1e-9) }
+	cpu := wall * time.Duration(ranks)
+	fmt.Fprintf(w, "netsweep: timings: wall %v on %d ranks, %d chunks\n", wall.Round(time.Millisecond), ranks, t.Chunks)
+	fmt.Fprintf(w, "netsweep: timings: summaries %v (%.3f%% of the ranks' time), journal %v (%.3f%% of wall), reduction %v (%.3f%% of wall)\n",
+		t.Summaries.Round(time.Microsecond), pct(t.Summaries, cpu), t.OnResult.Round(time.Microsecond), pct(t.OnResult, wall), t.Reduce.Round(time.Microsecond), pct(t.Reduce, wall))
 }

@@ -111,3 +111,18 @@ func Graceful(ctx context.Context, grace time.Duration) <-chan struct{} {
 	}
 	return s.stop
 }
+
+// ForRank sets the signals of an MPI rank. A rank's standard output and
+// error are pipes to mpirun or srun: when a scheduler stops the job, the
+// launcher may end first, and writing a message must not kill the rank
+// before it has journaled the chunks in flight (Go's default for a broken
+// pipe on fd 1 or 2), so every rank ignores SIGPIPE. Ranks other than 0
+// ignore SIGUSR1, SIGINT and SIGTERM too (mpirun, srun and Slurm deliver
+// them to every rank): only the controller acts on them, and it tells the
+// others to stop through the protocol.
+func ForRank(rank int) {
+	signal.Ignore(syscall.SIGPIPE)
+	if rank != 0 {
+		signal.Ignore(syscall.SIGUSR1, syscall.SIGINT, syscall.SIGTERM)
+	}
+}
