@@ -104,3 +104,17 @@ func shardOf(h journal.Header) (Shard, error) {
 	}
 	return sh, nil
 }
+
+// Already returns how many of the runs of s the journal in dir holds, of
+// how many s asks for; ok is false where dir has no journal.
+func Already(dir string, s *spec.Spec) (done, total int64, ok bool, err error) {
+	if _, err := os.Stat(filepath.Join(dir, JournalFile)); err != nil {
+		return 0, s.Runs(), false, nil
+	}
+	st, err := StatusOf(dir, s)
+	if err != nil {
+		return 0, s.Runs(), true, err
+	}
+	done, _ = st.Totals()
+	return done, st.Total(), true, nil
+}

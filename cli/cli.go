@@ -1,6 +1,7 @@
-// Package cli is the netsweep command: its subcommands, flags, printing
-// and exit statuses, over the library packages (campaign, spec, sim,
-// mpirun, slurm, rocks, remote, report).
+// Package cli is the netsweep command: its subcommands, flags, usage
+// texts, printing and exit statuses, over the library packages (campaign,
+// spec, sim, mpirun, cluster/batch, cluster/workstations, headnode,
+// remote, report).
 //
 // Main runs the whole command. A program of one's own that registers its
 // own network generators or processes (sim.RegisterGenerator,
@@ -19,6 +20,8 @@ import (
 	"os"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/cluster"
+	"github.com/netsweep/netsweep/internal/signals"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -30,34 +33,10 @@ const (
 	exitResumable = 75 // EX_TEMPFAIL: stopped early; run the same command again to resume
 )
 
-// usageError reports bad command-line arguments.
-type usageError struct{ msg string }
+// usagef reports bad command-line arguments: exit status 2.
+var usagef = cluster.Usagef
 
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-const usage = `usage: netsweep COMMAND [ARGS]
-
-Commands:
-  run SPEC        run a sweep on the local cores (see 'netsweep run -h')
-  validate SPEC   check a spec and print the size of its campaign
-  deploy SPEC     copy bin/netsweep-mpi and SPEC to its [cluster] hosts over ssh
-  launch SPEC     run a deployed campaign on its [cluster] hosts with mpirun
-  status DIR      progress, failures and time left of a campaign, running or not
-  replay DIR      re-run one repetition alone (--point P --rep R)
-  collect DIR     merge the shards of a job-array campaign into its results
-  render SPEC     print the Slurm job script for the spec's [cluster] table
-  submit SPEC     submit the campaign to Slurm (see 'netsweep submit -h')
-  cancel DIR      cancel the campaign's pending and running Slurm jobs
-                  (submit, status, cancel, collect: --remote HOST drives Slurm over ssh)
-  keygen NAME     write a dedicated ssh key pair for remote campaigns
-  results DIR     print a campaign's results as a table
-  plot DIR        plot a metric against a parameter (see 'netsweep plot -h')
-  models          list the network generators and process models, with their keys
-  version         print the version
-
-See README.md for the spec reference.`
+var usage = usageText("netsweep")
 
 // Program is the netsweep command built into a program of one's own,
 // with the models that program registers.
@@ -80,8 +59,8 @@ var defaultBinary = ""
 // main.
 func (p Program) Main() int {
 	defaultBinary = p.MPIBinary
-	ctx, sigs := ownSignals(context.Background(), os.Stderr)
-	defer sigs.close()
+	ctx, sigs := signals.Own(context.Background(), os.Stderr)
+	defer sigs.Close()
 	return exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
 }
 
@@ -137,13 +116,13 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	var ue usageError
+	var ue *cluster.UsageError
 	var quiet errQuiet
 	switch {
 	case errors.As(err, &quiet):
 		return quiet.code
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, ue.msg)
+		fmt.Fprintln(stderr, ue.Msg)
 		return exitUsage
 	case spec.IsSpecError(err):
 		fmt.Fprintln(stderr, err)

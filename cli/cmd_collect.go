@@ -6,50 +6,36 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/headnode"
 	"github.com/netsweep/netsweep/report"
 )
 
-const collectUsage = `usage: netsweep collect DIR
-
-Merges the shards of a campaign run as a job array (DIR/shards/I, each from
-'netsweep run --shard I/K') into DIR/results.csv and results.json. The
-summaries merge exactly, so the results are byte-identical to those of a
-single job.
-
-For a campaign submitted with --remote (DIR holds remote.json), or with
---remote (DIR then names the remote directory and --out LOCALDIR, default
-its base name, receives the results), it merges the shards on the head
-node, if any, and downloads results.csv, results.json, spec.toml and
-failures.jsonl into the local directory, each replaced only once complete
-and verified; a dropped connection is retried.
-
-` + remoteFlagsUsage
+var collectUsage = usageText("collect")
 
 func cmdCollect(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("collect", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var ro remoteOptions
+	var ro headnode.Options
 	addRemoteFlags(fs, &ro)
 	localOut := fs.String("out", "", "with --remote and no record: the local directory for the results")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", collectUsage)
 	}
 	dir := fs.Arg(0)
-	if sess, rec, ok, err := remoteFor(dir, &ro); err != nil {
+	if sess, rec, ok, err := headnode.Open(dir, ro); err != nil {
 		return err
 	} else if ok {
-		local := dir
-		if rec == nil {
-			local = *localOut
-			if local == "" {
-				local = path.Base(dir)
-			}
+		local := headnode.LocalDir(dir, rec, *localOut)
+		got, err := sess.Collect(ctx, rec, local)
+		if err != nil {
+			return err
 		}
-		return collectRemote(ctx, sess, rec, local, stderr)
+		fmt.Fprintf(stderr, "netsweep: fetched %s from %s:%s into %s\n", strings.Join(got, ", "), sess.Target, sess.Dir, local)
+		return nil
 	}
 	prov := report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args}
 	if err := campaign.Collect(dir, prov); err != nil {

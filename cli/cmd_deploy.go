@@ -2,18 +2,12 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/netsweep/netsweep/remote"
+	"github.com/netsweep/netsweep/cluster/workstations"
 )
 
 // deployOptions are the flags of 'netsweep deploy'.
@@ -24,22 +18,7 @@ type deployOptions struct {
 	AcceptHostKey bool // record the keys of hosts known_hosts does not know yet
 }
 
-const deployUsage = `usage: netsweep deploy SPEC [--binary FILE] [--key FILE] [--known-hosts FILE]
-                       [--accept-host-key] [--hosts NAME[:SLOTS],...]
-
-Copies the MPI binary and SPEC over ssh to the deploy directory of every
-host in SPEC's [cluster] hosts (or hostfile): DEPLOY_DIR/netsweep-mpi and
-DEPLOY_DIR/spec.toml, each checked by SHA-256 on the host before it
-replaces the old copy. With shared_fs = true each distinct directory is
-written once. Then run 'netsweep launch SPEC'.
-
-  --binary FILE      the MPI build to copy (default: netsweep-mpi beside this
-                     program, else bin/netsweep-mpi; build it with 'make mpi')
-  --key FILE         ssh private key (default: the keys of ssh-agent)
-  --known-hosts FILE known_hosts file (default ~/.ssh/known_hosts)
-  --accept-host-key  record the key of a host that known_hosts does not know
-                     yet (a changed key is still refused)
-  --hosts LIST       NAME[:SLOTS],... instead of the spec's hosts`
+var deployUsage = usageText("deploy")
 
 func parseDeployFlags(args []string) (deployOptions, error) {
 	var o deployOptions
@@ -58,93 +37,33 @@ func parseDeployFlags(args []string) (deployOptions, error) {
 	return o, nil
 }
 
-// defaultMPIBinary finds the MPI build (netsweep-mpi, or the Program's
-// own) beside the running program, else in ./bin.
-func defaultMPIBinary() (string, error) {
-	name := deployedBinary
-	if defaultBinary != "" {
-		if filepath.IsAbs(defaultBinary) {
-			return defaultBinary, nil
-		}
-		name = filepath.Base(defaultBinary)
-	}
-	var tried []string
-	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), name)
-		tried = append(tried, p)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p, nil
-		}
-	}
-	p := filepath.Join("bin", name)
-	tried = append(tried, p)
-	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-		return p, nil
-	}
-	return "", usagef("no MPI binary found (tried %s): build it with 'make mpi', or give --binary FILE", strings.Join(tried, ", "))
-}
-
-// deployResult is what deploy did on one host.
-type deployResult struct {
-	Host    workstation
-	Skipped bool // shared_fs: an earlier host wrote the same directory
-	Err     error
-}
-
 func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseDeployFlags(args)
 	if err != nil {
 		return err
 	}
-	s, ws, err := loadWorkstations(o.Spec, o.SSH)
+	s, ws, err := workstations.Load(o.Spec, o.SSH.Hosts)
 	if err != nil {
 		return err
 	}
 	if o.Binary == "" {
-		if o.Binary, err = defaultMPIBinary(); err != nil {
+		if o.Binary, err = workstations.FindMPIBinary(defaultBinary); err != nil {
 			return err
 		}
 	}
-	binSum, err := sha256File(o.Binary)
+	binSum, err := workstations.SHA256File(o.Binary)
 	if err != nil {
 		return err
 	}
-	specSum, err := sha256File(o.Spec)
+	specSum, err := workstations.SHA256File(o.Spec)
 	if err != nil {
 		return err
 	}
-	known, err := o.SSH.knownHostsPath()
+	opts, err := workstations.SSHOptions(o.SSH.Key, o.SSH.KnownHosts, o.AcceptHostKey)
 	if err != nil {
 		return err
 	}
-	opts := remote.Options{
-		KeyFile:          o.SSH.Key,
-		UseAgent:         o.SSH.Key == "",
-		KnownHosts:       known,
-		AcceptNewHostKey: o.AcceptHostKey,
-		ConnectTimeout:   15 * time.Second,
-	}
-
-	results := make([]deployResult, len(ws))
-	written := map[string]bool{}
-	var wg sync.WaitGroup
-	for i, w := range ws {
-		results[i].Host = w
-		if s.Cluster.Workstations.SharedFS {
-			if written[w.Dir] {
-				results[i].Skipped = true
-				continue
-			}
-			written[w.Dir] = true
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i].Err = deployTo(ctx, w, opts, o.Binary, o.Spec)
-		}()
-	}
-	wg.Wait()
-
+	results := workstations.Deploy(ctx, ws, s.Cluster.Workstations.SharedFS, opts, o.Binary, o.Spec)
 	var failed []string
 	for _, r := range results {
 		switch {
@@ -162,32 +81,4 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "deployed to %d hosts; start the campaign with: netsweep launch %s\n", len(ws), o.Spec)
 	return nil
-}
-
-// deployTo copies the binary and the spec to w's deploy directory. Upload
-// checks each file's SHA-256 on the host before renaming it into place.
-func deployTo(ctx context.Context, w workstation, opts remote.Options, binary, specPath string) error {
-	return remote.WithClient(ctx, w.Target, opts, 3, func(c *remote.Client) error {
-		if _, _, err := c.Run(ctx, []string{"mkdir", "-p", "--", w.Dir}, nil); err != nil {
-			return fmt.Errorf("could not create %s: %w", w.Dir, err)
-		}
-		if err := c.Upload(ctx, binary, w.Binary, 0o755); err != nil {
-			return err
-		}
-		return c.Upload(ctx, specPath, w.Spec, 0o644)
-	})
-}
-
-// sha256File returns the hex SHA-256 of a local file.
-func sha256File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", fmt.Errorf("could not open %s: %w", p, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("could not read %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

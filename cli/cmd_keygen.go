@@ -5,20 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/netsweep/netsweep/remote"
 )
 
-const keygenUsage = `usage: netsweep keygen NAME [--dir DIR]
-
-Writes a new ed25519 key pair for remote campaigns: DIR/NAME, the private
-key (mode 0600, no passphrase), and DIR/NAME.pub. DIR defaults to
-~/.netsweep/keys. It prints the public key line to add to
-~/.ssh/authorized_keys on the cluster's head node, so your own ssh key
-never goes onto a cluster; then use 'netsweep submit SPEC --remote HOST
---key DIR/NAME'. It never overwrites a key.`
+var keygenUsage = usageText("keygen")
 
 // keygenOptions are the flags of 'netsweep keygen'.
 type keygenOptions struct {
@@ -35,12 +27,11 @@ func cmdKeygen(args []string, stdout io.Writer) error {
 		return usagef("%s", keygenUsage)
 	}
 	o.Name = fs.Arg(0)
+	var err error
 	if o.Dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return fmt.Errorf("could not find the home directory for ~/.netsweep/keys (give --dir): %w", err)
+		if o.Dir, err = remote.DefaultKeyDir(); err != nil {
+			return err
 		}
-		o.Dir = filepath.Join(home, ".netsweep", "keys")
 	}
 	priv, pub, err := remote.Keygen(o.Dir, o.Name)
 	if err != nil {

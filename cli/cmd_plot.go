@@ -9,10 +9,7 @@ import (
 	"github.com/netsweep/netsweep/report"
 )
 
-const plotUsage = `usage: netsweep plot DIR --x PARAM --y METRIC [--series PARAM] [--where PARAM=VALUE ...] -o FILE.png|.svg|.pdf
-
-Draws the mean of METRIC against PARAM with 95% confidence intervals, one
-line per value of the series parameter.`
+var plotUsage = usageText("plot")
 
 // multiFlag collects a repeatable flag.
 type multiFlag []string

@@ -10,11 +10,7 @@ import (
 	"github.com/netsweep/netsweep/spec"
 )
 
-const replayUsage = `usage: netsweep replay DIR --point P --rep R
-
-Re-runs repetition R of point P of the campaign in DIR alone, with its own
-seeds, and prints its metrics. A repetition that panicked in the campaign
-panics here too, with its stack trace, for debugging.`
+var replayUsage = usageText("replay")
 
 func cmdReplay(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)

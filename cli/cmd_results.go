@@ -8,9 +8,7 @@ import (
 	"github.com/netsweep/netsweep/report"
 )
 
-const resultsUsage = `usage: netsweep results DIR [--metrics m1,m2] [--stats mean,sem,...]
-
-Prints the results of the campaign in DIR as an aligned table.`
+var resultsUsage = usageText("results")
 
 func cmdResults(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("results", flag.ContinueOnError)

@@ -2,16 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/internal/progress"
+	"github.com/netsweep/netsweep/internal/signals"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/report"
 	"github.com/netsweep/netsweep/spec"
@@ -33,26 +33,7 @@ type runOptions struct {
 	Timings  bool           // print where the time went
 }
 
-const runUsage = `usage: netsweep run SPEC [--out DIR] [--workers N] [--chunk K] [--deadline T]
-                    [--grace D] [--force] [--salvage] [--progress-every D] [--quiet]
-
-Runs every repetition of every parameter point of SPEC on the local cores
-(or, in bin/netsweep-mpi under mpirun, on every rank) and writes
-DIR/results.csv and DIR/results.json. Finished chunks are journaled in
-DIR/journal: the same command resumes an interrupted campaign.
-
-  --deadline T   an RFC 3339 time or a duration from now (90m): hand out no
-                 chunk that the running estimate says would not finish by then
-  --grace D      after SIGINT, SIGTERM or SIGUSR1, wait this long for chunks
-                 in flight before stopping at once (default 60s)
-  --force        if DIR holds another spec's campaign, or a journal that
-                 cannot be resumed, move it aside to DIR.replaced-TIME and
-                 start afresh
-  --salvage      if DIR's journal is damaged in the middle, keep a copy of
-                 it, resume from the records before the damage and run the
-                 rest again
-  --shard I/K    run only shard I of K: of every point, the I-th of K blocks
-                 of repetitions; 'netsweep collect' merges the shards`
+var runUsage = usageText("run")
 
 func parseRunFlags(args []string) (runOptions, error) {
 	o := runOptions{Workers: runtime.NumCPU(), Interval: 5 * time.Second, Grace: 60 * time.Second}
@@ -90,28 +71,13 @@ func parseRunFlags(args []string) (runOptions, error) {
 		}
 	}
 	if deadline != "" {
-		t, err := parseDeadline(deadline, time.Now())
+		t, err := campaign.ParseDeadline(deadline, time.Now())
 		if err != nil {
 			return o, usagef("--deadline %s: %v", deadline, err)
 		}
 		o.Deadline = t
 	}
 	return o, nil
-}
-
-// parseDeadline reads an RFC 3339 time, a Unix time in seconds, or a
-// duration from now.
-func parseDeadline(s string, now time.Time) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(d), nil
-	}
-	if sec, err := strconv.ParseInt(s, 10, 64); err == nil && sec > 0 {
-		return time.Unix(sec, 0), nil
-	}
-	return time.Time{}, errors.New("want a time like 2026-11-24T08:00:00Z, a Unix time, or a duration like 90m")
 }
 
 // parseInterspersed parses flags that may come before or after the
@@ -158,10 +124,10 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	if o.Out == "" {
 		o.Out = s.Output.Dir
 	}
-	rep := &runReporter{w: stderr, interval: o.Interval, quiet: o.Quiet}
+	rep := progress.NewReporter(stderr, o.Interval, o.Quiet)
 	ro := campaign.RunOptions{
 		OpenOptions: campaign.OpenOptions{Shard: o.Shard, Force: o.Force, Salvage: o.Salvage, Version: version, Reporter: rep},
-		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: graceful(ctx, o.Grace),
+		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: signals.Graceful(ctx, o.Grace),
 		Ranks: ranks, Runtime: rt, Ready: ready,
 		Provenance: report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args},
 	}
@@ -175,7 +141,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 		return err
 	}
 	if o.Timings {
-		printTimings(stderr, timings, time.Since(start), ranks)
+		progress.WriteTimings(stderr, timings, time.Since(start), ranks)
 	}
 	if o.Shard.K > 0 {
 		fmt.Fprintf(stderr, "netsweep: shard %v complete; when every shard is, 'netsweep collect' merges them\n", o.Shard)
@@ -183,45 +149,4 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	}
 	fmt.Fprintf(stderr, "netsweep: wrote %s and %s\n", out.Results, "results.json")
 	return nil
-}
-
-// runReporter prints what campaign.Run reports: notices, the campaign's
-// size, and progress (a live bar on a terminal, else a line every
-// interval).
-type runReporter struct {
-	w        io.Writer
-	interval time.Duration
-	quiet    bool
-	prog     *progress
-}
-
-func (r *runReporter) Notice(msg string) { fmt.Fprintf(r.w, "netsweep: %s\n", msg) }
-
-func (r *runReporter) Start(st campaign.Start) {
-	if st.Done > 0 {
-		fmt.Fprintf(r.w, "netsweep: resuming %s: %d of %d runs already done\n", st.Dir, st.Done, st.Total)
-	}
-	unit := "ranks"
-	if st.Runtime == "embedded" {
-		unit = "workers"
-	}
-	fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
-	r.prog = newProgress(r.w, r.interval, st.Done, st.Total)
-}
-
-func (r *runReporter) Progress(p mpirun.Progress) {
-	if !r.quiet && r.prog != nil {
-		r.prog.update(p)
-	}
-}
-
-// printTimings reports the bookkeeping's share of a run: summaries (summed
-// over ranks, so compared with ranks × wall time), the journal and the
-// final reduction (on rank 0, compared with wall time).
-func printTimings(w io.Writer, t mpirun.Timings, wall time.Duration, ranks int) {
-	pct := func(d, of time.Duration) float64 { return 100 * d.Seconds() / max(of.Seconds(), 1e-9) }
-	cpu := wall * time.Duration(ranks)
-	fmt.Fprintf(w, "netsweep: timings: wall %v on %d ranks, %d chunks\n", wall.Round(time.Millisecond), ranks, t.Chunks)
-	fmt.Fprintf(w, "netsweep: timings: summaries %v (%.3f%% of the ranks' time), journal %v (%.3f%% of wall), reduction %v (%.3f%% of wall)\n",
-		t.Summaries.Round(time.Microsecond), pct(t.Summaries, cpu), t.OnResult.Round(time.Microsecond), pct(t.OnResult, wall), t.Reduce.Round(time.Microsecond), pct(t.Reduce, wall))
 }

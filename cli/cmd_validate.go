@@ -4,27 +4,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/spec"
 )
 
-const validateUsage = `usage: netsweep validate SPEC [--out DIR]
-
-Checks SPEC and prints the size of its campaign. Where DIR (default: the
-spec's [output] dir) already holds a journal of the campaign, it says how
-many of the runs the spec asks for are done there: a campaign grows in its
-directory, and only the rest runs.`
-
 func cmdValidate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("out", "", "campaign directory (default: [output] dir of the spec)")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
-		return usagef("%s", validateUsage)
+		return usagef("%s", usageText("validate"))
 	}
 	s, err := spec.Load(fs.Arg(0))
 	if err != nil {
@@ -44,14 +35,10 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
 	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", campaign.FormatBytes(s.MemoryBytes()))
 	fmt.Fprintf(stdout, "  output       %s\n", *out)
-	if _, err := os.Stat(filepath.Join(*out, campaign.JournalFile)); err == nil {
-		st, err := campaign.StatusOf(*out, s)
-		if err != nil {
-			fmt.Fprintf(stdout, "  journal      %v\n", err)
-			return nil
-		}
-		done, _ := st.Totals()
-		fmt.Fprintf(stdout, "  journal      %d of %d runs already done there; %d to run\n", done, st.Total(), st.Total()-done)
+	if done, total, ok, err := campaign.Already(*out, s); err != nil {
+		fmt.Fprintf(stdout, "  journal      %v\n", err)
+	} else if ok {
+		fmt.Fprintf(stdout, "  journal      %d of %d runs already done there; %d to run\n", done, total, total-done)
 	}
 	return nil
 }

@@ -201,3 +201,22 @@ func TestExamplesRun(t *testing.T) {
 		})
 	}
 }
+
+// TestUsageTexts: every usage text reads as one, and the remote flags
+// are spliced in whole.
+func TestUsageTexts(t *testing.T) {
+	files, err := usageFiles.ReadDir("usage")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no usage texts: %v", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(f.Name(), ".txt")
+		text := usageText(name)
+		if strings.Contains(text, "@remote-flags") || strings.HasSuffix(text, "\n") || (name != "remote-flags" && !strings.HasPrefix(text, "usage: netsweep ")) {
+			t.Errorf("usage text %s:\n%s", name, text)
+		}
+	}
+	if !strings.HasSuffix(submitUsage, usageText("remote-flags")) {
+		t.Errorf("submit's usage lacks the remote flags:\n%s", submitUsage)
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/headnode"
 	"github.com/netsweep/netsweep/remote"
 	"github.com/netsweep/netsweep/remote/sshdtest"
 )
@@ -138,7 +139,7 @@ func (rc *remoteCluster) submitRemote(t *testing.T, c remoteCampaign, user strin
 	if code != 0 {
 		t.Fatalf("submit --remote: exit %d: %s", code, out)
 	}
-	rec, ok, err := readRemoteRecord(c.local)
+	rec, ok, err := headnode.ReadRecord(c.local)
 	if err != nil || !ok {
 		t.Fatalf("no record after submit: %v", err)
 	}
@@ -170,7 +171,7 @@ func TestRemoteSlurm(t *testing.T) {
 		if code != exitFailure || !strings.Contains(out, "unknown host key") || !strings.Contains(out, fp) || !strings.Contains(out, "--accept-host-key") {
 			t.Fatalf("submit to an unknown host: exit %d, %q; want a refusal showing %s and --accept-host-key", code, out, fp)
 		}
-		for _, p := range []string{rc.known, c.rdir, filepath.Join(c.local, remoteRecordFile)} {
+		for _, p := range []string{rc.known, c.rdir, filepath.Join(c.local, headnode.RecordFile)} {
 			if _, err := os.Stat(p); err == nil {
 				t.Errorf("a refused connection left %s", p)
 			}

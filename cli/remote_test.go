@@ -3,96 +3,9 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/netsweep/netsweep/internal/shell"
 )
-
-func TestRemoteCommand(t *testing.T) {
-	for _, tc := range []struct {
-		netsweep string
-		env      []string
-		args     []string
-		want     []string
-	}{
-		{"netsweep", nil, []string{"status", "/c d"}, []string{"netsweep", "status", "/c d"}},
-		{"/x/bin/netsweep-mpi", []string{"SLURM_CONF=/etc/s s.conf"}, []string{"submit", "/d/slurm/submitted.toml", "--out", "/d"},
-			[]string{"env", "SLURM_CONF=/etc/s s.conf", "/x/bin/netsweep-mpi", "submit", "/d/slurm/submitted.toml", "--out", "/d"}},
-		{"ns", []string{"A=1", "B='"}, []string{"cancel", "$(rm -rf ~)"}, []string{"env", "A=1", "B='", "ns", "cancel", "$(rm -rf ~)"}},
-	} {
-		got := remoteCommand(tc.netsweep, tc.env, tc.args...)
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("remoteCommand(%q, %q, %q) = %q, want %q", tc.netsweep, tc.env, tc.args, got, tc.want)
-		}
-	}
-	// The remote line quotes the hostile argument as one word.
-	line := shell.Join(remoteCommand("ns", nil, "cancel", "$(rm -rf ~)"))
-	if line != "ns cancel '$(rm -rf ~)'" {
-		t.Errorf("remote line %q", line)
-	}
-	if got := prepareDirCommand("netsweep/x y", true); !reflect.DeepEqual(got[3:], []string{"sh", "netsweep/x y", "1"}) || got[0] != "sh" {
-		t.Errorf("prepareDirCommand = %q", got)
-	}
-}
-
-func TestRemoteChecks(t *testing.T) {
-	for _, tc := range []struct {
-		v  string
-		ok bool
-	}{
-		{"SLURM_CONF=/etc/slurm.conf", true}, {"A=", true}, {"A=b c", true},
-		{"=x", false}, {"1A=x", false}, {"A", false}, {"A=b\nc", false}, {"A-B=1", false},
-	} {
-		if err := checkRemoteEnv(tc.v); (err == nil) != tc.ok {
-			t.Errorf("checkRemoteEnv(%q) = %v, want ok=%v", tc.v, err, tc.ok)
-		}
-	}
-	for _, tc := range []struct {
-		v  string
-		ok bool
-	}{
-		{"netsweep", true}, {"/opt/ns bin/netsweep", true}, {"", false}, {"-i", false}, {"A=b", false}, {"x\ny", false},
-	} {
-		if err := checkRemoteCommand(tc.v); (err == nil) != tc.ok {
-			t.Errorf("checkRemoteCommand(%q) = %v, want ok=%v", tc.v, err, tc.ok)
-		}
-	}
-}
-
-func TestRemoteRecord(t *testing.T) {
-	dir := t.TempDir()
-	if _, ok, err := readRemoteRecord(dir); ok || err != nil {
-		t.Fatalf("no record: ok=%v, err=%v", ok, err)
-	}
-	rec := &remoteRecord{Target: "alice@head:2222", Dir: "/home/alice/netsweep/x", Netsweep: "netsweep", Env: []string{"SLURM_CONF=/s"},
-		Key: "/k", KnownHosts: "/kh", Jobs: []string{"12", "13"}, Campaign: "x", CampaignID: "abc", ArrayShards: 3,
-		Submitted: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)}
-	if err := writeRemoteRecord(dir, rec); err != nil {
-		t.Fatal(err)
-	}
-	got, ok, err := readRemoteRecord(dir)
-	if !ok || err != nil || !reflect.DeepEqual(got, rec) {
-		t.Fatalf("read back %+v, %v, %v; want %+v", got, ok, err, rec)
-	}
-	// A session from the record; flags override it.
-	s, err := sessionFor(&remoteOptions{ConnectTimeout: time.Second}, got)
-	if err != nil || s.target.String() != "alice@head:2222" || s.dir != rec.Dir || s.opts.KeyFile != "/k" || s.opts.UseAgent {
-		t.Errorf("session %+v, %v", s, err)
-	}
-	s, err = sessionFor(&remoteOptions{Target: "bob@other", Key: "", Netsweep: "/opt/ns"}, &remoteRecord{Target: "a@b", Dir: "/d", Netsweep: "n"})
-	if err != nil || s.target.String() != "bob@other:22" || s.netsweep != "/opt/ns" || !s.opts.UseAgent {
-		t.Errorf("overridden session %+v, %v", s, err)
-	}
-	for _, bad := range []string{`{`, `{"target":"a@b","remote_dir":"rel","netsweep":"n"}`, `{"target":"a@b","remote_dir":"/d","netsweep":"n","env":["x"]}`} {
-		os.WriteFile(filepath.Join(dir, remoteRecordFile), []byte(bad), 0o644)
-		if _, _, err := readRemoteRecord(dir); err == nil || !strings.Contains(err.Error(), remoteRecordFile) {
-			t.Errorf("record %s: err = %v", bad, err)
-		}
-	}
-}
 
 func TestKeygenCommand(t *testing.T) {
 	dir := t.TempDir()

@@ -1,8 +1,6 @@
 package cli
 
-import (
-	"runtime/debug"
-)
+import "github.com/netsweep/netsweep/report"
 
 // version is the release; revision is set by the Makefile with -ldflags.
 var (
@@ -10,19 +8,7 @@ var (
 	revision = ""
 )
 
-// vcsRevision returns the VCS revision the binary was built from, if known.
-func vcsRevision() string {
-	if revision != "" {
-		return revision
-	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" {
-				return s.Value
-			}
-		}
-	}
-	return "unknown"
-}
+// vcsRevision is the revision the binary was built from.
+func vcsRevision() string { return report.Revision(revision) }
 
 func versionString() string { return version + " (" + vcsRevision() + ")" }

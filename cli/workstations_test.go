@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/cluster/workstations"
 	"github.com/netsweep/netsweep/internal/mpitest"
 	"github.com/netsweep/netsweep/internal/netnstest"
 	"github.com/netsweep/netsweep/remote"
@@ -103,11 +104,11 @@ func TestWorkstations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, h := range hosts {
-		got, err := os.ReadFile(filepath.Join(deploy, h.Addr, deployedBinary))
+		got, err := os.ReadFile(filepath.Join(deploy, h.Addr, workstations.BinaryFile))
 		if err != nil || !bytes.Equal(got, binData) {
 			t.Fatalf("%s: the deployed binary differs from %s (%v)", h.Addr, bin, err)
 		}
-		if !strings.Contains(msg, h.Addr+":22: "+filepath.Join(deploy, h.Addr, deployedBinary)+" sha256 ") {
+		if !strings.Contains(msg, h.Addr+":22: "+filepath.Join(deploy, h.Addr, workstations.BinaryFile)+" sha256 ") {
 			t.Errorf("deploy does not report %s's checksum:\n%s", h.Addr, msg)
 		}
 	}

@@ -182,3 +182,13 @@ func Open(c *Config, name string, stderr io.Writer) (Backend, error) {
 	}
 	return f.New(c, stderr)
 }
+
+// AsScheduler returns backend b, called name, as a Scheduler, or a usage
+// error saying that it only renders.
+func AsScheduler(b Backend, name string) (Scheduler, error) {
+	sched, ok := b.(Scheduler)
+	if !ok {
+		return nil, Usagef("netsweep: the %s backend only renders a launcher, which you run yourself: use 'netsweep render --scheduler %s'", name, name)
+	}
+	return sched, nil
+}

@@ -14,6 +14,15 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
+// DefaultKeyDir is where Keygen's keys go by default: ~/.netsweep/keys.
+func DefaultKeyDir() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("could not find the home directory for ~/.netsweep/keys (give --dir): %w", err)
+	}
+	return filepath.Join(home, ".netsweep", "keys"), nil
+}
+
 // Keygen creates a dedicated ed25519 key pair for netsweep campaigns in dir:
 // the private key dir/NAME in OpenSSH format (mode 0600, no passphrase) and
 // the public key dir/NAME.pub as one authorized_keys line with the comment

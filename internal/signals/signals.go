@@ -1,4 +1,7 @@
-package cli
+// Package signals is the one owner of a command's SIGINT, SIGTERM and
+// SIGUSR1: it cancels the command's context, or first stops a run
+// gracefully.
+package signals
 
 import (
 	"context"
@@ -11,12 +14,12 @@ import (
 	"time"
 )
 
-// signals is the one owner of the process's SIGINT, SIGTERM and SIGUSR1.
+// Owner is the one owner of the process's SIGINT, SIGTERM and SIGUSR1.
 //
 // Until a command asks for a graceful stop, the first of them cancels the
 // command's context: there is nothing to finish; a command that has not
 // returned a second later (blocked on a FIFO, expanding a huge spec) is
-// ended with status 128+signal. A run asks with graceful:
+// ended with status 128+signal. A run asks with Graceful:
 // from then on the first signal closes the run's stop channel (no chunk is
 // handed out; those in flight finish and are journaled) and a second one,
 // or the end of the grace period, cancels the context, abandoning the
@@ -25,7 +28,7 @@ import (
 // A scheduler often delivers one stop twice (Slurm signals every process of
 // a job and srun passes the signal on as well), so a second signal within
 // dupWindow of the first is taken as the same one.
-type signals struct {
+type Owner struct {
 	cancel context.CancelFunc
 	stderr io.Writer
 	sigs   chan os.Signal
@@ -47,24 +50,24 @@ const exitWait = time.Second
 // same stop delivered twice.
 const dupWindow = time.Second
 
-// ownSignals starts watching the signals and returns the context they
+// Own starts watching the signals and returns the context they
 // cancel and the owner.
-func ownSignals(parent context.Context, stderr io.Writer) (context.Context, *signals) {
+func Own(parent context.Context, stderr io.Writer) (context.Context, *Owner) {
 	ctx, cancel := context.WithCancel(parent)
-	s := &signals{cancel: cancel, stderr: stderr, sigs: make(chan os.Signal, 4), done: make(chan struct{})}
+	s := &Owner{cancel: cancel, stderr: stderr, sigs: make(chan os.Signal, 4), done: make(chan struct{})}
 	signal.Notify(s.sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1)
 	go s.watch()
 	return context.WithValue(ctx, signalsKey{}, s), s
 }
 
-// close stops watching; signals then have their default effect.
-func (s *signals) close() {
+// Close stops watching; signals then have their default effect.
+func (s *Owner) Close() {
 	signal.Stop(s.sigs)
 	close(s.done)
 	s.cancel()
 }
 
-func (s *signals) watch() {
+func (s *Owner) watch() {
 	for {
 		select {
 		case sig := <-s.sigs:
@@ -75,7 +78,7 @@ func (s *signals) watch() {
 	}
 }
 
-func (s *signals) handle(sig os.Signal, now time.Time) {
+func (s *Owner) handle(sig os.Signal, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -115,11 +118,11 @@ func (s *signals) handle(sig os.Signal, now time.Time) {
 
 type signalsKey struct{}
 
-// graceful asks the signal owner of ctx, if any, for a graceful stop with
+// Graceful asks the signal owner of ctx, if any, for a graceful stop with
 // the grace period given, and returns the channel a signal closes. Without
-// an owner (a test calling dispatch), the channel never closes.
-func graceful(ctx context.Context, grace time.Duration) <-chan struct{} {
-	s, ok := ctx.Value(signalsKey{}).(*signals)
+// an owner (a test calling a command directly), the channel never closes.
+func Graceful(ctx context.Context, grace time.Duration) <-chan struct{} {
+	s, ok := ctx.Value(signalsKey{}).(*Owner)
 	if !ok {
 		return make(chan struct{})
 	}
@@ -129,4 +132,19 @@ func graceful(ctx context.Context, grace time.Duration) <-chan struct{} {
 		s.stop, s.grace = make(chan struct{}), grace
 	}
 	return s.stop
+}
+
+// ForRank sets the signals of an MPI rank. A rank's standard output and
+// error are pipes to mpirun or srun: when a scheduler stops the job, the
+// launcher may end first, and writing a message must not kill the rank
+// before it has journaled the chunks in flight (Go's default for a broken
+// pipe on fd 1 or 2), so every rank ignores SIGPIPE. Ranks other than 0
+// ignore SIGUSR1, SIGINT and SIGTERM too (mpirun, srun and Slurm deliver
+// them to every rank): only the controller acts on them, and it tells the
+// others to stop through the protocol.
+func ForRank(rank int) {
+	signal.Ignore(syscall.SIGPIPE)
+	if rank != 0 {
+		signal.Ignore(syscall.SIGUSR1, syscall.SIGINT, syscall.SIGTERM)
+	}
 }

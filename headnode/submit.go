@@ -1,0 +1,127 @@
+package headnode
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/netsweep/netsweep/remote"
+	"github.com/netsweep/netsweep/spec"
+)
+
+// SubmitOptions are the options of Submit.
+type SubmitOptions struct {
+	Options
+	Dir          string // campaign directory on the head node; "" = the record's, or ~/netsweep/NAME
+	UploadBinary string // local netsweep-mpi built for the cluster, uploaded to run remotely; "" = none
+}
+
+// Submitted is a job submitted on a head node.
+type Submitted struct {
+	ID     string        // the job id
+	Target remote.Target // the head node
+	Dir    string        // the absolute campaign directory there
+}
+
+// Submit submits the campaign of s, read from specPath, on the head node:
+// it creates the remote campaign directory, uploads the spec (and
+// o.UploadBinary), runs 'netsweep submit' there, and records the campaign
+// in the local directory out (default: the spec's [output] dir). The
+// remote stderr is forwarded to stderr. s must have a [cluster] table.
+//
+// The connection is dialed once, retrying only the dial: the submission
+// itself is never repeated, so a drop cannot submit twice.
+func Submit(ctx context.Context, s *spec.Spec, specPath, out string, o SubmitOptions, stderr io.Writer) (*Submitted, error) {
+	if out == "" {
+		out = s.Output.Dir
+	}
+	rec, ok, err := ReadRecord(out)
+	if err != nil {
+		return nil, err
+	}
+	if ok && rec.CampaignID != s.CampaignID {
+		return nil, fmt.Errorf("%s records another campaign (%s) on %s:%s; submit with another --out DIR", out, rec.Campaign, rec.Target, rec.Dir)
+	}
+	if !ok {
+		rec = nil
+	}
+	sess, err := NewSession(o.Options, rec)
+	if err != nil {
+		return nil, err
+	}
+	rdir := o.Dir
+	switch {
+	case rdir == "" && rec != nil:
+		rdir = rec.Dir
+	case rdir == "":
+		rdir = path.Join("netsweep", s.Name) // in the remote home
+	}
+	if o.UploadBinary != "" {
+		if _, err := os.Stat(o.UploadBinary); err != nil {
+			return nil, fmt.Errorf("could not find --upload-binary: %w", err)
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("could not create the local campaign directory: %w", err)
+	}
+
+	dialOpts := sess.SSH
+	dialOpts.Retries = Attempts - 1
+	c, err := remote.Dial(ctx, sess.Target, dialOpts)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	res, errb, err := c.Run(ctx, prepareDirCommand(rdir, o.UploadBinary != ""), nil)
+	if err != nil {
+		Forward(stderr, sess.Target.Host, errb)
+		return nil, fmt.Errorf("could not create the campaign directory %s on %s: %w", rdir, sess.Target, err)
+	}
+	abs := strings.TrimSpace(string(res))
+	if !path.IsAbs(abs) {
+		return nil, fmt.Errorf("the head node gave %q as the path of %s", abs, rdir)
+	}
+	sess.Dir = abs
+	submitted := path.Join(abs, "slurm", "submitted.toml")
+	if err := c.Upload(ctx, specPath, submitted, 0o644); err != nil {
+		return nil, err
+	}
+	args := []string{"submit", submitted, "--out", abs}
+	if o.UploadBinary != "" {
+		bin := path.Join(abs, "bin", "netsweep-mpi")
+		if err := c.Upload(ctx, o.UploadBinary, bin, 0o755); err != nil {
+			return nil, err
+		}
+		if o.Netsweep == "" {
+			sess.Netsweep = bin
+		}
+		args = append(args, "--binary", bin)
+	}
+	outb, errb, err := c.Run(ctx, sess.cmd(args...), nil)
+	Forward(stderr, sess.Target.Host, errb)
+	if err != nil {
+		return nil, fmt.Errorf("remote submit failed: %w", err)
+	}
+	id := strings.TrimSpace(string(outb))
+	if !jobIDRE.MatchString(id) {
+		return nil, fmt.Errorf("the remote submit printed %q, not a job id", id)
+	}
+	nrec := &Record{
+		Target: sess.Target.String(), Dir: abs, Netsweep: sess.Netsweep, Env: sess.Env,
+		Key: sess.SSH.KeyFile, KnownHosts: sess.SSH.KnownHosts,
+		Campaign: s.Name, CampaignID: s.CampaignID, ArrayShards: s.Cluster.ArrayShards,
+		Submitted: time.Now().UTC().Truncate(time.Second),
+	}
+	if rec != nil {
+		nrec.Jobs = rec.Jobs
+	}
+	nrec.Jobs = append(nrec.Jobs, id)
+	if err := WriteRecord(out, nrec); err != nil {
+		return nil, fmt.Errorf("submitted job %s on %s in %s but %w; cancel it with 'netsweep cancel %s --remote %s'", id, sess.Target, abs, err, abs, sess.Target)
+	}
+	return &Submitted{ID: id, Target: sess.Target, Dir: abs}, nil
+}
