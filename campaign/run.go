@@ -144,7 +144,11 @@ func provenance(p report.Provenance, s *spec.Spec, rt string, ranks, chunk int, 
 // points with the spec's own runner.
 func Job(s *spec.Spec) mpirun.Job { return job{s} }
 
+// job embeds the spec, whose NetworkGroup lets the controller hand out
+// the points that share their networks together.
 type job struct{ *spec.Spec }
+
+var _ mpirun.Grouper = job{}
 
 func (j job) NewRunner() mpirun.Runner { return j.Spec.NewRunner() }
 
