@@ -80,20 +80,6 @@ func (r *Rand) Uint64() uint64 {
 	return result
 }
 
-// xoshiro is Uint64 on a state held in local variables, so that a hot
-// loop keeps the generator in registers: it returns the next 64 bits and
-// the advanced state.
-func xoshiro(s0, s1, s2, s3 uint64) (x, n0, n1, n2, n3 uint64) {
-	x = bits.RotateLeft64(s0+s3, 23) + s0
-	t := s1 << 17
-	s2 ^= s0
-	s3 ^= s1
-	s1 ^= s2
-	s0 ^= s3
-	s2 ^= t
-	return x, s0, s1, s2, bits.RotateLeft64(s3, 45)
-}
-
 // Float64 returns a uniform number in [0, 1) with 53 random bits.
 func (r *Rand) Float64() float64 {
 	return float64(r.Uint64()>>11) * 0x1p-53

@@ -34,6 +34,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
@@ -277,8 +278,14 @@ func (p *SIR) infect(r *Rand, nb []int32, t float64) {
 			k += int(1 &^ (done[w>>6] >> (w & 63)))
 		}
 		for _, w := range cand[:k] {
-			var u uint64
-			u, s0, s1, s2, s3 = xoshiro(s0, s1, s2, s3)
+			u := bits.RotateLeft64(s0+s3, 23) + s0
+			t1 := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t1
+			s3 = bits.RotateLeft64(s3, 45)
 			var x float64
 			if i, j := u&255, u>>11; j < zigK[i] {
 				x = float64(j) * zigW[i]
