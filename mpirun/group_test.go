@@ -169,11 +169,11 @@ func TestGroupedGuidedChunks(t *testing.T) {
 func TestGroupProtocolRoundTrip(t *testing.T) {
 	tk := task{Chunk: Chunk{4, 10, 20}, points: []int{4, 7, 9}}
 	got, stop, err := decodeTask(encodeTask(tk))
-	if err != nil || stop || !got.equal(tk) || got.Point != 4 {
+	if err != nil || stop || !reflect.DeepEqual(got, tk) {
 		t.Fatalf("task: %v %v %v", got, stop, err)
 	}
 	one := single(Chunk{1, 2, 3})
-	if got, stop, err := decodeTask(encodeTask(one)); err != nil || stop || !got.equal(one) || got.points != nil {
+	if got, stop, err := decodeTask(encodeTask(one)); err != nil || stop || !reflect.DeepEqual(got, one) {
 		t.Fatalf("one-point task: %v %v %v", got, stop, err)
 	}
 	rs := []*Result{
@@ -183,6 +183,9 @@ func TestGroupProtocolRoundTrip(t *testing.T) {
 	back, err := decodeResults(encodeResults(rs))
 	if err != nil || !reflect.DeepEqual(back, rs) {
 		t.Fatalf("results: %+v, %v", back, err)
+	}
+	if !tk.reportedBy([]*Result{rs[0], rs[1], {Chunk: Chunk{9, 10, 20}}}) || tk.reportedBy(rs) || tk.reportedBy([]*Result{rs[0], rs[1], {Chunk: Chunk{9, 10, 19}}}) {
+		t.Errorf("reportedBy accepts results of another task, or refuses its own")
 	}
 	if back, err := decodeResults(encodeResults(nil)); back != nil || err != nil {
 		t.Fatalf("empty request: %v %v", back, err)

@@ -75,14 +75,14 @@ func (t task) String() string {
 	return fmt.Sprintf("points %v reps [%d,%d)", t.points, t.Start, t.End)
 }
 
-// equal tells whether t and u are the same task.
-func (t task) equal(u task) bool {
-	a, b := t.Points(), u.Points()
-	if t.Start != u.Start || t.End != u.End || len(a) != len(b) {
+// reportedBy tells whether results are t's, one chunk per point in order.
+func (t task) reportedBy(results []*Result) bool {
+	points := t.Points()
+	if len(results) != len(points) {
 		return false
 	}
-	for i := range a {
-		if a[i] != b[i] {
+	for i, r := range results {
+		if r.Chunk != t.chunk(i) {
 			return false
 		}
 	}

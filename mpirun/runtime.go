@@ -62,9 +62,9 @@ type Options struct {
 	// Work lists the repetitions to run (rank 0).
 	Work []Chunk
 	// Chunk fixes the number of repetitions per chunk (of every point, in
-	// a task of several points); 0 chooses chunk
-	// sizes by guided self-scheduling: large chunks first, smaller near the
-	// end, so that ranks finish together (rank 0).
+	// a task of several points); 0 chooses chunk sizes by guided
+	// self-scheduling: large chunks first, smaller near the end, so that
+	// ranks finish together (rank 0).
 	Chunk int
 	// Base holds summaries of repetitions already done, for example read
 	// back from a journal; they are merged into the result (rank 0).
@@ -409,8 +409,12 @@ func control(comm Comm, job Job, opts Options) error {
 		}
 		st := &c.ranks[msg.Source]
 		if results != nil {
-			if len(st.held) == 0 || !st.held[0].task.equal(resultTask(results)) {
-				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, resultTask(results))
+			if len(st.held) == 0 || !st.held[0].task.reportedBy(results) {
+				chunks := make([]Chunk, len(results))
+				for i, r := range results {
+					chunks[i] = r.Chunk
+				}
+				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, chunks)
 			}
 			// A task ran from when it was given or, if it waited behind
 			// another, from when that one finished.
@@ -536,18 +540,6 @@ func (c *controller) limit(st *rankState) int {
 type dispatch struct {
 	task task
 	at   time.Time
-}
-
-// resultTask returns the task that results, one per point, report.
-func resultTask(results []*Result) task {
-	t := single(results[0].Chunk)
-	if len(results) > 1 {
-		t.points = make([]int, len(results))
-		for i, r := range results {
-			t.points[i] = r.Chunk.Point
-		}
-	}
-	return t
 }
 
 // groupWork turns the chunks of work into tasks: chunks of points of one
