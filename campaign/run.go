@@ -144,14 +144,21 @@ func provenance(p report.Provenance, s *spec.Spec, rt string, ranks, chunk int, 
 // points with the spec's own runner.
 func Job(s *spec.Spec) mpirun.Job { return job{s} }
 
+// job embeds the spec, whose NetworkGroup lets the controller hand out
+// the points that share their networks together.
 type job struct{ *spec.Spec }
+
+var _ mpirun.Grouper = job{}
 
 func (j job) NewRunner() mpirun.Runner { return j.Spec.NewRunner() }
 
 // Local returns an Executor that runs a campaign on workers in-process
 // ranks. Cancelling its context returns at once; chunks being computed are
 // abandoned.
-func Local(s *spec.Spec, workers int) Executor {
+func Local(s *spec.Spec, workers int) Executor { return local(Job(s), workers) }
+
+// local returns an Executor that runs job on workers in-process ranks.
+func local(job mpirun.Job, workers int) Executor {
 	return func(ctx context.Context, opts mpirun.Options) (*reduce.Table, error) {
 		comms := mpirun.NewLocal(workers)
 		errs := make([]error, len(comms))
@@ -162,9 +169,9 @@ func Local(s *spec.Spec, workers int) Executor {
 			go func() {
 				defer wg.Done()
 				if r == 0 {
-					table, errs[0] = mpirun.Run(ctx, comms[0], Job(s), opts)
+					table, errs[0] = mpirun.Run(ctx, comms[0], job, opts)
 				} else {
-					_, errs[r] = mpirun.Run(ctx, comms[r], Job(s), mpirun.Options{})
+					_, errs[r] = mpirun.Run(ctx, comms[r], job, mpirun.Options{})
 				}
 			}()
 		}

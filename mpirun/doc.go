@@ -1,7 +1,9 @@
 // Package mpirun runs a campaign's repetitions on a communicator of ranks:
 // rank 0's controller hands out chunks of repetitions as ranks ask for work,
 // every rank's worker runs its chunks locally, and the ranks' partial
-// summaries are combined by reductions at the end.
+// summaries are combined by reductions at the end. The chunks of points
+// that share work (Grouper) go out together and run repetition by
+// repetition, so a worker builds each repetition's network once.
 //
 // The same controller and worker run on two communicators: Local, whose
 // ranks are goroutines of one process (the embedded default), and, in

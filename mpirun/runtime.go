@@ -25,10 +25,25 @@ type Job interface {
 	NewRunner() Runner
 }
 
+// Grouper is implemented by a Job whose points can share part of a
+// repetition's work: the points of one group (equal NetworkGroup) run
+// repetition rep on the same network. Where the repetitions left of such
+// points line up, the controller hands them out together, as one task of
+// several points, and a worker calls its Runner for every point of the
+// task at a repetition before it goes on to the next repetition, so the
+// Runner can build each repetition's network once.
+type Grouper interface {
+	// NetworkGroup returns point's group; points that share nothing have
+	// groups of their own.
+	NetworkGroup(point int) int
+}
+
 // Runner computes single repetitions, reusing its buffers between calls.
 type Runner interface {
 	// Run computes repetition rep of point and writes its metrics to out,
-	// in layout order. Its result depends on (point, rep) alone.
+	// in layout order. Its result depends on (point, rep) alone, not on
+	// the calls before: a Runner may keep what the points of a group
+	// share (see Grouper) from one call to the next, but only as a cache.
 	Run(point, rep int, out []float64) error
 	// Seed returns the seed a repetition's process stream is derived from,
 	// for failure records and replay.
@@ -46,17 +61,18 @@ type Progress struct {
 type Options struct {
 	// Work lists the repetitions to run (rank 0).
 	Work []Chunk
-	// Chunk fixes the number of repetitions per chunk; 0 chooses chunk
-	// sizes by guided self-scheduling: large chunks first, smaller near the
-	// end, so that ranks finish together (rank 0).
+	// Chunk fixes the number of repetitions per chunk (of every point, in
+	// a task of several points); 0 chooses chunk sizes by guided
+	// self-scheduling: large chunks first, smaller near the end, so that
+	// ranks finish together (rank 0).
 	Chunk int
 	// Base holds summaries of repetitions already done, for example read
 	// back from a journal; they are merged into the result (rank 0).
 	Base *reduce.Table
 	// OnResult is called by the controller, in one goroutine, for every
-	// finished chunk as it arrives. An error stops the handing out of
-	// chunks; Run then waits for the chunks in flight and returns it
-	// (rank 0).
+	// finished chunk as it arrives (once per point for a task of several
+	// points). An error stops the handing out of chunks; Run then waits
+	// for the chunks in flight and returns it (rank 0).
 	OnResult func(*Result) error
 	// OnProgress is called after every finished chunk (rank 0).
 	OnProgress func(Progress)
@@ -84,7 +100,8 @@ type Timings struct {
 	OnResult time.Duration
 	// Reduce is rank 0's time in the final reductions.
 	Reduce time.Duration
-	// Chunks is the number of chunks run.
+	// Chunks is the number of chunks run (a task of several points runs
+	// one chunk per point).
 	Chunks int64
 }
 
@@ -125,7 +142,7 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 	}()
 	var ctlErr error
 	if comm.Rank() == 0 {
-		ctlErr = control(comm, opts)
+		ctlErr = control(comm, job, opts)
 		if !isSoft(ctlErr) {
 			comm.Abort(1)
 		}
@@ -178,10 +195,12 @@ func reduceTable(comm Comm, t *reduce.Table) error {
 }
 
 // work is a rank's worker: it keeps lookahead requests for work open at
-// rank 0, runs each chunk it is given, merges its summary into table and
-// reports it back (which asks for another), until it has had a stop for
-// every open request. Once one stop arrives no chunk follows, since the
-// controller's work only ever shrinks.
+// rank 0, runs each task it is given, merges its summaries into table and
+// reports them back (which asks for another), until it has had a stop for
+// every open request. Once one stop arrives no task follows, since the
+// controller's work only ever shrinks. A task of several points runs
+// repetition by repetition, every point at each, with one summary per
+// point.
 func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 	layout := job.Layout()
 	runner := job.NewRunner()
@@ -196,7 +215,7 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 		if err != nil {
 			return fmt.Errorf("could not receive work: %w", err)
 		}
-		c, stop, err := decodeWork(msg.Data)
+		t, stop, err := decodeTask(msg.Data)
 		if err != nil {
 			return err
 		}
@@ -204,29 +223,40 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 			stops++
 			continue
 		}
-		if c.Point < 0 || c.Point >= len(table.Points) || c.Start < 0 || c.End < c.Start {
-			return fmt.Errorf("mpirun: bad chunk from the controller: %v", c)
-		}
-		sum := reduce.NewSummary(layout)
-		res := &Result{Chunk: c, Rank: comm.Rank()}
-		for rep := c.Start; rep < c.End; rep++ {
-			err := runOne(runner, c.Point, rep, out)
-			if err == nil {
-				t := time.Now()
-				err = sum.Add(out)
-				busy[0] += int64(time.Since(t))
-			}
-			if err != nil {
-				sum.AddFailed()
-				res.Failures = append(res.Failures, Failure{Point: c.Point, Rep: rep, Seed: runner.Seed(c.Point, rep), Message: err.Error()})
+		points := t.Points()
+		for _, p := range points {
+			if p < 0 || p >= len(table.Points) || t.Start < 0 || t.End < t.Start {
+				return fmt.Errorf("mpirun: bad chunk from the controller: %v", t)
 			}
 		}
-		t := time.Now()
-		table.Points[c.Point].Merge(sum)
-		res.Summary = sum.AppendBinary(nil)
-		busy[0] += int64(time.Since(t))
-		busy[1]++
-		if err := comm.Send(0, tagResult, encodeResult(res)); err != nil {
+		results := make([]*Result, len(points))
+		sums := make([]*reduce.Summary, len(points))
+		for i := range points {
+			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}
+			sums[i] = reduce.NewSummary(layout)
+		}
+		for rep := t.Start; rep < t.End; rep++ {
+			for i, p := range points {
+				err := runOne(runner, p, rep, out)
+				if err == nil {
+					t0 := time.Now()
+					err = sums[i].Add(out)
+					busy[0] += int64(time.Since(t0))
+				}
+				if err != nil {
+					sums[i].AddFailed()
+					results[i].Failures = append(results[i].Failures, Failure{Point: p, Rep: rep, Seed: runner.Seed(p, rep), Message: err.Error()})
+				}
+			}
+		}
+		start := time.Now()
+		for i, p := range points {
+			table.Points[p].Merge(sums[i])
+			results[i].Summary = sums[i].AppendBinary(nil)
+		}
+		busy[0] += int64(time.Since(start))
+		busy[1] += int64(len(points))
+		if err := comm.Send(0, tagResult, encodeResults(results)); err != nil {
 			return fmt.Errorf("could not report to the controller: %w", err)
 		}
 	}
@@ -289,20 +319,20 @@ const (
 
 // rankState is what the controller knows of one rank.
 type rankState struct {
-	held    []dispatch // chunks given and not yet reported, in order
+	held    []dispatch // tasks given and not yet reported, in order
 	pending int        // requests for work not yet answered
 	last    time.Time  // when its last result arrived
 }
 
-// heldTime estimates how long the chunks st holds take, from est; ok is
+// heldTime estimates how long the tasks st holds take, from est; ok is
 // false if one of them is at a point not yet timed.
 func (st *rankState) heldTime(est *estimates) (d time.Duration, ok bool) {
 	for _, h := range st.held {
-		per := est.perRep(h.chunk.Point)
+		per := est.perRep(h.task)
 		if per == 0 {
 			return 0, false
 		}
-		d += time.Duration(h.chunk.Len()) * per
+		d += time.Duration(h.task.Len()) * per
 	}
 	return d, true
 }
@@ -311,7 +341,10 @@ func (st *rankState) heldTime(est *estimates) (d time.Duration, ok bool) {
 // repetitions, per point: the points of a sweep differ by orders of
 // magnitude (below and above an epidemic threshold), so one average would
 // make the chunks of the costly points far longer than MaxChunkTime, and
-// run them past a deadline.
+// run them past a deadline. A task of several points is timed as a whole
+// and its time shared equally among its points: they only ever run
+// together, so only the sum of their estimates, a repetition of the
+// task, is used.
 type estimates struct {
 	time []time.Duration
 	reps []int64
@@ -326,13 +359,18 @@ func (e *estimates) add(point int, d time.Duration, reps int) {
 	e.reps[point] += int64(reps)
 }
 
-// perRep estimates a repetition's wall time at point, or returns 0 before
-// a chunk of it has finished.
-func (e *estimates) perRep(point int) time.Duration {
-	if point >= len(e.reps) || e.reps[point] == 0 {
-		return 0
+// perRep estimates the wall time of a repetition of t (of all its
+// points), or returns 0 before a chunk of each of its points has
+// finished.
+func (e *estimates) perRep(t task) time.Duration {
+	var d time.Duration
+	for _, point := range t.Points() {
+		if point >= len(e.reps) || e.reps[point] == 0 {
+			return 0
+		}
+		d += max(e.time[point]/time.Duration(e.reps[point]), 1)
 	}
-	return max(e.time[point]/time.Duration(e.reps[point]), 1)
+	return d
 }
 
 // controller is rank 0's controller: it answers every request for work
@@ -348,8 +386,14 @@ type controller struct {
 	est     estimates
 }
 
-func control(comm Comm, opts Options) error {
-	c := &controller{comm: comm, opts: opts, sched: newScheduler(opts.Work, comm.Size(), opts.Chunk),
+func control(comm Comm, job Job, opts Options) error {
+	var work []task
+	if g, ok := job.(Grouper); ok {
+		work = groupWork(opts.Work, g.NetworkGroup)
+	} else {
+		work = groupWork(opts.Work, nil)
+	}
+	c := &controller{comm: comm, opts: opts, sched: newTaskScheduler(work, comm.Size(), opts.Chunk),
 		ranks: make([]rankState, comm.Size()), active: comm.Size() * lookahead}
 	start := time.Now()
 	prog := Progress{Total: c.sched.remaining}
@@ -359,38 +403,45 @@ func control(comm Comm, opts Options) error {
 		if err != nil {
 			return fmt.Errorf("controller: %w", err)
 		}
-		res, err := decodeResult(msg.Data)
+		results, err := decodeResults(msg.Data)
 		if err != nil {
 			return fmt.Errorf("controller: from rank %d: %w", msg.Source, err)
 		}
 		st := &c.ranks[msg.Source]
-		if res != nil {
-			res.Rank = msg.Source
-			if len(st.held) == 0 || st.held[0].chunk != res.Chunk {
-				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, res.Chunk)
+		if results != nil {
+			if len(st.held) == 0 || !st.held[0].task.reportedBy(results) {
+				chunks := make([]Chunk, len(results))
+				for i, r := range results {
+					chunks[i] = r.Chunk
+				}
+				return fmt.Errorf("controller: rank %d reported %v, which it was not given", msg.Source, chunks)
 			}
-			// A chunk ran from when it was given or, if it waited behind
+			// A task ran from when it was given or, if it waited behind
 			// another, from when that one finished.
 			now := time.Now()
 			began := st.held[0].at
 			if st.last.After(began) {
 				began = st.last
 			}
-			c.est.add(res.Chunk.Point, now.Sub(began), res.Chunk.Len())
+			share := now.Sub(began) / time.Duration(len(results))
 			st.last = now
 			st.held = st.held[1:]
-			prog.Done += int64(res.Chunk.Len())
-			prog.Failed += int64(len(res.Failures))
-			prog.Elapsed = time.Since(start)
-			if opts.OnResult != nil && firstErr == nil {
-				t := time.Now()
-				if err := opts.OnResult(res); err != nil {
-					firstErr = onResultError{err}
-				}
-				if opts.Timings != nil {
-					opts.Timings.OnResult += time.Since(t)
+			for _, res := range results {
+				res.Rank = msg.Source
+				c.est.add(res.Chunk.Point, share, res.Chunk.Len())
+				prog.Done += int64(res.Chunk.Len())
+				prog.Failed += int64(len(res.Failures))
+				if opts.OnResult != nil && firstErr == nil {
+					t := time.Now()
+					if err := opts.OnResult(res); err != nil {
+						firstErr = onResultError{err}
+					}
+					if opts.Timings != nil {
+						opts.Timings.OnResult += time.Since(t)
+					}
 				}
 			}
+			prog.Elapsed = time.Since(start)
 			if opts.OnProgress != nil {
 				opts.OnProgress(prog)
 			}
@@ -429,18 +480,18 @@ func (c *controller) serve(r int) error {
 				return nil // answered when r reports its next result
 			}
 		}
-		var chunk Chunk
+		var t task
 		ok := false
 		if !c.stopped {
-			chunk, ok = c.sched.next(c.limit(st))
+			t, ok = c.sched.next(c.limit(st))
 			if !ok && c.sched.remaining > 0 {
 				c.stopped = true // the deadline leaves no time for more
 			}
 		}
 		var err error
 		if ok {
-			st.held = append(st.held, dispatch{chunk: chunk, at: time.Now()})
-			err = c.comm.Send(r, tagWork, encodeWork(chunk, false))
+			st.held = append(st.held, dispatch{task: t, at: time.Now()})
+			err = c.comm.Send(r, tagWork, encodeTask(t))
 		} else {
 			c.active--
 			err = c.comm.Send(r, tagWork, encodeWork(Chunk{}, true))
@@ -453,13 +504,13 @@ func (c *controller) serve(r int) error {
 	return nil
 }
 
-// limit returns the most repetitions the next chunk for a rank holding st
-// may have (-1: no limit): single repetitions until one of the next
-// chunk's point is timed, then as many as fit in Options.MaxChunkTime
-// and, with a deadline, in the time left after what the rank already
-// holds.
+// limit returns the most repetitions the next task for a rank holding st
+// may have (-1: no limit): single repetitions until one of each of the
+// next task's points is timed, then as many as fit in
+// Options.MaxChunkTime and, with a deadline, in the time left after what
+// the rank already holds.
 func (c *controller) limit(st *rankState) int {
-	point, ok := c.sched.head()
+	head, ok := c.sched.head()
 	if !ok {
 		return -1
 	}
@@ -475,7 +526,7 @@ func (c *controller) limit(st *rankState) int {
 			return 0
 		}
 	}
-	perRep := c.est.perRep(point)
+	perRep := c.est.perRep(head)
 	if perRep == 0 {
 		return 1
 	}
@@ -487,8 +538,40 @@ func (c *controller) limit(st *rankState) int {
 }
 
 type dispatch struct {
-	chunk Chunk
-	at    time.Time
+	task task
+	at   time.Time
+}
+
+// groupWork turns the chunks of work into tasks: chunks of points of one
+// group (by group; nil groups nothing) with the same range become one
+// task, placed where the first of them was, and the others stay tasks of
+// one point.
+func groupWork(work []Chunk, group func(point int) int) []task {
+	type key struct{ group, start, end int }
+	var tasks []task
+	at := map[key]int{} // index in tasks
+	for _, c := range work {
+		if c.Len() <= 0 {
+			continue
+		}
+		if group == nil {
+			tasks = append(tasks, single(c))
+			continue
+		}
+		k := key{group(c.Point), c.Start, c.End}
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(tasks)
+			tasks = append(tasks, single(c))
+			continue
+		}
+		t := &tasks[i]
+		if t.points == nil {
+			t.points = []int{t.Point}
+		}
+		t.points = append(t.points, c.Point)
+	}
+	return tasks
 }
 
 func isClosed(c <-chan struct{}) bool {
@@ -503,55 +586,66 @@ func isClosed(c <-chan struct{}) bool {
 	}
 }
 
-// scheduler hands out chunks from a list of pending ranges, front first.
+// scheduler hands out tasks from a list of pending ones, front first.
 type scheduler struct {
-	work      []Chunk
+	work      []task
 	ranks     int
 	fixed     int
-	remaining int64
+	remaining int64 // repetitions, summed over points
 }
 
+// newScheduler returns a scheduler of the chunks of work, each a task of
+// its own.
 func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
+	return newTaskScheduler(groupWork(work, nil), ranks, fixed)
+}
+
+func newTaskScheduler(work []task, ranks, fixed int) *scheduler {
 	s := &scheduler{ranks: ranks, fixed: fixed}
-	for _, c := range work {
-		if c.Len() > 0 {
-			s.work = append(s.work, c)
-			s.remaining += int64(c.Len())
+	for _, t := range work {
+		if t.Len() > 0 {
+			s.work = append(s.work, t)
+			s.remaining += t.size()
 		}
 	}
 	return s
 }
 
-// head returns the point of the next chunk, if there is one.
-func (s *scheduler) head() (int, bool) {
+// head returns the pending task the next one is cut from, if there is one.
+func (s *scheduler) head() (task, bool) {
 	if len(s.work) == 0 {
-		return 0, false
+		return task{}, false
 	}
-	return s.work[0].Point, true
+	return s.work[0], true
 }
 
-// next returns the next chunk, no longer than budget repetitions when
+// next returns the next task, no longer than budget repetitions when
 // budget >= 0. With no fixed chunk size it follows guided self-scheduling
-// (Polychronopoulos & Kuck 1987) with a factor of two: a chunk is the
-// remaining work divided by twice the number of ranks, at least one.
-func (s *scheduler) next(budget int) (Chunk, bool) {
+// (Polychronopoulos & Kuck 1987) with a factor of two: a task is the
+// remaining work divided by twice the number of ranks, at least one
+// repetition; a task of several points counts each repetition once per
+// point.
+func (s *scheduler) next(budget int) (task, bool) {
 	if len(s.work) == 0 || budget == 0 {
-		return Chunk{}, false
+		return task{}, false
 	}
+	head := &s.work[0]
+	n := int64(len(head.Points()))
 	k := s.fixed
 	if k <= 0 {
-		k = int((s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks))
+		share := (s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks)
+		k = int((share + n - 1) / n)
 	}
 	if budget > 0 {
 		k = min(k, budget)
 	}
-	head := &s.work[0]
 	k = max(1, min(k, head.Len()))
-	c := Chunk{Point: head.Point, Start: head.Start, End: head.Start + k}
+	t := *head
+	t.End = t.Start + k
 	head.Start += k
 	if head.Len() == 0 {
 		s.work = s.work[1:]
 	}
-	s.remaining -= int64(k)
-	return c, true
+	s.remaining -= int64(k) * n
+	return t, true
 }

@@ -3,11 +3,16 @@ package sim
 // Process runs one realisation of a stochastic process on a graph and writes
 // its metrics. A Process keeps its state buffers between runs; it is not
 // safe for concurrent use.
+//
+// A Process only reads the graph: Run must leave g (its nodes, Off and
+// Adj) as it found it, even when it returns an error or panics. A worker
+// builds each repetition's network once and runs the processes of every
+// point that shares it on the same Graph, one after the other.
 type Process interface {
 	// Metrics describes the values Run writes, in order.
 	Metrics() []Metric
 	// Run simulates once on g, drawing from r, and writes len(Metrics())
-	// values to out.
+	// values to out. It must not modify g.
 	Run(g *Graph, r *Rand, out []float64) error
 }
 

@@ -76,8 +76,10 @@ func hashJSON(v any) [32]byte {
 func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
+	first := map[[32]byte]int{} // network key → the first point with it
 	for i := range s.Points {
 		pt := &s.Points[i]
+		pt.network = i
 		key := hashJSON(pointIdentity{
 			Format:       ResultFormat,
 			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
@@ -99,5 +101,10 @@ func setKeys(s *Spec) {
 		}
 		nkey := hashJSON(networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, net}})
 		pt.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
+		if j, ok := first[nkey]; ok {
+			pt.network = j
+		} else {
+			first[nkey] = i
+		}
 	}
 }

@@ -142,11 +142,18 @@ func (s *Spec) NumPoints() int { return len(s.Points) }
 func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions) }
 
 // MemoryBytes estimates the memory one worker needs for the largest network
-// of the campaign and its process state.
+// of the campaign and the process states that run on it: a worker keeps
+// the process of every point of a network group (NetworkGroup), 16 bytes a
+// node each.
 func (s *Spec) MemoryBytes() int64 {
+	points := make(map[int]int64) // per network group
+	for i := range s.Points {
+		points[s.Points[i].network]++
+	}
 	var most int64
 	for i := range s.Points {
-		b := s.Points[i].Network.MemoryBytes() + 16*int64(s.Points[i].Network.N())
+		pt := &s.Points[i]
+		b := pt.Network.MemoryBytes() + 16*int64(pt.Network.N())*points[pt.network]
 		most = max(most, b)
 	}
 	return most

@@ -6,23 +6,47 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-// Runner runs single repetitions of a spec's points. It keeps one graph,
-// and the current point's generator and process, across calls, so a worker
-// allocates only when the point changes. It is not safe for concurrent use.
+// Runner runs single repetitions of a spec's points. It keeps one graph
+// across calls, and the generator and process of every point of the
+// current network group (see Spec.NetworkGroup), so a worker allocates
+// only when the group changes. Points of one group run on the same
+// network in each repetition, so when the graph already holds the network
+// of a call's group and repetition, Run uses it instead of building it
+// again: a worker that runs a group's points repetition by repetition
+// builds each network once. It is not safe for concurrent use.
 type Runner struct {
 	s      *Spec
 	g      sim.Graph
 	nr, pr sim.Rand
-	point  int
-	gen    sim.Generator
-	proc   sim.Process
-	nm     *sim.NetworkMetrics
-	np     int     // the number of the process's metrics, before the network's
-	faults *faults // injected failures; see FaultsEnv
+	// built tells which network g holds: that of repetition rep of the
+	// points of group, if ok (not before the first build, nor after a
+	// build failed).
+	built struct {
+		group, rep int
+		ok         bool
+	}
+	group  int                  // the network group of models
+	models map[int]*pointModels // per point of group, set up at its first call
+	faults *faults              // injected failures; see FaultsEnv
+}
+
+// pointModels are the models of one point.
+type pointModels struct {
+	gen  sim.Generator
+	proc sim.Process
+	nm   *sim.NetworkMetrics
+	np   int // the number of the process's metrics, before the network's
 }
 
 // NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
-func (s *Spec) NewRunner() *Runner { return &Runner{s: s, point: -1, faults: loadFaults()} }
+func (s *Spec) NewRunner() *Runner { return &Runner{s: s, group: -1, faults: loadFaults()} }
+
+// NetworkGroup returns the network group of point: the index of the first
+// point with the same network settings, unless networks are realised
+// independently ([network] realisations), when every point is its own
+// group. Points of one group run on the same network in each repetition
+// (Point.Seeds). It satisfies mpirun.Grouper.
+func (s *Spec) NetworkGroup(point int) int { return s.Points[point].network }
 
 // Seed returns the seed of repetition rep's process stream at point (see
 // Point.Seeds).
@@ -33,35 +57,59 @@ func (r *Runner) Seed(point, rep int) uint64 {
 
 // Run computes repetition rep of point and writes its metrics to out. The
 // network and the process draw from their own streams, derived from the
-// campaign seed, the point's settings and the repetition alone.
+// campaign seed, the point's settings and the repetition alone; the
+// network is built unless the graph holds it already, from the last call
+// at a point of the same group and the same repetition.
 func (r *Runner) Run(point, rep int, out []float64) error {
-	if point != r.point {
-		pt := &r.s.Points[point]
-		gen, err := pt.Network.New()
-		if err != nil {
-			return fmt.Errorf("could not set up the network of %s: %w", r.s.PointLabel(point), err)
-		}
-		proc, err := pt.Process.New(pt.Network.N())
-		if err != nil {
-			return fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
-		}
-		nm, err := pt.Network.NewMetrics()
-		if err != nil {
-			return fmt.Errorf("could not set up the network metrics of %s: %w", r.s.PointLabel(point), err)
-		}
-		r.gen, r.proc, r.nm, r.np, r.point = gen, proc, nm, len(proc.Metrics()), point
+	m, err := r.setUp(point)
+	if err != nil {
+		return err
 	}
 	if r.faults != nil {
 		if err := r.faults.inject(point, rep); err != nil {
 			return err
 		}
 	}
-	netSeed, procSeed := r.s.Points[point].Seeds(r.s.Seed, rep)
-	r.nr.Seed(netSeed)
-	if err := r.gen.Generate(&r.g, &r.nr); err != nil {
-		return err
+	pt := &r.s.Points[point]
+	netSeed, procSeed := pt.Seeds(r.s.Seed, rep)
+	if !r.built.ok || r.built.group != pt.network || r.built.rep != rep {
+		r.built.ok = false
+		r.nr.Seed(netSeed)
+		if err := m.gen.Generate(&r.g, &r.nr); err != nil {
+			return err
+		}
+		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
 	}
-	r.nm.Measure(&r.g, out[r.np:])
+	m.nm.Measure(&r.g, out[m.np:])
 	r.pr.Seed(procSeed)
-	return r.proc.Run(&r.g, &r.pr, out[:r.np])
+	// Processes only read the graph (sim.Process), so it serves the next
+	// point of the group unchanged.
+	return m.proc.Run(&r.g, &r.pr, out[:m.np])
+}
+
+// setUp returns the models of point, setting them up at its first call
+// since the group changed.
+func (r *Runner) setUp(point int) (*pointModels, error) {
+	pt := &r.s.Points[point]
+	if pt.network != r.group {
+		r.group, r.models = pt.network, map[int]*pointModels{}
+	}
+	if m := r.models[point]; m != nil {
+		return m, nil
+	}
+	gen, err := pt.Network.New()
+	if err != nil {
+		return nil, fmt.Errorf("could not set up the network of %s: %w", r.s.PointLabel(point), err)
+	}
+	proc, err := pt.Process.New(pt.Network.N())
+	if err != nil {
+		return nil, fmt.Errorf("could not set up the process of %s: %w", r.s.PointLabel(point), err)
+	}
+	nm, err := pt.Network.NewMetrics()
+	if err != nil {
+		return nil, fmt.Errorf("could not set up the network metrics of %s: %w", r.s.PointLabel(point), err)
+	}
+	m := &pointModels{gen: gen, proc: proc, nm: nm, np: len(proc.Metrics())}
+	r.models[point] = m
+	return m, nil
 }

@@ -65,6 +65,11 @@ type Point struct {
 	Key string
 
 	networkSeed, processSeed uint64 // keys of the repetitions' streams
+	// network is the index of the first point with the same network key:
+	// points with equal network run on the same networks, repetition by
+	// repetition. With independent realisations it is the point's own
+	// index.
+	network int
 }
 
 // Seeds returns the seeds of the network and process streams of

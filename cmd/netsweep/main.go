@@ -29,7 +29,7 @@
 //	  points       15 (process.beta × network.mean_degree)
 //	  repetitions  100 per point
 //	  runs         1500
-//	  memory       1.4 MB per worker for the largest network
+//	  memory       970.9 kB per worker for the largest network
 //	$ netsweep run examples/quickstart.toml
 //	netsweep: 15 points × 100 repetitions = 1500 runs on 2 workers
 //	[==============================] 100% 1500/1500 runs  812 runs/s  ETA 0s

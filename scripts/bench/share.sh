@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Times two netsweep binaries on the sweeps over a process parameter
+# (networks built once per repetition, BENCHMARKS.md), alternating them
+# A B A B so that the shared machine's drifting speed hits both alike, and
+# prints each run, the medians and the ratio of medians (A / B).
+#
+#   scripts/bench/share.sh OLD NEW [N] [SPEC ...]
+#
+# N runs of each (default 5); the specs default to share-percolation.toml
+# and share-sir.toml beside this script. Every run is a fresh campaign on
+# 2 workers. For example, against the commit before issue 13:
+#
+#   git worktree add /tmp/old 4f2f51b
+#   (cd /tmp/old && go build -o /tmp/netsweep-old ./cmd/netsweep)
+#   git worktree remove /tmp/old
+#   go build -o /tmp/netsweep-new ./cmd/netsweep
+#   scripts/bench/share.sh /tmp/netsweep-old /tmp/netsweep-new
+set -euo pipefail
+if [ $# -lt 2 ]; then
+	sed -n '2,17p' "$0" >&2
+	exit 2
+fi
+old=$1 new=$2 n=${3:-5}
+shift $(($# < 3 ? $# : 3))
+here=$(dirname "$0")
+specs=("$@")
+[ ${#specs[@]} -gt 0 ] || specs=("$here/share-percolation.toml" "$here/share-sir.toml")
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export NETSWEEP_FAULTS=
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+seconds() {
+	local t0 t1
+	rm -rf "$out/run"
+	t0=$(date +%s.%N)
+	"$1" run "$2" --out "$out/run" --workers 2 --quiet >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	awk "BEGIN {printf \"%.2f\", $t1 - $t0}"
+}
+
+for spec in "${specs[@]}"; do
+	a=() b=()
+	for i in $(seq "$n"); do
+		a+=("$(seconds "$old" "$spec")")
+		b+=("$(seconds "$new" "$spec")")
+		echo "$(basename "$spec") run $i: A ${a[-1]} s, B ${b[-1]} s"
+	done
+	ma=$(printf '%s\n' "${a[@]}" | median)
+	mb=$(printf '%s\n' "${b[@]}" | median)
+	echo "$(basename "$spec"): median A ${ma} s, B ${mb} s, A/B $(awk "BEGIN {printf \"%.2f\", $ma / $mb}")"
+done
