@@ -203,3 +203,39 @@ func TestShardsGrow(t *testing.T) {
 		t.Errorf("collected results of the grown array differ from a fresh run's:\n%s\n%s", got, want)
 	}
 }
+
+// TestPercolationSweepCoupled: a sweep over occupation runs as one coupled
+// pass per network (sim.Coupled), and each point's row is still the one a
+// spec with that point alone gives, for bond and site percolation, with
+// shared and independent realisations.
+func TestPercolationSweepCoupled(t *testing.T) {
+	spec := func(model, occupations, extra string) string {
+		return fmt.Sprintf("name = \"perc\"\nseed = 4\nrepetitions = 40\n\n[network]\ngenerator = \"er\"\nn = 300\nmean_degree = 2.5\n%s\n"+
+			"[process]\nmodel = %q\noccupation = 0.5\n\n[sweep]\n\"process.occupation\" = %s\n", extra, model, occupations)
+	}
+	rows := func(text string) map[string]string {
+		t.Helper()
+		s := parse(t, text)
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2, Chunk: 7}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(string(results(t, dir))), "\n")[1:] {
+			f := strings.SplitN(line, ",", 2)
+			out[f[0]] = f[1]
+		}
+		return out
+	}
+	for _, model := range []string{"bond_percolation", "site_percolation"} {
+		for _, extra := range []string{"", "realisations = \"independent\"\n"} {
+			sweep := rows(spec(model, "[0.9, 0.2, 0.5, 0.35]", extra))
+			for occ, row := range sweep {
+				alone := rows(spec(model, "["+occ+"]", extra))
+				if alone[occ] != row {
+					t.Errorf("%s %s occupation %s: in the sweep %s, alone %s", model, extra, occ, row, alone[occ])
+				}
+			}
+		}
+	}
+}

@@ -43,6 +43,22 @@ type ProcessModel struct {
 	// networks of n nodes and returns a process. It reports a bad value
 	// with a *ParamError, so that a spec names the key and its line.
 	New func(params Params, n int) (Process, error)
+	// Thresholds lists keys, among Keys, that only set a threshold on
+	// draws every value of the key shares (a percolation's occupation: an
+	// edge is occupied when its uniform draw is below it). Points that
+	// differ only in these keys draw from the same process stream, and a
+	// process that implements Coupled computes all of them from one pass.
+	Thresholds []string
+}
+
+// Coupled is a Process whose model has Thresholds keys: RunCoupled runs
+// procs, processes of its model that differ only in those keys (the
+// receiver among them), from one draw of r, on g, writing procs[i]'s
+// metrics to outs[i]. Each out must be what procs[i].Run would write from
+// the same stream: the draws do not depend on the thresholds.
+type Coupled interface {
+	Process
+	RunCoupled(g *Graph, r *Rand, procs []Process, outs [][]float64) error
 }
 
 // GeneratorModel describes a network generator for RegisterGenerator.

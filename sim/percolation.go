@@ -6,12 +6,16 @@ func init() {
 		Doc:  "bond percolation: each edge occupied with probability occupation; reports the largest cluster",
 		Keys: keysOf[percolationParams]("occupation", "metrics"),
 		New:  processFrom(func(c *percolationParams, n int) (Process, error) { return newPercolation(c, false) }),
+		// A sweep over occupation is one pass over the edges: every
+		// occupation thresholds the same uniform per edge.
+		Thresholds: []string{"occupation"},
 	})
 	RegisterProcess(ProcessModel{
-		Name: "site_percolation",
-		Doc:  "site percolation: each node occupied with probability occupation; reports the largest cluster of occupied nodes",
-		Keys: keysOf[percolationParams]("occupation", "metrics"),
-		New:  processFrom(func(c *percolationParams, n int) (Process, error) { return newPercolation(c, true) }),
+		Name:       "site_percolation",
+		Doc:        "site percolation: each node occupied with probability occupation; reports the largest cluster of occupied nodes",
+		Keys:       keysOf[percolationParams]("occupation", "metrics"),
+		New:        processFrom(func(c *percolationParams, n int) (Process, error) { return newPercolation(c, true) }),
+		Thresholds: []string{"occupation"},
 	})
 }
 
@@ -37,6 +41,16 @@ type Percolation struct {
 	size   []int32
 	occ    []bool
 	all    [1]float64
+
+	// RunCoupled's buffers: the distinct occupations in increasing order,
+	// per edge (node) the first of them it is occupied at, and the edges
+	// (nodes) sorted by it.
+	levels   []float64
+	at       []uint16
+	eu, ev   []int32
+	starts   []int32
+	order    []int32
+	largests []int32
 }
 
 func newPercolation(c *percolationParams, site bool) (Process, error) {
@@ -62,6 +76,16 @@ func (p *Percolation) find(v int32) int32 {
 	return v
 }
 
+// reset makes every one of n nodes a cluster of its own.
+func (p *Percolation) reset(n int) {
+	p.parent = grow(p.parent, n)
+	p.size = grow(p.size, n)
+	for i := range p.parent {
+		p.parent[i] = int32(i)
+		p.size[i] = 1
+	}
+}
+
 // union merges the clusters of u and v and returns the merged size.
 func (p *Percolation) union(u, v int32) int32 {
 	u, v = p.find(u), p.find(v)
@@ -79,12 +103,7 @@ func (p *Percolation) union(u, v int32) int32 {
 // Run occupies g once and writes the largest cluster's share of the nodes.
 func (p *Percolation) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
-	p.parent = grow(p.parent, n)
-	p.size = grow(p.size, n)
-	for i := range p.parent {
-		p.parent[i] = int32(i)
-		p.size[i] = 1
-	}
+	p.reset(n)
 	var largest int32
 	if p.site {
 		p.occ = grow(p.occ, n)

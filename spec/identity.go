@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
@@ -23,6 +24,12 @@ const ResultFormat = 2
 // each repetition's process stream is seeded from (campaign seed, point
 // key, repetition), so a point's results depend on nothing but its own
 // settings: not on which other points the spec lists, nor in what order.
+//
+// A model's Thresholds keys (sim.ProcessModel.Thresholds; percolation's
+// occupation) only set a threshold on shared draws: points that differ
+// only in them draw from one process stream, keyed like the point key
+// without those keys, so a sweep over occupation is one coupled pass over
+// the network (sim.Coupled).
 //
 // The network stream is seeded from (campaign seed, network key,
 // repetition), where the network key hashes the network settings alone:
@@ -93,6 +100,24 @@ func setKeys(s *Spec) {
 			pt.networkSeed = pt.processSeed
 			continue
 		}
+		if m, ok := sim.LookupProcess(pt.Process.Model); ok && len(m.Thresholds) > 0 {
+			// Points that differ only in threshold keys share their
+			// process stream, as they share their networks.
+			shared := sim.Params{}
+			for k, v := range pt.Process.Params {
+				if !slices.Contains(m.Thresholds, k) {
+					shared[k] = v
+				}
+			}
+			skey := hashJSON(pointIdentity{
+				Format:       ResultFormat,
+				Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+				Realisations: s.Realisations,
+				Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
+				Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
+			})
+			pt.processSeed = binary.LittleEndian.Uint64(skey[:8])
+		}
 		net := sim.Params{}
 		for k, v := range pt.Network.Params {
 			if k != "metrics" { // measured on the network, not drawn
@@ -106,5 +131,10 @@ func setKeys(s *Spec) {
 		} else {
 			first[nkey] = i
 		}
+	}
+	s.groups = map[int][]int{}
+	for i := range s.Points {
+		g := s.Points[i].network
+		s.groups[g] = append(s.groups[g], i)
 	}
 }

@@ -28,6 +28,16 @@ type Runner struct {
 	group  int                  // the network group of models
 	models map[int]*pointModels // per point of group, set up at its first call
 	faults *faults              // injected failures; see FaultsEnv
+	// coupled holds the process metrics of the points of group that
+	// share the process stream seed in repetition rep, computed together
+	// by the first of them to run (sim.Coupled).
+	coupled struct {
+		group, rep int
+		seed       uint64
+		ok         bool
+		outs       map[int][]float64
+		err        error
+	}
 }
 
 // pointModels are the models of one point.
@@ -81,6 +91,9 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
 	}
 	m.nm.Measure(&r.g, out[m.np:])
+	if _, ok := m.proc.(sim.Coupled); ok {
+		return r.runCoupled(point, rep, procSeed, out[:m.np])
+	}
 	r.pr.Seed(procSeed)
 	// Processes only read the graph (sim.Process), so it serves the next
 	// point of the group unchanged.
@@ -112,4 +125,40 @@ func (r *Runner) setUp(point int) (*pointModels, error) {
 	m := &pointModels{gen: gen, proc: proc, nm: nm, np: len(proc.Metrics())}
 	r.models[point] = m
 	return m, nil
+}
+
+// runCoupled writes point's process metrics of repetition rep, computing
+// them, with those of every point of the group that shares the process
+// stream seed (points that differ only in threshold keys), in one coupled
+// pass unless an earlier call of the repetition did. The graph holds the
+// group's network of rep.
+func (r *Runner) runCoupled(point, rep int, seed uint64, out []float64) error {
+	c := &r.coupled
+	if !c.ok || c.group != r.group || c.rep != rep || c.seed != seed {
+		c.ok, c.outs, c.err = false, map[int][]float64{}, nil
+		var procs []sim.Process
+		var outs [][]float64
+		model := r.s.Points[point].Process.Model
+		for _, q := range r.s.groups[r.group] {
+			qp := &r.s.Points[q]
+			if _, qs := qp.Seeds(r.s.Seed, rep); qs != seed || qp.Process.Model != model {
+				continue
+			}
+			m, err := r.setUp(q)
+			if err != nil {
+				continue // its own call reports it
+			}
+			o := make([]float64, m.np)
+			procs, outs = append(procs, m.proc), append(outs, o)
+			c.outs[q] = o
+		}
+		r.pr.Seed(seed)
+		c.err = procs[0].(sim.Coupled).RunCoupled(&r.g, &r.pr, procs, outs)
+		c.group, c.rep, c.seed, c.ok = r.group, rep, seed, true
+	}
+	if c.err != nil {
+		return c.err
+	}
+	copy(out, c.outs[point])
+	return nil
 }

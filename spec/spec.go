@@ -50,6 +50,7 @@ type Spec struct {
 	HasCluster bool
 
 	layout *reduce.Layout
+	groups map[int][]int // network group → its points, in order (identity.go)
 }
 
 // Point is one parameter point: the values of the swept keys and the

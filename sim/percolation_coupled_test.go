@@ -1,0 +1,79 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestPercolationCoupled: one coupled pass over a sweep of occupations
+// writes, for each, exactly what a run at that occupation alone writes from
+// the same stream, for bond and site percolation, on graphs from empty to
+// dense, with repeated and unsorted occupations.
+func TestPercolationCoupled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 60 {
+		n := []int{0, 1, 2, 50, 400}[trial%5]
+		var g Graph
+		gen, err := NetworkSettings{Generator: "er", Params: Params{"n": int64(max(n, 1)), "mean_degree": min(0.5+6*rng.Float64(), float64(max(n, 1)-1))}}.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gen.Generate(&g, NewRand(uint64(trial))); err != nil {
+			t.Fatal(err)
+		}
+		model := []string{"bond_percolation", "site_percolation"}[trial%2]
+		var procs []Process
+		var phis []float64
+		for range 1 + rng.IntN(8) {
+			phi := []float64{0, 1, rng.Float64(), rng.Float64(), 0.5}[rng.IntN(5)]
+			proc, err := ProcessSettings{Model: model, Params: Params{"occupation": phi}}.New(g.N)
+			if err != nil {
+				t.Fatal(err)
+			}
+			procs, phis = append(procs, proc), append(phis, phi)
+		}
+		outs := make([][]float64, len(procs))
+		for i := range outs {
+			outs[i] = make([]float64, 1)
+		}
+		seed := uint64(1000 + trial)
+		if err := procs[0].(Coupled).RunCoupled(&g, NewRand(seed), procs, outs); err != nil {
+			t.Fatal(err)
+		}
+		for i, proc := range procs {
+			alone := make([]float64, 1)
+			if err := proc.Run(&g, NewRand(seed), alone); err != nil {
+				t.Fatal(err)
+			}
+			if alone[0] != outs[i][0] {
+				t.Errorf("%s, n=%d, occupation %v: coupled %v, alone %v", model, g.N, phis[i], outs[i][0], alone[0])
+			}
+		}
+	}
+}
+
+// BenchmarkPercolationCoupled20 runs bond percolation at 20 occupations on
+// G(n,p), n = 10^5, mean degree 5: coupled (one pass) against 20 runs.
+func BenchmarkPercolationCoupled20(b *testing.B) {
+	var g Graph
+	gen, _ := NetworkSettings{Generator: "er", Params: Params{"n": int64(100000), "mean_degree": 5.0}}.New()
+	gen.Generate(&g, NewRand(1))
+	var procs []Process
+	outs := make([][]float64, 20)
+	for i := range 20 {
+		proc, _ := ProcessSettings{Model: "bond_percolation", Params: Params{"occupation": float64(i+1) / 20}}.New(g.N)
+		procs, outs[i] = append(procs, proc), make([]float64, 1)
+	}
+	b.Run("coupled", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			procs[0].(Coupled).RunCoupled(&g, NewRand(uint64(i)), procs, outs)
+		}
+	})
+	b.Run("alone", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			for j, proc := range procs {
+				proc.Run(&g, NewRand(uint64(i)), outs[j])
+			}
+		}
+	})
+}
