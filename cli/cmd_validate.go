@@ -32,6 +32,9 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  points       %d (%s)\n", len(s.Points), design)
 	fmt.Fprintf(stdout, "  repetitions  %d per point\n", s.Repetitions)
 	fmt.Fprintf(stdout, "  runs         %d\n", s.Runs())
+	for _, note := range s.Notes {
+		fmt.Fprintf(stdout, "  network      %s\n", note)
+	}
 	fmt.Fprintf(stdout, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
 	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", campaign.FormatBytes(s.MemoryBytes()))
 	fmt.Fprintf(stdout, "  output       %s\n", *out)

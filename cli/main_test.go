@@ -53,6 +53,19 @@ func writeSpec(t testing.TB, text string) string {
 	return path
 }
 
+// linkExampleData makes the examples' network files (examples/data) seen
+// from dir, where a test wrote a copy of an example spec.
+func linkExampleData(t testing.TB, dir string) {
+	t.Helper()
+	data, err := filepath.Abs("../examples/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(data, filepath.Join(dir, "data")); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestBadSpecsExit2 runs the malformed-spec corpus through the command: each
 // exits with status 2, says where the problem is, and creates no output.
 func TestBadSpecsExit2(t *testing.T) {

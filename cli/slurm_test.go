@@ -46,6 +46,7 @@ func TestRenderGolden(t *testing.T) {
 			specPath := f
 			if !bytes.Contains(text, []byte("\n[cluster]")) {
 				specPath = writeSpec(t, string(text)+defaultCluster)
+				linkExampleData(t, filepath.Dir(specPath))
 			}
 			out := filepath.Join(t.TempDir(), "job.sbatch")
 			if code, msg := netsweep(t, "render", specPath, "--scheduler", "slurm", "--out", "/campaigns/"+name, "-o", out); code != 0 {

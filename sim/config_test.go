@@ -46,6 +46,10 @@ type NetworkConfig struct {
 	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
 	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
 	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
+	Path       string  `toml:"path"`        // file, rewire: the network file
+	Format     string  `toml:"format"`      // file, rewire: "edges" or "mtx"
+	SHA256     string  `toml:"sha256"`      // file, rewire: the file's SHA-256 (set when resolved)
+	Swaps      float64 `toml:"swaps"`       // rewire: attempted swaps per edge
 	// Metrics lists the realised network's metrics to report (all
 	// generators; see NewMetrics); nil means the generator's default.
 	Metrics []string `toml:"metrics"`

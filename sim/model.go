@@ -78,6 +78,18 @@ type GeneratorModel struct {
 	// Bytes, if not nil, estimates the memory of one generated graph and
 	// its scratch space for valid params (metrics left out, as for New).
 	Bytes func(params Params) int64
+	// Resolve, if not nil, is called by a spec with each point's params
+	// as written, and the spec's directory, before New: it reads what
+	// keys name outside the spec (a network file), rewrites a relative
+	// path to an absolute one, and sets keys that identify what it read
+	// (the file's sha256, its n), so that they are part of the point's
+	// identity. Its note, if any, is for the user (what was read). It
+	// reports bad input with a *ParamError.
+	Resolve func(params Params, dir string) (note string, err error)
+	// Locators lists keys, among Keys, that only say where to find an
+	// input that other keys identify (a file's path, beside its sha256):
+	// identities leave them out, so a moved file keeps its campaign.
+	Locators []string
 }
 
 var (

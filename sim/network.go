@@ -70,3 +70,21 @@ func (s NetworkSettings) MemoryBytes() int64 {
 func (s NetworkSettings) String() string {
 	return fmt.Sprintf("%s(n=%d)", s.Generator, s.N())
 }
+
+// Resolve lets s's generator read what its keys name outside the spec
+// (GeneratorModel.Resolve), setting keys of s.Params in place, relative
+// paths taken from dir. It returns the generator's note, and does nothing
+// for a generator without Resolve.
+func (s NetworkSettings) Resolve(dir string) (string, error) {
+	m, ok := generators[s.Generator]
+	if !ok || m.Resolve == nil {
+		return "", nil
+	}
+	return m.Resolve(s.Params, dir)
+}
+
+// Locators returns the keys of s's generator that only locate an input
+// (GeneratorModel.Locators), which identities leave out.
+func (s NetworkSettings) Locators() []string {
+	return append([]string(nil), generators[s.Generator].Locators...)
+}

@@ -15,7 +15,7 @@ func TestGeneratorKeys(t *testing.T) {
 	for i := range typ.NumField() {
 		tags[strings.Split(typ.Field(i).Tag.Get("toml"), ",")[0]] = true
 	}
-	want := []string{"ba", "configuration", "er", "gnm", "regular", "ws"}
+	want := []string{"ba", "configuration", "er", "file", "gnm", "regular", "rewire", "ws"}
 	if got := GeneratorNames(); !slices.Equal(got, want) {
 		t.Errorf("generators %v, want %v", got, want)
 	}

@@ -39,6 +39,12 @@ const ResultFormat = 2
 //
 // A model's pairs hold only the keys a spec sets, so registering a model,
 // or adding a key to one, changes no existing point's key.
+//
+// A network file is identified by its content: its generator's Resolve
+// adds the file's sha256 (and n) to the pairs, and the path, a locator
+// (sim.GeneratorModel.Locators), is left out. An edited file makes new
+// points, whose repetitions no journal holds; a moved one keeps its
+// points.
 
 // pointIdentity is what a point key hashes.
 type pointIdentity struct {
@@ -89,7 +95,7 @@ func setKeys(s *Spec) {
 		pt.network = i
 		key := hashJSON(pointIdentity{
 			Format:       ResultFormat,
-			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+			Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
 			Realisations: s.Realisations,
 			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
 			Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
@@ -111,19 +117,14 @@ func setKeys(s *Spec) {
 			}
 			skey := hashJSON(pointIdentity{
 				Format:       ResultFormat,
-				Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+				Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
 				Realisations: s.Realisations,
 				Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
 				Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
 			})
 			pt.processSeed = binary.LittleEndian.Uint64(skey[:8])
 		}
-		net := sim.Params{}
-		for k, v := range pt.Network.Params {
-			if k != "metrics" { // measured on the network, not drawn
-				net[k] = v
-			}
-		}
+		net := identityParams(pt.Network, false)
 		nkey := hashJSON(networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, net}})
 		pt.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
 		if j, ok := first[nkey]; ok {

@@ -13,10 +13,13 @@ import (
 // network in each repetition, so when the graph already holds the network
 // of a call's group and repetition, Run uses it instead of building it
 // again: a worker that runs a group's points repetition by repetition
-// builds each network once. It is not safe for concurrent use.
+// builds each network once. A generator that implements sim.Fixed (a
+// network file) is not called: its shared graph serves every call, with no
+// copy. It is not safe for concurrent use.
 type Runner struct {
 	s      *Spec
 	g      sim.Graph
+	cur    *sim.Graph // the network of the last call: &g, or a sim.Fixed's shared graph
 	nr, pr sim.Rand
 	// built tells which network g holds: that of repetition rep of the
 	// points of group, if ok (not before the first build, nor after a
@@ -82,22 +85,27 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 	}
 	pt := &r.s.Points[point]
 	netSeed, procSeed := pt.Seeds(r.s.Seed, rep)
-	if !r.built.ok || r.built.group != pt.network || r.built.rep != rep {
+	if fixed, ok := m.gen.(sim.Fixed); ok {
+		// A network without randomness (a file's) is built once per
+		// process and shared read-only by every worker and repetition.
+		r.cur = fixed.Fixed()
+	} else if r.cur != &r.g || !r.built.ok || r.built.group != pt.network || r.built.rep != rep {
 		r.built.ok = false
 		r.nr.Seed(netSeed)
 		if err := m.gen.Generate(&r.g, &r.nr); err != nil {
 			return err
 		}
+		r.cur = &r.g
 		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
 	}
-	m.nm.Measure(&r.g, out[m.np:])
+	m.nm.Measure(r.cur, out[m.np:])
 	if _, ok := m.proc.(sim.Coupled); ok {
 		return r.runCoupled(point, rep, procSeed, out[:m.np])
 	}
 	r.pr.Seed(procSeed)
 	// Processes only read the graph (sim.Process), so it serves the next
 	// point of the group unchanged.
-	return m.proc.Run(&r.g, &r.pr, out[:m.np])
+	return m.proc.Run(r.cur, &r.pr, out[:m.np])
 }
 
 // setUp returns the models of point, setting them up at its first call
@@ -153,7 +161,7 @@ func (r *Runner) runCoupled(point, rep int, seed uint64, out []float64) error {
 			c.outs[q] = o
 		}
 		r.pr.Seed(seed)
-		c.err = procs[0].(sim.Coupled).RunCoupled(&r.g, &r.pr, procs, outs)
+		c.err = procs[0].(sim.Coupled).RunCoupled(r.cur, &r.pr, procs, outs)
 		c.group, c.rep, c.seed, c.ok = r.group, rep, seed, true
 	}
 	if c.err != nil {

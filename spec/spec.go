@@ -48,6 +48,9 @@ type Spec struct {
 	// whether the spec has one.
 	Cluster    cluster.Config
 	HasCluster bool
+	// Notes say what was read from outside the spec, once per network
+	// file: its size and the self-loops and repeated edges removed.
+	Notes []string
 
 	layout *reduce.Layout
 	groups map[int][]int // network group → its points, in order (identity.go)
@@ -141,7 +144,8 @@ type parser struct {
 	seen  map[string]bool // error messages already reported
 
 	design     design
-	valueLines map[string]int // "key@table" → line of a sweep or point value
+	valueLines map[string]int      // "key@table" → line of a sweep or point value
+	resolved   map[string]resolved // network settings as written → resolved (netfiles.go)
 }
 
 // errorAt records a problem with key, found on line (0: look the key up).
