@@ -1,0 +1,98 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const netSpec = `name = "net"
+seed = 2
+repetitions = 3
+
+[network]
+generator = "file"
+path = "%s"
+%s
+[process]
+model = "sir"
+beta = 1.0
+gamma = 1.0
+seeds = 1
+`
+
+// writeNetSpec writes a network file of text into dir and parses a spec
+// of it, in dir, with extra [network] lines.
+func writeNetSpec(t *testing.T, dir, name, text, extra string) (*Spec, error) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Parse(filepath.Join(dir, "spec.toml"), []byte(fmt.Sprintf(netSpec, name, extra)))
+}
+
+// TestNetworkFileKeys: a network file's point key follows its content
+// (sha256), not its path or directory; a sha256 the spec gives pins it.
+func TestNetworkFileKeys(t *testing.T) {
+	const net = "a b\nb c\nc d\nd a\na c\n"
+	a, err := writeNetSpec(t, t.TempDir(), "x.txt", net, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := writeNetSpec(t, t.TempDir(), "y.txt", "# same edges\n"+net, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := writeNetSpec(t, t.TempDir(), "x.txt", net, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Points[0].Key != c.Points[0].Key {
+		t.Error("the same file in another directory changes the point key")
+	}
+	if a.Points[0].Key == b.Points[0].Key {
+		t.Error("a file with other bytes keeps the point key")
+	}
+	p := a.Points[0].Network.Params
+	if !filepath.IsAbs(p["path"].(string)) || p["n"] != int64(4) {
+		t.Errorf("resolved params %v: want an absolute path and n = 4", p)
+	}
+	if len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "4 nodes, 5 edges") {
+		t.Errorf("notes %q", a.Notes)
+	}
+	pin := fmt.Sprintf("sha256 = %q\n", p["sha256"])
+	if _, err := writeNetSpec(t, t.TempDir(), "x.txt", net, pin); err != nil {
+		t.Errorf("the file's own sha256 refused: %v", err)
+	}
+	if _, err := writeNetSpec(t, t.TempDir(), "x.txt", net+"d e\n", pin); err == nil || !strings.Contains(err.Error(), "spec.toml:8: network.sha256") {
+		t.Errorf("another file under a pinned sha256: %v", err)
+	}
+}
+
+// TestRunnerSharesFileGraph: a runner runs a file's network on the shared
+// graph, building (and copying) nothing, in every repetition and point.
+func TestRunnerSharesFileGraph(t *testing.T) {
+	s, err := writeNetSpec(t, t.TempDir(), "x.txt", "a b\nb c\nc a\n", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.NewRunner()
+	out := make([]float64, len(s.Metrics))
+	for rep := range 3 {
+		if err := r.Run(0, rep, out); err != nil {
+			t.Fatal(err)
+		}
+		if r.cur == &r.g || r.cur.N != 3 || r.g.N != 0 {
+			t.Fatalf("rep %d: the runner ran on its own graph (%d nodes), want the shared one", rep, r.g.N)
+		}
+	}
+	r2 := s.NewRunner()
+	if err := r2.Run(0, 0, out); err != nil {
+		t.Fatal(err)
+	}
+	if r2.cur != r.cur {
+		t.Error("two runners hold two copies of the file's network")
+	}
+}
