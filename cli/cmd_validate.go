@@ -2,9 +2,7 @@ package cli
 
 import (
 	"flag"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/spec"
@@ -24,24 +22,6 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	if *out == "" {
 		*out = s.Output.Dir
 	}
-	design := "a single point"
-	if len(s.Params) > 0 {
-		design = strings.Join(s.Params, " × ")
-	}
-	fmt.Fprintf(stdout, "%s: ok\n", s.Path)
-	fmt.Fprintf(stdout, "  points       %d (%s)\n", len(s.Points), design)
-	fmt.Fprintf(stdout, "  repetitions  %d per point\n", s.Repetitions)
-	fmt.Fprintf(stdout, "  runs         %d\n", s.Runs())
-	for _, note := range s.Notes {
-		fmt.Fprintf(stdout, "  network      %s\n", note)
-	}
-	fmt.Fprintf(stdout, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
-	fmt.Fprintf(stdout, "  memory       %s per worker for the largest network\n", campaign.FormatBytes(s.MemoryBytes()))
-	fmt.Fprintf(stdout, "  output       %s\n", *out)
-	if done, total, ok, err := campaign.Already(*out, s); err != nil {
-		fmt.Fprintf(stdout, "  journal      %v\n", err)
-	} else if ok {
-		fmt.Fprintf(stdout, "  journal      %d of %d runs already done there; %d to run\n", done, total, total-done)
-	}
+	campaign.Describe(stdout, s, *out)
 	return nil
 }
