@@ -31,7 +31,8 @@ type OpenOptions struct {
 	// Shard is the part of the campaign the directory holds; the zero
 	// value is the whole campaign.
 	Shard Shard
-	// Force moves aside a directory holding another spec's campaign, or a
+	// Force moves aside a directory holding another campaign (another
+	// seed, or another result format), or a
 	// journal that cannot be resumed, to DIR.replaced-TIME, and starts
 	// afresh. Nothing is deleted.
 	Force bool
@@ -83,7 +84,9 @@ type journalMeta struct {
 }
 
 // Open prepares dir for a run of s: it creates it, or resumes the campaign
-// whose journal it holds. A journal of another spec, or one that cannot be
+// whose journal it holds: of the repetitions s asks for, those the journal
+// records for the same point keys are reused, whatever spec wrote them. A
+// journal of another campaign (another seed), or one that cannot be
 // resumed, is refused unless o.Force is set, in which case the old
 // directory is moved aside, never deleted or mixed. A journal damaged in
 // the middle is refused unless o.Salvage is set. The caller must Close (or
