@@ -11,6 +11,7 @@ import (
 
 	"github.com/netsweep/netsweep/cluster/workstations"
 	"github.com/netsweep/netsweep/internal/shell"
+	"github.com/netsweep/netsweep/internal/signals"
 )
 
 // launchOptions are the flags of 'netsweep launch'.
@@ -91,6 +92,7 @@ func cmdLaunch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	rank0 := l.Ranks[0].Name
 	fmt.Fprintf(stderr, "netsweep: launching %s on %s; results in %s on %s\n", s.Name, strings.Join(l.Hosts(), " "), l.Out, rank0)
 	fmt.Fprintf(stderr, "netsweep: %s %s\n", l.MPIRun, shell.Join(l.Args))
+	signals.Handles(ctx) // a signal ends mpirun, then launch says what is left
 	err = l.Run(ctx, stdout, stderr)
 	var ee *workstations.ExitError
 	switch {

@@ -40,6 +40,8 @@ type Owner struct {
 	first    time.Time // when the first signal arrived; zero before
 	graceEnd *time.Timer
 	exiting  bool // a signal came before any run asked for a graceful stop
+	handles  bool // the command returns soon after a cancel; see Handles
+	closed   bool // Close was called: the process is no longer ended
 }
 
 // exitWait is how long a command that has nothing to finish may take to
@@ -62,6 +64,9 @@ func Own(parent context.Context, stderr io.Writer) (context.Context, *Owner) {
 
 // Close stops watching; signals then have their default effect.
 func (s *Owner) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	signal.Stop(s.sigs)
 	close(s.done)
 	s.cancel()
@@ -93,7 +98,7 @@ func (s *Owner) handle(sig os.Signal, now time.Time) {
 			time.AfterFunc(exitWait, func() {
 				s.mu.Lock()
 				defer s.mu.Unlock()
-				if s.stop == nil {
+				if s.stop == nil && !s.handles && !s.closed {
 					fmt.Fprintf(s.stderr, "netsweep: %v: stopped\n", sig)
 					os.Exit(code)
 				}
@@ -146,5 +151,17 @@ func ForRank(rank int) {
 	signal.Ignore(syscall.SIGPIPE)
 	if rank != 0 {
 		signal.Ignore(syscall.SIGUSR1, syscall.SIGINT, syscall.SIGTERM)
+	}
+}
+
+// Handles tells the signal owner of ctx, if any, that the command now
+// looks after a child or a connection and returns soon after ctx is
+// cancelled, saying what was left (launch waits for mpirun to end): a
+// signal then only cancels, and never ends the process.
+func Handles(ctx context.Context) {
+	if s, ok := ctx.Value(signalsKey{}).(*Owner); ok {
+		s.mu.Lock()
+		s.handles = true
+		s.mu.Unlock()
 	}
 }

@@ -53,3 +53,17 @@ func TestCancelBeforeGraceful(t *testing.T) {
 		t.Fatal("the signal did not cancel the context")
 	}
 }
+
+// TestHandlesNeverExits: a command that said it Handles cancellation is
+// cancelled by a signal and never ended (this test binary would exit with
+// status 130 a second after the signal otherwise).
+func TestHandlesNeverExits(t *testing.T) {
+	ctx, s := Own(context.Background(), &bytes.Buffer{})
+	defer s.Close()
+	Handles(ctx)
+	s.handle(syscall.SIGINT, time.Now())
+	if ctx.Err() == nil {
+		t.Fatal("the signal did not cancel the context")
+	}
+	time.Sleep(exitWait + 300*time.Millisecond)
+}
