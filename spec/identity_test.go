@@ -17,6 +17,7 @@ import (
 // here changes every user's results: bump spec.ResultFormat and say so in
 // the README's reproducibility section.
 var exampleKeys = []struct{ file, digest string }{
+	{"bootstrap-regular.toml", "84c3cea69b1d45c0"},
 	{"campaign.toml", "de194141997d41a1"},
 	{"discrete-sir-gnm.toml", "3ba80d2a9268f0f1"},
 	{"percolation-ws.toml", "f115802e45d426c4"},
@@ -26,6 +27,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"sis-discrete-points.toml", "219f22f7387321b3"},
 	{"sis-powerlaw.toml", "8500532ab70773a3"},
 	{"site-percolation-regular.toml", "0f15d1ecc6008891"},
+	{"watts-cascade-window.toml", "23bb5e87a91a2643"},
 }
 
 // keyDigest hashes s's identity, and each point's key and seeds of
