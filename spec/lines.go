@@ -19,7 +19,7 @@ func indexLines(text []byte) lineIndex {
 	counts := map[string]int{}
 	table := ""
 	sc := bufio.NewScanner(bytes.NewReader(text))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), MaxSpecBytes+1) // a line as long as the largest spec
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		switch {

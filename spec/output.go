@@ -146,17 +146,24 @@ func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions)
 // the process of every point of a network group (NetworkGroup), 16 bytes a
 // node each.
 func (s *Spec) MemoryBytes() int64 {
+	b, _ := s.memoryBytes()
+	return b
+}
+
+// memoryBytes returns MemoryBytes and the index of a point that needs it.
+func (s *Spec) memoryBytes() (most int64, at int) {
 	points := make(map[int]int64) // per network group
 	for i := range s.Points {
 		points[s.Points[i].network]++
 	}
-	var most int64
 	for i := range s.Points {
 		pt := &s.Points[i]
 		b := pt.Network.MemoryBytes() + 16*int64(pt.Network.N())*points[pt.network]
-		most = max(most, b)
+		if b > most {
+			most, at = b, i
+		}
 	}
-	return most
+	return most, at
 }
 
 // PointLabel describes point i by its parameter values, for messages.

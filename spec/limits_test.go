@@ -1,0 +1,89 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostile returns specs built to cost time or memory out of proportion to
+// their size, each with a substring its refusal must contain. They are
+// generated here rather than kept in testdata, being megabytes.
+func hostile() []struct{ name, text, want string } {
+	return []struct{ name, text, want string }{
+		{"too large", strings.Repeat("# comment\n", MaxSpecBytes/10+1), "bytes a spec may have"},
+		{"table headers 20000 deep", "[" + strings.Repeat("a.", 19999) + "a]\nx = 1\n", "nested deeper than 32"},
+		{"dotted key 20000 deep", strings.Repeat("a.", 19999) + "a = 1\n", "nested deeper than 32"},
+		{"inline tables 5000 deep", "x = " + strings.Repeat("{a = ", 5000) + "1" + strings.Repeat("}", 5000) + "\n", "nested deeper than 32"},
+		{"arrays 200000 deep", "x = " + strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "\n", "nested deeper than 32"},
+		{"arrays of tables 20000 deep", "[[" + strings.Repeat("a.", 19999) + "a]]\n", "nested deeper than 32"},
+		{"long table name, many keys", `["` + strings.Repeat("a", 100000) + "\"]\n" + strings.Repeat("b = 1\n", 100000), "a table name longer than 256 bytes"},
+		{"long key, many keys", `"` + strings.Repeat("a", 1000) + `" = {` + strings.Repeat("b = 1, ", 1) + "c = 2}\n", "a key longer than 256 bytes"},
+	}
+}
+
+// TestHostileSpecs checks that each hostile spec is refused as a spec
+// error in well under a second and without allocating much.
+func TestHostileSpecs(t *testing.T) {
+	for _, c := range hostile() {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "hostile.toml")
+			if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			refusedQuickly(t, path, c.want)
+		})
+	}
+}
+
+// TestSpecNotRegular checks that Load refuses what is not a regular file
+// before reading it: /dev/zero would never end.
+func TestSpecNotRegular(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	refusedQuickly(t, "/dev/zero", "not a regular file but a device")
+	refusedQuickly(t, t.TempDir(), "not a regular file but a directory")
+}
+
+// TestParseTooLarge checks that Parse, not only Load, refuses a text over
+// MaxSpecBytes.
+func TestParseTooLarge(t *testing.T) {
+	_, err := Parse("big.toml", make([]byte, MaxSpecBytes+1))
+	if err == nil || !IsSpecError(err) || !strings.Contains(err.Error(), "big.toml: more than the 1048576 bytes") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func refusedQuickly(t *testing.T, path, want string) {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := Load(path)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if !IsSpecError(err) {
+		t.Fatalf("not a spec error: %v", err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || len(msg) > 500 {
+		t.Errorf("want one short line, got %d bytes: %.200s", len(msg), msg)
+	}
+	if !strings.HasPrefix(msg, path+":") || !strings.Contains(msg, want) {
+		t.Errorf("message %q does not start with %q and contain %q", msg, path+":", want)
+	}
+	if took > time.Second {
+		t.Errorf("refused after %v, want under 1 s", took)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("allocated %d MB, want under 100", alloc>>20)
+	}
+	t.Logf("refused in %v: %s", took, msg)
+}
