@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -102,25 +103,43 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 		p.errorf("sweep", nil, "empty [sweep]; list at least one parameter, or leave the table out")
 		return
 	}
-	axes := make([][]any, len(keys))
 	lines := make([]int, len(keys))
+	ok := true
 	for i, k := range keys {
 		lines[i] = p.valueLines[k+"@sweep"]
-		if !p.checkParam(s, k, lines[i], vals[k]) {
-			continue
+		ok = p.checkParam(s, k, lines[i], vals[k]) && ok
+	}
+	if !ok {
+		return
+	}
+	// The grid's size comes from the lengths of its axes, before any is
+	// expanded: the product may be far beyond what memory holds.
+	lengths := make([]int64, len(keys))
+	for i, k := range keys {
+		lengths[i] = axisLen(vals[k])
+	}
+	if total := gridSize(lengths); total.Cmp(big.NewInt(maxPoints)) > 0 {
+		i := 0
+		for gridSize(lengths[:i+1]).Cmp(big.NewInt(maxPoints)) <= 0 {
+			i++
 		}
+		factors := make([]string, len(lengths))
+		for j, n := range lengths {
+			factors[j] = strconv.FormatInt(n, 10)
+		}
+		p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has %s points (%s), more than the %d a campaign may have; split the campaign or use [[points]]", total, strings.Join(factors, " × "), maxPoints)
+		return
+	}
+	axes := make([][]any, len(keys))
+	for i, k := range keys {
 		axes[i] = p.axisValues("sweep."+k, lines[i], vals[k])
 	}
 	if len(p.errs) > 0 {
 		return
 	}
 	total := 1
-	for i, a := range axes {
+	for _, a := range axes {
 		total *= len(a)
-		if total > maxPoints {
-			p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has more than %d points; split the campaign", maxPoints)
-			return
-		}
 	}
 	s.Params = keys
 	// The last key varies fastest, like nested loops in file order.
@@ -140,6 +159,20 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 			idx[j] = 0
 		}
 	}
+}
+
+// axisLen returns the number of values of sweep entry v without expanding
+// it; 1 for an entry that axisValues will refuse.
+func axisLen(v any) int64 {
+	switch v := v.(type) {
+	case []any:
+		return int64(max(len(v), 1))
+	case map[string]any:
+		if n, ok := v["num"].(int64); ok && n >= 1 {
+			return n
+		}
+	}
+	return 1
 }
 
 // axisValues expands one sweep entry: a list of values, or a range table

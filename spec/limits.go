@@ -192,10 +192,10 @@ func skipString(text []byte, i int) (end, lines int) {
 
 // gridSize returns the number of points of a grid with axes of the given
 // lengths, exactly however large.
-func gridSize(lengths []int) *big.Int {
+func gridSize(lengths []int64) *big.Int {
 	total := big.NewInt(1)
 	for _, n := range lengths {
-		total.Mul(total, big.NewInt(int64(n)))
+		total.Mul(total, big.NewInt(n))
 	}
 	return total
 }

@@ -87,3 +87,27 @@ func refusedQuickly(t *testing.T, path, want string) {
 	}
 	t.Logf("refused in %v: %s", took, msg)
 }
+
+// TestGridSizeBeforeExpanding checks that a grid over MaxPoints is refused
+// from its axes' lengths, saying how many points it asks for, before any
+// axis or the grid is expanded.
+func TestGridSizeBeforeExpanding(t *testing.T) {
+	for _, c := range []struct{ sweep, want string }{
+		{`"process.beta" = { start = 0.1, stop = 1.0, num = 1099511627776 }`, "sweep.process.beta: the grid has 1099511627776 points (1099511627776), more than the 1048576"},
+		{`"process.beta" = { start = 0.1, stop = 1.0, num = 9223372036854775807 }
+"process.gamma" = { start = 0.1, stop = 1.0, num = 9223372036854775807 }`, "the grid has 85070591730234615847396907784232501249 points"},
+		{`"process.beta" = { start = 0.1, stop = 1.0, num = 1025 }
+"process.gamma" = { start = 0.1, stop = 1.0, num = 1024 }`, "sweep.process.gamma: the grid has 1049600 points (1025 × 1024)"},
+	} {
+		text := strings.Replace(good, `"process.beta" = [0.1, 0.2]
+network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }`, c.sweep, 1)
+		start := time.Now()
+		_, err := Parse("grid.toml", []byte(text))
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("refused after %v", took)
+		}
+		if err == nil || !IsSpecError(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
