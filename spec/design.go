@@ -51,6 +51,7 @@ func (p *parser) parseDesign(s *Spec, doc map[string]any) {
 // flatten turns nested tables of sweep keys ("process" → "beta") into
 // dotted keys ("process.beta"), keeping range tables whole, in file order.
 func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals map[string]any) {
+	root, _, _ := strings.Cut(prefix, ".")
 	for _, k := range p.orderedKeys(m, prefix) {
 		v := m[k]
 		name := k
@@ -62,9 +63,23 @@ func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals ma
 			p.flatten(sub, full, out, vals)
 			continue
 		}
+		// Lines are recorded under the outer table ("sweep", "points[3]"),
+		// where the design looks them up, however deep the key was nested.
+		at := name + "@" + root
+		if _, twice := vals[name]; twice {
+			// "process.beta" and process.beta are one parameter: the
+			// decoder keeps the last, so say where both are.
+			first, second := p.valueLines[at], p.lines.again(full)
+			if second == 0 {
+				p.errorAt(first, name, v, "swept twice, as a quoted and as a dotted key; give each parameter once")
+				continue
+			}
+			p.errorAt(second, name, v, "swept twice, on lines %d and %d; give each parameter once", first, second)
+			continue
+		}
 		*out = append(*out, name)
 		vals[name] = v
-		p.valueLines[name+"@"+prefix] = p.lines.line(full)
+		p.valueLines[at] = p.lines.line(full)
 	}
 }
 

@@ -222,32 +222,48 @@ var machineMemory = func() int64 {
 	return 0
 }
 
-// checkMemory refuses a spec whose worker would need more memory than the
-// machine has, unless AllowLargeEnv is set to 1.
-func (p *parser) checkMemory(s *Spec) {
+// noteMemory records where the memory of the largest network is set, for
+// CheckMemory's message.
+func (p *parser) noteMemory(s *Spec) {
+	_, at := s.memoryBytes()
+	s.memKey = "network"
+	if n, ok := s.Points[at].Network.Params["n"]; ok {
+		s.memKey, s.memValue = "network.n", n
+	}
+	for j, k := range s.Params {
+		if k == s.memKey && at < len(p.design.lines) && j < len(p.design.lines[at]) {
+			s.memLine = p.design.lines[at][j]
+		}
+	}
+	if s.memLine == 0 {
+		s.memLine = p.lines.line(s.memKey)
+	}
+}
+
+// CheckMemory refuses, as a spec error, a spec whose workers would each
+// need more memory (MemoryBytes) than this machine has, unless the
+// environment variable AllowLargeEnv is 1. Commands that run a campaign
+// here, or check that it can run (validate), call it after Load; those
+// that read a campaign's saved spec do not.
+func (s *Spec) CheckMemory() error {
 	if os.Getenv(AllowLargeEnv) == "1" {
-		return
+		return nil
 	}
 	have := machineMemory()
 	if have <= 0 {
-		return
+		return nil
 	}
-	need, at := s.memoryBytes()
+	need := s.MemoryBytes()
 	if need <= have {
-		return
+		return nil
 	}
-	key, v := "network", any(nil)
-	if n, ok := s.Points[at].Network.Params["n"]; ok {
-		key, v = "network.n", n
-	}
-	line := 0
-	for j, k := range s.Params {
-		if k == key && at < len(p.design.lines) && j < len(p.design.lines[at]) {
-			line = p.design.lines[at][j]
-		}
-	}
-	p.errorAt(line, key, v, "a worker needs about %s for this network and the processes that share it, more than this machine's %s; use a smaller network, or set %s=1 if the workers have the memory", formatBytes(need), formatBytes(have), AllowLargeEnv)
+	return Errors{{File: s.Path, Line: s.memLine, Key: s.memKey, Value: s.memValue,
+		Msg: fmt.Sprintf("a worker needs about %s for this network and the processes that share it, more than this machine's %s; use a smaller network, or set %s=1 if the workers have the memory", formatBytes(need), formatBytes(have), AllowLargeEnv)}}
 }
+
+// ReadFile reads the spec file path as Load does: a regular file of at
+// most MaxSpecBytes, reading no more than one byte past that.
+func ReadFile(path string) ([]byte, error) { return readLimited(path) }
 
 // formatBytes writes n bytes in decimal units, as campaign.FormatBytes.
 func formatBytes(n int64) string {

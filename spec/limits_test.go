@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,41 @@ network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }`, c.sweep, 1)
 		if err == nil || !IsSpecError(err) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("got %v, want %q", err, c.want)
 		}
+	}
+}
+
+// TestSizeLimits checks the limits that a small file cannot show: many
+// series times, and the memory check against a machine of a given size
+// and its override.
+func TestSizeLimits(t *testing.T) {
+	defer func(f func() int64) { machineMemory = f }(machineMemory)
+	machineMemory = func() int64 { return 1 << 30 }
+	times := make([]string, 10001)
+	for i := range times {
+		times[i] = strconv.Itoa(i)
+	}
+	series := strings.Replace(good, "gamma = 1.0\n", "gamma = 1.0\nseries = ["+strings.Join(times, ", ")+"]\n", 1)
+	large := strings.Replace(good, "n = 100\n", "n = 50000000\n", 1)
+	for _, c := range []struct {
+		name, text, env, want string
+	}{
+		{"series", series, "", "good.toml:14: process.series: 10001 times, more than the 10000 a process may report"},
+		{"memory", large, "", "good.toml:7: network.n = 50000000: a worker needs about 2.6 GB for this network and the processes that share it, more than this machine's 1.1 GB"},
+		{"memory allowed", large, "1", ""},
+		{"memory allowed only by 1", large, "yes", "a worker needs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(AllowLargeEnv, c.env)
+			s, err := Parse("good.toml", []byte(c.text))
+			if err == nil {
+				err = s.CheckMemory()
+			}
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.want != "" && (err == nil || !IsSpecError(err) || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("got %v, want %q", err, c.want)
+			}
+		})
 	}
 }

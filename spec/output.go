@@ -44,12 +44,16 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 		n, okN := t["bins"].(int64)
 		h.Log, _ = t["log"].(bool)
 		switch {
-		case !okLo || !okHi:
-			p.errorf(key, nil, "needs numbers lo and hi")
-		case !okN || n < 1 || n > 1<<20:
-			p.errorf(key+".bins", t["bins"], "want a whole number of bins from 1 to %d", 1<<20)
+		case !okLo:
+			p.errorf(key+".lo", t["lo"], "want a finite number")
+		case !okHi:
+			p.errorf(key+".hi", t["hi"], "want a finite number")
+		case !okN || n < 1 || n > reduce.MaxBins:
+			p.errorf(key+".bins", t["bins"], "want a whole number of bins from 1 to %d", reduce.MaxBins)
 		case !(lo < hi):
 			p.errorf(key, nil, "lo = %v must be below hi = %v", lo, hi)
+		case math.IsInf(hi-lo, 0):
+			p.errorf(key, nil, "lo = %v to hi = %v is wider than a float holds; narrow it", lo, hi)
 		case h.Log && lo <= 0:
 			p.errorf(key+".lo", lo, "log bins need lo above 0")
 		}
@@ -107,6 +111,13 @@ func (p *parser) resolveMetrics(s *Spec) {
 	for name := range s.Output.Bins {
 		if !contains(l.Metrics, name) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		}
+	}
+	if len(p.errs) == 0 {
+		// What run checks, validate checks: the checks above should have
+		// caught anything the summaries refuse.
+		if err := l.Validate(); err != nil {
+			p.errorf("output.bins", nil, "%v", err)
 		}
 	}
 	s.layout = l

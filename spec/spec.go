@@ -52,7 +52,11 @@ type Spec struct {
 	Notes []string
 
 	layout *reduce.Layout
-	groups map[int][]int // network group → its points, in order (identity.go)
+	// Where the largest network's size is set, for CheckMemory.
+	memKey   string
+	memValue any
+	memLine  int
+	groups   map[int][]int // network group → its points, in order (identity.go)
 }
 
 // Point is one parameter point: the values of the swept keys and the
@@ -137,6 +141,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 		return nil, p.errs
 	}
 	setKeys(s)
+	p.noteMemory(s) // after setKeys, which groups the points by network
 	return s, nil
 }
 
@@ -180,7 +185,12 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		}
 	}
 	s.Name = p.str(doc, "name", true)
-	if s.Name != "" && !nameRE.MatchString(s.Name) {
+	switch {
+	case doc["name"] == "":
+		p.errorf("name", s.Name, "must not be empty (it names files and jobs)")
+	case len(s.Name) > MaxNameBytes:
+		p.errorf("name", fmt.Sprintf("%.40s...", s.Name), "%d bytes, more than the %d a name may have (it names files and jobs)", len(s.Name), MaxNameBytes)
+	case s.Name != "" && !nameRE.MatchString(s.Name):
 		p.errorf("name", s.Name, "use letters, digits, '.', '_' and '-' only (it names files and jobs)")
 	}
 	if v, ok := p.integer(doc, "seed", true); ok {
@@ -225,6 +235,9 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		return
 	}
 	p.resolveMetrics(s)
+	if len(p.errs) > 0 {
+		return
+	}
 }
 
 // indexKeys records the order in which the file defines its keys, once,
