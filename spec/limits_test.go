@@ -148,3 +148,23 @@ func TestSizeLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestShapeAccepts checks that checkShape counts no bracket or dot inside
+// a string or a comment, nor the dots of numbers and dates.
+func TestShapeAccepts(t *testing.T) {
+	deep := strings.Repeat("[{.", 40)
+	for _, text := range []string{
+		`a = "` + deep + `"`,
+		`a = '` + deep + `'`,
+		"a = \"\"\"\n" + deep + "\n\\\"\"\"\n" + deep + "\"\"\"",
+		"a = '''\n" + deep + "\n'''",
+		"# " + deep + "\na = 1",
+		`a = "\"` + deep + `"`,
+		"a = [" + strings.Repeat("1.5, ", 100) + "1979-05-27T07:32:00.999]",
+		"[" + strings.Repeat("a.", MaxDepth-2) + "a]\nb = 1",
+	} {
+		if e := checkShape("s.toml", []byte(text)); e != nil {
+			t.Errorf("%.60q: %v", text, e)
+		}
+	}
+}
