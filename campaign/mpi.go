@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/reduce"
@@ -31,9 +30,12 @@ func ShareSpec(comm mpirun.Comm, path string) (*spec.Spec, error) {
 	var text []byte
 	var loadErr error
 	if comm.Rank() == 0 {
-		text, loadErr = os.ReadFile(path)
+		text, loadErr = spec.ReadFile(path)
 		if loadErr == nil {
-			_, loadErr = spec.Parse(path, text)
+			var s *spec.Spec
+			if s, loadErr = spec.Parse(path, text); loadErr == nil {
+				loadErr = s.CheckMemory()
+			}
 		}
 		if loadErr != nil {
 			text = nil

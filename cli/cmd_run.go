@@ -113,6 +113,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := s.CheckMemory(); err != nil {
+		return err
+	}
 	return runCampaign(ctx, o, s, stderr, o.Workers, "embedded", nil, campaign.Local(s, o.Workers))
 }
 

@@ -19,6 +19,9 @@ func cmdValidate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := s.CheckMemory(); err != nil {
+		return err
+	}
 	if *out == "" {
 		*out = s.Output.Dir
 	}

@@ -58,6 +58,11 @@ func TestProcessConfigErrors(t *testing.T) {
 		{ProcessConfig{Model: "sir", Beta: 1, Gamma: 1, Series: []float64{1, 1}}, 10, "series", "must increase"},
 		{ProcessConfig{Model: "sir", Beta: 1, Gamma: 1, Series: []float64{-1}}, 10, "series", "at least 0"},
 		{ProcessConfig{Model: "sir_discrete", Beta: 1, Gamma: 1, Series: []float64{0.5}}, 10, "series", "whole steps"},
+		{ProcessConfig{Model: "sir", Beta: 1, Gamma: 1, Series: []float64{1, Horizon + 1}}, 10, "series", "at most the horizon, 1e+06"},
+		{ProcessConfig{Model: "sir", Beta: 1, Gamma: 1, Series: manyTimes(MaxSeries + 1)}, 10, "series", "10001 times, more than the 10000"},
+		{ProcessConfig{Model: "sis", Beta: 1, Gamma: 1, Window: 1, BurnIn: 1e300}, 10, "burn_in", "burn_in + window = 1e+300 is past the horizon, 1e+06"},
+		{ProcessConfig{Model: "sis", Beta: 1, Gamma: 1, Window: Horizon, BurnIn: 1}, 10, "window", "past the horizon"},
+		{ProcessConfig{Model: "sis_discrete", Beta: 0.5, Gamma: 0.5, Window: 1e12}, 10, "window", "past the horizon"},
 		{ProcessConfig{Model: "bond_percolation", Occupation: -0.5}, 10, "occupation", "probability"},
 		{ProcessConfig{Model: "site_percolation", Metrics: []string{"final_size"}}, 10, "metrics", "giant_fraction"},
 	} {
@@ -68,6 +73,15 @@ func TestProcessConfigErrors(t *testing.T) {
 			t.Errorf("%+v: error %v, want a ParamError for %s containing %q", tc.c, err, tc.key, tc.text)
 		}
 	}
+}
+
+// manyTimes returns the series times 0, 1, ..., n-1.
+func manyTimes(n int) []float64 {
+	ts := make([]float64, n)
+	for i := range ts {
+		ts[i] = float64(i)
+	}
+	return ts
 }
 
 // TestSeedsExceedGraph: a process validated for n nodes refuses a smaller

@@ -6,6 +6,18 @@ import (
 	"strconv"
 )
 
+// Limits on the times a process is asked about, so that a run ends and its
+// results fit in memory.
+const (
+	// Horizon is the latest time (steps, for the discrete-time models) a
+	// process may be asked about: a series time, or the end of an SIS
+	// prevalence window (burn_in + window). It is the top of the default
+	// histogram of times.
+	Horizon = 1e6
+	// MaxSeries is the most series times a process may report.
+	MaxSeries = 10000
+)
+
 // Histogram ranges shared by the processes' metrics.
 var (
 	fractionMetric = Metric{Lo: 0, Hi: 1}
@@ -54,10 +66,15 @@ func selectMetrics(c reportKeys, table []Metric, integerTimes bool) (metricSel, 
 	for _, i := range m.idx {
 		m.list = append(m.list, table[i])
 	}
+	if len(c.Series) > MaxSeries {
+		return metricSel{}, badParam("series", nil, "%d times, more than the %d a process may report", len(c.Series), MaxSeries)
+	}
 	for j, t := range c.Series {
 		switch {
 		case math.IsNaN(t) || math.IsInf(t, 0) || t < 0:
 			return metricSel{}, badParam("series", t, "times must be finite and at least 0")
+		case t > Horizon:
+			return metricSel{}, badParam("series", t, "times must be at most the horizon, %g", float64(Horizon))
 		case integerTimes && t != math.Trunc(t):
 			return metricSel{}, badParam("series", t, "a discrete-time model needs whole steps")
 		case j > 0 && t <= c.Series[j-1]:

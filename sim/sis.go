@@ -64,6 +64,13 @@ func checkWindow(c windowKeys, steps bool) error {
 	if math.IsNaN(c.Window) || math.IsInf(c.Window, 0) || c.Window <= 0 {
 		return badParam("window", c.Window, "must be finite and greater than 0")
 	}
+	if c.BurnIn+c.Window > Horizon {
+		key, v := "burn_in", c.BurnIn
+		if c.Window > c.BurnIn {
+			key, v = "window", c.Window
+		}
+		return badParam(key, v, "burn_in + window = %g is past the horizon, %g", c.BurnIn+c.Window, float64(Horizon))
+	}
 	if steps && c.BurnIn != math.Trunc(c.BurnIn) {
 		return badParam("burn_in", c.BurnIn, "a discrete-time model needs whole steps")
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"maps"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,7 @@ func (p *parser) parseDesign(s *Spec, doc map[string]any) {
 // flatten turns nested tables of sweep keys ("process" → "beta") into
 // dotted keys ("process.beta"), keeping range tables whole, in file order.
 func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals map[string]any) {
+	root, _, _ := strings.Cut(prefix, ".")
 	for _, k := range p.orderedKeys(m, prefix) {
 		v := m[k]
 		name := k
@@ -61,9 +63,23 @@ func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals ma
 			p.flatten(sub, full, out, vals)
 			continue
 		}
+		// Lines are recorded under the outer table ("sweep", "points[3]"),
+		// where the design looks them up, however deep the key was nested.
+		at := name + "@" + root
+		if _, twice := vals[name]; twice {
+			// "process.beta" and process.beta are one parameter: the
+			// decoder keeps the last, so say where both are.
+			first, second := p.valueLines[at], p.lines.again(full)
+			if second == 0 {
+				p.errorAt(first, name, v, "swept twice, as a quoted and as a dotted key; give each parameter once")
+				continue
+			}
+			p.errorAt(second, name, v, "swept twice, on lines %d and %d; give each parameter once", first, second)
+			continue
+		}
 		*out = append(*out, name)
 		vals[name] = v
-		p.valueLines[name+"@"+prefix] = p.lines.line(full)
+		p.valueLines[at] = p.lines.line(full)
 	}
 }
 
@@ -102,25 +118,43 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 		p.errorf("sweep", nil, "empty [sweep]; list at least one parameter, or leave the table out")
 		return
 	}
-	axes := make([][]any, len(keys))
 	lines := make([]int, len(keys))
+	ok := true
 	for i, k := range keys {
 		lines[i] = p.valueLines[k+"@sweep"]
-		if !p.checkParam(s, k, lines[i], vals[k]) {
-			continue
+		ok = p.checkParam(s, k, lines[i], vals[k]) && ok
+	}
+	if !ok {
+		return
+	}
+	// The grid's size comes from the lengths of its axes, before any is
+	// expanded: the product may be far beyond what memory holds.
+	lengths := make([]int64, len(keys))
+	for i, k := range keys {
+		lengths[i] = axisLen(vals[k])
+	}
+	if total := gridSize(lengths); total.Cmp(big.NewInt(maxPoints)) > 0 {
+		i := 0
+		for gridSize(lengths[:i+1]).Cmp(big.NewInt(maxPoints)) <= 0 {
+			i++
 		}
+		factors := make([]string, len(lengths))
+		for j, n := range lengths {
+			factors[j] = strconv.FormatInt(n, 10)
+		}
+		p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has %s points (%s), more than the %d a campaign may have; split the campaign or use [[points]]", total, strings.Join(factors, " × "), maxPoints)
+		return
+	}
+	axes := make([][]any, len(keys))
+	for i, k := range keys {
 		axes[i] = p.axisValues("sweep."+k, lines[i], vals[k])
 	}
 	if len(p.errs) > 0 {
 		return
 	}
 	total := 1
-	for i, a := range axes {
+	for _, a := range axes {
 		total *= len(a)
-		if total > maxPoints {
-			p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has more than %d points; split the campaign", maxPoints)
-			return
-		}
 	}
 	s.Params = keys
 	// The last key varies fastest, like nested loops in file order.
@@ -140,6 +174,20 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 			idx[j] = 0
 		}
 	}
+}
+
+// axisLen returns the number of values of sweep entry v without expanding
+// it; 1 for an entry that axisValues will refuse.
+func axisLen(v any) int64 {
+	switch v := v.(type) {
+	case []any:
+		return int64(max(len(v), 1))
+	case map[string]any:
+		if n, ok := v["num"].(int64); ok && n >= 1 {
+			return n
+		}
+	}
+	return 1
 }
 
 // axisValues expands one sweep entry: a list of values, or a range table

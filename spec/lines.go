@@ -19,7 +19,7 @@ func indexLines(text []byte) lineIndex {
 	counts := map[string]int{}
 	table := ""
 	sc := bufio.NewScanner(bytes.NewReader(text))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), MaxSpecBytes+1) // a line as long as the largest spec
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		switch {
@@ -53,11 +53,20 @@ func indexLines(text []byte) lineIndex {
 			}
 			if _, seen := idx[key]; !seen {
 				idx[key] = n
+			} else if _, seen := idx[key+againSuffix]; !seen {
+				idx[key+againSuffix] = n
 			}
 		}
 	}
 	return idx
 }
+
+// againSuffix marks, in a lineIndex, the second line that defines a key
+// ("process.beta" quoted and process.beta dotted are one key).
+const againSuffix = "\x00again"
+
+// again returns the second line that defines key, or 0.
+func (idx lineIndex) again(key string) int { return idx[key+againSuffix] }
 
 // line returns the line of key, or of its closest enclosing table, or 0.
 func (idx lineIndex) line(key string) int {

@@ -44,12 +44,16 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 		n, okN := t["bins"].(int64)
 		h.Log, _ = t["log"].(bool)
 		switch {
-		case !okLo || !okHi:
-			p.errorf(key, nil, "needs numbers lo and hi")
-		case !okN || n < 1 || n > 1<<20:
-			p.errorf(key+".bins", t["bins"], "want a whole number of bins from 1 to %d", 1<<20)
+		case !okLo:
+			p.errorf(key+".lo", t["lo"], "want a finite number")
+		case !okHi:
+			p.errorf(key+".hi", t["hi"], "want a finite number")
+		case !okN || n < 1 || n > reduce.MaxBins:
+			p.errorf(key+".bins", t["bins"], "want a whole number of bins from 1 to %d", reduce.MaxBins)
 		case !(lo < hi):
 			p.errorf(key, nil, "lo = %v must be below hi = %v", lo, hi)
+		case math.IsInf(hi-lo, 0):
+			p.errorf(key, nil, "lo = %v to hi = %v is wider than a float holds; narrow it", lo, hi)
 		case h.Log && lo <= 0:
 			p.errorf(key+".lo", lo, "log bins need lo above 0")
 		}
@@ -109,6 +113,13 @@ func (p *parser) resolveMetrics(s *Spec) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
 	}
+	if len(p.errs) == 0 {
+		// What run checks, validate checks: the checks above should have
+		// caught anything the summaries refuse.
+		if err := l.Validate(); err != nil {
+			p.errorf("output.bins", nil, "%v", err)
+		}
+	}
 	s.layout = l
 }
 
@@ -146,17 +157,24 @@ func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions)
 // the process of every point of a network group (NetworkGroup), 16 bytes a
 // node each.
 func (s *Spec) MemoryBytes() int64 {
+	b, _ := s.memoryBytes()
+	return b
+}
+
+// memoryBytes returns MemoryBytes and the index of a point that needs it.
+func (s *Spec) memoryBytes() (most int64, at int) {
 	points := make(map[int]int64) // per network group
 	for i := range s.Points {
 		points[s.Points[i].network]++
 	}
-	var most int64
 	for i := range s.Points {
 		pt := &s.Points[i]
 		b := pt.Network.MemoryBytes() + 16*int64(pt.Network.N())*points[pt.network]
-		most = max(most, b)
+		if b > most {
+			most, at = b, i
+		}
 	}
-	return most
+	return most, at
 }
 
 // PointLabel describes point i by its parameter values, for messages.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -53,7 +52,11 @@ type Spec struct {
 	Notes []string
 
 	layout *reduce.Layout
-	groups map[int][]int // network group → its points, in order (identity.go)
+	// Where the largest network's size is set, for CheckMemory.
+	memKey   string
+	memValue any
+	memLine  int
+	groups   map[int][]int // network group → its points, in order (identity.go)
 }
 
 // Point is one parameter point: the values of the swept keys and the
@@ -99,22 +102,25 @@ type Output struct {
 const (
 	defaultLinearBins = 200 // fractions and indicators on [0, 1]: 0.005 wide
 	defaultLogBins    = 180 // times on [1e-3, 1e6]: 20 bins a decade
-	maxPoints         = 1 << 20
+	maxPoints         = MaxPoints
 )
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // Load reads and parses the spec in file path.
 func Load(path string) (*Spec, error) {
-	text, err := os.ReadFile(path)
+	text, err := readLimited(path)
 	if err != nil {
-		return nil, fmt.Errorf("could not read the spec: %w", err)
+		return nil, err
 	}
 	return Parse(path, text)
 }
 
 // Parse parses spec text read from file path (used in messages).
 func Parse(path string, text []byte) (*Spec, error) {
+	if e := checkShape(path, text); e != nil {
+		return nil, Errors{e}
+	}
 	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}}
 	var doc map[string]any
 	md, err := toml.Decode(string(text), &doc)
@@ -125,7 +131,9 @@ func Parse(path string, text []byte) (*Spec, error) {
 		}
 		return nil, Errors{{File: path, Msg: "not valid TOML: " + err.Error()}}
 	}
-	p.md = md
+	if e := p.indexKeys(md); e != nil {
+		return nil, Errors{e}
+	}
 	sum := sha256.Sum256(text)
 	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
 	p.parse(s, doc)
@@ -133,13 +141,14 @@ func Parse(path string, text []byte) (*Spec, error) {
 		return nil, p.errs
 	}
 	setKeys(s)
+	p.noteMemory(s) // after setKeys, which groups the points by network
 	return s, nil
 }
 
 type parser struct {
 	file  string
 	lines lineIndex
-	md    toml.MetaData
+	order map[string]int // dotted key → its rank in the file (indexKeys)
 	errs  Errors
 	seen  map[string]bool // error messages already reported
 
@@ -176,7 +185,12 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		}
 	}
 	s.Name = p.str(doc, "name", true)
-	if s.Name != "" && !nameRE.MatchString(s.Name) {
+	switch {
+	case doc["name"] == "":
+		p.errorf("name", s.Name, "must not be empty (it names files and jobs)")
+	case len(s.Name) > MaxNameBytes:
+		p.errorf("name", fmt.Sprintf("%.40s...", s.Name), "%d bytes, more than the %d a name may have (it names files and jobs)", len(s.Name), MaxNameBytes)
+	case s.Name != "" && !nameRE.MatchString(s.Name):
 		p.errorf("name", s.Name, "use letters, digits, '.', '_' and '-' only (it names files and jobs)")
 	}
 	if v, ok := p.integer(doc, "seed", true); ok {
@@ -221,27 +235,50 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		return
 	}
 	p.resolveMetrics(s)
+	if len(p.errs) > 0 {
+		return
+	}
+}
+
+// indexKeys records the order in which the file defines its keys, once,
+// so that orderedKeys costs no more than the table it sorts. A key longer
+// than MaxKeyBytes, with its tables, is refused before it is joined.
+func (p *parser) indexKeys(md toml.MetaData) *Error {
+	keys := md.Keys()
+	p.order = make(map[string]int, len(keys))
+	for i, k := range keys {
+		if len(k) > MaxDepth {
+			return &Error{File: p.file, Line: p.lines.line(k[0]), Msg: fmt.Sprintf("nested deeper than %d levels", MaxDepth)}
+		}
+		n := len(k)
+		for _, c := range k {
+			n += len(c)
+		}
+		if n > MaxKeyBytes {
+			return &Error{File: p.file, Line: p.lines.line(k[0]), Msg: fmt.Sprintf("a key longer than %d bytes with its tables", MaxKeyBytes)}
+		}
+		full := joinKey(k)
+		if _, ok := p.order[full]; !ok {
+			p.order[full] = i
+		}
+	}
+	return nil
 }
 
 // orderedKeys returns the keys of table m (at dotted path prefix) in the
 // order the file defines them.
 func (p *parser) orderedKeys(m map[string]any, prefix string) []string {
-	pos := map[string]int{}
-	for i, k := range p.md.Keys() {
-		full := joinKey(k)
-		if prefix != "" {
-			if !strings.HasPrefix(full, prefix+".") {
-				continue
-			}
-			full = strings.TrimPrefix(full, prefix+".")
-		}
-		if _, ok := pos[full]; !ok {
-			pos[full] = i
-		}
-	}
+	pos := make(map[string]int, len(m))
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
+		full := k
+		if prefix != "" {
+			full = prefix + "." + k
+		}
+		if i, ok := p.order[full]; ok {
+			pos[k] = i
+		}
 	}
 	sort.SliceStable(keys, func(i, j int) bool {
 		pi, oki := pos[keys[i]]

@@ -35,7 +35,10 @@ func TestBadSpecs(t *testing.T) {
 			if !ok {
 				t.Fatalf("no expectation for %s", path)
 			}
-			_, err := Load(path)
+			s, err := Load(path)
+			if err == nil {
+				err = s.CheckMemory() // as validate and run do
+			}
 			if err == nil {
 				t.Fatal("accepted")
 			}
