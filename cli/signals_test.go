@@ -113,15 +113,16 @@ func TestGracefulStop(t *testing.T) {
 }
 
 // TestSignalStopsEveryCommand: a command with nothing to finish stops on
-// the first SIGINT or SIGTERM even where it cannot notice it, here
-// validate blocked reading a FIFO as its spec.
+// the first SIGINT or SIGTERM even where it cannot notice it, here results
+// blocked reading a FIFO as a campaign's results.json (validate refuses a
+// spec that is not a regular file before it reads it).
 func TestSignalStopsEveryCommand(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		fifo := filepath.Join(t.TempDir(), "spec.toml")
-		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		dir := t.TempDir()
+		if err := syscall.Mkfifo(filepath.Join(dir, "results.json"), 0o644); err != nil {
 			t.Skipf("no FIFO here: %v", err)
 		}
-		cmd := command("validate", fifo)
+		cmd := command("results", dir)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
