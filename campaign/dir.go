@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -93,6 +94,8 @@ type journalMeta struct {
 // Finish) the campaign.
 func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 	rep := reporterOrNop(o.Reporter)
+	_, statErr := os.Stat(dir)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("could not create the output directory: %w", err)
 	}
@@ -139,23 +142,31 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			j.Close()
 			return nil, err
 		}
+		if err := c.checkSpace(); err != nil {
+			c.Close()
+			return nil, err
+		}
 	} else {
 		meta := journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()}
 		if o.Shard.K > 0 {
 			meta.Shard = o.Shard.String()
 		}
 		metaJSON, _ := json.Marshal(meta)
+		// Refuse before writing anything, and take back the directory
+		// this run made; one that existed keeps what it held.
+		c.work = o.Shard.Ranges(s)
+		if err := c.checkSpace(); err != nil {
+			if created {
+				os.Remove(dir)
+			}
+			return nil, err
+		}
 		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
 			return nil, err
 		}
 		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
 			return nil, err
 		}
-		c.work = o.Shard.Ranges(s)
-	}
-	if err := c.checkSpace(); err != nil {
-		c.Close()
-		return nil, err
 	}
 	if c.failures, err = os.OpenFile(filepath.Join(dir, FailuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
 		c.Close()
@@ -233,10 +244,13 @@ func checkWritable(dir string) error {
 	return os.Remove(f.Name())
 }
 
+// diskSpace is journal.Space; tests replace it.
+var diskSpace = journal.Space
+
 // checkSpace fails before any simulation when the disk cannot hold the
 // journal of the repetitions left to do.
 func (c *Campaign) checkSpace() error {
-	free, err := journal.Space(c.dir)
+	free, err := diskSpace(c.dir)
 	if err != nil {
 		return nil // unknown on this platform: do not guess
 	}

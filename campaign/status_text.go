@@ -38,6 +38,8 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 		switch {
 		case done >= total:
 			state = "complete"
+		case p.State == "running" && age < 30*time.Second && controllerGone(p):
+			state = fmt.Sprintf("not running (its process %d is gone); %s resumes it", p.PID, resumeHint(dir))
 		case p.State == "running" && age < 30*time.Second:
 			state = fmt.Sprintf("running on %s (pid %d, %d ranks): %.1f runs/s, ETA %s", p.Host, p.PID, p.Ranks, p.Rate, FormatDuration(time.Duration(float64(total-done)/max(p.Rate, 1e-9)*float64(time.Second))))
 		default:
@@ -70,4 +72,11 @@ func resumeHint(dir string) string {
 		return fmt.Sprintf("'netsweep submit %s --out %s'", filepath.Join(dir, SpecFile), dir)
 	}
 	return fmt.Sprintf("'netsweep run SPEC --out %s'", dir)
+}
+
+// controllerGone reports whether p was written on this machine by a
+// process that no longer exists (one killed before it could say so).
+func controllerGone(p *Progress) bool {
+	host, err := os.Hostname()
+	return err == nil && p.Host == host && processGone(p.PID)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -233,6 +234,22 @@ func (c *Client) keepAlive(every time.Duration) {
 	}
 }
 
+// checkKeyMode refuses a private key file that group or others may read or
+// write, as OpenSSH does. Windows reports no such modes.
+func checkKeyMode(file string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("remote: could not read key file: %w", err)
+	}
+	if m := fi.Mode().Perm(); m&0o077 != 0 {
+		return fmt.Errorf("remote: key file %s has mode %04o, open to group or others, which ssh refuses; run 'chmod 600 %s'", file, m, file)
+	}
+	return nil
+}
+
 // authMethods returns the login methods of opts and a cleanup that closes
 // the agent socket.
 func authMethods(opts Options) ([]ssh.AuthMethod, func(), error) {
@@ -242,6 +259,9 @@ func authMethods(opts Options) ([]ssh.AuthMethod, func(), error) {
 		pem, err := os.ReadFile(opts.KeyFile)
 		if err != nil {
 			return nil, nil, fmt.Errorf("remote: could not read key file: %w", err)
+		}
+		if err := checkKeyMode(opts.KeyFile); err != nil {
+			return nil, nil, err
 		}
 		s, err := ssh.ParsePrivateKey(pem)
 		var pm *ssh.PassphraseMissingError

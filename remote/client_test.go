@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,13 @@ func TestAuthMethodsErrors(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte("not a key"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	open := filepath.Join(dir, "open")
+	if err := os.WriteFile(open, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o644); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
 	t.Setenv("SSH_AUTH_SOCK", "")
 	tests := []struct {
 		name string
@@ -45,11 +53,15 @@ func TestAuthMethodsErrors(t *testing.T) {
 	}{
 		{"nothing", Options{}, "no login method"},
 		{"passphrase", Options{KeyFile: locked}, "ssh-add " + locked},
+		{"mode 0644", Options{KeyFile: open}, "key file " + open + " has mode 0644, open to group or others, which ssh refuses; run 'chmod 600 " + open + "'"},
 		{"garbage", Options{KeyFile: garbage}, "could not parse key file " + garbage},
 		{"missing", Options{KeyFile: filepath.Join(dir, "nope")}, "could not read key file"},
 		{"no agent", Options{UseAgent: true}, "SSH_AUTH_SOCK is not set"},
 	}
 	for _, tt := range tests {
+		if tt.opts.KeyFile == open && runtime.GOOS == "windows" {
+			continue // no group or other modes to check
+		}
 		_, _, err := authMethods(tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "remote: ") {
 			t.Errorf("%s: err = %v, want it to contain %q", tt.name, err, tt.want)

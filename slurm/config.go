@@ -88,6 +88,39 @@ var managed = map[string]string{
 	"export": "env", "wrap": "", "parsable": "", "chdir": "workdir",
 }
 
+// managedShort maps sbatch's one-letter forms of the managed options to
+// their long names.
+var managedShort = map[byte]string{
+	'J': "job-name", 'p': "partition", 'A': "account", 'q': "qos",
+	'N': "nodes", 'n': "ntasks", 'c': "cpus-per-task", 't': "time",
+	'a': "array", 'o': "output", 'e': "error", 'D': "chdir",
+}
+
+// managedOption returns the managed long option that x ("--opt[=v]" or
+// "-X...") would set in sbatch, which takes any unique prefix of a long
+// option and one-letter forms, or "" if it sets none. A prefix of several
+// options (which sbatch refuses as ambiguous) names the first managed one
+// in alphabetical order.
+func managedOption(x string) string {
+	if len(x) >= 2 && x[0] == '-' && x[1] != '-' {
+		return managedShort[x[1]]
+	}
+	opt, _, _ := strings.Cut(strings.TrimPrefix(x, "--"), "=")
+	if opt == "" {
+		return ""
+	}
+	if _, ok := managed[opt]; ok {
+		return opt
+	}
+	first := ""
+	for m := range managed {
+		if strings.HasPrefix(m, opt) && (first == "" || m < first) {
+			first = m
+		}
+	}
+	return first
+}
+
 // Validate checks the Slurm keys, with c's time limit, and returns one
 // error per bad value. Values that reach #SBATCH lines (names,
 // sbatch_extra) are restricted to characters that need no quoting in
@@ -125,19 +158,19 @@ func (o *Options) Validate(c *cluster.Config) []*cluster.FieldError {
 	}
 	for i, x := range o.SbatchExtra {
 		key := fmt.Sprintf("sbatch_extra[%d]", i)
-		if !optRE.MatchString(x) {
-			bad(key, x, `want "--option" or "--option=value"`)
-			continue
-		}
-		opt, val, _ := strings.Cut(x[2:], "=")
-		if k, ok := managed[opt]; ok {
-			if k != "" {
+		if opt := managedOption(x); opt != "" {
+			if k := managed[opt]; k != "" {
 				bad(key, x, "--%s is set by netsweep; use the [cluster] key %q", opt, k)
 			} else {
 				bad(key, x, "--%s is set by netsweep", opt)
 			}
 			continue
 		}
+		if !optRE.MatchString(x) {
+			bad(key, x, `want "--option" or "--option=value"`)
+			continue
+		}
+		_, val, _ := strings.Cut(x[2:], "=")
 		if val != "" && !shell.IsBare(val) {
 			bad(key, x, "the value may hold only letters, digits and -_./:,+@%%=")
 		}

@@ -119,3 +119,48 @@ func TestLead(t *testing.T) {
 		}
 	}
 }
+
+// sbatch takes any unique prefix of a long option and one-letter forms, so
+// sbatch_extra must refuse those for the options netsweep sets, naming them.
+func TestSbatchExtraManagedForms(t *testing.T) {
+	for _, tc := range []struct {
+		extra string
+		want  string // "" = accepted
+	}{
+		{"--chdir=/x", `--chdir is set by netsweep; use the [cluster] key "workdir"`},
+		{"--chd=/x", `--chdir is set by netsweep; use the [cluster] key "workdir"`},
+		{"--c=/x", `--chdir is set by netsweep`},
+		{"--sig=B:USR2@5", `--signal is set by netsweep; use the [cluster] key "signal_lead"`},
+		{"--arr=1-4", `--array is set by netsweep; use the [cluster] key "array_shards"`},
+		{"--out=x", "--output is set by netsweep"},
+		{"--pars", "--parsable is set by netsweep"},
+		{"--ntasks-per-n=2", `--ntasks-per-node is set by netsweep; use the [cluster] key "ntasks_per_node"`},
+		{"-D", `--chdir is set by netsweep; use the [cluster] key "workdir"`},
+		{"-D/x", `--chdir is set by netsweep`},
+		{"-o x", "--output is set by netsweep"},
+		{"-a", `--array is set by netsweep`},
+		{"-N 2", `--nodes is set by netsweep; use the [cluster] key "nodes"`},
+		{"-J", "--job-name is set by netsweep"},
+		{"-x", `want "--option" or "--option=value"`},
+		{"--mem-per-cpu=2G", ""},
+		{"--time-min=5", ""},
+		{"--export-file=env", ""},
+		{"--exclusive", ""},
+		{"--constraint=skylake", ""},
+	} {
+		c := validConfig()
+		o := *c.Options.(*Options)
+		o.SbatchExtra = []string{tc.extra}
+		c.Options = &o
+		errs := c.Validate()
+		if tc.want == "" {
+			if len(errs) != 0 {
+				t.Errorf("sbatch_extra %q: want no error, got %v", tc.extra, errs)
+			}
+			continue
+		}
+		if len(errs) != 1 || errs[0].Key != "sbatch_extra[0]" || !strings.Contains(errs[0].Error(), tc.want) {
+			t.Errorf("sbatch_extra %q: want one error saying %q, got %v", tc.extra, tc.want, errs)
+		}
+	}
+}
