@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netsweep/netsweep/cluster/workstations"
+	"github.com/netsweep/netsweep/remote"
 )
 
 // deployOptions are the flags of 'netsweep deploy'.
@@ -51,11 +52,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	binSum, err := workstations.SHA256File(o.Binary)
+	binSum, err := remote.FileSHA256(o.Binary)
 	if err != nil {
 		return err
 	}
-	specSum, err := workstations.SHA256File(o.Spec)
+	specSum, err := remote.FileSHA256(o.Spec)
 	if err != nil {
 		return err
 	}

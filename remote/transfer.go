@@ -34,7 +34,7 @@ func (c *Client) Upload(ctx context.Context, localPath, remotePath string, mode 
 	if remotePath == "" {
 		return errors.New("remote: upload: empty remote path")
 	}
-	sum, err := fileSHA256(localPath)
+	sum, err := FileSHA256(localPath)
 	if err != nil {
 		return err
 	}
@@ -107,8 +107,8 @@ func (c *Client) Download(ctx context.Context, remotePath, localPath string) (er
 	return nil
 }
 
-// fileSHA256 returns the hex SHA-256 of a local file.
-func fileSHA256(path string) (string, error) {
+// FileSHA256 returns the hex SHA-256 of a local file.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("remote: could not open %s: %w", path, err)

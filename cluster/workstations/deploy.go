@@ -2,10 +2,7 @@ package workstations
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,18 +98,4 @@ func deployTo(ctx context.Context, w Host, opts remote.Options, binary, specPath
 		}
 		return c.Upload(ctx, specPath, w.Spec, 0o644)
 	})
-}
-
-// SHA256File returns the hex SHA-256 of a local file.
-func SHA256File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", fmt.Errorf("could not open %s: %w", p, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("could not read %s: %w", p, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
