@@ -114,7 +114,7 @@ type SIR struct {
 
 	// done has bit v set once node v is infected.
 	done   []uint64
-	queue  radixHeap
+	queue  *radixHeap // allocated at the first run: New stays cheap, as the spec calls it per point
 	all    [sirNumMetrics]float64
 	series []float64
 }
@@ -152,6 +152,9 @@ const recovery = -1
 func (p *SIR) prepare(g *Graph) {
 	p.done = grow(p.done, (g.N+63)/64)
 	clear(p.done)
+	if p.queue == nil {
+		p.queue = new(radixHeap)
+	}
 	p.queue.reset()
 }
 

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"slices"
 
-	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
 )
 
@@ -52,8 +51,8 @@ type pointIdentity struct {
 	Network      canonicalModel
 	Realisations string `json:",omitempty"`
 	Process      canonicalModel
-	Metrics      []string
-	Hists        []reduce.Hist
+	Metrics      json.RawMessage // []string, encoded once for every point
+	Hists        json.RawMessage // []reduce.Hist, likewise
 }
 
 // networkIdentity is what a network key hashes.
@@ -78,11 +77,16 @@ type campaignIdentity struct {
 }
 
 func hashJSON(v any) [32]byte {
+	return sha256.Sum256(mustJSON(v))
+}
+
+// mustJSON encodes v, which holds nothing that encoding/json refuses.
+func mustJSON(v any) []byte {
 	data, err := json.Marshal(v)
 	if err != nil {
 		panic("spec: could not encode an identity: " + err.Error())
 	}
-	return sha256.Sum256(data)
+	return data
 }
 
 // setKeys computes the campaign's identity and each point's keys.
@@ -90,6 +94,7 @@ func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
 	first := map[[32]byte]int{} // network key → the first point with it
+	metrics, hists := mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
 	for i := range s.Points {
 		pt := &s.Points[i]
 		pt.network = i
@@ -98,7 +103,7 @@ func setKeys(s *Spec) {
 			Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
 			Realisations: s.Realisations,
 			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
-			Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
+			Metrics:      metrics, Hists: hists,
 		})
 		pt.Key = hex.EncodeToString(key[:])
 		pt.processSeed = binary.LittleEndian.Uint64(key[:8])
@@ -120,7 +125,7 @@ func setKeys(s *Spec) {
 				Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
 				Realisations: s.Realisations,
 				Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
-				Metrics:      s.layout.Metrics, Hists: s.layout.Hists,
+				Metrics:      metrics, Hists: hists,
 			})
 			pt.processSeed = binary.LittleEndian.Uint64(skey[:8])
 		}

@@ -72,21 +72,25 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// noteMetrics records the metrics of the next point, keeping one copy of
+// a list that points in a row share (a campaign's points all share one).
+func (p *parser) noteMetrics(ms []sim.Metric) {
+	if last := len(p.metricSets) - 1; last >= 0 && slices.Equal(p.metricSets[last], ms) {
+		p.pointMetric = append(p.pointMetric, int32(last))
+		return
+	}
+	p.metricSets = append(p.metricSets, ms)
+	p.pointMetric = append(p.pointMetric, int32(len(p.metricSets)-1))
+}
+
 // resolveMetrics reads the metrics the points' processes report; they must
 // agree, since a campaign has one table of results.
 func (p *parser) resolveMetrics(s *Spec) {
+	if len(p.pointMetric) != len(s.Points) {
+		panic("spec: resolveMetrics without the metrics of every point")
+	}
 	for i := range s.Points {
-		proc, err := s.Points[i].Process.New(s.Points[i].Network.N())
-		if err != nil {
-			p.errorf("process", nil, "%v", err)
-			return
-		}
-		nm, err := s.Points[i].Network.NewMetrics()
-		if err != nil {
-			p.errorf("network", nil, "%v", err)
-			return
-		}
-		ms := slices.Concat(proc.Metrics(), nm.Metrics())
+		ms := p.metricSets[p.pointMetric[i]]
 		if i == 0 {
 			s.Metrics = ms
 			continue

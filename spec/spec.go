@@ -155,6 +155,12 @@ type parser struct {
 	design     design
 	valueLines map[string]int      // "key@table" → line of a sweep or point value
 	resolved   map[string]resolved // network settings as written → resolved (netfiles.go)
+
+	// The metrics each point reports, as an index into metricSets, read
+	// where resolvePoints builds its models, so that resolveMetrics need
+	// not build them again (output.go).
+	metricSets  [][]sim.Metric
+	pointMetric []int32
 }
 
 // errorAt records a problem with key, found on line (0: look the key up).
