@@ -14,7 +14,7 @@ func TestProcessKeys(t *testing.T) {
 		model string
 		keys  []string
 	}{
-		{"sir", append(slices.Clone(epi), "major_threshold", "metrics", "series")},
+		{"sir", []string{"beta", "gamma", "infectious", "period_mean", "period_shape", "seeds", "seed_fraction", "major_threshold", "metrics", "series"}},
 		{"sir_discrete", append(slices.Clone(epi), "major_threshold", "metrics", "series")},
 		{"sis", append(slices.Clone(epi), "burn_in", "window", "metrics", "series")},
 		{"sis_discrete", append(slices.Clone(epi), "burn_in", "window", "metrics", "series")},
