@@ -186,7 +186,7 @@ const (
 func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
 	p.prepare(g)
-	seeds, err := p.seeds.pick(r, n)
+	seeds, err := p.seeds.pick(r, g)
 	if err != nil {
 		return err
 	}
