@@ -131,7 +131,7 @@ func newIntervened(model string, p Process, iv Params, n int) (Process, error) {
 			return nil, badParam("immunise", c.Immunise, "leaves %d of n=%d nodes, fewer than the %d seeds", n-w.immune, n, k)
 		}
 	} else if c.SeedBy != "" {
-		return nil, badParam("seed_by", c.SeedBy, "model %s places no seeds", model)
+		return nil, badParam("seed_by", c.SeedBy, "model %s places no seeds that seed_by can direct (only the built-in models' seeds)", model)
 	}
 	if _, ok := p.(Coupled); ok {
 		return intervenedCoupled{w}, nil
@@ -183,32 +183,33 @@ func (w *intervened) prepare(g *Graph, r *Rand) *Graph {
 // avoid the immune nodes.
 func (w *intervened) Run(g *Graph, r *Rand, out []float64) error {
 	h := w.prepare(g, r)
-	w.setImmune()
+	w.setImmune(w)
 	return w.Process.Run(h, r, out)
 }
 
-func (w *intervened) setImmune() {
+// setImmune tells the seeding of w's process, if any, which nodes the
+// last prepare of from immunised.
+func (w *intervened) setImmune(from *intervened) {
 	if w.seeds == nil {
 		return
 	}
 	w.seeds.immune, w.seeds.nImmune = nil, 0
-	if w.immune > 0 {
-		w.seeds.immune, w.seeds.nImmune = w.mask, w.immune
+	if from.immune > 0 {
+		w.seeds.immune, w.seeds.nImmune = from.mask, from.immune
 	}
 }
 
 // RunCoupled immunises once for every process of procs (they differ only
-// in threshold keys, so in nothing of this), then runs them coupled.
+// in threshold keys, so not in the intervention keys), then runs them
+// coupled on what remains of g.
 func (w intervenedCoupled) RunCoupled(g *Graph, r *Rand, procs []Process, outs [][]float64) error {
 	h := w.prepare(g, r)
-	w.setImmune()
 	inner := make([]Process, len(procs))
 	for i, p := range procs {
 		inner[i] = p
 		if q, ok := p.(intervenedCoupled); ok {
 			inner[i] = q.Process
-			q.seeds, q.mask, q.immune = w.seeds, w.mask, w.immune
-			q.setImmune()
+			q.setImmune(w.intervened)
 		}
 	}
 	return w.Process.(Coupled).RunCoupled(h, r, inner, outs)
