@@ -16,6 +16,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -86,6 +87,7 @@ func splitInterventions(params Params) (own, iv Params) {
 // seeds.
 type intervened struct {
 	Process
+	n       int    // the network's nodes, as set up
 	immune  int    // number of nodes immunised
 	by      string // immunise_by
 	seeds   *seeding
@@ -116,7 +118,7 @@ func newIntervened(model string, p Process, iv Params, n int) (Process, error) {
 	case c.SeedBy != "" && !slices.Contains(seedStrategies, c.SeedBy):
 		return nil, badParam("seed_by", c.SeedBy, "unknown strategy; choose one of %v", seedStrategies)
 	}
-	w := &intervened{Process: p, immune: int(math.Round(c.Immunise * float64(n))), by: c.ImmuniseBy}
+	w := &intervened{Process: p, n: n, immune: int(math.Round(c.Immunise * float64(n))), by: c.ImmuniseBy}
 	if w.by == "" {
 		w.by = ByRandom
 	}
@@ -141,9 +143,12 @@ func newIntervened(model string, p Process, iv Params, n int) (Process, error) {
 
 // prepare chooses the immune nodes of this run on g, drawing from r, and
 // returns the network the process runs on.
-func (w *intervened) prepare(g *Graph, r *Rand) *Graph {
+func (w *intervened) prepare(g *Graph, r *Rand) (*Graph, error) {
+	if g.N != w.n {
+		return nil, fmt.Errorf("sim: an intervention set up for n=%d nodes cannot run on a network of %d", w.n, g.N)
+	}
 	if w.immune == 0 {
-		return g
+		return g, nil
 	}
 	n := g.N
 	w.mask = grow(w.mask, (n+63)/64)
@@ -176,13 +181,16 @@ func (w *intervened) prepare(g *Graph, r *Rand) *Graph {
 		}
 	}
 	h.Off[n] = int32(len(h.Adj))
-	return h
+	return h, nil
 }
 
 // Run immunises, then runs the process on what remains of g; its seeds
 // avoid the immune nodes.
 func (w *intervened) Run(g *Graph, r *Rand, out []float64) error {
-	h := w.prepare(g, r)
+	h, err := w.prepare(g, r)
+	if err != nil {
+		return err
+	}
 	w.setImmune(w)
 	return w.Process.Run(h, r, out)
 }
@@ -203,7 +211,10 @@ func (w *intervened) setImmune(from *intervened) {
 // in threshold keys, so not in the intervention keys), then runs them
 // coupled on what remains of g.
 func (w intervenedCoupled) RunCoupled(g *Graph, r *Rand, procs []Process, outs [][]float64) error {
-	h := w.prepare(g, r)
+	h, err := w.prepare(g, r)
+	if err != nil {
+		return err
+	}
 	inner := make([]Process, len(procs))
 	for i, p := range procs {
 		inner[i] = p

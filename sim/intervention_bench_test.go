@@ -23,7 +23,9 @@ func BenchmarkImmunise(b *testing.B) {
 				if cpu0 == 0 {
 					cpu0 = cpuSeconds()
 				}
-				w.prepare(g, r)
+				if _, err := w.prepare(g, r); err != nil {
+					b.Fatal(err)
+				}
 			}
 			if cpu := cpuSeconds() - cpu0; cpu0 > 0 && cpu > 0 {
 				b.ReportMetric(cpu/float64(b.N)*1e3, "cpu-ms/op")

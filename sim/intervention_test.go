@@ -337,3 +337,66 @@ func TestInterventionKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestNodePickerInvariants checks, over a grid of graphs, sizes and
+// exclusions, that each strategy returns k distinct nodes outside the
+// excluded ones; that byDegree takes no node of lower degree than one it
+// leaves; and that byNeighbour falls back to uniform when the nodes with
+// neighbours run out (a sparse graph with many isolated nodes).
+func TestNodePickerInvariants(t *testing.T) {
+	r := NewRand(150)
+	var g Graph
+	var p nodePicker
+	for _, n := range []int{1, 2, 7, 64, 65, 300} {
+		for _, c := range []float64{0, 0.5, 3} {
+			if n > 1 {
+				gnpGraph(t, &g, n, min(c, float64(n-1)), r)
+			} else {
+				g = *buildGraph(t, 1, nil)
+			}
+			for _, nExcl := range []int{0, n / 3} {
+				excl := make([]uint64, (n+63)/64)
+				for _, v := range p.uniform(r, n, nExcl, nil, nil) {
+					excl[v>>6] |= 1 << (v & 63)
+				}
+				var exclArg []uint64
+				if nExcl > 0 {
+					exclArg = excl
+				}
+				for _, k := range []int{0, 1, (n - nExcl) / 2, n - nExcl} {
+					for name, pick := range map[string]func() []int32{
+						"uniform":     func() []int32 { return p.uniform(r, n, k, exclArg, nil) },
+						"byDegree":    func() []int32 { return p.byDegree(r, &g, k, exclArg, nil) },
+						"byNeighbour": func() []int32 { return p.byNeighbour(r, &g, k, exclArg, nil) },
+					} {
+						sel := pick()
+						seen := map[int32]bool{}
+						minDeg := math.MaxInt
+						for _, v := range sel {
+							if v < 0 || int(v) >= n || seen[v] || isSet(exclArg, v) {
+								t.Fatalf("%s n=%d c=%g k=%d excl=%d: bad node %d in %v", name, n, c, k, nExcl, v, sel)
+							}
+							seen[v] = true
+							minDeg = min(minDeg, g.Degree(v))
+						}
+						if len(sel) != k {
+							t.Fatalf("%s n=%d c=%g k=%d excl=%d: %d nodes", name, n, c, k, nExcl, len(sel))
+						}
+						if name == "byDegree" {
+							for v := range int32(n) {
+								if !seen[v] && !isSet(exclArg, v) && g.Degree(v) > minDeg {
+									t.Fatalf("byDegree n=%d k=%d: left node %d of degree %d, took one of degree %d", n, k, v, g.Degree(v), minDeg)
+								}
+							}
+						}
+						for _, w := range p.mark {
+							if w != 0 {
+								t.Fatalf("%s: marks left set", name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
