@@ -21,5 +21,6 @@ func cmdModels(stdout io.Writer) error {
 		keys, _ := sim.ProcessKeys(name)
 		fmt.Fprintf(stdout, "  %-16s %s\n  %-16s keys: %s\n", name, sim.ProcessDoc(name), "", strings.Join(keys, ", "))
 	}
+	fmt.Fprintf(stdout, "\n[process] interventions:\n  %s\n", sim.InterventionDoc)
 	return nil
 }

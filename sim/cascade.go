@@ -167,7 +167,7 @@ func normal(r *Rand) float64 {
 // fixed point.
 func (p *Cascade) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
-	seeds, err := p.seeds.pick(r, n)
+	seeds, err := p.seeds.pick(r, g)
 	if err != nil {
 		return err
 	}

@@ -288,7 +288,7 @@ func TestCascadeInvariants(t *testing.T) {
 				for _, nSeeds := range []int{1, 3, 10} {
 					ru.params["seeds"] = int64(nSeeds)
 					p := newCascadeProc(t, ru.model, ru.params, n)
-					seeds, err := p.seeds.pick(r, n)
+					seeds, err := p.seeds.pick(r, &g)
 					if err != nil {
 						t.Fatal(err)
 					}

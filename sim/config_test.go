@@ -15,6 +15,9 @@ type ProcessConfig struct {
 	Seeds          int       `toml:"seeds"`           // sir, sis, sir_discrete, sis_discrete: initially infected nodes; 0 means 1 unless seed_fraction is set
 	SeedFraction   float64   `toml:"seed_fraction"`   // sir, sis, sir_discrete, sis_discrete: alternative to seeds, max(1, round(f·n)) nodes
 	MajorThreshold float64   `toml:"major_threshold"` // sir, sir_discrete: final size above which an outbreak is major; 0 means 0.01
+	Infectious     string    `toml:"infectious"`      // sir: infectious-period distribution
+	PeriodMean     float64   `toml:"period_mean"`     // sir: mean infectious period
+	PeriodShape    float64   `toml:"period_shape"`    // sir: shape of the infectious period
 	BurnIn         float64   `toml:"burn_in"`         // sis, sis_discrete: time (steps) before the prevalence window opens
 	Window         float64   `toml:"window"`          // sis, sis_discrete: length of the prevalence window, time (steps)
 	Occupation     float64   `toml:"occupation"`      // bond_percolation, site_percolation: probability an edge (node) is occupied

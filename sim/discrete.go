@@ -104,7 +104,7 @@ func newDiscrete(c discreteKeys, seed seedKeys, report reportKeys, n int, sirLik
 func (d *discrete) start(g *Graph, r *Rand) error {
 	d.status = grow(d.status, g.N)
 	clear(d.status)
-	seeds, err := d.seeds.pick(r, g.N)
+	seeds, err := d.seeds.pick(r, g)
 	if err != nil {
 		return err
 	}

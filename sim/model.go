@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -97,15 +98,35 @@ var (
 	generators = map[string]GeneratorModel{}
 )
 
-// RegisterProcess makes process m available to specs. It is meant to be
-// called from init functions; it panics if m is incomplete or its name is
-// taken.
+// RegisterProcess makes process m available to specs. It adds the
+// intervention keys (InterventionKeys) to m's keys: immunise and
+// immunise_by always, seed_by if m reads seeds. ProcessSettings.New
+// handles them before m.New sees the rest; seed_by needs a built-in
+// process that places seeds. It is meant to be
+// called from init functions; it panics if m is incomplete, declares an
+// intervention key with another kind, or its name is taken.
 func RegisterProcess(m ProcessModel) {
 	checkModel("process", m.Name, m.Doc, m.Keys, m.New != nil)
 	if _, dup := processes[m.Name]; dup {
 		panic(fmt.Sprintf("sim: RegisterProcess: a process named %q is registered already", m.Name))
 	}
-	m.Keys = append([]Key(nil), m.Keys...)
+	// A model may list the intervention keys (one whose keys come from
+	// LookupProcess of another does): they are the wrapper's.
+	var keys []Key
+	for _, k := range m.Keys {
+		i := slices.IndexFunc(InterventionKeys, func(iv Key) bool { return iv.Name == k.Name })
+		if i < 0 {
+			keys = append(keys, k)
+		} else if InterventionKeys[i] != k {
+			panic(fmt.Sprintf("sim: RegisterProcess: process %q declares intervention key %q with kind %d", m.Name, k.Name, k.Kind))
+		}
+	}
+	for _, k := range InterventionKeys {
+		if k.Name != "seed_by" || hasKey(keys, "seeds") {
+			keys = append(keys, k)
+		}
+	}
+	m.Keys = keys
 	processes[m.Name] = m
 }
 

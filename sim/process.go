@@ -23,11 +23,19 @@ type ProcessSettings struct {
 	Params Params
 }
 
-// New validates s for networks of n nodes and returns its process.
+// New validates s for networks of n nodes and returns its process. The
+// intervention keys (InterventionKeys), which every model reads, wrap the
+// model's process in one that immunises nodes and directs its seeds
+// before it runs.
 func (s ProcessSettings) New(n int) (Process, error) {
 	m, ok := processes[s.Model]
 	if !ok {
 		return nil, badParam("model", s.Model, "unknown model; choose one of %v", ProcessNames())
 	}
-	return m.New(s.Params, n)
+	own, iv := splitInterventions(s.Params)
+	p, err := m.New(own, n)
+	if err != nil || iv == nil {
+		return p, err
+	}
+	return newIntervened(s.Model, p, iv, n)
 }

@@ -10,16 +10,17 @@ import (
 
 func TestProcessKeys(t *testing.T) {
 	epi := []string{"beta", "gamma", "seeds", "seed_fraction"}
+	iv := []string{"immunise", "immunise_by", "seed_by"}
 	for _, tc := range []struct {
 		model string
 		keys  []string
 	}{
-		{"sir", append(slices.Clone(epi), "major_threshold", "metrics", "series")},
-		{"sir_discrete", append(slices.Clone(epi), "major_threshold", "metrics", "series")},
-		{"sis", append(slices.Clone(epi), "burn_in", "window", "metrics", "series")},
-		{"sis_discrete", append(slices.Clone(epi), "burn_in", "window", "metrics", "series")},
-		{"bond_percolation", []string{"occupation", "metrics"}},
-		{"site_percolation", []string{"occupation", "metrics"}},
+		{"sir", append([]string{"beta", "gamma", "infectious", "period_mean", "period_shape", "seeds", "seed_fraction", "major_threshold", "metrics", "series"}, iv...)},
+		{"sir_discrete", slices.Concat(epi, []string{"major_threshold", "metrics", "series"}, iv)},
+		{"sis", slices.Concat(epi, []string{"burn_in", "window", "metrics", "series"}, iv)},
+		{"sis_discrete", slices.Concat(epi, []string{"burn_in", "window", "metrics", "series"}, iv)},
+		{"bond_percolation", []string{"occupation", "metrics", "immunise", "immunise_by"}},
+		{"site_percolation", []string{"occupation", "metrics", "immunise", "immunise_by"}},
 	} {
 		keys, ok := ProcessKeys(tc.model)
 		if !ok || !slices.Equal(keys, tc.keys) {
@@ -116,8 +117,9 @@ func TestPickSeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		g := &Graph{N: tc.n}
 		for range 20 {
-			sel, err := s.pick(r, tc.n)
+			sel, err := s.pick(r, g)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +140,7 @@ func TestPickSeeds(t *testing.T) {
 	counts := make([]float64, 10)
 	const runs = 20000
 	for range runs {
-		sel, _ := s.pick(r, 10)
+		sel, _ := s.pick(r, &Graph{N: 10})
 		for _, v := range sel {
 			counts[v]++
 		}

@@ -7,13 +7,21 @@ import (
 
 // seeding is the initial condition of an epidemic: a fixed number of seeds,
 // or a fraction of the network, chosen uniformly at random without
-// replacement.
+// replacement, or as an intervention directs (intervention.go).
 type seeding struct {
 	count    int     // seeds, if frac is 0
 	frac     float64 // seed_fraction, or 0
 	mark     []uint64
 	perm     []int32
 	selected []int32
+
+	// Set by an intervention: by is the seed_by strategy ("" for
+	// random); immune (nil for none) has the bits of the nImmune
+	// immunised nodes, which are never seeds.
+	by      string
+	immune  []uint64
+	nImmune int
+	picker  nodePicker
 }
 
 // seedKeys are the keys that place an epidemic's initially infected nodes.
@@ -60,15 +68,31 @@ func (s *seeding) size(n int) (int, error) {
 	return s.count, nil
 }
 
-// pick returns the seeds for a network of n nodes: distinct nodes chosen
-// uniformly at random, in random order. The slice is reused by the next
-// call.
-func (s *seeding) pick(r *Rand, n int) ([]int32, error) {
+// pick returns the seeds for g: distinct nodes chosen uniformly at
+// random, in random order, unless an intervention directs them. The slice
+// is reused by the next call.
+func (s *seeding) pick(r *Rand, g *Graph) ([]int32, error) {
+	n := g.N
 	k, err := s.size(n)
 	if err != nil {
 		return nil, err
 	}
 	sel := grow(s.selected, k)[:0]
+	if s.immune != nil || (s.by != "" && s.by != ByRandom) {
+		if k > n-s.nImmune {
+			return nil, badParam("seeds", k, "exceed the %d nodes not immunised", n-s.nImmune)
+		}
+		switch s.by {
+		case "", ByRandom:
+			sel = s.picker.uniform(r, n, k, s.immune, sel)
+		case ByDegree:
+			sel = s.picker.byDegree(r, g, k, s.immune, sel)
+		case ByNeighbour:
+			sel = s.picker.byNeighbour(r, g, k, s.immune, sel)
+		}
+		s.selected = sel
+		return sel, nil
+	}
 	if 2*k <= n {
 		// Rejection: at most 2k expected draws, O(k) work.
 		words := (n + 63) / 64

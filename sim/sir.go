@@ -1,7 +1,10 @@
 // Continuous-time Markovian SIR by the event-driven algorithm fast_SIR of
 // I. Z. Kiss, J. C. Miller and P. L. Simon, "Mathematics of Epidemics on
 // Networks: From Exact to Approximate Models", Springer (2017), chapter 9
-// and appendix A.1.2.
+// and appendix A.1.2, and, with an infectious period that is not
+// exponential (period.go), their fast_nonMarkov_SIR (appendix A.1.3): the
+// same algorithm with the recovery time drawn from the period's
+// distribution, since transmission along each edge is still at rate beta.
 //
 // Algorithm and layout. When a node is infected, its recovery time and the
 // transmission times to its neighbours not yet infected are drawn at once
@@ -41,17 +44,20 @@ import (
 func init() {
 	RegisterProcess(ProcessModel{
 		Name: "sir",
-		Doc:  "continuous-time Markovian SIR: per-edge transmission rate beta, recovery rate gamma (exact, event-driven)",
-		Keys: keysOf[sirParams]("beta", "gamma", "seeds", "seed_fraction", "major_threshold", "metrics", "series"),
-		New:  processFrom(newSIR),
+		Doc: "continuous-time SIR: per-edge transmission rate beta, recovery rate gamma, or an infectious period " +
+			"infectious = fixed|gamma|lognormal|weibull with period_mean and period_shape (exact, event-driven)",
+		Keys: keysOf[sirParams]("beta", "gamma", "infectious", "period_mean", "period_shape",
+			"seeds", "seed_fraction", "major_threshold", "metrics", "series"),
+		New: processFrom(newSIR),
 	})
 }
 
 // sirParams are the keys of [process] that sir reads.
 type sirParams struct {
 	Beta           float64 `toml:"beta"`            // per-edge transmission rate
-	Gamma          float64 `toml:"gamma"`           // recovery rate
+	Gamma          float64 `toml:"gamma"`           // recovery rate, for an exponential period
 	MajorThreshold float64 `toml:"major_threshold"` // final size above which an outbreak is major; 0 means 0.01
+	periodKeys
 	seedKeys
 	reportKeys
 }
@@ -103,14 +109,20 @@ func checkMajorThreshold(t float64) (float64, error) {
 	return t, nil
 }
 
-// SIR simulates the continuous-time Markovian SIR model exactly. Each
-// infected node recovers at rate Gamma and transmits to each susceptible
-// neighbour at rate Beta; it keeps its state buffers between runs.
+// SIR simulates the continuous-time SIR model exactly. Each infected node
+// transmits to each susceptible neighbour at rate Beta while infectious,
+// and recovers at rate Gamma (Markovian) or after a period drawn from
+// another distribution (non-Markovian); it keeps its state buffers
+// between runs.
 type SIR struct {
 	beta, gamma float64
-	threshold   float64
-	seeds       seeding
-	sel         metricSel
+	// period draws the infectious periods unless markov, when they are
+	// exponential with rate gamma.
+	period    period
+	markov    bool
+	threshold float64
+	seeds     seeding
+	sel       metricSel
 
 	// done has bit v set once node v is infected.
 	done   []uint64
@@ -123,7 +135,8 @@ func newSIR(c *sirParams, n int) (Process, error) {
 	if err := checkRate("beta", c.Beta, false); err != nil {
 		return nil, err
 	}
-	if err := checkRate("gamma", c.Gamma, true); err != nil {
+	per, markov, gamma, err := newPeriod(c.periodKeys, c.Gamma)
+	if err != nil {
 		return nil, err
 	}
 	th, err := checkMajorThreshold(c.MajorThreshold)
@@ -138,7 +151,7 @@ func newSIR(c *sirParams, n int) (Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SIR{beta: c.Beta, gamma: c.Gamma, threshold: th, seeds: seeds, sel: sel,
+	return &SIR{beta: c.Beta, gamma: gamma, period: per, markov: markov, threshold: th, seeds: seeds, sel: sel,
 		series: make([]float64, len(sel.series))}, nil
 }
 
@@ -176,7 +189,7 @@ const (
 func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
 	p.prepare(g)
-	seeds, err := p.seeds.pick(r, n)
+	seeds, err := p.seeds.pick(r, g)
 	if err != nil {
 		return err
 	}
@@ -256,9 +269,17 @@ func (p *SIR) Run(g *Graph, r *Rand, out []float64) error {
 // transmissions to the neighbours nb not yet infected that come before the
 // recovery. A neighbour may get several
 // transmissions; the first one popped infects it and the others find it
-// done.
+// done. The infectious period is drawn first, then the transmission
+// times in the order of nb: with a non-exponential period this is
+// fast_nonMarkov_SIR (Kiss, Miller & Simon 2017, appendix A.1.3), since
+// transmissions along each edge still come at rate beta.
 func (p *SIR) infect(r *Rand, nb []int32, t float64) {
-	rec := t + expZig(r)/p.gamma
+	var rec float64
+	if p.markov {
+		rec = t + expZig(r)/p.gamma
+	} else {
+		rec = t + p.period.draw(r)
+	}
 	p.queue.push(event{t: rec, b: recovery})
 	if p.beta == 0 {
 		return

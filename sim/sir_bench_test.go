@@ -106,3 +106,30 @@ func BenchmarkSIROneSeed(b *testing.B) {
 	c.SeedFraction, c.Seeds = 0, 1
 	benchSIR(b, benchGraph(b, 100_000, 10), &c)
 }
+
+// BenchmarkSIRPeriod: major outbreaks on G(n,p), n = 1e5, mean degree 5,
+// beta = 1, with infectious periods of mean 1 from each distribution:
+// "markov" is the exponential drawn by the Markovian path (sirBenchConfig),
+// the others go through period.draw (fast_nonMarkov_SIR).
+func BenchmarkSIRPeriod(b *testing.B) {
+	g := benchGraph(b, 100_000, 5)
+	for _, pk := range []periodKeys{
+		{},
+		{Infectious: PeriodFixed, PeriodMean: 1},
+		{Infectious: PeriodGamma, PeriodMean: 1, PeriodShape: 2},
+		{Infectious: PeriodLognormal, PeriodMean: 1, PeriodShape: 0.5},
+		{Infectious: PeriodWeibull, PeriodMean: 1, PeriodShape: 2},
+	} {
+		name := pk.Infectious
+		if name == "" {
+			name = "markov"
+		}
+		b.Run(name, func(b *testing.B) {
+			c := sirBenchConfig
+			if pk.Infectious != "" {
+				c.Gamma, c.Infectious, c.PeriodMean, c.PeriodShape = 0, pk.Infectious, pk.PeriodMean, pk.PeriodShape
+			}
+			benchSIR(b, g, &c)
+		})
+	}
+}

@@ -158,7 +158,7 @@ func (p *SIS) Run(g *Graph, r *Rand, out []float64) error {
 		p.class[b] = p.class[b][:0]
 		p.weight[b] = 0
 	}
-	seeds, err := p.seeds.pick(r, n)
+	seeds, err := p.seeds.pick(r, g)
 	if err != nil {
 		return err
 	}

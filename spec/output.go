@@ -159,7 +159,7 @@ func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions)
 // MemoryBytes estimates the memory one worker needs for the largest network
 // of the campaign and the process states that run on it: a worker keeps
 // the process of every point of a network group (NetworkGroup), 16 bytes a
-// node each.
+// node each, and one that immunises nodes a copy of the network.
 func (s *Spec) MemoryBytes() int64 {
 	b, _ := s.memoryBytes()
 	return b
@@ -168,12 +168,20 @@ func (s *Spec) MemoryBytes() int64 {
 // memoryBytes returns MemoryBytes and the index of a point that needs it.
 func (s *Spec) memoryBytes() (most int64, at int) {
 	points := make(map[int]int64) // per network group
+	immunised := make(map[int]int64)
 	for i := range s.Points {
-		points[s.Points[i].network]++
+		pt := &s.Points[i]
+		points[pt.network]++
+		// An immunising process keeps a copy of the network without the
+		// immune nodes' edges (sim.InterventionKeys).
+		if v, ok := pt.Process.Params["immunise"].(float64); ok && v > 0 {
+			immunised[pt.network]++
+		}
 	}
 	for i := range s.Points {
 		pt := &s.Points[i]
-		b := pt.Network.MemoryBytes() + 16*int64(pt.Network.N())*points[pt.network]
+		net := pt.Network.MemoryBytes()
+		b := net + 16*int64(pt.Network.N())*points[pt.network] + net*immunised[pt.network]
 		if b > most {
 			most, at = b, i
 		}
