@@ -138,7 +138,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 		}
 		// The same campaign, perhaps with another [cluster] or [output]:
 		// keep the copy that status and replay read current.
-		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
+		if err := writeSpecCopy(s, dir); err != nil {
 			j.Close()
 			return nil, err
 		}
@@ -161,7 +161,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			}
 			return nil, err
 		}
-		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
+		if err := writeSpecCopy(s, dir); err != nil {
 			return nil, err
 		}
 		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
@@ -408,4 +408,14 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", m, s)
 	}
 	return fmt.Sprintf("%ds", s)
+}
+
+// writeSpecCopy writes dir's copy of s (CopyText), which finds s's
+// network files from dir.
+func writeSpecCopy(s *spec.Spec, dir string) error {
+	text, err := CopyText(s, dir)
+	if err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(filepath.Join(dir, SpecFile), text)
 }

@@ -63,8 +63,10 @@ func Render(backend cluster.Backend, s *spec.Spec, out, binary string) ([]byte, 
 // Submit submits job, the campaign of s, to sched and returns the job id.
 // It renders the script first, so a bad [cluster] leaves nothing behind;
 // refuses a directory that has a pending or running job, or holds another
-// campaign; then copies the spec to job.Spec, writes the script to
-// job.Script and submits it. A non-empty id with an error means the job
+// campaign; then copies the spec to job.Spec, with its network files
+// beside it in job.Dir/networks, each checked by SHA-256 where the job
+// loads it (campaign.ShipNetworks), writes the script to job.Script and
+// submits it. A non-empty id with an error means the job
 // was submitted but not recorded.
 func Submit(ctx context.Context, sched cluster.Scheduler, s *spec.Spec, job cluster.Job) (id string, err error) {
 	var script bytes.Buffer
@@ -94,7 +96,11 @@ func Submit(ctx context.Context, sched cluster.Scheduler, s *spec.Spec, job clus
 	if err := os.MkdirAll(filepath.Dir(job.Script), 0o755); err != nil {
 		return "", fmt.Errorf("could not create the campaign directory: %w", err)
 	}
-	if err := report.WriteFileAtomic(job.Spec, s.Text); err != nil {
+	text, err := campaign.ShipNetworks(s, dir)
+	if err != nil {
+		return "", err
+	}
+	if err := report.WriteFileAtomic(job.Spec, text); err != nil {
 		return "", err
 	}
 	if err := report.WriteFileAtomic(job.Script, script.Bytes()); err != nil {
