@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netsweep/netsweep/remote"
 )
 
 // fileSpec is a small campaign on examples/data/smallworld.txt, as the
@@ -162,4 +164,53 @@ func TestNetworkFileCopyElsewhere(t *testing.T) {
 	if code != 2 || !strings.Contains(out, `network_files."data/smallworld.txt"`) || strings.Count(strings.TrimSpace(out), "\n") != 0 {
 		t.Fatalf("status on a changed network file: exit %d: %s; want exit 2 and one line naming it", code, out)
 	}
+}
+
+// TestRemoteSlurmShipsNetworkFile: submit --remote uploads the network
+// file with the spec, over a real sshd on loopback; the job on the head
+// runs on the uploaded copy to the embedded run's results, byte for byte;
+// once the copy on the head changes, the head's netsweep refuses it.
+func TestRemoteSlurmShipsNetworkFile(t *testing.T) {
+	rc := newRemoteCluster(t)
+	rc.trust(t)
+	me, err := remote.DefaultUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newRemoteCampaign(t, fileSpec("remote-file", 20)+clusterTable("uploaded", 2, `time = "5"`+"\n"))
+	data := filepath.Join(filepath.Dir(c.spec), "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../examples/data/smallworld.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "smallworld.txt"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id := rc.submitRemote(t, c, me)
+	want, err := embeddedResults(t, c.spec, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := waitRemote(t, c.local, id, 3*time.Minute)
+	wantLines(t, "status", st, "progress  80/80 runs (100.0%)", "state     complete", "job "+id+": COMPLETED, exit 0")
+	if code, out := netsweep(t, "collect", c.local); code != 0 {
+		t.Fatalf("collect: exit %d: %s", code, out)
+	}
+	sameResults(t, filepath.Join(c.local, "results.csv"), want)
+	cp := shippedCopy(t, c.rdir)
+	text, _ := os.ReadFile(filepath.Join(c.rdir, "spec.toml"))
+	wantLines(t, "the head's spec.toml", string(text), "\"data/smallworld.txt\" = { path = \"networks/"+filepath.Base(cp)+"\"")
+
+	// The copy on the head changes: the head's netsweep refuses it.
+	if err := os.WriteFile(cp, append(b, "0 1\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out := netsweep(t, "status", c.local)
+	if code == 0 || !strings.Contains(out, `network_files."data/smallworld.txt"`) || !strings.Contains(out, "the file changed after it was shipped") {
+		t.Fatalf("status with a changed copy on the head: exit %d: %s; want the head's refusal", code, out)
+	}
+	t.Logf("refused: %s", strings.TrimSpace(out))
 }
