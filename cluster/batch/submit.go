@@ -19,7 +19,9 @@ import (
 // build run when [cluster] binary is unset. needCluster requires a
 // [cluster] table (a *cluster.UsageError without one). Its paths are
 // absolute: the job starts in the submit directory or in [cluster]
-// workdir, and resubmits itself from wherever it runs.
+// workdir, and resubmits itself from wherever it runs. A spec that reads
+// network files gives the job its Files (copies under
+// out/networks, campaign.NetworkCopy) and the SpecText that names them.
 func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error) {
 	if needCluster && !s.HasCluster {
 		return cluster.Job{}, cluster.Usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
@@ -35,13 +37,25 @@ func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error
 	if c.Binary == "" && binary != "" {
 		c.Binary = binary // a program of one's own runs its own MPI build
 	}
-	return cluster.Job{
+	job := cluster.Job{
 		Name:    s.Name,
 		Cluster: c,
 		Spec:    filepath.Join(dir, campaign.SpecFile),
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
-	}, nil
+	}
+	if files := s.NetworkFiles(); len(files) > 0 {
+		paths := map[string]string{}
+		for _, f := range files {
+			rel := campaign.NetworkCopy(f)
+			paths[f.Written] = rel
+			job.Files = append(job.Files, cluster.File{Source: f.Path, Copy: filepath.Join(dir, filepath.FromSlash(rel)), SHA256: f.SHA256})
+		}
+		if job.SpecText, err = s.ShippedText(paths); err != nil {
+			return cluster.Job{}, err
+		}
+	}
+	return job, nil
 }
 
 // Render returns the job script (or launcher) of backend for the campaign
