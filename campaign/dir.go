@@ -70,6 +70,7 @@ type Campaign struct {
 	mu       sync.Mutex
 	jw       *journal.Writer
 	failures *os.File
+	lock     *os.File // the directory's lock (journal.LockDir)
 	closed   bool
 }
 
@@ -93,7 +94,6 @@ type journalMeta struct {
 // the middle is refused unless o.Salvage is set. The caller must Close (or
 // Finish) the campaign.
 func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
-	rep := reporterOrNop(o.Reporter)
 	_, statErr := os.Stat(dir)
 	created := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -102,7 +102,25 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s)}
+	lock, err := journal.LockDir(dir)
+	if errors.Is(err, journal.ErrInUse) {
+		return nil, fmt.Errorf("%s is in use by another netsweep run; wait for it to end or stop it (this holds even if its journal was deleted): %w", dir, err)
+	} else if err != nil {
+		return nil, err
+	}
+	c, err := openLocked(dir, s, o, created, lock)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// openLocked is Open once dir is locked (lock, which the campaign closes
+// with the journal).
+func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.File) (*Campaign, error) {
+	rep := reporterOrNop(o.Reporter)
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s), lock: lock}
 	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
 	var err error
@@ -124,6 +142,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			}
 			rep.Notice(fmt.Sprintf("--force: moved the old campaign directory to %s", aside))
 			o.Force, o.Salvage = false, false
+			lock.Close() // the old directory's; Open locks the new one
 			return Open(dir, s, o)
 		}
 		if err != nil {
@@ -364,10 +383,14 @@ func (c *Campaign) Close() error {
 	if c.failures != nil {
 		c.failures.Close()
 	}
+	var err error
 	if c.jw != nil {
-		return c.jw.Close()
+		err = c.jw.Close()
 	}
-	return nil
+	if c.lock != nil {
+		c.lock.Close()
+	}
+	return err
 }
 
 // journalAdvice adds to an error opening a campaign's journal what the

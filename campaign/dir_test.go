@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/reduce"
 )
@@ -109,4 +110,35 @@ func TestDiskFullIsResumable(t *testing.T) {
 	if got, want := results(t, dir), results(t, ref); !bytes.Equal(got, want) {
 		t.Errorf("results after a full disk and a resume differ:\n%s\n%s", got, want)
 	}
+}
+
+// TestDirLockedWithoutJournal: while a run holds a campaign directory, a
+// second Open there is refused, even after the journal was deleted under
+// the first; once the first closes, it opens.
+func TestDirLockedWithoutJournal(t *testing.T) {
+	s := parse(t, testSpec)
+	dir := filepath.Join(t.TempDir(), "out")
+	first, err := Open(dir, s, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, s, OpenOptions{}); !errors.Is(err, journal.ErrInUse) {
+		t.Errorf("a second Open beside a run: %v, want ErrInUse", err)
+	}
+	if err := os.Remove(filepath.Join(dir, JournalFile)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(dir, s, OpenOptions{})
+	if !errors.Is(err, journal.ErrInUse) || !strings.Contains(err.Error(), "is in use by another netsweep run") {
+		t.Fatalf("a second Open after the journal was deleted: %v, want a refusal: the directory is in use", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, JournalFile)); err == nil {
+		t.Error("the refused Open made a new journal")
+	}
+	first.Close()
+	second, err := Open(dir, s, OpenOptions{})
+	if err != nil {
+		t.Fatalf("Open after the first closed: %v", err)
+	}
+	second.Close()
 }
