@@ -203,6 +203,12 @@ func TestRemoteSlurmShipsNetworkFile(t *testing.T) {
 	cp := shippedCopy(t, c.rdir)
 	text, _ := os.ReadFile(filepath.Join(c.rdir, "spec.toml"))
 	wantLines(t, "the head's spec.toml", string(text), "\"data/smallworld.txt\" = { path = \"networks/"+filepath.Base(cp)+"\"")
+	// collect brought the network copy with the spec copy: the local
+	// directory replays a repetition on its own.
+	shippedCopy(t, c.local)
+	if code, out := netsweep(t, "replay", c.local, "--point", "0", "--rep", "0"); code != 0 || !strings.Contains(out, "final_size") {
+		t.Errorf("replay in the collected directory: exit %d: %s", code, out)
+	}
 
 	// The copy on the head changes: the head's netsweep refuses it.
 	if err := os.WriteFile(cp, append(b, "0 1\n"...), 0o644); err != nil {
