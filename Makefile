@@ -4,7 +4,8 @@
 #   make mpi     bin/netsweep-mpi, with the MPI binding (needs an MPI library)
 #   make test    unit and integration tests
 #   make check   formatting, vet, the MPI build where MPI is installed, and
-#                every test; what CI runs
+#                every test, naming at the end each test skipped and why
+#                (internal/testsum); what CI runs
 #   make bench   the benchmarks behind BENCHMARKS.md
 
 GO      ?= go
@@ -37,7 +38,8 @@ check: fmt vet
 	@if pkg-config --exists ompi-c 2>/dev/null || pkg-config --exists mpich 2>/dev/null; then \
 		$(MAKE) --no-print-directory mpi && $(GO) vet -tags '$(MPITAGS)' ./...; \
 	else echo "make check: no MPI library found by pkg-config; skipping the MPI build"; fi
-	$(GO) test -timeout 20m -count=1 ./...
+	$(GO) build -o bin/testsum ./internal/testsum
+	$(GO) test -json -timeout 20m -count=1 ./... | bin/testsum
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -70,6 +70,7 @@ type Campaign struct {
 	mu       sync.Mutex
 	jw       *journal.Writer
 	failures *os.File
+	lock     *os.File // the directory's lock (journal.LockDir)
 	closed   bool
 }
 
@@ -93,7 +94,6 @@ type journalMeta struct {
 // the middle is refused unless o.Salvage is set. The caller must Close (or
 // Finish) the campaign.
 func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
-	rep := reporterOrNop(o.Reporter)
 	_, statErr := os.Stat(dir)
 	created := errors.Is(statErr, fs.ErrNotExist)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -102,7 +102,25 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s)}
+	lock, err := journal.LockDir(dir)
+	if errors.Is(err, journal.ErrInUse) {
+		return nil, fmt.Errorf("%s is in use by another netsweep run; wait for it to end or stop it (this holds even if its journal was deleted): %w", dir, err)
+	} else if err != nil {
+		return nil, err
+	}
+	c, err := openLocked(dir, s, o, created, lock)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// openLocked is Open once dir is locked (lock, which the campaign closes
+// with the journal).
+func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.File) (*Campaign, error) {
+	rep := reporterOrNop(o.Reporter)
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s), lock: lock}
 	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
 	var err error
@@ -124,6 +142,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			}
 			rep.Notice(fmt.Sprintf("--force: moved the old campaign directory to %s", aside))
 			o.Force, o.Salvage = false, false
+			lock.Close() // the old directory's; Open locks the new one
 			return Open(dir, s, o)
 		}
 		if err != nil {
@@ -138,7 +157,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 		}
 		// The same campaign, perhaps with another [cluster] or [output]:
 		// keep the copy that status and replay read current.
-		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
+		if err := writeSpecCopy(s, dir); err != nil {
 			j.Close()
 			return nil, err
 		}
@@ -161,7 +180,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 			}
 			return nil, err
 		}
-		if err := report.WriteFileAtomic(filepath.Join(dir, SpecFile), s.Text); err != nil {
+		if err := writeSpecCopy(s, dir); err != nil {
 			return nil, err
 		}
 		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
@@ -254,16 +273,35 @@ func (c *Campaign) checkSpace() error {
 	if err != nil {
 		return nil // unknown on this platform: do not guess
 	}
-	var left int64
-	for _, w := range c.work {
-		left += int64(w.Len())
-	}
-	chunks := int(min(left, int64(64*len(c.s.Points))))
-	need := journal.EstimateSize(chunks, 200+150*len(c.s.Layout().Metrics)) + 1<<20
+	need := c.spaceNeeded()
 	if int64(free) < need {
 		return fmt.Errorf("the disk of %s has %s free but the journal needs about %s; free some space or choose another --out", c.dir, FormatBytes(int64(free)), FormatBytes(need))
 	}
 	return nil
+}
+
+// How much space the journal of a run needs: a run writes a handful of
+// records a point (single repetitions until the point is timed, then
+// chunks of up to mpirun.DefaultMaxChunkTime), each a summary of the
+// metrics' sums and sparse histograms. Measured: 4 to 9 records a point
+// of 20 to 100 repetitions (the examples), about 30 of 2000, of 146 to 664
+// bytes; so 16 records a range of work, and one more for every 64
+// repetitions.
+const (
+	spaceRecordsPerRange  = 16
+	spaceRepsPerRecord    = 64
+	spaceSummaryBase      = 100
+	spaceSummaryPerMetric = 80
+	spaceMargin           = 64 << 10
+)
+
+// spaceNeeded estimates the bytes the journal of this run needs.
+func (c *Campaign) spaceNeeded() int64 {
+	records := 0
+	for _, w := range c.work {
+		records += min(w.Len(), spaceRecordsPerRange+w.Len()/spaceRepsPerRecord)
+	}
+	return journal.EstimateSize(records, spaceSummaryBase+spaceSummaryPerMetric*len(c.s.Layout().Metrics)) + spaceMargin
 }
 
 // Record appends a finished chunk to the journal and its failures to
@@ -345,10 +383,14 @@ func (c *Campaign) Close() error {
 	if c.failures != nil {
 		c.failures.Close()
 	}
+	var err error
 	if c.jw != nil {
-		return c.jw.Close()
+		err = c.jw.Close()
 	}
-	return nil
+	if c.lock != nil {
+		c.lock.Close()
+	}
+	return err
 }
 
 // journalAdvice adds to an error opening a campaign's journal what the
@@ -408,4 +450,14 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", m, s)
 	}
 	return fmt.Sprintf("%ds", s)
+}
+
+// writeSpecCopy writes dir's copy of s (CopyText), which finds s's
+// network files from dir.
+func writeSpecCopy(s *spec.Spec, dir string) error {
+	text, err := CopyText(s, dir)
+	if err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(filepath.Join(dir, SpecFile), text)
 }

@@ -25,16 +25,18 @@ var ErrRefusedSpec = errors.New("rank 0 refused the spec")
 var ErrNoGoAhead = errors.New("rank 0 could not open the campaign directory")
 
 // ShareSpec returns on every rank of comm the spec at path, which rank 0
-// reads, parses and broadcasts.
+// reads, parses and broadcasts. Each rank parses it from its own path, so
+// it reads the network files on its own host; if any rank cannot, every
+// rank returns an error (the rank that could not says why) and none works.
 func ShareSpec(comm mpirun.Comm, path string) (*spec.Spec, error) {
 	var text []byte
 	var loadErr error
+	var root *spec.Spec
 	if comm.Rank() == 0 {
 		text, loadErr = spec.ReadFile(path)
 		if loadErr == nil {
-			var s *spec.Spec
-			if s, loadErr = spec.Parse(path, text); loadErr == nil {
-				loadErr = s.CheckMemory()
+			if root, loadErr = spec.Parse(path, text); loadErr == nil {
+				loadErr = root.CheckMemory()
 			}
 		}
 		if loadErr != nil {
@@ -54,7 +56,36 @@ func ShareSpec(comm mpirun.Comm, path string) (*spec.Spec, error) {
 		}
 		return nil, ErrRefusedSpec
 	}
-	return spec.Parse(path, text)
+	// Every rank parses the text itself, reading the network files from
+	// its own host (a deployed copy, checked against the SHA-256 that the
+	// spec pins): the ranks agree that every one of them loaded it before
+	// any works.
+	s, err := root, error(nil)
+	if comm.Rank() != 0 {
+		s, err = spec.Parse(path, text)
+	}
+	refused := []int64{0}
+	if err != nil {
+		refused[0] = 1
+	}
+	if rerr := comm.ReduceInt64(0, mpirun.OpSum, refused); rerr != nil {
+		return nil, fmt.Errorf("could not agree on the spec: %w", rerr)
+	}
+	n := byte(min(refused[0], 255))
+	verdict, berr := comm.Bcast(0, []byte{n})
+	if berr != nil {
+		return nil, fmt.Errorf("could not agree on the spec: %w", berr)
+	}
+	switch {
+	case err != nil:
+		return nil, err // this rank says why
+	case verdict[0] == 0:
+		return s, nil
+	case comm.Rank() == 0:
+		return nil, fmt.Errorf("%d other ranks refused the spec (each says why above); no rank did any work", refused[0])
+	default:
+		return nil, ErrRefusedSpec
+	}
 }
 
 // GoAhead returns the RunOptions.Ready of comm: rank 0 says whether the

@@ -1,9 +1,12 @@
 package campaign
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,5 +51,46 @@ func TestShareSpec(t *testing.T) {
 				t.Errorf("%s, rank %d: %v; want ErrRefusedSpec", tc.path, i, err)
 			}
 		}
+	}
+}
+
+// TestShareSpecRankRefuses: a rank whose own copy of a network file
+// differs from the one the spec pins refuses the spec with its own error;
+// every other rank then refuses too (rank 0 saying that another rank
+// did), and none works.
+func TestShareSpecRankRefuses(t *testing.T) {
+	const net = "a b\nb c\nc a\n"
+	sum := sha256.Sum256([]byte(net))
+	text := "name = \"mpi\"\nseed = 1\nrepetitions = 2\n[network]\ngenerator = \"file\"\npath = \"net.txt\"\nsha256 = \"" + hex.EncodeToString(sum[:]) + "\"\n[process]\nmodel = \"sir\"\nbeta = 0.5\ngamma = 1.0\n"
+	paths := make([]string, 3)
+	for i := range paths {
+		dir := t.TempDir()
+		body := net
+		if i == 2 {
+			body = "a b\nb c\nc d\n"
+		}
+		os.WriteFile(filepath.Join(dir, "net.txt"), []byte(body), 0o644)
+		paths[i] = filepath.Join(dir, "spec.toml")
+		os.WriteFile(paths[i], []byte(text), 0o644)
+	}
+	comms := mpirun.NewLocal(3)
+	errs := make([]error, len(comms))
+	var wg sync.WaitGroup
+	for i, c := range comms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = ShareSpec(c, paths[i])
+		}()
+	}
+	wg.Wait()
+	if errs[0] == nil || !strings.Contains(errs[0].Error(), "1 other ranks refused the spec") {
+		t.Errorf("rank 0: %v; want that another rank refused", errs[0])
+	}
+	if !errors.Is(errs[1], ErrRefusedSpec) {
+		t.Errorf("rank 1: %v; want ErrRefusedSpec", errs[1])
+	}
+	if errs[2] == nil || !strings.Contains(errs[2].Error(), "network.sha256") || errors.Is(errs[2], ErrRefusedSpec) {
+		t.Errorf("rank 2: %v; want its own refusal of its network file", errs[2])
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/netsweep/netsweep/mpirun"
@@ -66,7 +67,9 @@ type Outcome struct {
 // Run opens (or resumes) the campaign of s in dir, runs what is left with
 // exec, and writes the results: it is rank 0's part of a run. A stop
 // through o.Stop, o.Deadline or ctx returns an error wrapping
-// ErrIncomplete, after recording every chunk that finished.
+// ErrIncomplete, after recording every chunk that finished; so does a disk
+// that fills up (ENOSPC, EDQUOT) while the journal or the results are
+// written.
 func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOptions) (Outcome, error) {
 	rep := reporterOrNop(o.Reporter)
 	c, err := Open(dir, s, o.OpenOptions)
@@ -98,6 +101,10 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 		c.writeProgress(c.last, StateStopped, o.Ranks)
 		c.Close()
 		return Outcome{}, fmt.Errorf("%w (journal: %s)", ErrIncomplete, dir)
+	case diskFull(err):
+		c.writeProgress(c.last, StateStopped, o.Ranks)
+		c.Close()
+		return Outcome{}, fullErr(dir, err)
 	default:
 		return Outcome{}, err
 	}
@@ -117,6 +124,9 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	prov.Resumed = out.Resumed
 	prov.Journal = JournalFile
 	if err := report.Write(dir, s, table, prov); err != nil {
+		if diskFull(err) {
+			return Outcome{}, fullErr(dir, err)
+		}
 		return Outcome{}, err
 	}
 	if err := c.Finish(); err != nil {
@@ -125,6 +135,18 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	complete()
 	out.Results = filepath.Join(dir, "results.csv")
 	return out, nil
+}
+
+// diskFull tells whether err is a full disk or an exhausted quota: every
+// chunk recorded before it is in the journal, so the campaign resumes once
+// there is space.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// fullErr is Run's error for a full disk: a resumable stop.
+func fullErr(dir string, err error) error {
+	return fmt.Errorf("%w (journal: %s); the disk is full: %w; free some space first", ErrIncomplete, dir, err)
 }
 
 // provenance completes the caller's part of a results file's provenance.

@@ -56,15 +56,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	specSum, err := remote.FileSHA256(o.Spec)
-	if err != nil {
-		return err
-	}
 	opts, err := workstations.SSHOptions(o.SSH.Key, o.SSH.KnownHosts, o.AcceptHostKey)
 	if err != nil {
 		return err
 	}
-	results := workstations.Deploy(ctx, ws, s.Cluster.Workstations.SharedFS, opts, o.Binary, o.Spec)
+	results := workstations.Deploy(ctx, ws, s.Cluster.Workstations.SharedFS, opts, o.Binary, s)
 	var failed []string
 	for _, r := range results {
 		switch {
@@ -74,7 +70,11 @@ func cmdDeploy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case r.Skipped:
 			fmt.Fprintf(stdout, "%s: %s (shared file system, written once)\n", r.Host.Target, r.Host.Dir)
 		default:
-			fmt.Fprintf(stdout, "%s: %s sha256 %s ok, %s sha256 %s ok\n", r.Host.Target, r.Host.Binary, binSum[:12], r.Host.Spec, specSum[:12])
+			fmt.Fprintf(stdout, "%s: %s sha256 %s ok, %s ok", r.Host.Target, r.Host.Binary, binSum[:12], r.Host.Spec)
+			if n := len(s.NetworkFiles()); n > 0 {
+				fmt.Fprintf(stdout, " with %d network files", n)
+			}
+			fmt.Fprintln(stdout)
 		}
 	}
 	if len(failed) > 0 {

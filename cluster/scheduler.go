@@ -25,6 +25,20 @@ type Job struct {
 	// Script is where the rendered script is stored on the cluster; a job
 	// that stops early resubmits this file.
 	Script string
+	// Files are the input files the campaign reads (a spec's network
+	// files), and SpecText the text of the spec copy at Spec that names
+	// their copies and pins their SHA-256; both are empty for a spec that
+	// reads none. A launcher run by hand places them itself (Rocks); a
+	// Scheduler ignores them, as Submit ships them.
+	Files    []File
+	SpecText []byte
+}
+
+// File is an input file of a campaign, to be copied before the run.
+type File struct {
+	Source string // where it was read when the job was made
+	Copy   string // where the job reads it: under the campaign directory
+	SHA256 string // hex SHA-256 of its bytes; a copy that differs is refused
 }
 
 // Backend renders the job script (or launcher) of a campaign for one kind

@@ -49,11 +49,16 @@ cd -- "$1" && pwd -P`
 
 // prepareDirCommand is the argument list that creates the remote campaign
 // directory dir (relative to the remote home, or absolute) and prints its
-// absolute path.
+// absolute path. A relative dir is given as ./DIR: cd reads "-" as $OLDPWD
+// (and prints it), even after "--", so --remote-dir - is a directory
+// named "-".
 func prepareDirCommand(dir string, withBin bool) []string {
 	bin := "0"
 	if withBin {
 		bin = "1"
+	}
+	if !strings.HasPrefix(dir, "/") {
+		dir = "./" + dir
 	}
 	return []string{"sh", "-c", prepareDirScript, "sh", dir, bin}
 }

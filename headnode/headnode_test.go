@@ -2,6 +2,7 @@ package headnode
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -33,7 +34,7 @@ func TestCommand(t *testing.T) {
 	if line != "ns cancel '$(rm -rf ~)'" {
 		t.Errorf("remote line %q", line)
 	}
-	if got := prepareDirCommand("netsweep/x y", true); !reflect.DeepEqual(got[3:], []string{"sh", "netsweep/x y", "1"}) || got[0] != "sh" {
+	if got := prepareDirCommand("netsweep/x y", true); !reflect.DeepEqual(got[3:], []string{"sh", "./netsweep/x y", "1"}) || got[0] != "sh" {
 		t.Errorf("prepareDirCommand = %q", got)
 	}
 }
@@ -104,6 +105,34 @@ func TestLocalDir(t *testing.T) {
 	}{{"local", rec, "x", "local"}, {"/home/a/netsweep/c", nil, "mine", "mine"}, {"/home/a/netsweep/c", nil, "", "c"}} {
 		if got := LocalDir(tc.dir, tc.rec, tc.out); got != tc.want {
 			t.Errorf("LocalDir(%q, %v, %q) = %q, want %q", tc.dir, tc.rec != nil, tc.out, got, tc.want)
+		}
+	}
+}
+
+// TestPrepareDirDash: the remote directory script, run by a real sh, makes
+// --remote-dir - a directory named "-" and prints one absolute path, not
+// $OLDPWD as well; an absolute directory is kept as is.
+func TestPrepareDirDash(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skipf("SKIPPING: no sh: %v", err)
+	}
+	home := t.TempDir()
+	abs := filepath.Join(t.TempDir(), "camp")
+	for _, tc := range []struct{ dir, want string }{{"-", filepath.Join(home, "-")}, {"-x/y", filepath.Join(home, "-x", "y")}, {abs, abs}} {
+		args := prepareDirCommand(tc.dir, false)
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = home
+		cmd.Env = append(os.Environ(), "OLDPWD=/")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%q: %v", tc.dir, err)
+		}
+		want, _ := filepath.EvalSymlinks(tc.want)
+		if string(out) != want+"\n" {
+			t.Errorf("--remote-dir %q printed %q, want the one line %q", tc.dir, out, want)
+		}
+		if fi, err := os.Stat(filepath.Join(tc.want, "slurm")); err != nil || !fi.IsDir() {
+			t.Errorf("--remote-dir %q: no %s/slurm", tc.dir, tc.want)
 		}
 	}
 }

@@ -184,8 +184,10 @@ func (s *Session) Cancel(ctx context.Context, stdout, stderr io.Writer) error {
 var CollectFiles = []string{"results.csv", "results.json", campaign.SpecFile, campaign.FailuresFile}
 
 // Collect merges the shards on the head node (for a job array, as rec
-// says) and downloads the results into the local directory local, and
-// returns the names of the files it fetched. Each file is replaced
+// says) and downloads the results into the local directory local, with
+// the network files the campaign's spec copy names (DIR/networks, kept
+// where the local copy has the same SHA-256), and returns the names of
+// the files it fetched. Each file is replaced
 // atomically once complete and verified; a dropped connection is retried,
 // and leaves each local file either as it was or complete.
 func (s *Session) Collect(ctx context.Context, rec *Record, local string) ([]string, error) {
@@ -222,6 +224,12 @@ func (s *Session) Collect(ctx context.Context, rec *Record, local string) ([]str
 			return fmt.Errorf("%s:%s has no results yet: the campaign is not complete; see 'netsweep status %s'", s.Target, s.Dir, local)
 		}
 		got = got[:0]
+		// The network copies first, so the spec copy finds them.
+		nets, err := s.collectNetworks(ctx, c, local)
+		if err != nil {
+			return err
+		}
+		got = append(got, nets...)
 		// results.csv last: its presence says the others are there.
 		for i := len(CollectFiles) - 1; i >= 0; i-- {
 			if !exists[files[i]] {
@@ -236,6 +244,35 @@ func (s *Session) Collect(ctx context.Context, rec *Record, local string) ([]str
 	})
 	if err != nil {
 		return nil, err
+	}
+	return got, nil
+}
+
+// collectNetworks downloads the files of the remote DIR/networks that the
+// local directory lacks or holds with other bytes: a copy's name starts
+// with 16 hex digits of its SHA-256 (campaign.NetworkCopy).
+func (s *Session) collectNetworks(ctx context.Context, c *remote.Client, local string) ([]string, error) {
+	out, _, err := c.Run(ctx, []string{"sh", "-c", `for f in "$1"/*; do if [ -f "$f" ]; then printf '%s\n' "$f"; fi; done`, "sh", path.Join(s.Dir, campaign.NetworksDir)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	var got []string
+	for _, rf := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name := path.Base(rf)
+		if rf == "" || len(name) < 17 || name[16] != '-' || strings.ContainsAny(name, "/\\") {
+			continue
+		}
+		lf := filepath.Join(local, campaign.NetworksDir, name)
+		if sum, err := remote.FileSHA256(lf); err == nil && strings.HasPrefix(sum, name[:16]) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(lf), 0o755); err != nil {
+			return nil, fmt.Errorf("could not create %s: %w", filepath.Dir(lf), err)
+		}
+		if err := c.Download(ctx, rf, lf); err != nil {
+			return nil, err
+		}
+		got = append(got, path.Join(campaign.NetworksDir, name))
 	}
 	return got, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/remote"
 	"github.com/netsweep/netsweep/spec"
 )
@@ -28,8 +29,10 @@ type Submitted struct {
 }
 
 // Submit submits the campaign of s, read from specPath, on the head node:
-// it creates the remote campaign directory, uploads the spec (and
-// o.UploadBinary), runs 'netsweep submit' there, and records the campaign
+// it creates the remote campaign directory, uploads the spec, its network
+// files (DIR/networks, each checked by SHA-256 on arrival and pinned in
+// the uploaded spec's [network_files], which the remote netsweep checks
+// before any work) and o.UploadBinary, runs 'netsweep submit' there, and records the campaign
 // in the local directory out (default: the spec's [output] dir). The
 // remote stderr is forwarded to stderr. s must have a [cluster] table.
 //
@@ -86,8 +89,13 @@ func Submit(ctx context.Context, s *spec.Spec, specPath, out string, o SubmitOpt
 		return nil, fmt.Errorf("the head node gave %q as the path of %s", abs, rdir)
 	}
 	sess.Dir = abs
+	upload, cleanup, err := shipNetworks(ctx, c, s, specPath, abs)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
 	submitted := path.Join(abs, "slurm", "submitted.toml")
-	if err := c.Upload(ctx, specPath, submitted, 0o644); err != nil {
+	if err := c.Upload(ctx, upload, submitted, 0o644); err != nil {
 		return nil, err
 	}
 	args := []string{"submit", submitted, "--out", abs}
@@ -124,4 +132,53 @@ func Submit(ctx context.Context, s *spec.Spec, specPath, out string, o SubmitOpt
 		return nil, fmt.Errorf("submitted job %s on %s in %s but %w; cancel it with 'netsweep cancel %s --remote %s'", id, sess.Target, abs, err, abs, sess.Target)
 	}
 	return &Submitted{ID: id, Target: sess.Target, Dir: abs}, nil
+}
+
+// shipNetworks uploads the network files of s to the remote campaign
+// directory abs (campaign.NetworkCopy) and returns the local file to
+// upload as the spec: specPath itself without network files, else a
+// temporary copy whose [network_files] names the uploaded copies by their
+// remote absolute paths and pins their SHA-256; cleanup removes it.
+func shipNetworks(ctx context.Context, c *remote.Client, s *spec.Spec, specPath, abs string) (upload string, cleanup func(), err error) {
+	files := s.NetworkFiles()
+	if len(files) == 0 {
+		return specPath, func() {}, nil
+	}
+	if _, _, err := c.Run(ctx, []string{"mkdir", "-p", "--", path.Join(abs, campaign.NetworksDir)}, nil); err != nil {
+		return "", nil, fmt.Errorf("could not create %s on the head node: %w", path.Join(abs, campaign.NetworksDir), err)
+	}
+	paths := map[string]string{}
+	for _, f := range files {
+		sum, err := remote.FileSHA256(f.Path)
+		if err != nil {
+			return "", nil, err
+		}
+		if sum != f.SHA256 {
+			return "", nil, fmt.Errorf("%s: its SHA-256 is now %s, not %s as when the spec was read: the file changed; submit again once it is complete", f.Path, sum, f.SHA256)
+		}
+		to := path.Join(abs, campaign.NetworkCopy(f))
+		if err := c.Upload(ctx, f.Path, to, 0o644); err != nil {
+			return "", nil, err
+		}
+		paths[f.Written] = to
+	}
+	text, err := s.ShippedText(paths)
+	if err != nil {
+		return "", nil, err
+	}
+	tmp, err := os.CreateTemp("", "netsweep-submitted-*.toml")
+	if err != nil {
+		return "", nil, fmt.Errorf("could not write the spec to upload: %w", err)
+	}
+	cleanup = func() { os.Remove(tmp.Name()) }
+	if _, err := tmp.Write(text); err != nil {
+		tmp.Close()
+		cleanup()
+		return "", nil, fmt.Errorf("could not write the spec to upload: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("could not write the spec to upload: %w", err)
+	}
+	return tmp.Name(), cleanup, nil
 }

@@ -198,6 +198,23 @@ func openLocked(path string) (*os.File, error) {
 	return f, nil
 }
 
+// LockDir takes the exclusive lock of directory dir, held until the
+// returned file is closed: ErrInUse if another process holds it. A
+// campaign directory is locked as well as its journal, so that a run is
+// refused while another runs there even after the journal was deleted
+// under it. Where flock is missing it locks nothing, like the journal.
+func LockDir(dir string) (*os.File, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("journal: could not open %s to lock it: %w", dir, err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: %s: %w", dir, err)
+	}
+	return f, nil
+}
+
 // OpenAppend is Open followed by Writer.
 func OpenAppend(path string, opts ...Option) (*Journal, *Writer, error) {
 	j, err := Open(path, opts...)

@@ -35,6 +35,12 @@ type Job struct {
 	// Appliance is the Rocks appliance of the compute hosts; "" means
 	// DefaultAppliance.
 	Appliance string
+	// Files are the network files to copy under Dir before the run, each
+	// checked by SHA-256, and SpecText the spec copy that the launcher
+	// then writes at Spec, naming them (cluster.Job); without Files the
+	// spec is copied to Spec by hand.
+	Files    []cluster.File
+	SpecText []byte
 }
 
 // Backend is the Rocks backend's entry in the cluster registry. It only
@@ -48,7 +54,7 @@ type backend struct{}
 // Render writes the launcher of job (its Script is not used: the launcher
 // belongs at Job.Launcher).
 func (backend) Render(w io.Writer, job cluster.Job) error {
-	return Render(w, Job{Name: job.Name, Cluster: job.Cluster, Spec: job.Spec, Dir: job.Dir})
+	return Render(w, Job{Name: job.Name, Cluster: job.Cluster, Spec: job.Spec, Dir: job.Dir, Files: job.Files, SpecText: job.SpecText})
 }
 
 // Launcher is where the CLI writes the launcher: Dir/rocks/launch.sh.
@@ -88,7 +94,15 @@ type scriptData struct {
 	// InstallCommand is the quoted ssh command line that installs the
 	// binary from standard input; the script appends the checksum word.
 	InstallCommand string
+	// Files are the network files to place: quoted source, copy and
+	// SHA-256.
+	Files []shipFile
+	// SpecText is the spec copy's text, written at Spec with a quoted
+	// here-document ending at the line SpecEnd (which it does not hold).
+	SpecText, SpecEnd string
 }
+
+type shipFile struct{ Source, Copy, SHA256 string }
 
 type envVar struct{ Name, Value string }
 
@@ -140,6 +154,24 @@ func Render(w io.Writer, job Job) error {
 		NTasks:         job.Cluster.NTasks,
 		MkdirCommand:   shell.Quote("command=" + shell.Join([]string{"mkdir", "-p", "--", nodeDir})),
 		InstallCommand: shell.Quote(shell.Join([]string{"sh", "-c", installScript, "sh", nodeBin})),
+	}
+	for _, f := range job.Files {
+		for _, p := range []string{f.Source, f.Copy} {
+			if !path.IsAbs(p) || strings.ContainsAny(p, "\x00\n\r") {
+				return fmt.Errorf("rocks: cannot render the launcher of %q: bad network file path %q: must be absolute, without NUL or line breaks", job.Name, p)
+			}
+		}
+		d.Files = append(d.Files, shipFile{Source: shell.Quote(f.Source), Copy: shell.Quote(f.Copy), SHA256: shell.Quote(f.SHA256)})
+	}
+	if len(job.Files) > 0 {
+		d.SpecText = string(job.SpecText)
+		if !strings.HasSuffix(d.SpecText, "\n") {
+			d.SpecText += "\n"
+		}
+		d.SpecEnd = "NETSWEEP_SPEC"
+		for strings.Contains("\n"+d.SpecText, "\n"+d.SpecEnd+"\n") {
+			d.SpecEnd += "_"
+		}
 	}
 	names := make([]string, 0, len(job.Cluster.Env))
 	for k := range job.Cluster.Env {

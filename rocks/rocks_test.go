@@ -2,6 +2,8 @@ package rocks
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,4 +181,97 @@ func TestRenderErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLauncherShipsNetworkFiles: with network files, the launcher copies
+// each under the campaign directory, checked by SHA-256, and writes the
+// spec copy before mpirun; a source that is not the file it was rendered
+// with is refused with one line, and mpirun never runs.
+func TestLauncherShipsNetworkFiles(t *testing.T) {
+	for _, tool := range []string{"bash", "sha256sum", "awk", "cp"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("SKIPPING: %s not found: %v", tool, err)
+		}
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "fakebin")
+	logDir := filepath.Join(tmp, "log")
+	for _, d := range []string{bin, logDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range fakeTools {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mpi := filepath.Join(tmp, "netsweep-mpi")
+	os.WriteFile(mpi, []byte("#!/bin/sh\n"), 0o755)
+	src := filepath.Join(tmp, "data 'x'", "net.txt")
+	os.MkdirAll(filepath.Dir(src), 0o755)
+	data := []byte("a b\nb c\n")
+	os.WriteFile(src, data, 0o644)
+	dir := filepath.Join(tmp, "camp $y")
+	spec := "name = \"x\"\nNETSWEEP_SPEC\n[network_files]\n"
+	job := Job{
+		Name:     "sweep",
+		Cluster:  cluster.Config{Binary: mpi},
+		Spec:     filepath.Join(dir, "spec.toml"),
+		Dir:      dir,
+		NodeDir:  filepath.Join(tmp, "node"),
+		Files:    []cluster.File{{Source: src, Copy: filepath.Join(dir, "networks", "abc-net.txt"), SHA256: "08a6fa35cd3b4ec23b18b9e3aa5e0e8a2f4fdbd0a5c5ba7dbb6a1fbbb3fd2b4c"}},
+		SpecText: []byte(spec),
+	}
+	sum := sha256Hex(data)
+	job.Files[0].SHA256 = sum
+	launch := func() (int, string) {
+		var b bytes.Buffer
+		if err := Render(&b, job); err != nil {
+			t.Fatal(err)
+		}
+		os.RemoveAll(logDir)
+		os.Mkdir(logDir, 0o755)
+		cmd := exec.Command("bash", "-c", b.String())
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_LOG="+logDir)
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(out)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, string(out)
+	}
+	mpirunRan := func() bool {
+		for _, c := range readCalls(t, logDir) {
+			if c[0] == "mpirun" {
+				return true
+			}
+		}
+		return false
+	}
+	if code, out := launch(); code != 0 || !mpirunRan() {
+		t.Fatalf("launcher: exit %d, mpirun ran: %v:\n%s", code, mpirunRan(), out)
+	}
+	if got, err := os.ReadFile(job.Files[0].Copy); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("the copy: %q, %v; want the network file", got, err)
+	}
+	if got, err := os.ReadFile(job.Spec); err != nil || string(got) != spec {
+		t.Errorf("the spec copy: %q, %v; want %q", got, err, spec)
+	}
+	// The source changes and the copy is gone: refused before mpirun.
+	os.Remove(job.Files[0].Copy)
+	os.WriteFile(src, []byte("a b\nb d\n"), 0o644)
+	code, out := launch()
+	if code != 1 || mpirunRan() || !strings.Contains(out, "not the network file this launcher was rendered with") || strings.Count(strings.TrimSpace(out), "\n") > 1 {
+		t.Fatalf("a changed source: exit %d, mpirun ran: %v:\n%s\nwant exit 1 with one line, before mpirun", code, mpirunRan(), out)
+	}
+	if _, err := os.Stat(job.Files[0].Copy); err == nil {
+		t.Error("a changed source was copied")
+	}
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }

@@ -371,7 +371,9 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 		p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
 		keepRead(networkTable, pt.Network.Generator, pt.Network.Params)
 		keepRead(processTable, pt.Process.Model, pt.Process.Params)
-		if err := p.resolveNetwork(s, &pt.Network); err != nil {
+		if err := p.resolveNetwork(s, &pt.Network); errors.Is(err, errReported) {
+			// reported where the file was shipped
+		} else if err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
 		} else if _, err := pt.Network.New(); err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)

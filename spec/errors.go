@@ -3,7 +3,9 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is one problem in a spec: the file, the line (0 when unknown), the
@@ -24,14 +26,37 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		if strings.IndexFunc(e.Key, unicode.IsControl) >= 0 {
+			b.WriteString(strconv.Quote(e.Key)) // a newline or an escape sequence, shown, not obeyed
+		} else {
+			b.WriteString(e.Key)
+		}
 		if e.Value != nil {
 			b.WriteString(" = ")
 			b.WriteString(formatValue(e.Value))
 		}
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(escapeControls(e.Msg))
+	return b.String()
+}
+
+// escapeControls writes the control characters of s (a line break, an
+// ANSI escape) as Go escapes, so that a message is one line that a
+// terminal shows as written.
+func escapeControls(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteRune(r)
+		}
+	}
 	return b.String()
 }
 

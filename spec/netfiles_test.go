@@ -96,3 +96,90 @@ func TestRunnerSharesFileGraph(t *testing.T) {
 		t.Error("two runners hold two copies of the file's network")
 	}
 }
+
+// TestShippedText: a copy of a spec elsewhere, with a [network_files]
+// table, reads the shipped copies under the same point keys; shipping the
+// copy again replaces the table; a shipped file that changed is refused
+// at the table's line; a swept path ships each file.
+func TestShippedText(t *testing.T) {
+	src := t.TempDir()
+	for name, text := range map[string]string{"a.txt": "a b\nb c\nc a\n", "b.txt": "1 2\n2 3\n3 4\n"} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := fmt.Sprintf(netSpec, "a.txt", "") + "\n[sweep]\n\"network.path\" = [\"a.txt\", \"b.txt\"]\n"
+	s, err := Parse(filepath.Join(src, "spec.toml"), []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := s.NetworkFiles()
+	if len(files) != 2 || files[0].Written != "a.txt" || files[1].Written != "b.txt" || files[0].Path != filepath.Join(src, "a.txt") {
+		t.Fatalf("NetworkFiles = %+v", files)
+	}
+	dst := t.TempDir()
+	paths := map[string]string{}
+	for _, f := range files {
+		to := "networks/" + f.SHA256[:12] + "-" + filepath.Base(f.Written)
+		paths[f.Written] = to
+		b, _ := os.ReadFile(f.Path)
+		os.MkdirAll(filepath.Join(dst, "networks"), 0o755)
+		if err := os.WriteFile(filepath.Join(dst, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shipped, err := s.ShippedText(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse(filepath.Join(dst, "spec.toml"), shipped)
+	if err != nil {
+		t.Fatalf("the shipped copy does not load: %v\n%s", err, shipped)
+	}
+	if c.CampaignID != s.CampaignID || len(c.Points) != len(s.Points) {
+		t.Fatal("the shipped copy is another campaign")
+	}
+	for i := range c.Points {
+		if c.Points[i].Key != s.Points[i].Key {
+			t.Errorf("point %d: key %s, shipped %s", i, s.Points[i].Key, c.Points[i].Key)
+		}
+		if got := c.Points[i].Network.Params["path"].(string); !strings.HasPrefix(got, filepath.Join(dst, "networks")+string(filepath.Separator)) {
+			t.Errorf("point %d of the copy reads %s", i, got)
+		}
+	}
+	again, err := c.ShippedText(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(shipped) {
+		t.Errorf("shipping the copy again changed it:\n%s\nthen\n%s", shipped, again)
+	}
+
+	// A shipped file that changed: refused at its entry's line.
+	to := filepath.Join(dst, paths["b.txt"])
+	if err := os.WriteFile(to, []byte("1 2\n2 3\n3 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(filepath.Join(dst, "spec.toml"), shipped)
+	line := strings.Count(string(shipped[:strings.Index(string(shipped), `"b.txt" = {`)]), "\n") + 1
+	want := fmt.Sprintf("spec.toml:%d: network_files.\"b.txt\" = %q: its SHA-256 is ", line, paths["b.txt"])
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Count(err.Error(), "\n") != 0 {
+		t.Errorf("a changed shipped file: got %v, want one line with %s", err, want)
+	}
+
+	// A table of the author's own is not replaced.
+	own := append([]byte(text), "\n[network_files]\n\"a.txt\" = { path = \"a.txt\", sha256 = \""+files[0].SHA256+"\" }\n"...)
+	o, err := Parse(filepath.Join(src, "spec.toml"), own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.ShippedText(paths); err == nil {
+		t.Error("ShippedText replaced the author's own [network_files]")
+	}
+	// Bad entries.
+	for _, bad := range []string{`"a.txt" = 3`, `"a.txt" = { path = "a.txt", sha256 = "xyz" }`, `"a.txt" = { path = "a.txt", sha256 = "` + files[0].SHA256 + `", size = 3 }`} {
+		if _, err := Parse(filepath.Join(src, "spec.toml"), []byte(text+"\n[network_files]\n"+bad+"\n")); err == nil || !strings.Contains(err.Error(), "spec.toml:19: network_files") {
+			t.Errorf("%s: got %v, want an error at spec.toml:19", bad, err)
+		}
+	}
+}

@@ -47,6 +47,10 @@ type Spec struct {
 	// whether the spec has one.
 	Cluster    cluster.Config
 	HasCluster bool
+	// files are the network files the points read, by the path as
+	// written (NetworkFiles).
+	files      map[string]NetworkFile
+	hasShipped bool // the text has a [network_files] table
 	// Notes say what was read from outside the spec, once per network
 	// file: its size and the self-loops and repeated edges removed.
 	Notes []string
@@ -153,8 +157,9 @@ type parser struct {
 	seen  map[string]bool // error messages already reported
 
 	design     design
-	valueLines map[string]int      // "key@table" → line of a sweep or point value
-	resolved   map[string]resolved // network settings as written → resolved (netfiles.go)
+	valueLines map[string]int         // "key@table" → line of a sweep or point value
+	resolved   map[string]resolved    // network settings as written → resolved (netfiles.go)
+	shipped    map[string]shippedFile // [network_files] (netfiles.go)
 
 	// The metrics each point reports, as an index into metricSets, read
 	// where resolvePoints builds its models, so that resolveMetrics need
@@ -182,7 +187,7 @@ func (p *parser) errorf(key string, value any, format string, args ...any) {
 	p.errorAt(0, key, value, format, args...)
 }
 
-var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output", "cluster"}
+var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output", "cluster", shippedTable}
 
 func (p *parser) parse(s *Spec, doc map[string]any) {
 	for _, k := range p.orderedKeys(doc, "") {
@@ -233,6 +238,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 	p.parseDesign(s, doc)
 	p.parseOutput(s, doc)
 	p.parseCluster(s, doc)
+	p.parseShipped(s, doc)
 	if len(p.errs) > 0 {
 		return
 	}

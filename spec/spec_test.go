@@ -253,3 +253,22 @@ func TestCampaignID(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersQuoted: a key or value holding a line break or an
+// ANSI escape is shown escaped, each error on one line, never raw.
+func TestControlCharactersQuoted(t *testing.T) {
+	text := "name = \"x\"\nseed = 1\nrepetitions = 1\n\"evil\\u001b[31mkey\\nline\" = 3\n[network]\ngenerator = \"er\"\nn = 10\nmean_degree = 2.0\n[process]\nmodel = \"sir\"\nbeta = 0.5\ngamma = 1.0\n\"p\\nq\" = \"a\\u001bb\"\n"
+	_, err := Parse("ctl.toml", []byte(text))
+	if err == nil {
+		t.Fatal("accepted unknown keys")
+	}
+	msg := err.Error()
+	if strings.ContainsAny(msg, "\x1b\r") || strings.Count(msg, "\n") != 1 {
+		t.Fatalf("raw control characters in:\n%q", msg)
+	}
+	for _, want := range []string{`"evil\x1b[31mkey\nline" = 3: unknown key`, `"process.p\nq" = "a\x1bb": unknown key`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q lacks %q", msg, want)
+		}
+	}
+}

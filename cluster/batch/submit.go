@@ -19,7 +19,9 @@ import (
 // build run when [cluster] binary is unset. needCluster requires a
 // [cluster] table (a *cluster.UsageError without one). Its paths are
 // absolute: the job starts in the submit directory or in [cluster]
-// workdir, and resubmits itself from wherever it runs.
+// workdir, and resubmits itself from wherever it runs. A spec that reads
+// network files gives the job its Files (copies under
+// out/networks, campaign.NetworkCopy) and the SpecText that names them.
 func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error) {
 	if needCluster && !s.HasCluster {
 		return cluster.Job{}, cluster.Usagef("netsweep: %s has no [cluster] table, which says how to run it on Slurm (time, ntasks, partition, ...); add one (see README.md, \"Running on a Slurm cluster\")", s.Path)
@@ -35,13 +37,25 @@ func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error
 	if c.Binary == "" && binary != "" {
 		c.Binary = binary // a program of one's own runs its own MPI build
 	}
-	return cluster.Job{
+	job := cluster.Job{
 		Name:    s.Name,
 		Cluster: c,
 		Spec:    filepath.Join(dir, campaign.SpecFile),
 		Dir:     dir,
 		Script:  filepath.Join(dir, "slurm", "job.sbatch"),
-	}, nil
+	}
+	if files := s.NetworkFiles(); len(files) > 0 {
+		paths := map[string]string{}
+		for _, f := range files {
+			rel := campaign.NetworkCopy(f)
+			paths[f.Written] = rel
+			job.Files = append(job.Files, cluster.File{Source: f.Path, Copy: filepath.Join(dir, filepath.FromSlash(rel)), SHA256: f.SHA256})
+		}
+		if job.SpecText, err = s.ShippedText(paths); err != nil {
+			return cluster.Job{}, err
+		}
+	}
+	return job, nil
 }
 
 // Render returns the job script (or launcher) of backend for the campaign
@@ -63,8 +77,10 @@ func Render(backend cluster.Backend, s *spec.Spec, out, binary string) ([]byte, 
 // Submit submits job, the campaign of s, to sched and returns the job id.
 // It renders the script first, so a bad [cluster] leaves nothing behind;
 // refuses a directory that has a pending or running job, or holds another
-// campaign; then copies the spec to job.Spec, writes the script to
-// job.Script and submits it. A non-empty id with an error means the job
+// campaign; then copies the spec to job.Spec, with its network files
+// beside it in job.Dir/networks, each checked by SHA-256 where the job
+// loads it (campaign.ShipNetworks), writes the script to job.Script and
+// submits it. A non-empty id with an error means the job
 // was submitted but not recorded.
 func Submit(ctx context.Context, sched cluster.Scheduler, s *spec.Spec, job cluster.Job) (id string, err error) {
 	var script bytes.Buffer
@@ -94,7 +110,11 @@ func Submit(ctx context.Context, sched cluster.Scheduler, s *spec.Spec, job clus
 	if err := os.MkdirAll(filepath.Dir(job.Script), 0o755); err != nil {
 		return "", fmt.Errorf("could not create the campaign directory: %w", err)
 	}
-	if err := report.WriteFileAtomic(job.Spec, s.Text); err != nil {
+	text, err := campaign.ShipNetworks(s, dir)
+	if err != nil {
+		return "", err
+	}
+	if err := report.WriteFileAtomic(job.Spec, text); err != nil {
 		return "", err
 	}
 	if err := report.WriteFileAtomic(job.Script, script.Bytes()); err != nil {

@@ -23,6 +23,59 @@ node_bin=/tmp/netsweep-sir-file-rewire/netsweep-mpi
 hostfile=/home/user/campaigns/sir-file-rewire/rocks/hostfile
 
 mkdir -p -- "$dir/rocks"
+
+# The network files, copied under the campaign directory and checked by
+# SHA-256, and the spec copy, which names them and pins their SHA-256 (every
+# rank refuses a file that differs).
+ship() { # SOURCE COPY SHA256
+	local h
+	if [ -f "$2" ]; then h=$(sha256sum <"$2") && [ "${h%% *}" = "$3" ] && return 0; fi
+	mkdir -p -- "$(dirname -- "$2")" || exit 1
+	cp -- "$1" "$2.tmp" && h=$(sha256sum <"$2.tmp") && [ "${h%% *}" = "$3" ] && mv -f -- "$2.tmp" "$2" && return 0
+	rm -f -- "$2.tmp"
+	echo "netsweep: $1: not the network file this launcher was rendered with (SHA-256 $3); render the launcher again" >&2
+	exit 1
+}
+ship /EXAMPLES/data/smallworld.txt /home/user/campaigns/sir-file-rewire/networks/e6f268981c417bae-smallworld.txt e6f268981c417baeed33bafecbcaae12da3eae59397837cd7f7a75c4ea1b95f0
+cat >"$spec.tmp" <<'NETSWEEP_SPEC'
+# SIR on a network read from a file, and on its null model: the same
+# network with every degree kept but its edges rewired by double-edge swaps
+# (Maslov & Sneppen 2002). The small-world network's clustering slows the
+# epidemic; its rewired null model has none, so outbreaks grow larger.
+# 2 networks × 3 transmission rates × 200 repetitions = 1200 runs on 400
+# nodes; a few seconds.
+#
+#   go run ./cmd/netsweep validate examples/sir-file-rewire.toml
+#   go run ./cmd/netsweep run examples/sir-file-rewire.toml
+
+name = "sir-file-rewire"
+seed = 14
+repetitions = 200
+
+[network]
+generator = "file"              # swept below: "file", then "rewire"
+path = "data/smallworld.txt"    # relative to this spec; see data/README.md
+format = "edges"                # an edge list; "mtx" for MatrixMarket; gzip is detected
+# swaps = 10                    # rewire only: attempted swaps per edge
+
+[process]
+model = "sir"
+beta = 0.25
+gamma = 1.0
+seeds = 4
+
+[sweep]
+"network.generator" = ["file", "rewire"]
+"process.beta" = [0.25, 0.5, 1.0]
+
+[output]
+dir = "results/sir-file-rewire"
+
+# netsweep: the network files of this copy of the spec, and their SHA-256
+[network_files]
+"data/smallworld.txt" = { path = "networks/e6f268981c417bae-smallworld.txt", sha256 = "e6f268981c417baeed33bafecbcaae12da3eae59397837cd7f7a75c4ea1b95f0" }
+NETSWEEP_SPEC
+mv -f -- "$spec.tmp" "$spec"
 if ! command -v -- "$binary" >/dev/null 2>&1; then
 	echo "netsweep: $binary not found on this frontend; set [cluster] binary to the netsweep-mpi built for this cluster" >&2
 	exit 1
