@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +95,32 @@ func TestRunnerSharesFileGraph(t *testing.T) {
 	}
 	if r2.cur != r.cur {
 		t.Error("two runners hold two copies of the file's network")
+	}
+}
+
+// TestFileNetworkMetrics: a file's network metrics are its exact values,
+// the same in every repetition: a triangle with a tail (a b c, c d) and a
+// separate edge (e f): 2 components, giant 4/6, clustering (1+1+1/3)/6,
+// and r = 0: the end degrees (2,2) (2,3) (3,2) (3,1) (1,1) have Σjk/M = 4
+// = [Σ(j+k)/2M]².
+func TestFileNetworkMetrics(t *testing.T) {
+	s, err := writeNetSpec(t, t.TempDir(), "x.txt", "a b\nb c\nc a\nc d\ne f\n",
+		`metrics = ["giant", "components", "clustering", "assortativity"]`+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.NewRunner()
+	out := make([]float64, len(s.Metrics))
+	want := []float64{4.0 / 6, 2, (2 + 1.0/3) / 6, 0}
+	for rep := range 3 {
+		if err := r.Run(0, rep, out); err != nil {
+			t.Fatal(err)
+		}
+		got := out[len(out)-4:]
+		for i, w := range want {
+			if math.Abs(got[i]-w) > 1e-14 {
+				t.Errorf("rep %d: %s = %v, want %v", rep, s.Metrics[len(out)-4+i].Name, got[i], w)
+			}
+		}
 	}
 }
