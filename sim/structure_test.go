@@ -8,9 +8,9 @@ import (
 // TestStructureExact measures small graphs whose values are known by hand.
 func TestStructureExact(t *testing.T) {
 	for _, tc := range []struct {
-		name                  string
-		g                     *Graph
-		comps                 int
+		name                 string
+		g                    *Graph
+		comps                int
 		giant, clust, assort float64
 	}{
 		// A triangle 0-1-2 with a tail 2-3-4, a separate edge 5-6 and an
