@@ -31,7 +31,11 @@ func writeNetSpec(t *testing.T, dir, name, text, extra string) (*Spec, error) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return Parse(filepath.Join(dir, "spec.toml"), []byte(fmt.Sprintf(netSpec, name, extra)))
+	spec := fmt.Sprintf(netSpec, name, extra)
+	if strings.Contains(extra, "degrees = ") {
+		spec = strings.Replace(spec, `generator = "file"`, `generator = "configuration"`, 1)
+	}
+	return Parse(filepath.Join(dir, "spec.toml"), []byte(spec))
 }
 
 // TestNetworkFileKeys: a network file's point key follows its content
@@ -121,6 +125,38 @@ func TestFileNetworkMetrics(t *testing.T) {
 			if math.Abs(got[i]-w) > 1e-14 {
 				t.Errorf("rep %d: %s = %v, want %v", rep, s.Metrics[len(out)-4+i].Name, got[i], w)
 			}
+		}
+	}
+}
+
+// TestConfigurationFileSpec: the configuration model of a file's degrees
+// resolves the file like generator "file" (n and sha256 are the file's,
+// its content is in the point key) and draws a new network each
+// repetition, with the file's number of edges under multi_edges =
+// "reject".
+func TestConfigurationFileSpec(t *testing.T) {
+	const net = "a b\nb c\nc d\nd e\ne f\nf a\na d\nb e\n"
+	conf := func(text string) *Spec {
+		t.Helper()
+		s, err := writeNetSpec(t, t.TempDir(), "x.txt", text, "degrees = \"file\"\nmulti_edges = \"reject\"\nmetrics = [\"mean_k\"]\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a := conf(net)
+	b := conf(net + "c f\n")
+	if a.Points[0].Key == b.Points[0].Key {
+		t.Error("an edited file keeps the point key")
+	}
+	r := a.NewRunner()
+	out := make([]float64, len(a.Metrics))
+	for rep := range 5 {
+		if err := r.Run(0, rep, out); err != nil {
+			t.Fatal(err)
+		}
+		if r.cur != &r.g || r.g.N != 6 || r.g.Edges() != 8 || out[len(out)-1] != 16.0/6 {
+			t.Fatalf("rep %d: %d nodes, %d edges, mean_k %v; want a drawn graph of 6 nodes, 8 edges", rep, r.g.N, r.g.Edges(), out[len(out)-1])
 		}
 	}
 }
