@@ -23,6 +23,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"percolation-ws.toml", "f115802e45d426c4"},
 	{"quickstart.toml", "47fab29dafecb98c"},
 	{"sir-ba-series.toml", "29ce44e9a4aca396"},
+	{"sir-cns-nullmodels.toml", "bdae321d07efc4a1"},
 	{"sir-file-rewire.toml", "29eae543cc9d45f0"},
 	{"sis-discrete-points.toml", "219f22f7387321b3"},
 	{"sis-powerlaw.toml", "8500532ab70773a3"},
