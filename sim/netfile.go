@@ -475,6 +475,9 @@ func resolveFile(params Params, dir string) (string, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
+	if err := checkFileMemory(path, written); err != nil {
+		return "", badParam("path", written, "%v", err)
+	}
 	net, err := LoadNetwork(path, format, "", written)
 	if err != nil {
 		return "", badParam("path", written, "%v", err)
@@ -547,4 +550,115 @@ func (g *Graph) CopyFrom(src *Graph) {
 	copy(g.Off, src.Off[:src.N+1])
 	g.Adj = grow(g.Adj, len(src.Adj))
 	copy(g.Adj, src.Adj)
+}
+
+// FileMemoryLimit, if not nil, returns the memory in bytes that reading a
+// network file may take (0: no limit) and advice for a user whose file
+// exceeds it. A spec resolves a network file only after checking its
+// estimate (ReadBytesPerEdge times EstimateEdges) against it, so that a
+// file too large for the machine is refused before it is read. The spec
+// package sets it to this machine's memory.
+var FileMemoryLimit func() (limit int64, advice string)
+
+// ReadBytesPerEdge is the least memory that reading a network file takes
+// per edge line: the edge's two int32 ends in the builder's edge lists and
+// their two entries in the graph's Adj. Node labels, offsets and the edge
+// lists' growth come on top (BENCHMARKS.md measures the whole).
+const ReadBytesPerEdge = 16
+
+// estimateSample is how much of a file EstimateEdges reads, decompressed.
+const estimateSample = 1 << 20
+
+// EstimateEdges estimates the number of edge lines of the network file
+// at path from its size and samples of its lines: the size (for a gzipped
+// file, times the compression ratio of its first MiB) over the mean
+// length of the lines in its first MiB (of a plain file, its first and
+// last MiB), comments included. A file shorter than the sample is counted
+// exactly. It reads at most two MiB.
+func EstimateEdges(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	cr := &countingReader{r: f}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	var r io.Reader = br
+	gz := false
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return 0, nil // readNetwork reports it
+		}
+		r, gz = zr, true
+	}
+	buf := make([]byte, estimateSample)
+	k, err := io.ReadFull(r, buf)
+	buf = buf[:k]
+	lines := int64(bytes.Count(buf, []byte{'\n'}))
+	if k > 0 && buf[k-1] != '\n' {
+		lines++
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return lines, nil // the whole file
+	}
+	if err != nil {
+		return 0, nil
+	}
+	size := float64(fi.Size())
+	if !gz && fi.Size() > 2*estimateSample {
+		// Sorted edge lists have longer labels at their end: add a
+		// sample of the last MiB.
+		tail := make([]byte, estimateSample)
+		if t, err := f.ReadAt(tail, fi.Size()-estimateSample); err == nil || err == io.EOF {
+			k += t
+			lines += int64(bytes.Count(tail[:t], []byte{'\n'}))
+		}
+	}
+	if gz {
+		// Bytes of the file consumed for the sample, less what bufio
+		// holds unread.
+		used := float64(cr.n - int64(br.Buffered()))
+		if used > 0 {
+			size *= float64(len(buf)) / used
+		}
+	}
+	return int64(size / (float64(k) / float64(max(lines, 1)))), nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// checkFileMemory refuses the network file at path (named written) when
+// FileMemoryLimit says that reading it would take more memory than
+// allowed.
+func checkFileMemory(path, written string) error {
+	if FileMemoryLimit == nil {
+		return nil
+	}
+	limit, advice := FileMemoryLimit()
+	if limit <= 0 {
+		return nil
+	}
+	edges, err := EstimateEdges(path)
+	if err != nil {
+		return nil // LoadNetwork reports it
+	}
+	if need := edges * ReadBytesPerEdge; need > limit {
+		return &FileError{File: written, Msg: fmt.Sprintf("about %d edges (estimated from its size) need at least %.1f MB to read, more than the %.1f MB allowed; %s",
+			edges, float64(need)/1e6, float64(limit)/1e6, advice)}
+	}
+	return nil
 }

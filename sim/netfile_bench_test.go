@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"testing"
 )
 
@@ -54,4 +55,35 @@ func BenchmarkRewire(b *testing.B) {
 			b.ReportMetric(10*float64(g0.Edges())*float64(b.N)/b.Elapsed().Seconds(), "swaps/s")
 		})
 	}
+}
+
+// BenchmarkReadNetworkFile reads the network file that
+// NETSWEEP_BENCH_NETFILE names, an edge list, plain or gzipped (skipped
+// when it is unset): scripts/bench/netfile.sh runs it on a 10^7-edge
+// file beside igraph's reader. b.SetBytes gives MB/s of the file as
+// stored; edges/s counts the file's edge lines, removed ones included.
+func BenchmarkReadNetworkFile(b *testing.B) {
+	path := os.Getenv("NETSWEEP_BENCH_NETFILE")
+	if path == "" {
+		b.Skip("set NETSWEEP_BENCH_NETFILE to an edge list to read")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	var lines int
+	for range b.N {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		net, err := ReadNetwork(f, FormatEdges, path)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = net.Graph.Edges() + net.Repeats + net.SelfLoops
+	}
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
 }

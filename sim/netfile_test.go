@@ -367,3 +367,31 @@ func TestSIRFinalSizeFile(t *testing.T) {
 		t.Errorf("mean final size of major outbreaks %.4f, want %.4f ± 0.008", got, want)
 	}
 }
+
+// TestEstimateEdges: the estimate from samples of a file is within 5% of
+// its edge lines for a plain edge list sorted by node (labels lengthen
+// along the file) and 10% for its gzipped copy, whose compression ratio
+// is taken from the start; it is exact for a file shorter than the
+// sample.
+func TestEstimateEdges(t *testing.T) {
+	var g Graph
+	gnpGraph(t, &g, 60000, 12, NewRand(4))
+	text := writeEdgeList(&g, " ", func(v int32) string { return fmt.Sprint(v) })
+	lines := int64(bytes.Count(text, []byte{'\n'}))
+	for name, data := range map[string][]byte{"g.txt": text, "g.txt.gz": gzipped(t, text)} {
+		got, err := EstimateEdges(writeTemp(t, name, data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tol := 0.05
+		if strings.HasSuffix(name, ".gz") {
+			tol = 0.10
+		}
+		if math.Abs(float64(got-lines)) > tol*float64(lines) {
+			t.Errorf("%s: estimate %d lines, file has %d", name, got, lines)
+		}
+	}
+	if got, err := EstimateEdges(writeTemp(t, "s.txt", []byte("# c\na b\nb c"))); err != nil || got != 3 {
+		t.Errorf("a 3-line file: estimate %d, %v", got, err)
+	}
+}

@@ -160,3 +160,25 @@ func TestConfigurationFileSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkFileTooLarge: a network file whose estimated edges need more
+// memory than the machine has is refused before it is read, at the path's
+// line, unless NETSWEEP_ALLOW_LARGE=1.
+func TestNetworkFileTooLarge(t *testing.T) {
+	defer func(f func() int64) { machineMemory = f }(machineMemory)
+	machineMemory = func() int64 { return 1 << 20 }
+	var b strings.Builder
+	for i := range 100000 {
+		fmt.Fprintf(&b, "%d %d\n", i, i+1)
+	}
+	t.Setenv(AllowLargeEnv, "")
+	_, err := writeNetSpec(t, t.TempDir(), "big.txt", b.String(), "")
+	if err == nil || !strings.Contains(err.Error(), `spec.toml:7: network.path = "big.txt": big.txt: about 100`) ||
+		!strings.Contains(err.Error(), AllowLargeEnv+"=1") {
+		t.Errorf("a 100000-edge file on a 1 MiB machine: %v", err)
+	}
+	t.Setenv(AllowLargeEnv, "1")
+	if _, err := writeNetSpec(t, t.TempDir(), "big.txt", b.String(), ""); err != nil {
+		t.Errorf("with %s=1: %v", AllowLargeEnv, err)
+	}
+}
