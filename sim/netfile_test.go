@@ -142,12 +142,12 @@ func TestReadNetworkRoundTrip(t *testing.T) {
 			checkSimple(t, net.Graph)
 			var got map[string]bool
 			if tc.format == FormatMTX {
-				if net.Graph.N != g.N || net.Labels != nil {
-					t.Errorf("%s: %d nodes (labels %v), want %d and no labels", name, net.Graph.N, net.Labels != nil, g.N)
+				if net.Graph.N != g.N || net.Label(0) != "1" || net.Label(int32(g.N-1)) != fmt.Sprint(g.N) {
+					t.Errorf("%s: %d nodes (labels %q, %q), want %d labelled by row", name, net.Graph.N, net.Label(0), net.Label(int32(g.N-1)), g.N)
 				}
 				got = edgeSetOf(net.Graph, label)
 			} else {
-				got = edgeSetOf(net.Graph, func(v int32) string { return net.Labels[v] })
+				got = edgeSetOf(net.Graph, net.Label)
 			}
 			if !maps.Equal(got, want) {
 				t.Errorf("%s: %d edges read, want the %d written", name, len(got), len(want))
@@ -179,8 +179,12 @@ func TestReadNetworkLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"alice", "bob", "carol", "dave"}; !slices.Equal(net.Labels, want) {
-		t.Errorf("labels %q, want %q", net.Labels, want)
+	var labels []string
+	for v := range int32(net.Graph.N) {
+		labels = append(labels, net.Label(v))
+	}
+	if want := []string{"alice", "bob", "carol", "dave"}; !slices.Equal(labels, want) {
+		t.Errorf("labels %q, want %q", labels, want)
 	}
 	if g := net.Graph; g.N != 4 || g.Edges() != 4 {
 		t.Errorf("%d nodes and %d edges, want 4 and 4", g.N, g.Edges())
@@ -393,5 +397,55 @@ func TestEstimateEdges(t *testing.T) {
 	}
 	if got, err := EstimateEdges(writeTemp(t, "s.txt", []byte("# c\na b\nb c"))); err != nil || got != 3 {
 		t.Errorf("a 3-line file: estimate %d, %v", got, err)
+	}
+}
+
+// TestReadNetworkNumericLabels: decimal labels take the numbered table,
+// others (leading zeros, too large, words) and numbers first seen beyond
+// the table's reach the map; a label is one node whichever path it took,
+// even once the table has grown past a number the map holds.
+func TestReadNetworkNumericLabels(t *testing.T) {
+	defer func(m int64) { byNumMin = m }(byNumMin)
+	byNumMin = 4
+	var b strings.Builder
+	b.WriteString("100 1\n2 3\n017 17\n5000000000 x\n0 17\n")
+	for i := 4; i < 200; i++ {
+		fmt.Fprintf(&b, "%d %d\n", i, i+1)
+	}
+	b.WriteString("100 2\n017 100\n17 0\n")
+	text := b.String()
+	net, err := ReadNetwork(strings.NewReader(text), FormatEdges, "net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reference: labels numbered by first appearance with a map.
+	want, ids := map[string]bool{}, map[string]bool{}
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		f := strings.Fields(line)
+		for _, l := range f {
+			if !ids[l] {
+				ids[l] = true
+				order = append(order, l)
+			}
+		}
+		if f[0] > f[1] {
+			f[0], f[1] = f[1], f[0]
+		}
+		want[f[0]+"-"+f[1]] = true
+	}
+	if net.Graph.N != len(order) {
+		t.Fatalf("%d nodes, want %d", net.Graph.N, len(order))
+	}
+	for v, l := range order {
+		if net.Label(int32(v)) != l {
+			t.Fatalf("node %d is %q, want %q", v, net.Label(int32(v)), l)
+		}
+	}
+	if got := edgeSetOf(net.Graph, net.Label); !maps.Equal(got, want) {
+		t.Errorf("%d edges, want %d", len(got), len(want))
+	}
+	if net.Repeats != 1 {
+		t.Errorf("%d repeats, want 1 (17 0)", net.Repeats)
 	}
 }

@@ -3,7 +3,8 @@
 # (sim.ReadNetwork, one core: GOMAXPROCS=1) and with python-igraph's
 # (Graph.Read_Edgelist, igraph's C reader, single-threaded), alternating
 # them N times so that the shared machine's drifting speed hits both
-# alike; prints each run's seconds, the medians in MB/s and edges/s, and
+# alike; prints each run's wall and CPU seconds, the medians, the rates
+# per CPU second (MB/s of the file as stored, edges/s), and
 # the peak memory (maximum resident set, /usr/bin/time -v) of
 # `netsweep validate` and of a one-worker `netsweep run` on the file
 # against the size of its CSR arrays (4 bytes a node and 8 an edge).
@@ -46,16 +47,16 @@ fi
 [ -s "$gz" ] || gzip -k -6 "$plain"
 (cd "$root" && go test -c -o "$dir/sim.test" ./sim && go build -o "$dir/netsweep" ./cmd/netsweep)
 
-netsweep_read() { # file → seconds for one read
+netsweep_read() { # file → wall,cpu seconds for one read
 	GOMAXPROCS=1 NETSWEEP_BENCH_NETFILE=$1 "$dir/sim.test" -test.run '^$' \
 		-test.bench 'ReadNetworkFile$' -test.benchtime 1x -test.count 1 |
-		awk '/^BenchmarkReadNetworkFile/ {print $3 / 1e9}'
+		awk '/^BenchmarkReadNetworkFile/ {for (i = 1; i < NF; i++) if ($(i+1) == "cpu-s/op") cpu = $i; print $3 / 1e9 "," cpu}'
 }
-igraph_read() { # file → seconds for one read
+igraph_read() { # file → wall,cpu seconds for one read
 	"$py" - "$1" <<'PY'
 import gzip, igraph, os, shutil, sys, tempfile, time
 path = sys.argv[1]
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 if path.endswith(".gz"):
     with tempfile.NamedTemporaryFile(dir=os.path.dirname(path), suffix=".txt") as tmp:
         with gzip.open(path, "rb") as src:
@@ -64,9 +65,9 @@ if path.endswith(".gz"):
         g = igraph.Graph.Read_Edgelist(tmp.name, directed=False)
 else:
     g = igraph.Graph.Read_Edgelist(path, directed=False)
-dt = time.perf_counter() - t
+dt, dc = time.perf_counter() - t, time.process_time() - c
 assert g.ecount() == 10_000_000, g.ecount()
-print(dt)
+print(f"{dt},{dc}")
 PY
 }
 
@@ -79,16 +80,18 @@ for i in $(seq "$n"); do
 	done
 	echo "run $i: ${res[*]}" >&2
 done
-echo "| reader | file | size | median s | MB/s | M edges/s | runs (s) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| reader | file | size | median wall s | median CPU s | MB/CPU-s | M edges/CPU-s | runs (wall,CPU s) |"
+echo "|---|---|---|---|---|---|---|---|"
 for k in netsweep:edges.txt igraph:edges.txt netsweep:edges.txt.gz igraph:edges.txt.gz; do
 	f=$dir/${k#*:}
 	"$py" - "$k" "$(stat -c %s "$f")" "${res[$k]}" <<'PY'
 import statistics, sys
-k, size, runs = sys.argv[1], int(sys.argv[2]), [float(x) for x in sys.argv[3].split()]
-med = statistics.median(runs)
+k, size = sys.argv[1], int(sys.argv[2])
+runs = [tuple(float(y) for y in x.split(",")) for x in sys.argv[3].split()]
+wall = statistics.median(r[0] for r in runs)
+cpu = statistics.median(r[1] for r in runs)
 reader, file = k.split(":")
-print(f"| {reader} | {file} | {size/1e6:.1f} MB | {med:.2f} | {size/1e6/med:.1f} | {10/med:.2f} | {' '.join(f'{r:.2f}' for r in runs)} |")
+print(f"| {reader} | {file} | {size/1e6:.1f} MB | {wall:.2f} | {cpu:.2f} | {size/1e6/cpu:.1f} | {10/cpu:.2f} | {' '.join(f'{a:.1f},{b:.1f}' for a, b in runs)} |")
 PY
 done
 
