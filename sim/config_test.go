@@ -51,6 +51,8 @@ type NetworkConfig struct {
 	SHA256     string    `toml:"sha256"`        // file, rewire: the file's SHA-256 (set when resolved)
 	Swaps      float64   `toml:"swaps"`         // rewire: attempted swaps per edge
 	Sizes      []int     `toml:"sizes"`         // sbm: nodes of each block
+	Singles    float64   `toml:"mean_singles"`   // clustered: mean single edges of a node
+	Triangles  float64   `toml:"mean_triangles"` // clustered: mean triangles of a node
 	Probs      []float64 `toml:"probabilities"` // sbm: B×B edge probabilities, row by row
 	BlockMeans []float64 `toml:"mean_degrees"`  // sbm: B×B mean block degrees, row by row
 	// Metrics lists the realised network's metrics to report (all
