@@ -54,7 +54,9 @@ netsweep_read() { # file → wall,cpu seconds for one read
 }
 igraph_read() { # file → wall,cpu seconds for one read
 	"$py" - "$1" <<'PY'
-import gzip, igraph, os, shutil, sys, tempfile, time
+import sys
+sys.modules["matplotlib"] = None  # igraph's optional plotting: not needed, not loaded
+import gzip, igraph, os, shutil, tempfile, time
 path = sys.argv[1]
 t, c = time.perf_counter(), time.process_time()
 if path.endswith(".gz"):
@@ -78,7 +80,8 @@ for i in $(seq "$n"); do
 		res[netsweep:$k]+="$(netsweep_read "$f") "
 		res[igraph:$k]+="$(igraph_read "$f") "
 	done
-	echo "run $i: ${res[*]}" >&2
+	echo "run $i:" >&2
+	for k in "${!res[@]}"; do echo "  $k ${res[$k]}" >&2; done
 done
 echo "| reader | file | size | median wall s | median CPU s | MB/CPU-s | M edges/CPU-s | runs (wall,CPU s) |"
 echo "|---|---|---|---|---|---|---|---|"
