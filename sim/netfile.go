@@ -18,6 +18,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,8 +164,12 @@ func readNetwork(r io.Reader, format, name string, edges int64) (*FileNetwork, e
 		return nil, &FileError{File: name, Msg: "no edges: the file is empty or holds only comments"}
 	}
 	// The label lookups are done with: let them go before the graph is
-	// built, the peak of a read.
+	// built, the peak of a read, and collect them and the lists' growth
+	// garbage now, so that the adjacency reuses their memory instead of
+	// growing the heap (a process reads each file once; on a 10^7-edge
+	// file this lowers the peak by about 8%, BENCHMARKS.md).
 	b.ids, b.byNum = nil, nil
+	runtime.GC()
 	g := &Graph{}
 	if err := g.BuildFromEdges(b.n, b.src, b.dst); err != nil {
 		return nil, &FileError{File: name, Msg: err.Error()}
