@@ -449,3 +449,46 @@ func TestReadNetworkNumericLabels(t *testing.T) {
 		t.Errorf("%d repeats, want 1 (17 0)", net.Repeats)
 	}
 }
+
+// FuzzReadNetwork reads arbitrary edge lists: no panic, and a file that
+// is read gives a simple graph whose nodes are its distinct labels in
+// order of first appearance, whichever way (numbered table or map) each
+// label took; the table is kept small so that both ways are exercised.
+func FuzzReadNetwork(f *testing.F) {
+	for _, seed := range []string{"1 2\n2 3\n", "a b\n# c\nb 007\n7 a\n", "0 1 2.5\n3000000000 1\n5 5\n", "%x\n1,2\n2,1\n"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		defer func(m int64) { byNumMin = m }(byNumMin)
+		byNumMin = 4
+		net, err := ReadNetwork(strings.NewReader(text), FormatEdges, "fuzz")
+		if err != nil {
+			return
+		}
+		checkSimple(t, net.Graph)
+		var order []string
+		seen := map[string]bool{}
+		var tok [][]byte
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimRight(line, "\r")
+			if isComment([]byte(line)) {
+				continue
+			}
+			tok = fields(tok, []byte(line))
+			for _, l := range tok[:2] {
+				if !seen[string(l)] {
+					seen[string(l)] = true
+					order = append(order, string(l))
+				}
+			}
+		}
+		if net.Graph.N != len(order) {
+			t.Fatalf("%d nodes, want %d distinct labels", net.Graph.N, len(order))
+		}
+		for v, l := range order {
+			if got := net.Label(int32(v)); got != l {
+				t.Fatalf("node %d is %q, want %q", v, got, l)
+			}
+		}
+	})
+}
