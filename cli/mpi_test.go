@@ -281,19 +281,21 @@ func TestOldJournalRefused(t *testing.T) {
 	}
 }
 
-// TestMPINetworkFile runs the example on a network file and its rewired
-// null model under mpirun with 3 ranks, each reading the file itself: the
-// results are the embedded runtime's byte for byte.
+// TestMPINetworkFile runs the examples on network files and their
+// rewired null models (one with the network metrics) under mpirun with 3
+// ranks, each reading the file itself: the results are the embedded
+// runtime's byte for byte.
 func TestMPINetworkFile(t *testing.T) {
 	mpirun, impl, bin := mpiBinary(t)
-	const spec = "../examples/sir-file-rewire.toml"
-	want := reference(t, spec)
-	out := filepath.Join(t.TempDir(), "out")
-	if msg, err := mpiCommand(mpirun, impl, 3, bin, "run", spec, "--out", out, "--quiet").CombinedOutput(); err != nil {
-		t.Fatalf("mpirun -np 3: %v\n%s", err, msg)
-	}
-	got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
-	if !bytes.Equal(got, want) {
-		t.Errorf("results.csv under mpirun -np 3 differs from the embedded run's: %s", firstDiff(want, got))
+	for _, spec := range []string{"../examples/sir-file-rewire.toml", "../examples/sir-cns-nullmodels.toml"} {
+		want := reference(t, spec)
+		out := filepath.Join(t.TempDir(), "out")
+		if msg, err := mpiCommand(mpirun, impl, 3, bin, "run", spec, "--out", out, "--quiet").CombinedOutput(); err != nil {
+			t.Fatalf("%s: mpirun -np 3: %v\n%s", spec, err, msg)
+		}
+		got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: results.csv under mpirun -np 3 differs from the embedded run's: %s", spec, firstDiff(want, got))
+		}
 	}
 }

@@ -35,24 +35,29 @@ func (c *ProcessConfig) New(n int) (Process, error) {
 // (lists that are not nil) to the generator, which decodes them into its
 // own struct.
 type NetworkConfig struct {
-	Generator  string  `toml:"generator"`
-	N          int     `toml:"n"`           // number of nodes
-	MeanDegree float64 `toml:"mean_degree"` // er: p = mean_degree/(n-1); configuration (poisson): mean of the Poisson degrees
-	P          float64 `toml:"p"`           // er: edge probability, instead of mean_degree
-	Edges      int     `toml:"edges"`       // gnm: exact number of edges
-	K          int     `toml:"k"`           // regular: degree of every node; ws: ring neighbours (even)
-	M          int     `toml:"m"`           // ba: edges each new node brings
-	Rewire     float64 `toml:"rewire"`      // ws: probability of rewiring each ring edge
-	Degrees    string  `toml:"degrees"`     // configuration: "poisson", "powerlaw" or "list"
-	Exponent   float64 `toml:"exponent"`    // configuration (powerlaw): P(k) ∝ k^-exponent
-	KMin       int     `toml:"k_min"`       // configuration (powerlaw): smallest degree (default 1; 0 means unset)
-	KMax       int     `toml:"k_max"`       // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
-	DegreeList []int   `toml:"degree_list"` // configuration (list): the degree of each node, n entries
-	MultiEdges string  `toml:"multi_edges"` // configuration: "erase" (default) or "reject" self-loops and multi-edges
-	Path       string  `toml:"path"`        // file, rewire: the network file
-	Format     string  `toml:"format"`      // file, rewire: "edges" or "mtx"
-	SHA256     string  `toml:"sha256"`      // file, rewire: the file's SHA-256 (set when resolved)
-	Swaps      float64 `toml:"swaps"`       // rewire: attempted swaps per edge
+	Generator  string    `toml:"generator"`
+	N          int       `toml:"n"`              // number of nodes
+	MeanDegree float64   `toml:"mean_degree"`    // er: p = mean_degree/(n-1); configuration (poisson): mean of the Poisson degrees
+	P          float64   `toml:"p"`              // er: edge probability, instead of mean_degree
+	Edges      int       `toml:"edges"`          // gnm: exact number of edges
+	K          int       `toml:"k"`              // regular: degree of every node; ws: ring neighbours (even)
+	M          int       `toml:"m"`              // ba: edges each new node brings
+	Rewire     float64   `toml:"rewire"`         // ws: probability of rewiring each ring edge
+	Degrees    string    `toml:"degrees"`        // configuration: "poisson", "powerlaw" or "list"
+	Exponent   float64   `toml:"exponent"`       // configuration (powerlaw): P(k) ∝ k^-exponent
+	KMin       int       `toml:"k_min"`          // configuration (powerlaw): smallest degree (default 1; 0 means unset)
+	KMax       int       `toml:"k_max"`          // configuration (powerlaw): largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
+	DegreeList []int     `toml:"degree_list"`    // configuration (list): the degree of each node, n entries
+	MultiEdges string    `toml:"multi_edges"`    // configuration: "erase" (default) or "reject" self-loops and multi-edges
+	Path       string    `toml:"path"`           // file, rewire: the network file
+	Format     string    `toml:"format"`         // file, rewire: "edges" or "mtx"
+	SHA256     string    `toml:"sha256"`         // file, rewire: the file's SHA-256 (set when resolved)
+	Swaps      float64   `toml:"swaps"`          // rewire: attempted swaps per edge
+	Sizes      []int     `toml:"sizes"`          // sbm: nodes of each block
+	Singles    float64   `toml:"mean_singles"`   // clustered: mean single edges of a node
+	Triangles  float64   `toml:"mean_triangles"` // clustered: mean triangles of a node
+	Probs      []float64 `toml:"probabilities"`  // sbm: B×B edge probabilities, row by row
+	BlockMeans []float64 `toml:"mean_degrees"`   // sbm: B×B mean block degrees, row by row
 	// Metrics lists the realised network's metrics to report (all
 	// generators; see NewMetrics); nil means the generator's default.
 	Metrics []string `toml:"metrics"`

@@ -18,11 +18,15 @@ func init() {
 	RegisterGenerator(GeneratorModel{
 		Name: "configuration",
 		Doc: `configuration model; degrees = "poisson" (mean_degree), "powerlaw" (exponent, k_min = 1, k_max = floor(sqrt(n))) ` +
-			`or "list" (degree_list); multi_edges = "erase" (default: drop self-loops and repeats after pairing) ` +
+			`or "list" (degree_list) or "file" (the degree sequence of a network file: path, format as for file); ` +
+			`multi_edges = "erase" (default: drop self-loops and repeats after pairing) ` +
 			`or "reject" (re-pair until simple, at most 10000 times); reports the realised mean_k and mean_k2`,
-		Keys:  keysOf[configurationParams]("n", "degrees", "mean_degree", "exponent", "k_min", "k_max", "degree_list", "multi_edges"),
-		New:   generatorFrom(newConfiguration),
-		Bytes: bytesFrom(configurationBytes),
+		Keys: keysOf[configurationParams]("n", "degrees", "mean_degree", "exponent", "k_min", "k_max", "degree_list", "multi_edges",
+			"path", "format", "sha256"),
+		New:      generatorFrom(newConfiguration),
+		Bytes:    bytesFrom(configurationBytes),
+		Resolve:  resolveConfiguration,
+		Locators: []string{"path"},
 	})
 }
 
@@ -36,12 +40,31 @@ type configurationParams struct {
 	KMax       int     `toml:"k_max"`       // powerlaw: largest degree (default max(k_min, floor(sqrt(n))); 0 means unset)
 	DegreeList []int   `toml:"degree_list"` // list: the degree of each node, n entries
 	MultiEdges string  `toml:"multi_edges"` // "erase" (default) or "reject" self-loops and multi-edges
+	Path       string  `toml:"path"`        // file: the network file, absolute once resolved
+	Format     string  `toml:"format"`      // file: "edges" or "mtx"
+	SHA256     string  `toml:"sha256"`      // file: the file's SHA-256, set when resolved
+}
+
+// resolveConfiguration resolves the network file of degrees = "file" (see
+// resolveFile); other degree laws read no file.
+func resolveConfiguration(params Params, dir string) (string, error) {
+	if params["degrees"] != "file" {
+		return "", nil
+	}
+	return resolveFile(params, dir)
+}
+
+// file returns c's keys of the network file of degrees = "file".
+func (c *configurationParams) file() *fileParams {
+	return &fileParams{N: c.N, Path: c.Path, Format: c.Format, SHA256: c.SHA256}
 }
 
 // Configuration generates configuration-model graphs. The degree sequence
 // is drawn afresh for each graph (poisson, powerlaw: independent degrees,
 // the whole sequence redrawn while its sum is odd, which conditions it
-// exactly on an even sum) or fixed (list, whose sum must be even).
+// exactly on an even sum) or fixed (list, whose sum must be even; file,
+// the degrees of a network file's nodes, node v of the file being node v
+// here: the configuration-model null model of an empirical network).
 //
 // With Reject unset, the stubs are paired once and self-loops and repeated
 // edges are erased, so degrees can fall a little below those drawn (the
@@ -104,6 +127,9 @@ func newConfiguration(c *configurationParams) (Generator, error) {
 			{"k_min", c.KMin != 0 && mode != "powerlaw", c.KMin},
 			{"k_max", c.KMax != 0 && mode != "powerlaw", c.KMax},
 			{"degree_list", c.DegreeList != nil && mode != "list", "[...]"},
+			{"path", c.Path != "" && mode != "file", c.Path},
+			{"format", c.Format != "" && mode != "file", c.Format},
+			{"sha256", c.SHA256 != "" && mode != "file", c.SHA256},
 		} {
 			if u.set {
 				return badParam(u.key, u.val, "not read when degrees = %q; remove it", mode)
@@ -176,10 +202,24 @@ func newConfiguration(c *configurationParams) (Generator, error) {
 			return nil, badParam("degree_list", fmt.Sprintf("[sum %d]", sum), "the degree sum must be even")
 		}
 		gen.listSum = sum
+	case "file":
+		if err := unused("file"); err != nil {
+			return nil, err
+		}
+		net, err := c.file().load()
+		if err != nil {
+			return nil, err
+		}
+		g := net.Graph
+		gen.kind, gen.list = degList, make([]int32, g.N)
+		for v := range gen.list {
+			gen.list[v] = int32(g.Degree(int32(v)))
+		}
+		gen.listSum = len(g.Adj)
 	case "":
-		return nil, badParam("degrees", c.Degrees, `required: "poisson", "powerlaw" or "list"`)
+		return nil, badParam("degrees", c.Degrees, `required: "poisson", "powerlaw", "list" or "file"`)
 	default:
-		return nil, badParam("degrees", c.Degrees, `choose "poisson", "powerlaw" or "list"`)
+		return nil, badParam("degrees", c.Degrees, `choose "poisson", "powerlaw", "list" or "file"`)
 	}
 	return gen, nil
 }
@@ -208,7 +248,7 @@ func powerlawMean(kMin int, w []float64) float64 {
 }
 
 func configurationBytes(c *configurationParams) int64 {
-	var stubs float64
+	var stubs, extra float64
 	switch c.Degrees {
 	case "poisson":
 		stubs = float64(c.N) * c.MeanDegree
@@ -227,8 +267,15 @@ func configurationBytes(c *configurationParams) int64 {
 		for _, d := range c.DegreeList {
 			stubs += float64(d)
 		}
+	case "file":
+		net, err := c.file().load()
+		if err != nil {
+			return 0
+		}
+		stubs = float64(len(net.Graph.Adj))
+		extra = 4 * float64(c.N) // the generator's copy of the degrees
 	}
-	b := 8*float64(c.N+1) + 8*stubs // Off, deg, stubs, Adj
+	b := 8*float64(c.N+1) + 8*stubs + extra // Off, deg, stubs, Adj
 	if c.MultiEdges == "reject" {
 		b += 16 * stubs // edge set
 	}

@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"fmt"
 	"math"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -296,5 +299,100 @@ func TestAlias(t *testing.T) {
 				t.Errorf("w=%v: P(%d) = %g, want %g", w, i, got[i], w[i]/s)
 			}
 		}
+	}
+}
+
+// TestConfigurationFile: degrees = "file" takes a network file's degree
+// sequence. With multi_edges = "reject" every node keeps its degree
+// exactly, the graph is simple and is a new one for every stream; with
+// "erase" (the default) the graph is the one degrees = "list" draws from
+// the same sequence and stream, so a degree may only fall, by the
+// self-loops and repeated edges erased.
+func TestConfigurationFile(t *testing.T) {
+	var g0 Graph
+	gnpGraph(t, &g0, 2000, 3, NewRand(8))
+	name := func(v int32) string { return fmt.Sprint(v) }
+	path := writeTemp(t, "gnp.txt", writeEdgeList(&g0, " ", name))
+	rej, params := newFromFile(t, "configuration", path, Params{"degrees": "file", "multi_edges": "reject"})
+	orig, err := (&fileParams{Path: params["path"].(string), Format: params["format"].(string), SHA256: params["sha256"].(string)}).load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	og := orig.Graph
+	origEdges := edgeSetOf(og, name)
+	var g Graph
+	for seed := range uint64(20) {
+		if err := rej.Generate(&g, NewRand(seed)); err != nil {
+			t.Fatal(err)
+		}
+		if g.N != og.N || g.Edges() != og.Edges() {
+			t.Fatalf("seed %d: %d nodes, %d edges, want %d, %d", seed, g.N, g.Edges(), og.N, og.Edges())
+		}
+		for v := range int32(g.N) {
+			if g.Degree(v) != og.Degree(v) {
+				t.Fatalf("seed %d: node %d has degree %d, want the file's %d", seed, v, g.Degree(v), og.Degree(v))
+			}
+		}
+		checkSimple(t, &g)
+		kept := 0
+		for e := range edgeSetOf(&g, name) {
+			if origEdges[e] {
+				kept++
+			}
+		}
+		// A uniform pairing keeps an edge with probability about
+		// k_u·k_v/(2m): well under 1% here.
+		if f := float64(kept) / float64(len(origEdges)); f > 0.01 {
+			t.Errorf("seed %d: %.3f of the file's edges kept", seed, f)
+		}
+	}
+
+	erase, _ := newFromFile(t, "configuration", path, Params{"degrees": "file"})
+	list := make([]int, og.N)
+	for v := range list {
+		list[v] = og.Degree(int32(v))
+	}
+	lgen := newGen(t, NetworkConfig{Generator: "configuration", N: og.N, Degrees: "list", DegreeList: list})
+	var lg Graph
+	for seed := range uint64(20) {
+		if err := erase.Generate(&g, NewRand(seed)); err != nil {
+			t.Fatal(err)
+		}
+		if err := lgen.Generate(&lg, NewRand(seed)); err != nil {
+			t.Fatal(err)
+		}
+		sameGraph(t, &g, &lg)
+		checkSimple(t, &g)
+		for v := range int32(g.N) {
+			if g.Degree(v) > og.Degree(v) {
+				t.Fatalf("seed %d: node %d has degree %d, above the file's %d", seed, v, g.Degree(v), og.Degree(v))
+			}
+		}
+	}
+}
+
+// TestConfigurationFileKeys: the file keys belong to degrees = "file".
+func TestConfigurationFileKeys(t *testing.T) {
+	path := writeTemp(t, "tri.txt", []byte("a b\nb c\nc a\n"))
+	for _, tc := range []struct {
+		params Params
+		want   string
+	}{
+		{Params{"degrees": "poisson", "mean_degree": 2.0, "path": path, "sha256": "x"}, "path"},
+		{Params{"degrees": "file", "mean_degree": 2.0, "path": path}, "mean_degree"},
+	} {
+		s := NetworkSettings{Generator: "configuration", Params: tc.params}
+		s.Params["n"] = int64(3)
+		_, err := s.Resolve(filepath.Dir(path))
+		if err == nil {
+			_, err = s.New()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error naming %s", tc.params, err, tc.want)
+		}
+	}
+	s := NetworkSettings{Generator: "configuration", Params: Params{"degrees": "file"}}
+	if _, err := s.Resolve(t.TempDir()); err == nil || !strings.Contains(err.Error(), "path") {
+		t.Errorf("degrees = \"file\" without path: %v", err)
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,10 +57,11 @@ type FileNetwork struct {
 	// Graph is the network, simple (no self-loop, no repeated edge). It is
 	// shared: read it, never write it.
 	Graph *Graph
-	// Labels[v] is node v's label in the file. For an edge list, nodes
-	// are numbered in order of their labels' first appearance; for a
-	// MatrixMarket file node v is row v+1, and Labels is nil.
-	Labels []string
+	// labels and labelEnd hold the labels of an edge list's nodes (see
+	// Label): node v's is labels[labelEnd[v-1]:labelEnd[v]], one byte
+	// array rather than a string a node.
+	labels   []byte
+	labelEnd []int64
 	// SelfLoops and Repeats count the self-loops and the repeated edges
 	// (an edge given a second time, in either direction) that were
 	// removed.
@@ -93,8 +96,28 @@ func (e *FileError) Error() string {
 // gunzipping it if it starts with the gzip magic bytes. name names the
 // file in errors, which are *FileError for bad content.
 func ReadNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
+	return readNetworkHint(r, format, name, 0)
+}
+
+// Label returns node v's label in the file: for an edge list, its token
+// (nodes are numbered in order of their labels' first appearance); for a
+// MatrixMarket file, its row number, v+1.
+func (net *FileNetwork) Label(v int32) string {
+	if net.labelEnd == nil {
+		return strconv.Itoa(int(v) + 1)
+	}
+	start := int64(0)
+	if v > 0 {
+		start = net.labelEnd[v-1]
+	}
+	return string(net.labels[start:net.labelEnd[v]])
+}
+
+// readNetworkHint is ReadNetwork with the number of edge lines expected
+// (0: unknown), to size the edge lists once.
+func readNetworkHint(r io.Reader, format, name string, edges int64) (*FileNetwork, error) {
 	h := sha256.New()
-	net, err := readNetwork(io.TeeReader(r, h), format, name)
+	net, err := readNetwork(io.TeeReader(r, h), format, name, edges)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +129,7 @@ func ReadNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
 	return net, nil
 }
 
-func readNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
+func readNetwork(r io.Reader, format, name string, edges int64) (*FileNetwork, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -117,7 +140,14 @@ func readNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
 		br = bufio.NewReaderSize(zr, 1<<16)
 	}
 	lr := &lineReader{r: br, name: name}
-	var b netBuilder
+	b := netBuilder{expect: edges}
+	if edges > 0 && edges < MaxStubs/2 {
+		// A little over the estimate, so that a close one needs no
+		// growth (which would copy the lists and leave the old ones to
+		// the collector).
+		c := edges + edges/16 + 1024
+		b.src, b.dst = make([]int32, 0, c), make([]int32, 0, c)
+	}
 	switch format {
 	case FormatEdges:
 		if err := readEdges(lr, &b); err != nil {
@@ -133,14 +163,24 @@ func readNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
 	if len(b.src) == 0 && b.selfLoops == 0 {
 		return nil, &FileError{File: name, Msg: "no edges: the file is empty or holds only comments"}
 	}
+	// The label lookups are done with: let them go before the graph is
+	// built, the peak of a read, and collect them and the lists' growth
+	// garbage now, so that the adjacency reuses their memory instead of
+	// growing the heap (a process reads each file once; on a 10^7-edge
+	// file this lowers the peak by about 8%, BENCHMARKS.md).
+	b.ids, b.byNum = nil, nil
+	runtime.GC()
 	g := &Graph{}
 	if err := g.BuildFromEdges(b.n, b.src, b.dst); err != nil {
 		return nil, &FileError{File: name, Msg: err.Error()}
 	}
+	lines := len(b.src)
+	b.src, b.dst = nil, nil
 	g.simplify()
-	net := &FileNetwork{Graph: g, SelfLoops: b.selfLoops, Repeats: len(b.src) - g.Edges()}
-	if b.labels != nil {
-		net.Labels = b.labels
+	net := &FileNetwork{Graph: g, SelfLoops: b.selfLoops, Repeats: lines - g.Edges()}
+	if b.labelEnd != nil {
+		net.labels = b.labels[:len(b.labels):len(b.labels)]
+		net.labelEnd = b.labelEnd[:len(b.labelEnd):len(b.labelEnd)]
 	}
 	// Drop the builder's scratch: the graph lives as long as the process.
 	g.deg, g.Adj = nil, g.Adj[:len(g.Adj):len(g.Adj)]
@@ -152,8 +192,17 @@ type netBuilder struct {
 	n         int
 	src, dst  []int32
 	selfLoops int
-	ids       map[string]int32 // edge lists: label → node
-	labels    []string
+	// Edge lists: a label written as a decimal integer without leading
+	// zeros, x, is node byNum[x]-1 where x < len(byNum) and byNum[x] > 0;
+	// other labels, and numbers first seen beyond what byNum then held,
+	// are keys of ids. byNum grows with the file (at most about 8 bytes
+	// an edge line), so numbered files, the common case, need no string
+	// per node.
+	ids      map[string]int32
+	byNum    []int32
+	labels   []byte  // the labels of nodes 0..n-1, one after another
+	labelEnd []int64 // node v's label ends at labelEnd[v]
+	expect   int64   // the edge lines expected (0: unknown)
 }
 
 func (b *netBuilder) add(u, v int32) {
@@ -274,18 +323,53 @@ func readEdges(lr *lineReader, b *netBuilder) error {
 
 // id returns the node of label, numbering new labels in order.
 func (b *netBuilder) id(lr *lineReader, label []byte) (int32, error) {
+	x, num := decimalLabel(label)
+	if num && x < int64(len(b.byNum)) && b.byNum[x] > 0 {
+		return b.byNum[x] - 1, nil
+	}
 	if v, ok := b.ids[string(label)]; ok {
 		return v, nil
 	}
 	if b.n >= MaxNodes {
 		return 0, lr.errorf(label, "more than %d nodes do not fit int32 node ids", MaxNodes)
 	}
-	s := string(label)
 	v := int32(b.n)
-	b.ids[s] = v
-	b.labels = append(b.labels, s)
+	// The table may grow to 2 entries an edge line (8 bytes), read or
+	// expected, or byNumMin.
+	if limit := max(byNumMin, 2*max(int64(len(b.src)+b.selfLoops), b.expect)); num && x < limit {
+		if x >= int64(len(b.byNum)) {
+			c := min(max(2*int64(len(b.byNum)), x+1, 1024), limit)
+			b.byNum = append(b.byNum, make([]int32, c-int64(len(b.byNum)))...)
+		}
+		b.byNum[x] = v + 1
+	} else {
+		b.ids[string(label)] = v
+	}
+	b.labels = append(b.labels, label...)
+	b.labelEnd = append(b.labelEnd, int64(len(b.labels)))
 	b.n++
 	return v, nil
+}
+
+// byNumMin is the size netBuilder.byNum may reach whatever the file's
+// length (a variable for tests).
+var byNumMin int64 = 1 << 20
+
+// decimalLabel returns the value of label if it is a decimal integer
+// below 2^31 written without a sign or leading zeros ("0", "17"; not
+// "017", which is another label).
+func decimalLabel(label []byte) (int64, bool) {
+	if len(label) == 0 || len(label) > 10 || label[0] == '0' && len(label) > 1 {
+		return 0, false
+	}
+	var x int64
+	for _, c := range label {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		x = 10*x + int64(c-'0')
+	}
+	return x, x <= math.MaxInt32
 }
 
 // readMTX reads a MatrixMarket coordinate file of a square matrix: entry
@@ -421,7 +505,8 @@ func LoadNetwork(path, format, sha256, name string) (*FileNetwork, error) {
 		return nil, &FileError{File: name, Msg: fileErrMsg(err)}
 	}
 	defer f.Close()
-	net, err := ReadNetwork(f, format, name)
+	edges, _ := EstimateEdges(path)
+	net, err := readNetworkHint(f, format, name, edges)
 	if err != nil {
 		return nil, err
 	}
@@ -474,6 +559,9 @@ func resolveFile(params Params, dir string) (string, error) {
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
+	}
+	if err := checkFileMemory(path, written); err != nil {
+		return "", badParam("path", written, "%v", err)
 	}
 	net, err := LoadNetwork(path, format, "", written)
 	if err != nil {
@@ -547,4 +635,115 @@ func (g *Graph) CopyFrom(src *Graph) {
 	copy(g.Off, src.Off[:src.N+1])
 	g.Adj = grow(g.Adj, len(src.Adj))
 	copy(g.Adj, src.Adj)
+}
+
+// FileMemoryLimit, if not nil, returns the memory in bytes that reading a
+// network file may take (0: no limit) and advice for a user whose file
+// exceeds it. A spec resolves a network file only after checking its
+// estimate (ReadBytesPerEdge times EstimateEdges) against it, so that a
+// file too large for the machine is refused before it is read. The spec
+// package sets it to this machine's memory.
+var FileMemoryLimit func() (limit int64, advice string)
+
+// ReadBytesPerEdge is the least memory that reading a network file takes
+// per edge line: the edge's two int32 ends in the builder's edge lists and
+// their two entries in the graph's Adj. Node labels, offsets and the edge
+// lists' growth come on top (BENCHMARKS.md measures the whole).
+const ReadBytesPerEdge = 16
+
+// estimateSample is how much of a file EstimateEdges reads, decompressed.
+const estimateSample = 1 << 20
+
+// EstimateEdges estimates the number of edge lines of the network file
+// at path from its size and samples of its lines: the size (for a gzipped
+// file, times the compression ratio of its first MiB) over the mean
+// length of the lines in its first MiB (of a plain file, its first and
+// last MiB), comments included. A file shorter than the sample is counted
+// exactly. It reads at most two MiB.
+func EstimateEdges(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	cr := &countingReader{r: f}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	var r io.Reader = br
+	gz := false
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return 0, nil // readNetwork reports it
+		}
+		r, gz = zr, true
+	}
+	buf := make([]byte, estimateSample)
+	k, err := io.ReadFull(r, buf)
+	buf = buf[:k]
+	lines := int64(bytes.Count(buf, []byte{'\n'}))
+	if k > 0 && buf[k-1] != '\n' {
+		lines++
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return lines, nil // the whole file
+	}
+	if err != nil {
+		return 0, nil
+	}
+	size := float64(fi.Size())
+	if !gz && fi.Size() > 2*estimateSample {
+		// Sorted edge lists have longer labels at their end: add a
+		// sample of the last MiB.
+		tail := make([]byte, estimateSample)
+		if t, err := f.ReadAt(tail, fi.Size()-estimateSample); err == nil || err == io.EOF {
+			k += t
+			lines += int64(bytes.Count(tail[:t], []byte{'\n'}))
+		}
+	}
+	if gz {
+		// Bytes of the file consumed for the sample, less what bufio
+		// holds unread.
+		used := float64(cr.n - int64(br.Buffered()))
+		if used > 0 {
+			size *= float64(len(buf)) / used
+		}
+	}
+	return int64(size / (float64(k) / float64(max(lines, 1)))), nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// checkFileMemory refuses the network file at path (named written) when
+// FileMemoryLimit says that reading it would take more memory than
+// allowed.
+func checkFileMemory(path, written string) error {
+	if FileMemoryLimit == nil {
+		return nil
+	}
+	limit, advice := FileMemoryLimit()
+	if limit <= 0 {
+		return nil
+	}
+	edges, err := EstimateEdges(path)
+	if err != nil {
+		return nil // LoadNetwork reports it
+	}
+	if need := edges * ReadBytesPerEdge; need > limit {
+		return &FileError{File: written, Msg: fmt.Sprintf("about %d edges (estimated from its size) need at least %.1f MB to read, more than the %.1f MB allowed; %s",
+			edges, float64(need)/1e6, float64(limit)/1e6, advice)}
+	}
+	return nil
 }

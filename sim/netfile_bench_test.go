@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"testing"
 )
 
@@ -53,5 +54,48 @@ func BenchmarkRewire(b *testing.B) {
 			}
 			b.ReportMetric(10*float64(g0.Edges())*float64(b.N)/b.Elapsed().Seconds(), "swaps/s")
 		})
+	}
+}
+
+// BenchmarkReadNetworkFile reads the network file that
+// NETSWEEP_BENCH_NETFILE names, an edge list, plain or gzipped (skipped
+// when it is unset): scripts/bench/netfile.sh runs it on a 10^7-edge
+// file beside igraph's reader. b.SetBytes gives MB/s of the file as
+// stored; edges/s counts the file's edge lines, removed ones included.
+// The file is read as LoadNetwork reads it, estimate included; cpu-s/op
+// is the process's CPU time per read, which the other processes on a
+// shared machine disturb less than wall time.
+func BenchmarkReadNetworkFile(b *testing.B) {
+	path := os.Getenv("NETSWEEP_BENCH_NETFILE")
+	if path == "" {
+		b.Skip("set NETSWEEP_BENCH_NETFILE to an edge list to read")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	var lines int
+	cpu0 := cpuSeconds()
+	for range b.N {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// As LoadNetwork reads it: with the estimate of its edges.
+		edges, err := EstimateEdges(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		net, err := readNetworkHint(f, FormatEdges, path, edges)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = net.Graph.Edges() + net.Repeats + net.SelfLoops
+	}
+	b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 	}
 }

@@ -142,12 +142,12 @@ func TestReadNetworkRoundTrip(t *testing.T) {
 			checkSimple(t, net.Graph)
 			var got map[string]bool
 			if tc.format == FormatMTX {
-				if net.Graph.N != g.N || net.Labels != nil {
-					t.Errorf("%s: %d nodes (labels %v), want %d and no labels", name, net.Graph.N, net.Labels != nil, g.N)
+				if net.Graph.N != g.N || net.Label(0) != "1" || net.Label(int32(g.N-1)) != fmt.Sprint(g.N) {
+					t.Errorf("%s: %d nodes (labels %q, %q), want %d labelled by row", name, net.Graph.N, net.Label(0), net.Label(int32(g.N-1)), g.N)
 				}
 				got = edgeSetOf(net.Graph, label)
 			} else {
-				got = edgeSetOf(net.Graph, func(v int32) string { return net.Labels[v] })
+				got = edgeSetOf(net.Graph, net.Label)
 			}
 			if !maps.Equal(got, want) {
 				t.Errorf("%s: %d edges read, want the %d written", name, len(got), len(want))
@@ -179,8 +179,12 @@ func TestReadNetworkLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"alice", "bob", "carol", "dave"}; !slices.Equal(net.Labels, want) {
-		t.Errorf("labels %q, want %q", net.Labels, want)
+	var labels []string
+	for v := range int32(net.Graph.N) {
+		labels = append(labels, net.Label(v))
+	}
+	if want := []string{"alice", "bob", "carol", "dave"}; !slices.Equal(labels, want) {
+		t.Errorf("labels %q, want %q", labels, want)
 	}
 	if g := net.Graph; g.N != 4 || g.Edges() != 4 {
 		t.Errorf("%d nodes and %d edges, want 4 and 4", g.N, g.Edges())
@@ -366,4 +370,125 @@ func TestSIRFinalSizeFile(t *testing.T) {
 	if math.Abs(got-want) > 0.008 {
 		t.Errorf("mean final size of major outbreaks %.4f, want %.4f ± 0.008", got, want)
 	}
+}
+
+// TestEstimateEdges: the estimate from samples of a file is within 5% of
+// its edge lines for a plain edge list sorted by node (labels lengthen
+// along the file) and 10% for its gzipped copy, whose compression ratio
+// is taken from the start; it is exact for a file shorter than the
+// sample.
+func TestEstimateEdges(t *testing.T) {
+	var g Graph
+	gnpGraph(t, &g, 60000, 12, NewRand(4))
+	text := writeEdgeList(&g, " ", func(v int32) string { return fmt.Sprint(v) })
+	lines := int64(bytes.Count(text, []byte{'\n'}))
+	for name, data := range map[string][]byte{"g.txt": text, "g.txt.gz": gzipped(t, text)} {
+		got, err := EstimateEdges(writeTemp(t, name, data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tol := 0.05
+		if strings.HasSuffix(name, ".gz") {
+			tol = 0.10
+		}
+		if math.Abs(float64(got-lines)) > tol*float64(lines) {
+			t.Errorf("%s: estimate %d lines, file has %d", name, got, lines)
+		}
+	}
+	if got, err := EstimateEdges(writeTemp(t, "s.txt", []byte("# c\na b\nb c"))); err != nil || got != 3 {
+		t.Errorf("a 3-line file: estimate %d, %v", got, err)
+	}
+}
+
+// TestReadNetworkNumericLabels: decimal labels take the numbered table,
+// others (leading zeros, too large, words) and numbers first seen beyond
+// the table's reach the map; a label is one node whichever path it took,
+// even once the table has grown past a number the map holds.
+func TestReadNetworkNumericLabels(t *testing.T) {
+	defer func(m int64) { byNumMin = m }(byNumMin)
+	byNumMin = 4
+	var b strings.Builder
+	b.WriteString("100 1\n2 3\n017 17\n5000000000 x\n0 17\n")
+	for i := 4; i < 200; i++ {
+		fmt.Fprintf(&b, "%d %d\n", i, i+1)
+	}
+	b.WriteString("100 2\n017 100\n17 0\n")
+	text := b.String()
+	net, err := ReadNetwork(strings.NewReader(text), FormatEdges, "net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reference: labels numbered by first appearance with a map.
+	want, ids := map[string]bool{}, map[string]bool{}
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		f := strings.Fields(line)
+		for _, l := range f {
+			if !ids[l] {
+				ids[l] = true
+				order = append(order, l)
+			}
+		}
+		if f[0] > f[1] {
+			f[0], f[1] = f[1], f[0]
+		}
+		want[f[0]+"-"+f[1]] = true
+	}
+	if net.Graph.N != len(order) {
+		t.Fatalf("%d nodes, want %d", net.Graph.N, len(order))
+	}
+	for v, l := range order {
+		if net.Label(int32(v)) != l {
+			t.Fatalf("node %d is %q, want %q", v, net.Label(int32(v)), l)
+		}
+	}
+	if got := edgeSetOf(net.Graph, net.Label); !maps.Equal(got, want) {
+		t.Errorf("%d edges, want %d", len(got), len(want))
+	}
+	if net.Repeats != 1 {
+		t.Errorf("%d repeats, want 1 (17 0)", net.Repeats)
+	}
+}
+
+// FuzzReadNetwork reads arbitrary edge lists: no panic, and a file that
+// is read gives a simple graph whose nodes are its distinct labels in
+// order of first appearance, whichever way (numbered table or map) each
+// label took; the table is kept small so that both ways are exercised.
+func FuzzReadNetwork(f *testing.F) {
+	for _, seed := range []string{"1 2\n2 3\n", "a b\n# c\nb 007\n7 a\n", "0 1 2.5\n3000000000 1\n5 5\n", "%x\n1,2\n2,1\n"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		defer func(m int64) { byNumMin = m }(byNumMin)
+		byNumMin = 4
+		net, err := ReadNetwork(strings.NewReader(text), FormatEdges, "fuzz")
+		if err != nil {
+			return
+		}
+		checkSimple(t, net.Graph)
+		var order []string
+		seen := map[string]bool{}
+		var tok [][]byte
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimRight(line, "\r")
+			if isComment([]byte(line)) {
+				continue
+			}
+			tok = fields(tok, []byte(line))
+			for _, l := range tok[:2] {
+				if !seen[string(l)] {
+					seen[string(l)] = true
+					order = append(order, string(l))
+				}
+			}
+		}
+		if net.Graph.N != len(order) {
+			t.Fatalf("%d nodes, want %d distinct labels", net.Graph.N, len(order))
+		}
+		for v, l := range order {
+			if got := net.Label(int32(v)); got != l {
+				t.Fatalf("node %d is %q, want %q", v, got, l)
+			}
+		}
+	})
 }

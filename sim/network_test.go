@@ -15,7 +15,7 @@ func TestGeneratorKeys(t *testing.T) {
 	for i := range typ.NumField() {
 		tags[strings.Split(typ.Field(i).Tag.Get("toml"), ",")[0]] = true
 	}
-	want := []string{"ba", "configuration", "er", "file", "gnm", "regular", "rewire", "ws"}
+	want := []string{"ba", "clustered", "configuration", "er", "file", "gnm", "regular", "rewire", "sbm", "ws"}
 	if got := GeneratorNames(); !slices.Equal(got, want) {
 		t.Errorf("generators %v, want %v", got, want)
 	}
@@ -50,6 +50,8 @@ func TestMemoryBytes(t *testing.T) {
 		{Generator: "ba", N: 20000, M: 3},
 		{Generator: "ws", N: 20000, K: 6, Rewire: 0.2},
 		{Generator: "ws", N: 20000, K: 6},
+		{Generator: "clustered", N: 20000, Singles: 2, Triangles: 1.5},
+		{Generator: "sbm", N: 20000, Sizes: []int{5000, 15000}, BlockMeans: []float64{6, 1, 1.0 / 3, 4}},
 	} {
 		g := generate(t, c, 1)
 		est, got := c.MemoryBytes(), g.Bytes()

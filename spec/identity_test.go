@@ -23,6 +23,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"percolation-ws.toml", "f115802e45d426c4"},
 	{"quickstart.toml", "47fab29dafecb98c"},
 	{"sir-ba-series.toml", "29ce44e9a4aca396"},
+	{"sir-cns-nullmodels.toml", "bdae321d07efc4a1"},
 	{"sir-file-rewire.toml", "29eae543cc9d45f0"},
 	{"sir-immunisation.toml", "b8ce26dfa705ef28"},
 	{"sir-infectious-period.toml", "1e6d553013d88a0c"},

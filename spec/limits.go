@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/netsweep/netsweep/sim"
 )
 
 // Limits a spec must keep within. Each is checked before the work it
@@ -220,6 +222,17 @@ var machineMemory = func() int64 {
 		}
 	}
 	return 0
+}
+
+func init() {
+	// A network file too large for this machine is refused before it is
+	// read (sim.EstimateEdges), with the same override as CheckMemory.
+	sim.FileMemoryLimit = func() (int64, string) {
+		if os.Getenv(AllowLargeEnv) == "1" {
+			return 0, ""
+		}
+		return machineMemory(), fmt.Sprintf("this machine has %s: use a smaller network, or set %s=1 if the workers have the memory", formatBytes(machineMemory()), AllowLargeEnv)
+	}
 }
 
 // noteMemory records where the memory of the largest network is set, for

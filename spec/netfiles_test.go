@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,11 @@ func writeNetSpec(t *testing.T, dir, name, text, extra string) (*Spec, error) {
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return Parse(filepath.Join(dir, "spec.toml"), []byte(fmt.Sprintf(netSpec, name, extra)))
+	spec := fmt.Sprintf(netSpec, name, extra)
+	if strings.Contains(extra, "degrees = ") {
+		spec = strings.Replace(spec, `generator = "file"`, `generator = "configuration"`, 1)
+	}
+	return Parse(filepath.Join(dir, "spec.toml"), []byte(spec))
 }
 
 // TestNetworkFileKeys: a network file's point key follows its content
@@ -181,5 +186,85 @@ func TestShippedText(t *testing.T) {
 		if _, err := Parse(filepath.Join(src, "spec.toml"), []byte(text+"\n[network_files]\n"+bad+"\n")); err == nil || !strings.Contains(err.Error(), "spec.toml:19: network_files") {
 			t.Errorf("%s: got %v, want an error at spec.toml:19", bad, err)
 		}
+	}
+}
+// TestFileNetworkMetrics: a file's network metrics are its exact values,
+// the same in every repetition: a triangle with a tail (a b c, c d) and a
+// separate edge (e f): 2 components, giant 4/6, clustering (1+1+1/3)/6,
+// and r = 0: the end degrees (2,2) (2,3) (3,2) (3,1) (1,1) have Σjk/M = 4
+// = [Σ(j+k)/2M]².
+func TestFileNetworkMetrics(t *testing.T) {
+	s, err := writeNetSpec(t, t.TempDir(), "x.txt", "a b\nb c\nc a\nc d\ne f\n",
+		`metrics = ["giant", "components", "clustering", "assortativity"]`+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.NewRunner()
+	out := make([]float64, len(s.Metrics))
+	want := []float64{4.0 / 6, 2, (2 + 1.0/3) / 6, 0}
+	for rep := range 3 {
+		if err := r.Run(0, rep, out); err != nil {
+			t.Fatal(err)
+		}
+		got := out[len(out)-4:]
+		for i, w := range want {
+			if math.Abs(got[i]-w) > 1e-14 {
+				t.Errorf("rep %d: %s = %v, want %v", rep, s.Metrics[len(out)-4+i].Name, got[i], w)
+			}
+		}
+	}
+}
+
+// TestConfigurationFileSpec: the configuration model of a file's degrees
+// resolves the file like generator "file" (n and sha256 are the file's,
+// its content is in the point key) and draws a new network each
+// repetition, with the file's number of edges under multi_edges =
+// "reject".
+func TestConfigurationFileSpec(t *testing.T) {
+	const net = "a b\nb c\nc d\nd e\ne f\nf a\na d\nb e\n"
+	conf := func(text string) *Spec {
+		t.Helper()
+		s, err := writeNetSpec(t, t.TempDir(), "x.txt", text, "degrees = \"file\"\nmulti_edges = \"reject\"\nmetrics = [\"mean_k\"]\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a := conf(net)
+	b := conf(net + "c f\n")
+	if a.Points[0].Key == b.Points[0].Key {
+		t.Error("an edited file keeps the point key")
+	}
+	r := a.NewRunner()
+	out := make([]float64, len(a.Metrics))
+	for rep := range 5 {
+		if err := r.Run(0, rep, out); err != nil {
+			t.Fatal(err)
+		}
+		if r.cur != &r.g || r.g.N != 6 || r.g.Edges() != 8 || out[len(out)-1] != 16.0/6 {
+			t.Fatalf("rep %d: %d nodes, %d edges, mean_k %v; want a drawn graph of 6 nodes, 8 edges", rep, r.g.N, r.g.Edges(), out[len(out)-1])
+		}
+	}
+}
+
+// TestNetworkFileTooLarge: a network file whose estimated edges need more
+// memory than the machine has is refused before it is read, at the path's
+// line, unless NETSWEEP_ALLOW_LARGE=1.
+func TestNetworkFileTooLarge(t *testing.T) {
+	defer func(f func() int64) { machineMemory = f }(machineMemory)
+	machineMemory = func() int64 { return 1 << 20 }
+	var b strings.Builder
+	for i := range 100000 {
+		fmt.Fprintf(&b, "%d %d\n", i, i+1)
+	}
+	t.Setenv(AllowLargeEnv, "")
+	_, err := writeNetSpec(t, t.TempDir(), "big.txt", b.String(), "")
+	if err == nil || !strings.Contains(err.Error(), `spec.toml:7: network.path = "big.txt": big.txt: about 100`) ||
+		!strings.Contains(err.Error(), AllowLargeEnv+"=1") {
+		t.Errorf("a 100000-edge file on a 1 MiB machine: %v", err)
+	}
+	t.Setenv(AllowLargeEnv, "1")
+	if _, err := writeNetSpec(t, t.TempDir(), "big.txt", b.String(), ""); err != nil {
+		t.Errorf("with %s=1: %v", AllowLargeEnv, err)
 	}
 }

@@ -98,7 +98,11 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 		r.cur = &r.g
 		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
 	}
-	m.nm.Measure(r.cur, out[m.np:])
+	if r.cur == &r.g {
+		m.nm.Measure(r.cur, out[m.np:])
+	} else {
+		m.nm.MeasureFixed(r.cur, out[m.np:]) // the same values every repetition
+	}
 	if _, ok := m.proc.(sim.Coupled); ok {
 		return r.runCoupled(point, rep, procSeed, out[:m.np])
 	}
