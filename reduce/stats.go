@@ -3,6 +3,7 @@ package reduce
 import (
 	"math"
 	"math/big"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -256,3 +257,26 @@ func (s *Summary) quantile(b int, n int64, q float64) float64 {
 
 // lerp returns a + f·(b−a), unfused so every platform rounds alike.
 func lerp(a, b, f float64) float64 { return a + float64(f*(b-a)) }
+
+// Histogram returns a copy of metric i's histogram counts: the underflow
+// count (values below Lo), the Bins bins, then the overflow count (values
+// at or above Hi). Edges gives the bins' edges.
+func (s *Summary) Histogram(i int) []int64 {
+	off, bn := s.sh.metric(i)
+	return slices.Clone(s.sh.hist(s.ints, off, bn))
+}
+
+// Edges returns the Bins+1 edges of metric i's histogram bins, from Lo to
+// Hi, as Summary.Add places values (for log bins, spaced evenly in log).
+func (l *Layout) Edges(i int) []float64 {
+	bn := newBinner(l.hist(i))
+	e := make([]float64, bn.h.Bins+1)
+	for j := range e {
+		e[j] = bn.edge(j)
+		if bn.h.Log {
+			e[j] = math.Exp(e[j])
+		}
+	}
+	e[0], e[len(e)-1] = bn.h.Lo, bn.h.Hi
+	return e
+}

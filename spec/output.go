@@ -10,7 +10,7 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-var outputKeys = []string{"dir", "bins"}
+var outputKeys = []string{"dir", "bins", "moments", "given"}
 var binKeys = []string{"lo", "hi", "bins", "log"}
 
 func (p *parser) parseOutput(s *Spec, doc map[string]any) {
@@ -18,12 +18,32 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 	m := p.table(doc, "output", false)
 	for _, k := range p.orderedKeys(m, "output") {
 		if !contains(outputKeys, k) {
-			p.errorf("output."+k, m[k], "unknown key; [output] has dir and bins")
+			p.errorf("output."+k, m[k], "unknown key; [output] has dir, bins, moments and given")
 		}
 	}
 	s.Output.Dir = p.str(m, "dir", false)
 	if s.Output.Dir == "" && s.Name != "" {
 		s.Output.Dir = filepath.Join("results", s.Name)
+	}
+	if v, ok := m["moments"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			p.errorf("output.moments", v, "want true or false")
+		}
+		s.Output.Moments = b
+	}
+	if v, ok := m["given"]; ok {
+		t, isTable := v.(map[string]any)
+		keys := p.orderedKeys(t, "output.given")
+		if !isTable || len(keys) != 1 {
+			p.errorf("output.given", v, "want one condition, a metric and its value: given = { major = 1 }")
+		} else {
+			x, ok := toFloat(t[keys[0]])
+			if !ok {
+				p.errorf("output.given."+keys[0], t[keys[0]], "want a finite number")
+			}
+			s.Output.Given = &reduce.Condition{Metric: keys[0], Value: x}
+		}
 	}
 	bins := p.table(m, "bins", false)
 	for _, metric := range p.orderedKeys(bins, "output.bins") {
@@ -96,7 +116,7 @@ func (p *parser) resolveMetrics(s *Spec) {
 			return
 		}
 	}
-	l := &reduce.Layout{}
+	l := &reduce.Layout{Moments: s.Output.Moments, Given: s.Output.Given}
 	for _, m := range s.Metrics {
 		l.Metrics = append(l.Metrics, m.Name)
 		h, ok := s.Output.Bins[m.Name]
@@ -112,6 +132,10 @@ func (p *parser) resolveMetrics(s *Spec) {
 		if !contains(l.Metrics, name) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
+	}
+	if c := l.Given; c != nil && !contains(l.Metrics, c.Metric) {
+		p.errorf("output.given."+c.Metric, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		l.Given = nil
 	}
 	if len(p.errs) == 0 {
 		// What run checks, validate checks: the checks above should have

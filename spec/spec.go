@@ -96,6 +96,12 @@ const (
 type Output struct {
 	Dir  string                 // results directory; --out overrides it
 	Bins map[string]reduce.Hist // histogram per metric, for quantiles
+	// Moments asks for the exact third and fourth moments of every metric:
+	// skewness, kurtosis and Binder cumulant columns.
+	Moments bool
+	// Given, if set, asks for every metric's statistics again over the
+	// repetitions whose metric Given.Metric equals Given.Value.
+	Given *reduce.Condition
 }
 
 // Default histogram resolutions.
