@@ -69,6 +69,8 @@ type Campaign struct {
 
 	mu       sync.Mutex
 	jw       *journal.Writer
+	raw      *rawIndex       // with [output] raw: the raw values held
+	rw       *journal.Writer // with [output] raw: the raw journal
 	failures *os.File
 	closed   bool
 }
@@ -132,8 +134,14 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 		if j.Repaired != "" {
 			rep.Notice(fmt.Sprintf("warning: repaired the journal: %s; those repetitions run again", j.Repaired))
 		}
+		if len(s.Output.Raw) > 0 {
+			if err := c.openRaw(); err != nil {
+				c.Close()
+				return nil, err
+			}
+		}
 		if err := c.load(j); err != nil {
-			j.Close()
+			c.Close()
 			return nil, err
 		}
 		// The same campaign, perhaps with another [cluster] or [output]:
@@ -166,6 +174,12 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 		}
 		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
 			return nil, err
+		}
+		if len(s.Output.Raw) > 0 {
+			if err := c.openRaw(); err != nil {
+				c.Close()
+				return nil, err
+			}
 		}
 	}
 	if c.failures, err = os.OpenFile(filepath.Join(dir, FailuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
@@ -203,7 +217,14 @@ func (c *Campaign) Base() *reduce.Table { return c.base }
 // the repetitions the directory's part asks for, those its records cover
 // are done, and the rest is work.
 func (c *Campaign) load(j *journal.Journal) error {
-	cov := cover(c.s, c.shard.Ranges(c.s), j.Records())
+	records := j.Records()
+	if c.raw != nil {
+		var left int
+		if records, left = c.raw.withRaw(records); left > 0 {
+			c.rep.Notice(fmt.Sprintf("%d of the journal's records have no raw values ([output] raw); their repetitions run again", left))
+		}
+	}
+	cov := cover(c.s, c.shard.Ranges(c.s), records)
 	fail, err := merge(c.s, c.base, cov)
 	if err != nil {
 		return err
@@ -275,6 +296,11 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	if c.closed {
 		return errors.New("the campaign directory is closed")
 	}
+	if c.raw != nil {
+		if err := c.recordRaw(r); err != nil {
+			return err
+		}
+	}
 	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
 	for _, f := range r.Failures {
 		rec.Failures = append(rec.Failures, journal.Failure{Rep: f.Rep, Seed: f.Seed, Message: f.Message})
@@ -345,10 +371,16 @@ func (c *Campaign) Close() error {
 	if c.failures != nil {
 		c.failures.Close()
 	}
-	if c.jw != nil {
-		return c.jw.Close()
+	var err error
+	if c.rw != nil {
+		err = c.rw.Close()
 	}
-	return nil
+	if c.jw != nil {
+		if jerr := c.jw.Close(); err == nil {
+			err = jerr
+		}
+	}
+	return err
 }
 
 // journalAdvice adds to an error opening a campaign's journal what the

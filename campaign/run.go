@@ -119,6 +119,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	if err := report.Write(dir, s, table, prov); err != nil {
 		return Outcome{}, err
 	}
+	if c.raw != nil {
+		if err := writeRaw(dir, s, c.raw); err != nil {
+			return Outcome{}, err
+		}
+	}
 	if err := c.Finish(); err != nil {
 		return Outcome{}, err
 	}

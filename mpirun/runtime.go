@@ -38,6 +38,15 @@ type Grouper interface {
 	NetworkGroup(point int) int
 }
 
+// RawJob is implemented by a Job that keeps some metrics of every
+// repetition: workers send their values with each chunk's summary
+// (Result.Raw), 8 bytes a value.
+type RawJob interface {
+	// RawMetrics returns the layout indices of the metrics to keep, or
+	// none.
+	RawMetrics() []int
+}
+
 // Runner computes single repetitions, reusing its buffers between calls.
 type Runner interface {
 	// Run computes repetition rep of point and writes its metrics to out,
@@ -205,6 +214,10 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 	layout := job.Layout()
 	runner := job.NewRunner()
 	out := make([]float64, len(layout.Metrics))
+	var raw []int
+	if rj, ok := job.(RawJob); ok {
+		raw = rj.RawMetrics()
+	}
 	for range lookahead {
 		if err := comm.Send(0, tagResult, encodeResult(nil)); err != nil {
 			return fmt.Errorf("could not ask the controller for work: %w", err)
@@ -246,6 +259,13 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 				if err != nil {
 					sums[i].AddFailed()
 					results[i].Failures = append(results[i].Failures, Failure{Point: p, Rep: rep, Seed: runner.Seed(p, rep), Message: err.Error()})
+				}
+				for _, m := range raw {
+					v := math.NaN()
+					if err == nil {
+						v = out[m]
+					}
+					results[i].Raw = append(results[i].Raw, v)
 				}
 			}
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-var outputKeys = []string{"dir", "bins", "moments", "given"}
+var outputKeys = []string{"dir", "bins", "moments", "given", "raw"}
 var binKeys = []string{"lo", "hi", "bins", "log"}
 
 func (p *parser) parseOutput(s *Spec, doc map[string]any) {
@@ -18,7 +18,7 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 	m := p.table(doc, "output", false)
 	for _, k := range p.orderedKeys(m, "output") {
 		if !contains(outputKeys, k) {
-			p.errorf("output."+k, m[k], "unknown key; [output] has dir, bins, moments and given")
+			p.errorf("output."+k, m[k], "unknown key; [output] has dir, bins, moments, given and raw")
 		}
 	}
 	s.Output.Dir = p.str(m, "dir", false)
@@ -43,6 +43,26 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 				p.errorf("output.given."+keys[0], t[keys[0]], "want a finite number")
 			}
 			s.Output.Given = &reduce.Condition{Metric: keys[0], Value: x}
+		}
+	}
+	if v, ok := m["raw"]; ok {
+		switch x := v.(type) {
+		case string:
+			if x != "all" {
+				p.errorf("output.raw", v, `want "all" or a list of metrics`)
+			}
+			s.Output.Raw = []string{"all"}
+		case []any:
+			for _, e := range x {
+				name, ok := e.(string)
+				if !ok || slices.Contains(s.Output.Raw, name) {
+					p.errorf("output.raw", e, "want a list of distinct metric names")
+					continue
+				}
+				s.Output.Raw = append(s.Output.Raw, name)
+			}
+		default:
+			p.errorf("output.raw", v, `want "all" or a list of metrics`)
 		}
 	}
 	bins := p.table(m, "bins", false)
@@ -133,6 +153,16 @@ func (p *parser) resolveMetrics(s *Spec) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
 	}
+	if len(s.Output.Raw) == 1 && s.Output.Raw[0] == "all" {
+		s.Output.Raw = slices.Clone(l.Metrics)
+	}
+	for _, name := range s.Output.Raw {
+		if i := slices.Index(l.Metrics, name); i < 0 {
+			p.errorf("output.raw", name, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		} else {
+			s.rawMetrics = append(s.rawMetrics, i)
+		}
+	}
 	if c := l.Given; c != nil && !contains(l.Metrics, c.Metric) {
 		p.errorf("output.given."+c.Metric, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		l.Given = nil
@@ -209,3 +239,8 @@ func (s *Spec) PointLabel(i int) string {
 	}
 	return label
 }
+
+// RawMetrics returns the indices, in the layout, of the metrics that
+// [output] raw asks to keep for every repetition, in the spec's order;
+// none without it.
+func (s *Spec) RawMetrics() []int { return s.rawMetrics }

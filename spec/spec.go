@@ -52,6 +52,8 @@ type Spec struct {
 	Notes []string
 
 	layout *reduce.Layout
+	// rawMetrics are the layout indices of Output.Raw.
+	rawMetrics []int
 	// Where the largest network's size is set, for CheckMemory.
 	memKey   string
 	memValue any
@@ -102,6 +104,9 @@ type Output struct {
 	// Given, if set, asks for every metric's statistics again over the
 	// repetitions whose metric Given.Metric equals Given.Value.
 	Given *reduce.Condition
+	// Raw names the metrics whose value every repetition keeps, in
+	// DIR/raw.parquet; "all" is resolved to every metric.
+	Raw []string
 }
 
 // Default histogram resolutions.
