@@ -226,3 +226,41 @@ assert ((m - res["final_size_mean"]).abs() < 1e-12).all(), (m, res["final_size_m
 		t.Fatalf("pandas: %v\n%s", err, msg)
 	}
 }
+
+// TestExport exports a campaign's results and raw values as CSV and
+// Parquet.
+func TestExport(t *testing.T) {
+	sp := writeSpec(t, rawSpec)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, msg := netsweep(t, "run", sp, "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	csvPath := filepath.Join(t.TempDir(), "raw.csv")
+	if code, msg := netsweep(t, "export", out, "--format", "csv", "--raw", "-o", csvPath); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, msg)
+	}
+	_, tab := readRaw(t, out)
+	rows := readCSV(t, csvPath)
+	if len(rows) != len(tab.Rows) {
+		t.Fatalf("%d exported rows, want %d", len(rows), len(tab.Rows))
+	}
+	for i, r := range rows {
+		w := tab.Rows[i]
+		if r["rep"] != strconv.Itoa(w.Rep) || r["final_size"] != report.FormatFloat(w.Values[0]) && !w.Failed || r["process.beta"] == "" {
+			t.Fatalf("row %d: %v, want %+v", i, r, w)
+		}
+	}
+	for _, args := range [][]string{{"--format", "parquet"}, {"--format", "parquet", "--raw"}, {"--format", "csv"}} {
+		if code, msg := netsweep(t, append([]string{"export", out}, args...)...); code != 0 {
+			t.Fatalf("export %v: exit %d: %s", args, code, msg)
+		}
+	}
+	for _, name := range []string{"export-results.parquet", "export-raw.parquet", "export-results.csv"} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	if code, _ := netsweep(t, "export", out, "--format", "xlsx"); code != 2 {
+		t.Errorf("--format xlsx: exit %d, want 2", code)
+	}
+}
