@@ -148,22 +148,35 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 // table builds raw.parquet's rows for the repetitions [0, Repetitions) of
 // every point of s, in canonical order. Every one must be indexed.
 func (x *rawIndex) table(s *spec.Spec) (*report.RawTable, error) {
-	t := &report.RawTable{Metrics: x.metrics}
 	k := len(x.metrics)
+	t := &report.RawTable{Metrics: x.metrics, Rows: make([]report.RawRow, 0, len(s.Points)*s.Repetitions)}
+	flat := make([]float64, len(s.Points)*s.Repetitions*k)
 	for p := range s.Points {
 		pt := &s.Points[p]
-		recs := x.byKey[pt.Key]
+		recs := slices.Clone(x.byKey[pt.Key])
+		slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
+		var r *rawRecord
+		var cols []int // where each wanted metric lies in r's rows
 		for rep := 0; rep < s.Repetitions; rep++ {
-			i := slices.IndexFunc(recs, func(r *rawRecord) bool { return r.start <= rep && rep < r.end })
-			if i < 0 {
-				return nil, fmt.Errorf("no raw values of %s rep %d", s.PointLabel(p), rep)
+			if r == nil || rep >= r.end {
+				// The record covering rep: recs are sorted by start.
+				i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
+				for i--; i >= 0 && recs[i].end <= rep; i-- {
+				}
+				if i < 0 {
+					return nil, fmt.Errorf("no raw values of %s rep %d", s.PointLabel(p), rep)
+				}
+				r, cols = recs[i], cols[:0]
+				for _, m := range x.metrics {
+					cols = append(cols, slices.Index(r.metrics, m))
+				}
 			}
-			r := recs[i]
-			row := report.RawRow{Point: p, Key: pt.Key, Rep: rep, Values: make([]float64, k)}
+			row := report.RawRow{Point: p, Key: pt.Key, Rep: rep, Values: flat[:k:k]}
+			flat = flat[k:]
 			row.NetworkSeed, row.ProcessSeed = pt.Seeds(s.Seed, rep)
 			at := (rep - r.start) * len(r.metrics)
-			for j, m := range x.metrics {
-				row.Values[j] = r.values[at+slices.Index(r.metrics, m)]
+			for j, c := range cols {
+				row.Values[j] = r.values[at+c]
 			}
 			row.Failed = math.IsNaN(row.Values[0])
 			t.Rows = append(t.Rows, row)

@@ -246,6 +246,9 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 		sums := make([]*reduce.Summary, len(points))
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}
+			if len(raw) > 0 {
+				results[i].Raw = make([]float64, 0, len(raw)*t.Len())
+			}
 			sums[i] = reduce.NewSummary(layout)
 		}
 		for rep := t.Start; rep < t.End; rep++ {

@@ -40,7 +40,7 @@ var rawFixed = []string{"point", "point_key", "rep", "network_seed", "process_se
 func rawSchema(metrics []string) *parquet.Schema {
 	g := orderedGroup{
 		{"point", parquet.Int(64)},
-		{"point_key", parquet.String()},
+		{"point_key", parquet.Encoded(parquet.String(), &parquet.RLEDictionary)},
 		{"rep", parquet.Int(64)},
 		{"network_seed", parquet.Uint(64)},
 		{"process_seed", parquet.Uint(64)},
@@ -71,17 +71,24 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 		parquet.PageBufferSize(1<<20),
 	)
 	k := len(t.Metrics)
+	width := len(rawFixed) + k
 	const batch = 4096
+	// One buffer of values for a batch of rows: WriteRows copies them.
+	vals := make([]parquet.Value, batch*width)
 	rows := make([]parquet.Row, 0, batch)
+	var key []byte
 	for i := range t.Rows {
 		r := &t.Rows[i]
 		if len(r.Values) != k {
 			return fmt.Errorf("report: raw row %d has %d values for %d metrics", i, len(r.Values), k)
 		}
-		row := make(parquet.Row, 0, len(rawFixed)+k)
+		if string(key) != r.Key {
+			key = []byte(r.Key)
+		}
+		row := parquet.Row(vals[len(rows)*width : len(rows)*width : (len(rows)+1)*width])
 		row = append(row,
 			parquet.Int64Value(int64(r.Point)).Level(0, 0, 0),
-			parquet.ByteArrayValue([]byte(r.Key)).Level(0, 0, 1),
+			parquet.ByteArrayValue(key).Level(0, 0, 1),
 			parquet.Int64Value(int64(r.Rep)).Level(0, 0, 2),
 			parquet.Int64Value(int64(r.NetworkSeed)).Level(0, 0, 3),
 			parquet.Int64Value(int64(r.ProcessSeed)).Level(0, 0, 4),
