@@ -15,7 +15,8 @@ import (
 
 // Job is what the runtime needs to know of a campaign. Every rank builds
 // the same Job (from the same spec text) and only ever exchanges chunk
-// coordinates and summaries, never networks or raw values.
+// coordinates and summaries, never networks, and raw values only where
+// it asks for them (RawJob).
 type Job interface {
 	// Layout describes the metrics every repetition reports.
 	Layout() *reduce.Layout
