@@ -164,7 +164,7 @@ func (x *rawIndex) table(s *spec.Spec) (*report.RawTable, error) {
 				for i--; i >= 0 && recs[i].end <= rep; i-- {
 				}
 				if i < 0 {
-					return nil, fmt.Errorf("no raw values of %s rep %d", s.PointLabel(p), rep)
+					return nil, fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
 				}
 				r, cols = recs[i], cols[:0]
 				for _, m := range x.metrics {

@@ -13,6 +13,10 @@ import (
 var outputKeys = []string{"dir", "bins", "moments", "given", "raw"}
 var binKeys = []string{"lo", "hi", "bins", "log"}
 
+// rawColumns are raw.parquet's own columns, which no kept metric may be
+// named (keep in sync with report's rawFixed).
+var rawColumns = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
+
 func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 	s.Output.Bins = map[string]reduce.Hist{}
 	m := p.table(doc, "output", false)
@@ -159,6 +163,8 @@ func (p *parser) resolveMetrics(s *Spec) {
 	for _, name := range s.Output.Raw {
 		if i := slices.Index(l.Metrics, name); i < 0 {
 			p.errorf("output.raw", name, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		} else if slices.Contains(rawColumns, name) {
+			p.errorf("output.raw", name, "a metric of this name cannot be kept: raw.parquet has a column %s of its own", name)
 		} else {
 			s.rawMetrics = append(s.rawMetrics, i)
 		}
