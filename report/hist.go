@@ -66,7 +66,7 @@ func PlotHist(f *File, o HistOptions, path string) error {
 			}
 		}
 		h, ok := p.Hists[o.Metric]
-		if skip || !ok || p.Reps == 0 || len(h.Counts) != len(edges)-1 {
+		if skip || !ok || p.Reps == 0 || h.First < 0 || h.First+len(h.Counts) > len(edges)-1 {
 			continue
 		}
 		var label []string
@@ -75,14 +75,15 @@ func PlotHist(f *File, o HistOptions, path string) error {
 				label = append(label, k+"="+p.ParamString(k))
 			}
 		}
-		c := curve{label: strings.Join(label, " "), density: make([]float64, len(h.Counts)), out: h.Under + h.Over}
+		c := curve{label: strings.Join(label, " "), density: make([]float64, len(edges)-1), out: h.Under + h.Over}
 		if c.label == "" {
 			c.label = fmt.Sprintf("point %d", p.Index)
 		}
 		if c.out > 0 {
 			c.label += fmt.Sprintf(" (%d outside)", c.out)
 		}
-		for j, n := range h.Counts {
+		for j := range c.density {
+			n := h.Count(j)
 			if n == 0 {
 				continue
 			}

@@ -61,11 +61,12 @@ func TestMomentsAndGiven(t *testing.T) {
 	}
 	edges := f.Bins["final_size"]
 	h := f.Points[0].Hists["final_size"]
-	if len(edges) != len(h.Counts)+1 || edges[0] != 0 || edges[len(edges)-1] != 1 {
-		t.Fatalf("final_size: %d edges from %v for %d bins", len(edges), edges[0], len(h.Counts))
+	if len(edges) != 201 || edges[0] != 0 || edges[len(edges)-1] != 1 || h.First != 0 || len(h.Counts) != 151 {
+		t.Fatalf("final_size: %d edges from %v, counts from bin %d for %d bins", len(edges), edges[0], h.First, len(h.Counts))
 	}
 	var total int64 = h.Under + h.Over
-	for j, c := range h.Counts {
+	for j := range len(edges) - 1 {
+		c := h.Count(j)
 		total += c
 		if c != 0 && (edges[j] > 0.75 || edges[j+1] <= 0) {
 			t.Errorf("count %d in [%v, %v)", c, edges[j], edges[j+1])

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -120,12 +121,22 @@ type Condition struct {
 }
 
 // Hist is one metric's histogram at one point: Counts[j] values in
-// [edges[j], edges[j+1]) of File.Bins, Under below the first edge and
-// Over at or above the last.
+// [edges[First+j], edges[First+j+1]) of File.Bins (the bins before
+// First and after the last count are empty), Under below the first edge
+// and Over at or above the last.
 type Hist struct {
 	Under  int64   `json:"under"`
+	First  int     `json:"first"`
 	Counts []int64 `json:"counts"`
 	Over   int64   `json:"over"`
+}
+
+// Count returns the count of bin j.
+func (h *Hist) Count(j int) int64 {
+	if j < h.First || j >= h.First+len(h.Counts) {
+		return 0
+	}
+	return h.Counts[j-h.First]
 }
 
 // Point is one row of results.json.
@@ -279,15 +290,35 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 			if p.Hists == nil {
 				p.Hists = map[string]Hist{}
 			}
-			p.Hists[m] = Hist{Under: h[0], Counts: h[1 : len(h)-1], Over: h[len(h)-1]}
+			bins := h[1 : len(h)-1]
+			lo, hi := 0, len(bins)
+			for lo < hi && bins[lo] == 0 {
+				lo++
+			}
+			for hi > lo && bins[hi-1] == 0 {
+				hi--
+			}
+			p.Hists[m] = Hist{Under: h[0], First: lo, Counts: bins[lo:hi], Over: h[len(h)-1]}
 		}
 		if n, ok := sum.GivenReps(); ok {
 			p.GivenReps = &n
 		}
 		f.Points = append(f.Points, p)
 	}
-	return json.MarshalIndent(f, "", "  ")
+	js, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// One line per array of numbers (the histograms' edges and counts),
+	// not one line per number.
+	return numberArray.ReplaceAllFunc(js, func(m []byte) []byte {
+		f := bytes.Fields(m[1 : len(m)-1])
+		return append(append([]byte{'['}, bytes.Join(f, []byte(" "))...), ']')
+	}), nil
 }
+
+// numberArray matches a JSON array of numbers as MarshalIndent writes it.
+var numberArray = regexp.MustCompile(`\[\n[ ]*-?[0-9][-+.eE0-9]*(,\n[ ]*-?[0-9][-+.eE0-9]*)*\n[ ]*\]`)
 
 // Write writes results.csv and results.json into dir, each atomically: a
 // reader sees the old file or the new one, never half of one.
