@@ -94,7 +94,7 @@ func decodeRaw(c journal.Chunk) (*rawRecord, error) {
 // rawIndex finds the raw values of a point's repetitions among raw
 // records, whichever runs and shards wrote them.
 type rawIndex struct {
-	metrics []string                 // the spec's [output] raw
+	metrics []string                // the spec's [output] raw
 	byKey   map[string][]*rawRecord // records holding every one of metrics
 }
 
