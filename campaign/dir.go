@@ -281,6 +281,11 @@ func (c *Campaign) checkSpace() error {
 	}
 	chunks := int(min(left, int64(64*len(c.s.Points))))
 	need := journal.EstimateSize(chunks, 200+150*len(c.s.Layout().Metrics)) + 1<<20
+	// Raw values: 8 bytes a value in raw.journal, and at most about as
+	// much again, with the seeds, in raw.parquet, for every repetition.
+	if k := int64(len(c.s.Output.Raw)); k > 0 {
+		need += left*8*k + c.s.Runs()*(8*k+24)
+	}
 	if int64(free) < need {
 		return fmt.Errorf("the disk of %s has %s free but the journal needs about %s; free some space or choose another --out", c.dir, FormatBytes(int64(free)), FormatBytes(need))
 	}
