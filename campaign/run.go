@@ -153,7 +153,10 @@ func Job(s *spec.Spec) mpirun.Job { return job{s} }
 // the points that share their networks together.
 type job struct{ *spec.Spec }
 
-var _ mpirun.Grouper = job{}
+var (
+	_ mpirun.Grouper = job{}
+	_ mpirun.RawJob  = job{} // Spec.RawMetrics: [output] raw
+)
 
 func (j job) NewRunner() mpirun.Runner { return j.Spec.NewRunner() }
 
