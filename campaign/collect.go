@@ -38,7 +38,32 @@ func Collect(dir string, prov report.Provenance) error {
 	if err := report.Write(dir, s, table, prov); err != nil {
 		return err
 	}
+	if len(s.Output.Raw) > 0 {
+		if err := collectRaw(dir, s); err != nil {
+			return err
+		}
+	}
 	return writeFailures(dir, s, fails)
+}
+
+// collectRaw writes dir's raw.parquet from its shards' raw journals.
+func collectRaw(dir string, s *spec.Spec) error {
+	x := newRawIndex(s)
+	paths, _ := filepath.Glob(filepath.Join(dir, ShardsDir, "*", RawJournalFile))
+	sort.Strings(paths)
+	for _, path := range paths {
+		j, err := journal.Scan(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, journalAdvice(err))
+		}
+		if err := j.CheckSpec(s.CampaignID); err != nil {
+			return err
+		}
+		if err := x.add(j.Records()); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return writeRaw(dir, s, x)
 }
 
 // shardDir is one shard's directory as MergeShards finds it.

@@ -69,6 +69,8 @@ type Campaign struct {
 
 	mu       sync.Mutex
 	jw       *journal.Writer
+	raw      *rawIndex       // with [output] raw: the raw values held
+	rw       *journal.Writer // with [output] raw: the raw journal
 	failures *os.File
 	lock     *os.File // the directory's lock (journal.LockDir)
 	closed   bool
@@ -151,8 +153,14 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 		if j.Repaired != "" {
 			rep.Notice(fmt.Sprintf("warning: repaired the journal: %s; those repetitions run again", j.Repaired))
 		}
+		if len(s.Output.Raw) > 0 {
+			if err := c.openRaw(); err != nil {
+				c.Close()
+				return nil, err
+			}
+		}
 		if err := c.load(j); err != nil {
-			j.Close()
+			c.Close()
 			return nil, err
 		}
 		// The same campaign, perhaps with another [cluster] or [output]:
@@ -185,6 +193,12 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 		}
 		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
 			return nil, err
+		}
+		if len(s.Output.Raw) > 0 {
+			if err := c.openRaw(); err != nil {
+				c.Close()
+				return nil, err
+			}
 		}
 	}
 	if c.failures, err = os.OpenFile(filepath.Join(dir, FailuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
@@ -222,7 +236,14 @@ func (c *Campaign) Base() *reduce.Table { return c.base }
 // the repetitions the directory's part asks for, those its records cover
 // are done, and the rest is work.
 func (c *Campaign) load(j *journal.Journal) error {
-	cov := cover(c.s, c.shard.Ranges(c.s), j.Records())
+	records := j.Records()
+	if c.raw != nil {
+		var left int
+		if records, left = c.raw.withRaw(records); left > 0 {
+			c.rep.Notice(fmt.Sprintf("%d of the journal's records have no raw values ([output] raw); their repetitions run again", left))
+		}
+	}
+	cov := cover(c.s, c.shard.Ranges(c.s), records)
 	fail, err := merge(c.s, c.base, cov)
 	if err != nil {
 		return err
@@ -274,6 +295,15 @@ func (c *Campaign) checkSpace() error {
 		return nil // unknown on this platform: do not guess
 	}
 	need := c.spaceNeeded()
+	// Raw values: 8 bytes a value in raw.journal, and at most about as
+	// much again, with the seeds, in raw.parquet, for every repetition.
+	if k := int64(len(c.s.Output.Raw)); k > 0 {
+		var left int64
+		for _, w := range c.work {
+			left += int64(w.Len())
+		}
+		need += left*8*k + c.s.Runs()*(8*k+24)
+	}
 	if int64(free) < need {
 		return fmt.Errorf("the disk of %s has %s free but the journal needs about %s; free some space or choose another --out", c.dir, FormatBytes(int64(free)), FormatBytes(need))
 	}
@@ -312,6 +342,11 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	defer c.mu.Unlock()
 	if c.closed {
 		return errors.New("the campaign directory is closed")
+	}
+	if c.raw != nil {
+		if err := c.recordRaw(r); err != nil {
+			return err
+		}
 	}
 	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
 	for _, f := range r.Failures {
@@ -384,8 +419,13 @@ func (c *Campaign) Close() error {
 		c.failures.Close()
 	}
 	var err error
+	if c.rw != nil {
+		err = c.rw.Close()
+	}
 	if c.jw != nil {
-		err = c.jw.Close()
+		if jerr := c.jw.Close(); err == nil {
+			err = jerr
+		}
 	}
 	if c.lock != nil {
 		c.lock.Close()

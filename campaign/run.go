@@ -129,6 +129,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 		}
 		return Outcome{}, err
 	}
+	if c.raw != nil {
+		if err := writeRaw(dir, s, c.raw); err != nil {
+			return Outcome{}, err
+		}
+	}
 	if err := c.Finish(); err != nil {
 		return Outcome{}, err
 	}
@@ -170,7 +175,10 @@ func Job(s *spec.Spec) mpirun.Job { return job{s} }
 // the points that share their networks together.
 type job struct{ *spec.Spec }
 
-var _ mpirun.Grouper = job{}
+var (
+	_ mpirun.Grouper = job{}
+	_ mpirun.RawJob  = job{} // Spec.RawMetrics: [output] raw
+)
 
 func (j job) NewRunner() mpirun.Runner { return j.Spec.NewRunner() }
 

@@ -98,6 +98,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdResults(rest, stdout)
 	case "plot":
 		return cmdPlot(rest, stderr)
+	case "export":
+		return cmdExport(rest, stdout, stderr)
 	case "models":
 		return cmdModels(stdout)
 	case "version":

@@ -180,8 +180,9 @@ func (s *Session) Cancel(ctx context.Context, stdout, stderr io.Writer) error {
 	})
 }
 
-// CollectFiles are what Collect brings back, the first required.
-var CollectFiles = []string{"results.csv", "results.json", campaign.SpecFile, campaign.FailuresFile}
+// CollectFiles are what Collect brings back, the first required; the
+// others where they exist (raw.parquet only with [output] raw).
+var CollectFiles = []string{"results.csv", "results.json", campaign.SpecFile, campaign.FailuresFile, campaign.RawFile}
 
 // Collect merges the shards on the head node (for a job array, as rec
 // says) and downloads the results into the local directory local, with
@@ -200,13 +201,19 @@ func (s *Session) Collect(ctx context.Context, rec *Record, local string) ([]str
 		for i, f := range CollectFiles {
 			files[i] = path.Join(s.Dir, f)
 		}
-		out, _, err := c.Run(ctx, existingCommand(files...), nil)
-		if err != nil {
-			return err
-		}
 		exists := map[string]bool{}
-		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-			exists[l] = true
+		look := func() error {
+			out, _, err := c.Run(ctx, existingCommand(files...), nil)
+			if err != nil {
+				return err
+			}
+			for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				exists[l] = true
+			}
+			return nil
+		}
+		if err := look(); err != nil {
+			return err
 		}
 		if !exists[files[0]] && rec != nil && rec.ArrayShards > 0 {
 			// The shards of a job array are merged where they are.
@@ -218,7 +225,10 @@ func (s *Session) Collect(ctx context.Context, rec *Record, local string) ([]str
 				}
 				return err
 			}
-			exists[files[0]], exists[files[1]], exists[files[2]] = true, true, true
+			// What the merge wrote (raw.parquet too, with [output] raw).
+			if err := look(); err != nil {
+				return err
+			}
 		}
 		if !exists[files[0]] {
 			return fmt.Errorf("%s:%s has no results yet: the campaign is not complete; see 'netsweep status %s'", s.Target, s.Dir, local)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Tags of the controller–worker protocol.
@@ -34,12 +35,17 @@ type Failure struct {
 }
 
 // Result is what a worker sends back for a finished chunk: the chunk's
-// summary in reduce's sparse encoding, and its failures. Never raw values.
+// summary in reduce's sparse encoding, and its failures; and, only where
+// the job asks for them (RawJob), the chosen metrics of every repetition.
 type Result struct {
 	Chunk    Chunk
 	Rank     int
 	Summary  []byte
 	Failures []Failure
+	// Raw holds, repetition after repetition of the chunk, the values of
+	// the metrics RawJob.RawMetrics names; a failed repetition's are NaN
+	// (no metric value is NaN). Nil unless the job asks for them.
+	Raw []float64
 }
 
 // task is what the controller hands out: repetitions [Start, End) of one
@@ -162,7 +168,7 @@ func encodeResults(rs []*Result) []byte {
 	}
 	n := 0
 	for _, r := range rs {
-		n += 32 + len(r.Summary)
+		n += 32 + len(r.Summary) + 8*len(r.Raw)
 	}
 	b := make([]byte, 0, 8+n)
 	b = append(b, 2)
@@ -219,6 +225,10 @@ func appendResult(b []byte, r *Result) []byte {
 		b = binary.AppendUvarint(b, uint64(len(f.Message)))
 		b = append(b, f.Message...)
 	}
+	b = binary.AppendUvarint(b, uint64(len(r.Raw)))
+	for _, v := range r.Raw {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
 	return b
 }
 
@@ -247,6 +257,17 @@ func (d *decoder) result() *Result {
 	n := d.int()
 	for i := 0; i < n && d.err == nil; i++ {
 		r.Failures = append(r.Failures, Failure{Point: d.int(), Rep: d.int(), Seed: d.uint(), Message: string(d.bytes())})
+	}
+	if n := d.int(); n > 0 && d.err == nil {
+		if n > len(d.b)/8 {
+			d.fail()
+			return r
+		}
+		r.Raw = make([]float64, n)
+		for i := range r.Raw {
+			r.Raw[i] = math.Float64frombits(binary.LittleEndian.Uint64(d.b[8*i:]))
+		}
+		d.b = d.b[8*n:]
 	}
 	return r
 }

@@ -15,7 +15,8 @@ import (
 
 // Job is what the runtime needs to know of a campaign. Every rank builds
 // the same Job (from the same spec text) and only ever exchanges chunk
-// coordinates and summaries, never networks or raw values.
+// coordinates and summaries, never networks, and raw values only where
+// it asks for them (RawJob).
 type Job interface {
 	// Layout describes the metrics every repetition reports.
 	Layout() *reduce.Layout
@@ -36,6 +37,15 @@ type Grouper interface {
 	// NetworkGroup returns point's group; points that share nothing have
 	// groups of their own.
 	NetworkGroup(point int) int
+}
+
+// RawJob is implemented by a Job that keeps some metrics of every
+// repetition: workers send their values with each chunk's summary
+// (Result.Raw), 8 bytes a value.
+type RawJob interface {
+	// RawMetrics returns the layout indices of the metrics to keep, or
+	// none.
+	RawMetrics() []int
 }
 
 // Runner computes single repetitions, reusing its buffers between calls.
@@ -205,6 +215,10 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 	layout := job.Layout()
 	runner := job.NewRunner()
 	out := make([]float64, len(layout.Metrics))
+	var raw []int
+	if rj, ok := job.(RawJob); ok {
+		raw = rj.RawMetrics()
+	}
 	for range lookahead {
 		if err := comm.Send(0, tagResult, encodeResult(nil)); err != nil {
 			return fmt.Errorf("could not ask the controller for work: %w", err)
@@ -233,6 +247,9 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 		sums := make([]*reduce.Summary, len(points))
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}
+			if len(raw) > 0 {
+				results[i].Raw = make([]float64, 0, len(raw)*t.Len())
+			}
 			sums[i] = reduce.NewSummary(layout)
 		}
 		for rep := t.Start; rep < t.End; rep++ {
@@ -246,6 +263,13 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 				if err != nil {
 					sums[i].AddFailed()
 					results[i].Failures = append(results[i].Failures, Failure{Point: p, Rep: rep, Seed: runner.Seed(p, rep), Message: err.Error()})
+				}
+				for _, m := range raw {
+					v := math.NaN()
+					if err == nil {
+						v = out[m]
+					}
+					results[i].Raw = append(results[i].Raw, v)
 				}
 			}
 		}

@@ -29,6 +29,13 @@ const (
 	// square is below 2^2048 (bit 4196) and n < 2^63 squares below 2^2111
 	// (bit 4259); 134 limbs hold 4288 bits.
 	sqLimbs = 134
+	// cubeLimbs covers Σx³: bit 0 is 2^-3222, a cube is below 2^3072 (bit
+	// 6294) and n < 2^63 cubes below bit 6357; 199 limbs hold 6368 bits.
+	cubeLimbs = 199
+	// quartLimbs covers Σx⁴: bit 0 is 2^-4296, a fourth power is below
+	// 2^4096 (bit 8392) and n < 2^63 of them below bit 8455; 265 limbs hold
+	// 8480 bits.
+	quartLimbs = 265
 
 	// maxPending bounds the additions between normalisations: each adds
 	// less than 2^32 to a limb, so limbs stay below (maxPending+1)·2^32 <
@@ -91,6 +98,62 @@ func addValue(s, q []int64, x float64) {
 	q[2] += int64(h2 & limbMask)
 	q[3] += int64(h2 >> 32)
 	q[4] += int64(t)
+}
+
+// addHigher adds x³ to the Σx³ limbs c and x⁴ to the Σx⁴ limbs f. x must be
+// finite. It changes at most 8 limbs of c and 10 of f, each by less than
+// 2^32.
+func addHigher(c, f []int64, x float64) {
+	if x == 0 {
+		return
+	}
+	m, p, neg := decompose(x)
+	h, l := bits.Mul64(m, m) // m² < 2^106
+	// m³ = m²·m < 2^159 in three words.
+	a1, a0 := bits.Mul64(l, m)
+	b1, b0 := bits.Mul64(h, m)
+	w1, cy := bits.Add64(a1, b0, 0)
+	addWords(c, [4]uint64{a0, w1, b1 + cy}, 3, 3*p, neg)
+	// m⁴ = l² + 2lh·2^64 + h²·2^128 < 2^212 in four words.
+	c1, c0 := bits.Mul64(l, l)
+	d1, d0 := bits.Mul64(l, h) // < 2^106
+	t1, t0 := d1<<1|d0>>63, d0<<1
+	e1, e0 := bits.Mul64(h, h)
+	v1, cy := bits.Add64(c1, t0, 0)
+	v2, cy := bits.Add64(e0, t1, cy)
+	addWords(f, [4]uint64{c0, v1, v2, e1 + cy}, 4, 4*p, false)
+}
+
+// addWords adds (or subtracts, neg) the little-endian words w[:nw] shifted
+// to bit pos of the limbs l: 2(nw+1) limbs from pos/32, each by less than
+// 2^32.
+func addWords(l []int64, w [4]uint64, nw int, pos uint, neg bool) {
+	j, sh := pos/limbBits, pos%limbBits
+	var prev uint64
+	l = l[j:]
+	for t := 0; t <= nw; t++ {
+		var cur uint64
+		if t < nw {
+			cur = w[t]
+		}
+		v := cur<<sh | prev>>(64-sh) // prev>>64 is 0 when sh is 0
+		prev = cur
+		for q, part := range [2]int64{int64(v & limbMask), int64(v >> 32)} {
+			i := 2*t + q
+			switch {
+			case i >= len(l):
+				// Beyond the top limb there are only zeros, by the bounds
+				// of cubeLimbs and quartLimbs.
+				if part != 0 {
+					panic("reduce: higher sum out of range")
+				}
+			case neg:
+				l[i] -= part
+			default:
+				l[i] += part
+			}
+		}
+	}
 }
 
 // normalize writes the canonical form of the limbs src to dst (which may be

@@ -22,6 +22,18 @@
 // histogram count and the extremes, and normalises carries only once every
 // 2^30 additions.
 //
+// # Higher moments and conditions
+//
+// A Layout may ask for more (Layout.Moments, Layout.Given): exact Σx³ (in
+// units of 2^-3222, 199 limbs) and Σx⁴ (2^-4296, 265 limbs) per metric, from
+// which Summary.Moments computes the skewness, kurtosis and Binder cumulant
+// with one rounding each; and a second set of sums over the repetitions
+// whose metric equals a value (Summary.GivenStats), such as the final size
+// of major outbreaks only. A summary that merged one made without these
+// (a version 1 encoding: a journal record of an older run) no longer knows
+// them, and says so, while its other statistics stay exact. A layout
+// without them encodes exactly as before.
+//
 // # Wire formats
 //
 // Summary.AppendBinary writes one summary compactly for chunk messages and

@@ -8,46 +8,91 @@ import (
 	"math/bits"
 )
 
-// binaryVersion is the first byte of AppendBinary's encoding.
-const binaryVersion = 1
+// Versions of AppendBinary's encoding: the first byte.
+const (
+	binaryVersion  = 1 // a layout with neither moments nor a condition
+	binaryVersion2 = 2 // with Layout.Moments or Layout.Given
+)
+
+// Flags of a version 2 encoding: which extra sums it holds.
+const (
+	flagMoments = 1 << iota
+	flagGiven
+)
 
 // AppendBinary appends the compact encoding of s to b and returns it. The
 // encoding is canonical: summaries that are Equal encode to equal bytes.
 //
 // Format (varints as in encoding/binary; "svarint" is its zig-zag Varint):
 //
-//	version byte (1)
+//	version byte (1, or 2 where the layout has moments or a condition)
 //	uvarint n, uvarint failed, uvarint k (number of metrics)
-//	if n > 0, for each of the k metrics:
+//	version 2: uvarint flags (1: moments, 2: condition; not 0);
+//	    with a condition: uvarint metric index, value (8 bytes), uvarint n'
+//	if n > 0, for each of the k metrics a block:
 //	    min, max: 8 bytes each, little-endian IEEE 754
 //	    Σx:  uvarint c, then c × (uvarint gap, svarint limb)
 //	    Σx²: uvarint c, then c × (uvarint gap, uvarint limb)
+//	    with moments, Σx³ as Σx and Σx⁴ as Σx²
 //	    histogram: uvarint c, then c × (uvarint gap, uvarint count)
+//	with a condition and n' > 0, a block for each of the k metrics over the
+//	    n' repetitions that met it
 //
 // Sparse lists hold the non-zero entries of the normalised limbs (32 bits
 // each, least significant first, all with the sign of the sum) or of the
 // histogram slots (underflow, bins, overflow), by increasing index; gap is the
-// first index, then the distance from the previous one.
+// first index, then the distance from the previous one. A summary that
+// merged one without the moments or the condition encodes without them.
+// A version 1 encoding, or one without a flag the layout wants, decodes
+// into a summary that lacks those sums (Moments and GivenStats say so).
 func (s *Summary) AppendBinary(b []byte) []byte {
+	sh := s.sh
 	n := s.ints[offN]
-	b = append(b, binaryVersion)
+	var flags uint64
+	if sh.moments && s.ints[sh.lackMom] == 0 {
+		flags |= flagMoments
+	}
+	if sh.given >= 0 && s.ints[sh.lackGiv] == 0 {
+		flags |= flagGiven
+	}
+	if flags == 0 {
+		b = append(b, binaryVersion)
+	} else {
+		b = append(b, binaryVersion2)
+	}
 	b = binary.AppendUvarint(b, uint64(n))
 	b = binary.AppendUvarint(b, uint64(s.ints[offFailed]))
-	b = binary.AppendUvarint(b, uint64(len(s.mins)))
+	k := len(sh.binners)
+	b = binary.AppendUvarint(b, uint64(k))
+	if flags != 0 {
+		b = binary.AppendUvarint(b, flags)
+	}
+	if flags&flagGiven != 0 {
+		b = binary.AppendUvarint(b, uint64(sh.given))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(sh.value))
+		b = binary.AppendUvarint(b, uint64(s.ints[sh.nGiven]))
+	}
 	if n == 0 {
 		return b
 	}
-	var limbs [sqLimbs]int64
-	for i := range s.mins {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.mins[i]))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.maxs[i]))
-		off, bn := s.sh.metric(i)
-		normalize(limbs[:sumLimbs], s.ints[off:off+sumLimbs])
-		b = appendSparse(b, limbs[:sumLimbs], true)
-		normalize(limbs[:], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
-		b = appendSparse(b, limbs[:], false)
-		hs := off + sumLimbs + sqLimbs
-		b = appendSparse(b, s.ints[hs:hs+bn.h.Bins+2], false)
+	var limbs [quartLimbs]int64
+	blocks := k
+	if flags&flagGiven != 0 && s.ints[sh.nGiven] > 0 {
+		blocks = 2 * k
+	}
+	for bl := range blocks {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.mins[bl]))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.maxs[bl]))
+		off, bn := sh.block(bl)
+		sums := sh.sums(s.ints, off)
+		if flags&flagMoments == 0 {
+			sums = sums[:2]
+		}
+		for j, acc := range sums {
+			normalize(limbs[:len(acc)], acc)
+			b = appendSparse(b, limbs[:len(acc)], j%2 == 0)
+		}
+		b = appendSparse(b, sh.hist(s.ints, off, bn), false)
 	}
 	return b
 }
@@ -210,37 +255,75 @@ func (s *Summary) UnmarshalBinary(b []byte) error {
 }
 
 func (s *Summary) unmarshal(b []byte) error {
-	if len(b) == 0 || b[0] != binaryVersion {
-		return fmt.Errorf("%w: want version %d", errCorrupt, binaryVersion)
+	if len(b) == 0 || b[0] != binaryVersion && b[0] != binaryVersion2 {
+		return fmt.Errorf("%w: want version %d or %d", errCorrupt, binaryVersion, binaryVersion2)
 	}
+	sh := s.sh
 	d := &decoder{b: b[1:]}
 	n := d.count("n")
 	failed := d.count("failed")
 	k := d.uvarint("metrics")
-	if d.err == nil && k != uint64(len(s.mins)) {
-		d.fail("%d metrics, layout has %d", k, len(s.mins))
+	if d.err == nil && k != uint64(len(sh.binners)) {
+		d.fail("%d metrics, layout has %d", k, len(sh.binners))
+	}
+	var flags uint64
+	if b[0] == binaryVersion2 {
+		flags = d.uvarint("flags")
+		if d.err == nil && (flags == 0 || flags&^(flagMoments|flagGiven) != 0) {
+			d.fail("flags %d", flags)
+		}
+	}
+	var cond int = -1
+	var value float64
+	var nGiven int64
+	if flags&flagGiven != 0 {
+		c := d.uvarint("condition metric")
+		value = d.float("condition value")
+		nGiven = d.count("n given")
+		switch {
+		case d.err != nil:
+		case c >= k:
+			d.fail("condition on metric %d of %d", c, k)
+		case math.IsNaN(value) || math.IsInf(value, 0):
+			d.fail("condition value %v", value)
+		case nGiven > n:
+			d.fail("n given %d above n=%d", nGiven, n)
+		}
+		cond = int(c)
 	}
 	if d.err != nil {
 		return d.err
 	}
 	s.ints[offN], s.ints[offFailed] = n, failed
+	moments := flags&flagMoments != 0
+	// The record's condition is the layout's: its blocks are kept.
+	same := cond >= 0 && cond == sh.given && math.Float64bits(value) == math.Float64bits(sh.value)
 	if n > 0 {
-		for i := range s.mins {
-			s.mins[i] = d.float("min")
-			s.maxs[i] = d.float("max")
-			off, bn := s.sh.metric(i)
-			d.sparse(s.ints[off:off+sumLimbs], listSum, 0, "sum")
-			d.sparse(s.ints[off+sumLimbs:off+sumLimbs+sqLimbs], listSq, 0, "sumsq")
-			hs := off + sumLimbs + sqLimbs
-			total := d.sparse(s.ints[hs:hs+bn.h.Bins+2], listCount, n, "hist")
-			if d.err != nil {
-				return d.err
-			}
-			if total != n {
-				return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, s.sh.layout.Metrics[i], total, n)
-			}
-			if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
-				return fmt.Errorf("%w: %s: %w", errCorrupt, s.sh.layout.Metrics[i], err)
+		if sh.moments && !moments {
+			s.ints[sh.lackMom] = 1
+		}
+		if sh.given >= 0 && !same {
+			s.ints[sh.lackGiv] = 1
+		}
+	}
+	if same {
+		s.ints[sh.nGiven] = nGiven
+	}
+	if n == 0 {
+		if nGiven != 0 {
+			return fmt.Errorf("%w: n given %d with no repetitions", errCorrupt, nGiven)
+		}
+	} else {
+		groups := []int64{n}
+		if cond >= 0 && nGiven > 0 {
+			groups = append(groups, nGiven)
+		}
+		for g, gn := range groups {
+			keep := g == 0 || same
+			for i := range sh.binners {
+				if err := s.readBlock(d, g*len(sh.binners)+i, gn, moments, keep); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -250,7 +333,53 @@ func (s *Summary) unmarshal(b []byte) error {
 	if len(d.b) != 0 {
 		return fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.b))
 	}
+	s.forget()
 	s.pending = 1
+	return nil
+}
+
+// readBlock reads block b, of n repetitions, holding the higher sums if
+// moments; into s if keep, else into scratch space to be dropped.
+func (s *Summary) readBlock(d *decoder, b int, n int64, moments, keep bool) error {
+	sh := s.sh
+	i := b % len(sh.binners)
+	name := sh.layout.Metrics[i]
+	bn := &sh.binners[i]
+	var sum, sq, cube, quart, hist []int64
+	if keep {
+		off, _ := sh.block(b)
+		acc := sh.sums(s.ints, off)
+		sum, sq = acc[0], acc[1]
+		if sh.moments {
+			cube, quart = acc[2], acc[3]
+		}
+		hist = sh.hist(s.ints, off, bn)
+	} else {
+		sum, sq, hist = make([]int64, sumLimbs), make([]int64, sqLimbs), make([]int64, bn.h.Bins+2)
+	}
+	if moments && cube == nil {
+		cube, quart = make([]int64, cubeLimbs), make([]int64, quartLimbs)
+	}
+	lo, hi := d.float("min"), d.float("max")
+	d.sparse(sum, listSum, 0, "sum")
+	d.sparse(sq, listSq, 0, "sumsq")
+	if moments {
+		d.sparse(cube, listSum, 0, "sumcube")
+		d.sparse(quart, listSq, 0, "sumquart")
+	}
+	total := d.sparse(hist, listCount, n, "hist")
+	if d.err != nil {
+		return d.err
+	}
+	if total != n {
+		return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, name, total, n)
+	}
+	if err := checkExtremes(n, lo, hi); err != nil {
+		return fmt.Errorf("%w: %s: %w", errCorrupt, name, err)
+	}
+	if keep {
+		s.mins[b], s.maxs[b] = lo, hi
+	}
 	return nil
 }
 
@@ -272,14 +401,30 @@ func checkExtremes(n int64, lo, hi float64) error {
 // check normalises the accumulators of s, as set from a flat reduction,
 // and validates its contents.
 func (s *Summary) check() error {
+	sh := s.sh
 	n := s.ints[offN]
 	if n < 0 || s.ints[offFailed] < 0 {
 		return fmt.Errorf("%w: negative count: n=%d failed=%d", errCorrupt, n, s.ints[offFailed])
 	}
-	for i := range s.mins {
-		name := s.sh.layout.Metrics[i]
-		off, bn := s.sh.metric(i)
-		for _, acc := range [][]int64{s.ints[off : off+sumLimbs], s.ints[off+sumLimbs : off+sumLimbs+sqLimbs]} {
+	for _, off := range []int{sh.lackMom, sh.lackGiv} {
+		if off >= 0 && s.ints[off] < 0 {
+			return fmt.Errorf("%w: negative count", errCorrupt)
+		}
+	}
+	s.forget()
+	k := len(sh.binners)
+	groups := 1
+	if sh.given >= 0 && s.ints[sh.lackGiv] == 0 {
+		groups = 2
+		if g := s.ints[sh.nGiven]; g < 0 || g > n {
+			return fmt.Errorf("%w: n given %d for n=%d", errCorrupt, g, n)
+		}
+	}
+	for b := range k * groups {
+		gn := s.ints[sh.groupN(b/k)]
+		name := sh.layout.Metrics[b%k]
+		off, bn := sh.block(b)
+		for j, acc := range sh.sums(s.ints, off) {
 			if top := acc[len(acc)-1]; top <= -1<<62 || top >= 1<<62 {
 				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
 			}
@@ -287,31 +432,32 @@ func (s *Summary) check() error {
 			if top := acc[len(acc)-1]; top <= -topLimit || top >= topLimit {
 				return fmt.Errorf("%w: %s: sum out of range", errCorrupt, name)
 			}
-		}
-		for _, l := range s.ints[off+sumLimbs : off+sumLimbs+sqLimbs] {
-			if l < 0 {
-				return fmt.Errorf("%w: %s: negative sum of squares", errCorrupt, name)
+			if j%2 == 1 {
+				for _, l := range acc {
+					if l < 0 {
+						return fmt.Errorf("%w: %s: negative sum of even powers", errCorrupt, name)
+					}
+				}
 			}
-		}
-		if n == 0 {
-			for _, l := range s.ints[off : off+sumLimbs+sqLimbs] {
-				if l != 0 {
-					return fmt.Errorf("%w: %s: non-zero sums with no repetitions", errCorrupt, name)
+			if gn == 0 {
+				for _, l := range acc {
+					if l != 0 {
+						return fmt.Errorf("%w: %s: non-zero sums with no repetitions", errCorrupt, name)
+					}
 				}
 			}
 		}
 		var total int64
-		hs := off + sumLimbs + sqLimbs
-		for _, c := range s.ints[hs : hs+bn.h.Bins+2] {
-			if c < 0 || c > n-total {
-				return fmt.Errorf("%w: %s: histogram counts exceed n=%d", errCorrupt, name, n)
+		for _, c := range sh.hist(s.ints, off, bn) {
+			if c < 0 || c > gn-total {
+				return fmt.Errorf("%w: %s: histogram counts exceed n=%d", errCorrupt, name, gn)
 			}
 			total += c
 		}
-		if total != n {
-			return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, name, total, n)
+		if total != gn {
+			return fmt.Errorf("%w: %s: histogram counts %d for n=%d", errCorrupt, name, total, gn)
 		}
-		if err := checkExtremes(n, s.mins[i], s.maxs[i]); err != nil {
+		if err := checkExtremes(gn, s.mins[b], s.maxs[b]); err != nil {
 			return fmt.Errorf("%w: %s: %w", errCorrupt, name, err)
 		}
 	}
@@ -335,9 +481,13 @@ func (t *Table) FlatLen() (ints, floats int) {
 // maxs with MPI_MAX. SetFlat reads the reduced slices back; the result equals
 // merging the tables, in any order, for up to 2^30 tables.
 //
-// sums holds, point after point: n, failed, then per metric its Σx limbs
-// (68), Σx² limbs (134) and histogram (underflow, bins, overflow), the limbs
-// normalised; mins and maxs hold point after point one value per metric.
+// sums holds, point after point, a summary's ints: n, failed, then per
+// metric its Σx limbs (68), Σx² limbs (134), with moments its Σx³ (199) and
+// Σx⁴ (265) limbs, and its histogram (underflow, bins, overflow), the limbs
+// normalised; then with moments a counter of tables that lacked them, and
+// with a condition a counter of tables that lacked it, n' and a block per
+// metric. mins and maxs hold point after point one value per metric (and
+// per metric again with a condition).
 func (t *Table) Flat() (sums []int64, mins []float64, maxs []float64) {
 	ni, nf := t.FlatLen()
 	sums, mins, maxs = make([]int64, ni), make([]float64, nf), make([]float64, nf)

@@ -3,29 +3,43 @@ package reduce
 import (
 	"math"
 	"math/big"
+	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Stats returns the statistics of metric i, computed from the exact sums and
 // rounded once each (see Stats). Equal summaries give bit-identical Stats.
-func (s *Summary) Stats(i int) Stats {
+func (s *Summary) Stats(i int) Stats { return s.stats(0, i) }
+
+// GivenStats returns the statistics of metric i over the repetitions that
+// met the layout's condition, computed like Stats, and whether they are
+// known (see GivenReps).
+func (s *Summary) GivenStats(i int) (Stats, bool) {
+	if _, ok := s.GivenReps(); !ok {
+		return s.stats(-1, i), false
+	}
+	return s.stats(1, i), true
+}
+
+// stats returns the Stats of metric i of group g; g < 0 gives all NaN.
+func (s *Summary) stats(g, i int) Stats {
 	nan := math.NaN()
-	n := s.ints[offN]
+	var n int64
+	if g >= 0 {
+		n = s.ints[s.sh.groupN(g)]
+	}
 	st := Stats{N: n, Mean: nan, Std: nan, SEM: nan, Min: nan, Max: nan,
 		CI95Lo: nan, CI95Hi: nan, Q05: nan, Q50: nan, Q95: nan}
 	if n <= 0 {
 		return st
 	}
-	st.Min, st.Max = s.mins[i], s.maxs[i]
-	st.Q05, st.Q50, st.Q95 = s.Quantile(i, 0.05), s.Quantile(i, 0.5), s.Quantile(i, 0.95)
+	b := g*len(s.sh.binners) + i
+	st.Min, st.Max = s.mins[b], s.maxs[b]
+	st.Q05, st.Q50, st.Q95 = s.quantile(b, n, 0.05), s.quantile(b, n, 0.5), s.quantile(b, n, 0.95)
 
-	off, _ := s.sh.metric(i)
-	var limbs [sqLimbs]int64
-	normalize(limbs[:sumLimbs], s.ints[off:off+sumLimbs])
-	sum := toBig(limbs[:sumLimbs]) // Σx in units of 2^-1074
-	normalize(limbs[:], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
-	sq := toBig(limbs[:]) // Σx² in units of 2^-2148
+	sums := s.exactSums(b, 2)
+	sum, sq := sums[0], sums[1] // Σx in units of 2^-1074, Σx² of 2^-2148
 
 	bn := big.NewInt(n)
 	den := new(big.Int).Lsh(bn, 1074)
@@ -46,6 +60,98 @@ func (s *Summary) Stats(i int) Stats {
 	half := float64(tQuantile975(n-1) * st.SEM)
 	st.CI95Lo, st.CI95Hi = st.Mean-half, st.Mean+half
 	return st
+}
+
+// exactSums returns the first m exact sums of block b as integers: Σx^k in
+// units of 2^(−1074k).
+func (s *Summary) exactSums(b, m int) []*big.Int {
+	off, _ := s.sh.block(b)
+	var limbs [quartLimbs]int64
+	out := make([]*big.Int, m)
+	for k, acc := range s.sh.sums(s.ints, off)[:m] {
+		normalize(limbs[:len(acc)], acc)
+		out[k] = toBig(limbs[:len(acc)])
+	}
+	return out
+}
+
+// Moments are the shape statistics of one metric at one point, each
+// computed from the exact sums Sk = Σx^k of n values and rounded once:
+//
+//	Skewness = m3/m2^(3/2)      (g1, of the central moments mk of the sample)
+//	Kurtosis = m4/m2² − 3       (excess kurtosis g2)
+//	Binder   = 1 − ⟨x⁴⟩/(3⟨x²⟩²) = 1 − n·S4/(3·S2²)
+//
+// with m2 = S2/n − (S1/n)², m3 and m4 likewise from S1..S4. These are the
+// moment ratios of the sample, without small-sample corrections. Skewness
+// and kurtosis are NaN with n < 2 or no spread, Binder with n = 0 or
+// S2 = 0.
+type Moments struct {
+	Skewness, Kurtosis, Binder float64
+}
+
+// Moments returns the moments of metric i and whether they are known: the
+// layout must ask for them (Layout.Moments) and every summary merged into
+// s must have had them.
+func (s *Summary) Moments(i int) (Moments, bool) { return s.moments(0, i) }
+
+// GivenMoments returns the moments of metric i over the repetitions that
+// met the layout's condition, and whether they are known.
+func (s *Summary) GivenMoments(i int) (Moments, bool) {
+	if _, ok := s.GivenReps(); !ok {
+		return s.moments(-1, i)
+	}
+	return s.moments(1, i)
+}
+
+func (s *Summary) moments(g, i int) (Moments, bool) {
+	nan := math.NaN()
+	mo := Moments{nan, nan, nan}
+	if g < 0 || !s.sh.moments || s.ints[s.sh.lackMom] != 0 {
+		return mo, false
+	}
+	n := s.ints[s.sh.groupN(g)]
+	if n <= 0 {
+		return mo, true
+	}
+	S := s.exactSums(g*len(s.sh.binners)+i, 4)
+	bn := big.NewInt(n)
+	mul := func(a ...*big.Int) *big.Int {
+		z := big.NewInt(1)
+		for _, x := range a {
+			z.Mul(z, x)
+		}
+		return z
+	}
+	c := func(k int64) *big.Int { return big.NewInt(k) }
+	// Binder: (3·S2² − n·S4)/(3·S2²); the units cancel.
+	if S[1].Sign() > 0 {
+		den := mul(c(3), S[1], S[1])
+		num := new(big.Int).Sub(den, mul(bn, S[3]))
+		mo.Binder, _ = new(big.Rat).SetFrac(num, den).Float64()
+	}
+	// n²·m2 = B = n·S2 − S1²; n³·m3 = A = n²·S3 − 3n·S1·S2 + 2·S1³;
+	// n⁴·m4 = C = n³·S4 − 4n²·S1·S3 + 6n·S1²·S2 − 3·S1⁴.
+	B := new(big.Int).Sub(mul(bn, S[1]), mul(S[0], S[0]))
+	if n < 2 || B.Sign() <= 0 {
+		return mo, true
+	}
+	A := mul(bn, bn, S[2])
+	A.Sub(A, mul(c(3), bn, S[0], S[1]))
+	A.Add(A, mul(c(2), S[0], S[0], S[0]))
+	C := mul(bn, bn, bn, S[3])
+	C.Sub(C, mul(c(4), bn, bn, S[0], S[2]))
+	C.Add(C, mul(c(6), bn, S[0], S[0], S[1]))
+	C.Sub(C, mul(c(3), S[0], S[0], S[0], S[0]))
+	// Skewness = A/B^(3/2) = sign(A)·√(A²/B³); Kurtosis = (C − 3B²)/B².
+	sk := sqrtRat(mul(A, A), mul(B, B, B))
+	if A.Sign() < 0 {
+		sk = -sk
+	}
+	mo.Skewness = sk
+	B2 := mul(B, B)
+	mo.Kurtosis, _ = new(big.Rat).SetFrac(new(big.Int).Sub(C, mul(c(3), B2)), B2).Float64()
+	return mo, true
 }
 
 // sqrtRat returns √(num/den) correctly rounded to nearest, num ≥ 0, den > 0.
@@ -115,14 +221,16 @@ func tQuantile975(nu int64) float64 {
 // smallest value, lies in the same bin, so the two differ by at most the
 // width of c ∩ [Min, Max] (for log bins, the ratio of its edges): the bin
 // width inside the histogram range, and the whole span to Min or Max outside.
-func (s *Summary) Quantile(i int, q float64) float64 {
-	n := s.ints[offN]
+func (s *Summary) Quantile(i int, q float64) float64 { return s.quantile(i, s.ints[offN], q) }
+
+// quantile is Quantile for block b of n repetitions.
+func (s *Summary) quantile(b int, n int64, q float64) float64 {
 	if n <= 0 || !(q > 0 && q < 1) {
 		return math.NaN()
 	}
-	lo, hi := s.mins[i], s.maxs[i]
-	off, bn := s.sh.metric(i)
-	counts := s.ints[off+sumLimbs+sqLimbs : off+sumLimbs+sqLimbs+bn.h.Bins+2]
+	lo, hi := s.mins[b], s.maxs[b]
+	off, bn := s.sh.block(b)
+	counts := s.sh.hist(s.ints, off, bn)
 	h := q * float64(n)
 	var cum int64
 	for j, c := range counts {
@@ -149,3 +257,26 @@ func (s *Summary) Quantile(i int, q float64) float64 {
 
 // lerp returns a + f·(b−a), unfused so every platform rounds alike.
 func lerp(a, b, f float64) float64 { return a + float64(f*(b-a)) }
+
+// Histogram returns a copy of metric i's histogram counts: the underflow
+// count (values below Lo), the Bins bins, then the overflow count (values
+// at or above Hi). Edges gives the bins' edges.
+func (s *Summary) Histogram(i int) []int64 {
+	off, bn := s.sh.metric(i)
+	return slices.Clone(s.sh.hist(s.ints, off, bn))
+}
+
+// Edges returns the Bins+1 edges of metric i's histogram bins, from Lo to
+// Hi, as Summary.Add places values (for log bins, spaced evenly in log).
+func (l *Layout) Edges(i int) []float64 {
+	bn := newBinner(l.hist(i))
+	e := make([]float64, bn.h.Bins+1)
+	for j := range e {
+		e[j] = bn.edge(j)
+		if bn.h.Log {
+			e[j] = math.Exp(e[j])
+		}
+	}
+	e[0], e[len(e)-1] = bn.h.Lo, bn.h.Hi
+	return e
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Hist describes fixed histogram bins on [Lo, Hi); Log spaces them
@@ -42,15 +43,37 @@ func (h Hist) validate() error {
 // Layout names the metrics of every summary in a table and their histograms.
 // Hists is either empty (every metric gets DefaultHist) or has one entry per
 // metric, a zero entry meaning DefaultHist.
+//
+// Moments adds exact Σx³ and Σx⁴ to every metric's sums, for the
+// skewness, kurtosis and Binder cumulant (Summary.Moments). Given adds a
+// second summary of every metric over the repetitions meeting a condition
+// (Summary.GivenStats). Neither changes the encoding of a layout without
+// them.
 type Layout struct {
 	Metrics []string
 	Hists   []Hist
+	Moments bool
+	Given   *Condition
+}
+
+// Condition selects the repetitions whose metric Metric equals Value.
+type Condition struct {
+	Metric string
+	Value  float64
 }
 
 // Validate reports whether l can be used for summaries.
 func (l *Layout) Validate() error {
 	if len(l.Hists) != 0 && len(l.Hists) != len(l.Metrics) {
 		return fmt.Errorf("reduce: bad layout: %d hists for %d metrics", len(l.Hists), len(l.Metrics))
+	}
+	if c := l.Given; c != nil {
+		if !slices.Contains(l.Metrics, c.Metric) {
+			return fmt.Errorf("reduce: bad layout: condition on %s, not one of the metrics %v", c.Metric, l.Metrics)
+		}
+		if math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
+			return fmt.Errorf("reduce: bad layout: condition %s=%v: want a finite value", c.Metric, c.Value)
+		}
 	}
 	for i := range l.Metrics {
 		if err := l.hist(i).validate(); err != nil {
@@ -133,13 +156,27 @@ func (bn *binner) edge(i int) float64 {
 // shape is the resolved layout shared by the summaries of a table: where each
 // metric's block lies in a summary's ints.
 //
-// A summary's ints are [n, failed, then per metric: Σx limbs (sumLimbs),
-// Σx² limbs (sqLimbs), histogram (under, Bins bins, over)].
+// A summary's ints are [n, failed, then per metric its block], a block being
+// its Σx limbs (sumLimbs), Σx² limbs (sqLimbs), with Layout.Moments its Σx³
+// (cubeLimbs) and Σx⁴ (quartLimbs) limbs, then its histogram (under, Bins
+// bins, over). With Layout.Moments one counter follows, of merged summaries
+// that lacked the higher sums (0 or, once any did, 1); with Layout.Given a
+// second group follows: a counter of summaries that lacked it, the number
+// of repetitions meeting the condition, and a block per metric over them.
+// mins and maxs hold one value per metric and group.
 type shape struct {
 	layout  *Layout
 	binners []binner
-	offs    []int // offset of each metric's block in ints
-	ints    int   // len(ints)
+	moments bool
+	given   int     // index of the condition's metric, or −1
+	value   float64 // the condition's value
+	groups  int     // 1, or 2 with a condition
+	offs    []int   // offset of the block of metric i of group g at g·k+i
+	accs    int     // limbs of a block's sums
+	lackMom int     // offset of the moments' lacking counter, or −1
+	lackGiv int     // offset of the condition's lacking counter, or −1
+	nGiven  int     // offset of the condition's n, or −1
+	ints    int     // len(ints)
 }
 
 const (
@@ -152,12 +189,35 @@ func newShape(l *Layout) *shape {
 	if err := l.Validate(); err != nil {
 		panic(err)
 	}
-	sh := &shape{layout: l, binners: make([]binner, len(l.Metrics)), offs: make([]int, len(l.Metrics))}
-	off := offFirst
+	k := len(l.Metrics)
+	sh := &shape{layout: l, binners: make([]binner, k), moments: l.Moments, given: -1,
+		groups: 1, accs: sumLimbs + sqLimbs, lackMom: -1, lackGiv: -1, nGiven: -1}
+	if sh.moments {
+		sh.accs += cubeLimbs + quartLimbs
+	}
+	if l.Given != nil {
+		sh.given = slices.Index(l.Metrics, l.Given.Metric)
+		sh.value = l.Given.Value
+		sh.groups = 2
+	}
 	for i := range l.Metrics {
 		sh.binners[i] = newBinner(l.hist(i))
-		sh.offs[i] = off
-		off += sumLimbs + sqLimbs + sh.binners[i].h.Bins + 2
+	}
+	sh.offs = make([]int, k*sh.groups)
+	off := offFirst
+	for g := range sh.groups {
+		if g == 1 {
+			sh.lackGiv, sh.nGiven = off, off+1
+			off += 2
+		}
+		for i := range k {
+			sh.offs[g*k+i] = off
+			off += sh.accs + sh.binners[i].h.Bins + 2
+		}
+		if g == 0 && sh.moments {
+			sh.lackMom = off
+			off++
+		}
 	}
 	sh.ints = off
 	return sh
@@ -168,7 +228,8 @@ func (a *shape) same(b *shape) bool {
 	if a == b {
 		return true
 	}
-	if len(a.binners) != len(b.binners) {
+	if len(a.binners) != len(b.binners) || a.moments != b.moments || a.given != b.given ||
+		math.Float64bits(a.value) != math.Float64bits(b.value) {
 		return false
 	}
 	for i := range a.binners {
@@ -179,7 +240,39 @@ func (a *shape) same(b *shape) bool {
 	return true
 }
 
+// metric returns the offset of metric i's block in group 0 and its binner.
 func (sh *shape) metric(i int) (off int, bn *binner) { return sh.offs[i], &sh.binners[i] }
+
+// block returns the offset of block b (metric b mod k of group b/k) and its
+// binner.
+func (sh *shape) block(b int) (off int, bn *binner) {
+	return sh.offs[b], &sh.binners[b%len(sh.binners)]
+}
+
+// sums returns the accumulators of the block at off in ints: Σx, Σx² and,
+// with moments, Σx³ and Σx⁴.
+func (sh *shape) sums(ints []int64, off int) [][]int64 {
+	a := [][]int64{ints[off : off+sumLimbs], ints[off+sumLimbs : off+sumLimbs+sqLimbs]}
+	if sh.moments {
+		c := off + sumLimbs + sqLimbs
+		a = append(a, ints[c:c+cubeLimbs], ints[c+cubeLimbs:c+cubeLimbs+quartLimbs])
+	}
+	return a
+}
+
+// hist returns the histogram counts of the block at off.
+func (sh *shape) hist(ints []int64, off int, bn *binner) []int64 {
+	h := off + sh.accs
+	return ints[h : h+bn.h.Bins+2]
+}
+
+// groupN returns the offset of group g's n.
+func (sh *shape) groupN(g int) int {
+	if g == 0 {
+		return offN
+	}
+	return sh.nGiven
+}
 
 // Summary accumulates the metric values of the repetitions of one parameter
 // point. The zero value is not usable; call NewSummary.
@@ -200,7 +293,7 @@ type Summary struct {
 func NewSummary(l *Layout) *Summary { return newSummary(newShape(l)) }
 
 func newSummary(sh *shape) *Summary {
-	k := len(sh.binners)
+	k := len(sh.binners) * sh.groups
 	s := &Summary{sh: sh, ints: make([]int64, sh.ints), mins: make([]float64, k), maxs: make([]float64, k)}
 	s.Reset()
 	return s
@@ -221,8 +314,9 @@ func (s *Summary) Layout() *Layout { return s.sh.layout }
 // Add records one successful repetition's metric values, in layout order.
 // A non-finite value is an error and records nothing.
 func (s *Summary) Add(values []float64) error {
-	if len(values) != len(s.mins) {
-		return fmt.Errorf("reduce: %d values for %d metrics", len(values), len(s.mins))
+	k := len(s.sh.binners)
+	if len(values) != k {
+		return fmt.Errorf("reduce: %d values for %d metrics", len(values), k)
 	}
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -234,22 +328,38 @@ func (s *Summary) Add(values []float64) error {
 	}
 	s.pending++
 	s.ints[offN]++
+	higher := s.sh.moments && s.ints[s.sh.lackMom] == 0
 	for i, v := range values {
-		if v == 0 {
-			v = 0 // −0 → +0, so MIN/MAX reductions cannot depend on order
-		}
-		off, bn := s.sh.metric(i)
-		blk := s.ints[off : off+sumLimbs+sqLimbs]
-		addValue(blk[:sumLimbs], blk[sumLimbs:], v)
-		s.ints[off+sumLimbs+sqLimbs+bn.slot(v)]++
-		if v < s.mins[i] {
-			s.mins[i] = v
-		}
-		if v > s.maxs[i] {
-			s.maxs[i] = v
+		s.add(i, v, higher)
+	}
+	if s.sh.given >= 0 && s.ints[s.sh.lackGiv] == 0 && values[s.sh.given] == s.sh.value {
+		s.ints[s.sh.nGiven]++
+		for i, v := range values {
+			s.add(k+i, v, higher)
 		}
 	}
 	return nil
+}
+
+// add adds v to block b.
+func (s *Summary) add(b int, v float64, higher bool) {
+	if v == 0 {
+		v = 0 // −0 → +0, so MIN/MAX reductions cannot depend on order
+	}
+	off, bn := s.sh.block(b)
+	blk := s.ints[off : off+s.sh.accs]
+	addValue(blk[:sumLimbs], blk[sumLimbs:sumLimbs+sqLimbs], v)
+	if higher {
+		c := blk[sumLimbs+sqLimbs:]
+		addHigher(c[:cubeLimbs], c[cubeLimbs:], v)
+	}
+	s.ints[off+s.sh.accs+bn.slot(v)]++
+	if v < s.mins[b] {
+		s.mins[b] = v
+	}
+	if v > s.maxs[b] {
+		s.maxs[b] = v
+	}
 }
 
 // AddFailed records one failed repetition.
@@ -261,20 +371,53 @@ func (s *Summary) Reps() int64 { return s.ints[offN] }
 // Failed returns the number of failed repetitions recorded.
 func (s *Summary) Failed() int64 { return s.ints[offFailed] }
 
+// GivenReps returns the number of successful repetitions that met the
+// layout's condition, and whether it is known: false without a condition,
+// or where s merged a summary made without it (such as a journal record of
+// an older run).
+func (s *Summary) GivenReps() (int64, bool) {
+	if s.sh.given < 0 || s.ints[s.sh.lackGiv] != 0 {
+		return 0, false
+	}
+	return s.ints[s.sh.nGiven], true
+}
+
 // normalize brings every accumulator of s to canonical form.
 func (s *Summary) normalize() {
-	for i := range s.mins {
-		off, _ := s.sh.metric(i)
-		sum := s.ints[off : off+sumLimbs]
-		sq := s.ints[off+sumLimbs : off+sumLimbs+sqLimbs]
-		normalize(sum, sum)
-		normalize(sq, sq)
+	for b := range s.mins {
+		off, _ := s.sh.block(b)
+		for _, acc := range s.sh.sums(s.ints, off) {
+			normalize(acc, acc)
+		}
 	}
 	s.pending = 1
 }
 
+// forget settles the lacking counters: once any merged summary lacked the
+// higher sums or the condition, their counter is 1 and what they held is
+// dropped, so summaries that lack something are Equal and encode alike
+// whatever they merged.
+func (s *Summary) forget() {
+	sh := s.sh
+	k := len(sh.binners)
+	if sh.moments && s.ints[sh.lackMom] != 0 {
+		s.ints[sh.lackMom] = 1
+		for b := range s.mins {
+			off, _ := sh.block(b)
+			clear(s.ints[off+sumLimbs+sqLimbs : off+sh.accs])
+		}
+	}
+	if sh.given >= 0 && s.ints[sh.lackGiv] != 0 {
+		s.ints[sh.lackGiv] = 1
+		clear(s.ints[sh.nGiven:])
+		for b := k; b < 2*k; b++ {
+			s.mins[b], s.maxs[b] = math.Inf(1), math.Inf(-1)
+		}
+	}
+}
+
 // Merge adds o's repetitions to s. Both must share a layout (equal
-// histograms); Merge panics otherwise.
+// histograms, moments and condition); Merge panics otherwise.
 func (s *Summary) Merge(o *Summary) {
 	if !s.sh.same(o.sh) {
 		panic(errors.New("reduce: Merge of summaries with different layouts"))
@@ -294,6 +437,7 @@ func (s *Summary) Merge(o *Summary) {
 	for i, v := range o.maxs {
 		maxs[i] = max(maxs[i], v)
 	}
+	s.forget()
 	if s.pending > maxPending {
 		s.normalize()
 	}
@@ -327,10 +471,12 @@ func (s *Summary) canonical(dst []int64) []int64 {
 	}
 	dst = dst[:len(s.ints)]
 	copy(dst, s.ints)
-	for i := range s.mins {
-		off, _ := s.sh.metric(i)
-		normalize(dst[off:off+sumLimbs], s.ints[off:off+sumLimbs])
-		normalize(dst[off+sumLimbs:off+sumLimbs+sqLimbs], s.ints[off+sumLimbs:off+sumLimbs+sqLimbs])
+	for b := range s.mins {
+		off, _ := s.sh.block(b)
+		src := s.sh.sums(s.ints, off)
+		for j, acc := range s.sh.sums(dst, off) {
+			normalize(acc, src[j])
+		}
 	}
 	return dst
 }

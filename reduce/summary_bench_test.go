@@ -38,28 +38,43 @@ func benchChunk(l *Layout, r *rand.Rand, reps int) *Summary {
 	return s
 }
 
-// BenchmarkAdd reports the cost of Add per value (ns/op is per metric value).
+// BenchmarkAdd reports the cost of Add per value (ns/op is per metric value),
+// plain, with Layout.Moments, and with moments and a condition that half
+// the repetitions meet.
 func BenchmarkAdd(b *testing.B) {
 	for _, k := range []int{1, 5} {
-		b.Run("metrics="+strconv.Itoa(k), func(b *testing.B) {
-			l := benchLayout(k)
-			s := NewSummary(l)
-			r := rand.New(rand.NewPCG(1, 1))
-			rows := make([][]float64, 1024)
-			for i := range rows {
-				rows[i] = make([]float64, k)
-				for j := range rows[i] {
-					rows[i][j] = r.Float64() * float64(1+j*100)
-				}
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i += k {
-				if err := s.Add(rows[i%len(rows)]); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		for _, extra := range []string{"", "/moments", "/moments+given"} {
+			b.Run("metrics="+strconv.Itoa(k)+extra, func(b *testing.B) {
+				benchAdd(b, k, extra)
+			})
+		}
+	}
+}
+
+func benchAdd(b *testing.B, k int, extra string) {
+	l := benchLayout(k)
+	l.Moments = extra != ""
+	if extra == "/moments+given" {
+		l.Given = &Condition{Metric: "m0", Value: 0}
+	}
+	s := NewSummary(l)
+	r := rand.New(rand.NewPCG(1, 1))
+	rows := make([][]float64, 1024)
+	for i := range rows {
+		rows[i] = make([]float64, k)
+		for j := range rows[i] {
+			rows[i][j] = r.Float64() * float64(1+j*100)
+		}
+		if i%2 == 0 {
+			rows[i][0] = 0 // meets the condition
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += k {
+		if err := s.Add(rows[i%len(rows)]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -77,7 +92,13 @@ func BenchmarkMerge(b *testing.B) {
 // BenchmarkEncodeDecode reports AppendBinary plus UnmarshalBinary of one
 // chunk summary (5 metrics, 100 repetitions), as a chunk message costs.
 func BenchmarkEncodeDecode(b *testing.B) {
+	b.Run("plain", func(b *testing.B) { benchEncodeDecode(b, benchLayout(5)) })
 	l := benchLayout(5)
+	l.Moments = true
+	b.Run("moments", func(b *testing.B) { benchEncodeDecode(b, l) })
+}
+
+func benchEncodeDecode(b *testing.B, l *Layout) {
 	r := rand.New(rand.NewPCG(3, 3))
 	c, dst := benchChunk(l, r, 100), NewSummary(l)
 	buf := c.AppendBinary(nil)

@@ -17,6 +17,8 @@ import (
 type PlotOptions struct {
 	X      string            // parameter on the x axis
 	Y      string            // metric on the y axis (its mean)
+	Stat   string            // statistic of Y drawn instead of the mean, without error bars ("binder", "q50", ...)
+	LogX   bool              // log x axis
 	Series string            // parameter whose values get one line each; "" for one line
 	Where  map[string]string // other parameters, fixed to these values
 	Title  string
@@ -36,6 +38,13 @@ func Plot(f *File, o PlotOptions, path string) error {
 	}
 	if !contains(f.Metrics, o.Y) {
 		return fmt.Errorf("--y %s: not a metric; the campaign has %s", o.Y, strings.Join(f.Metrics, ", "))
+	}
+	stat := o.Stat
+	if stat == "" {
+		stat = "mean"
+	}
+	if have := f.Stats(); !contains(have, stat) {
+		return fmt.Errorf("--stat %s: not a statistic of these results; choose from %s", stat, strings.Join(have, ", "))
 	}
 	// Group the points into series, keeping only those that match Where,
 	// and refuse to mix points that differ in an unfixed parameter.
@@ -72,7 +81,8 @@ func Plot(f *File, o PlotOptions, path string) error {
 			return err
 		}
 		var y, lo, hi float64
-		if y, err = p.Stat(o.Y, "mean"); err == nil {
+		lo, hi = nan, nan
+		if y, err = p.Stat(o.Y, stat); err == nil && stat == "mean" {
 			if lo, err = p.Stat(o.Y, "ci95_lo"); err == nil {
 				hi, err = p.Stat(o.Y, "ci95_hi")
 			}
@@ -81,7 +91,7 @@ func Plot(f *File, o PlotOptions, path string) error {
 			return err
 		}
 		if math.IsNaN(y) {
-			continue // a point with no successful repetition has no mean
+			continue // a point with no successful repetition (or an unknown statistic) has no value
 		}
 		key := ""
 		if o.Series != "" {
@@ -100,6 +110,12 @@ func Plot(f *File, o PlotOptions, path string) error {
 	pl.Title.Text = o.Title
 	pl.X.Label.Text = o.X
 	pl.Y.Label.Text = o.Y + " (mean, 95% CI)"
+	if stat != "mean" {
+		pl.Y.Label.Text = o.Y + " (" + stat + ")"
+	}
+	if o.LogX {
+		pl.X.Scale, pl.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{}
+	}
 	pl.Add(plotter.NewGrid())
 	for i, key := range order {
 		pts := series[key]

@@ -18,9 +18,10 @@ func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
 			return fmt.Errorf("no metric %q; the campaign has %s", m, strings.Join(f.Metrics, ", "))
 		}
 	}
+	have := f.Stats()
 	for _, s := range stats {
-		if !contains(StatColumns, s) {
-			return fmt.Errorf("no statistic %q; choose from %s", s, strings.Join(StatColumns, ", "))
+		if !contains(have, s) {
+			return fmt.Errorf("no statistic %q; choose from %s", s, strings.Join(have, ", "))
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -50,6 +51,31 @@ func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()
+}
+
+// Stats returns the names of the statistics that f holds for each metric:
+// StatColumns, then those that [output] moments and given add.
+func (f *File) Stats() []string {
+	have := append([]string(nil), StatColumns...)
+	if len(f.Points) > 0 && len(f.Metrics) > 0 {
+		m := f.Points[0].Metrics[f.Metrics[0]]
+		for _, c := range MomentColumns {
+			if _, ok := m[c]; ok {
+				have = append(have, c)
+			}
+		}
+		for _, c := range StatColumns {
+			if _, ok := m[GivenPrefix+c]; ok {
+				have = append(have, GivenPrefix+c)
+			}
+		}
+		for _, c := range MomentColumns {
+			if _, ok := m[GivenPrefix+c]; ok {
+				have = append(have, GivenPrefix+c)
+			}
+		}
+	}
+	return have
 }
 
 func contains(list []string, s string) bool {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -20,6 +21,62 @@ var StatColumns = []string{"mean", "std", "sem", "min", "max", "ci95_lo", "ci95_
 
 func statValues(st reduce.Stats) []float64 {
 	return []float64{st.Mean, st.Std, st.SEM, st.Min, st.Max, st.CI95Lo, st.CI95Hi, st.Q05, st.Q50, st.Q95}
+}
+
+// MomentColumns are the statistics that [output] moments = true adds to
+// each metric (reduce.Moments).
+var MomentColumns = []string{"skewness", "kurtosis", "binder"}
+
+// GivenPrefix starts the names of the statistics over the repetitions that
+// meet [output] given: given_mean, given_std, ...
+const GivenPrefix = "given_"
+
+// extraColumns returns the statistics, beyond StatColumns, that layout l
+// adds to each metric.
+func extraColumns(l *reduce.Layout) []string {
+	var c []string
+	if l.Moments {
+		c = append(c, MomentColumns...)
+	}
+	if l.Given != nil {
+		for _, x := range StatColumns {
+			c = append(c, GivenPrefix+x)
+		}
+		if l.Moments {
+			for _, x := range MomentColumns {
+				c = append(c, GivenPrefix+x)
+			}
+		}
+	}
+	return c
+}
+
+// extraValues returns the values of extraColumns for metric i of sum;
+// unknown ones (lost to a merged record without them) are nil.
+func extraValues(l *reduce.Layout, sum *reduce.Summary, i int) []*float64 {
+	var v []*float64
+	add := func(ok bool, xs ...float64) {
+		for _, x := range xs {
+			if ok {
+				v = append(v, &x)
+			} else {
+				v = append(v, nil)
+			}
+		}
+	}
+	if l.Moments {
+		m, ok := sum.Moments(i)
+		add(ok, m.Skewness, m.Kurtosis, m.Binder)
+	}
+	if l.Given != nil {
+		st, ok := sum.GivenStats(i)
+		add(ok, statValues(st)...)
+		if l.Moments {
+			m, ok := sum.GivenMoments(i)
+			add(ok, m.Skewness, m.Kurtosis, m.Binder)
+		}
+	}
+	return v
 }
 
 // Provenance records how a results file was made.
@@ -44,11 +101,42 @@ type Provenance struct {
 
 // File is the content of results.json.
 type File struct {
-	Name       string     `json:"name"`
-	Params     []string   `json:"params"`
-	Metrics    []string   `json:"metrics"`
-	Points     []Point    `json:"points"`
-	Provenance Provenance `json:"provenance"`
+	Name    string   `json:"name"`
+	Params  []string `json:"params"`
+	Metrics []string `json:"metrics"`
+	// Given is the condition of the given_ statistics, if any.
+	Given *Condition `json:"given,omitempty"`
+	// Bins are the edges of each metric's histogram bins, from lo to hi;
+	// each point's Hists count the values in them.
+	Bins       map[string][]float64 `json:"bins,omitempty"`
+	Points     []Point              `json:"points"`
+	Provenance Provenance           `json:"provenance"`
+}
+
+// Condition is [output] given: the repetitions whose metric Metric equals
+// Value.
+type Condition struct {
+	Metric string  `json:"metric"`
+	Value  float64 `json:"value"`
+}
+
+// Hist is one metric's histogram at one point: Counts[j] values in
+// [edges[First+j], edges[First+j+1]) of File.Bins (the bins before
+// First and after the last count are empty), Under below the first edge
+// and Over at or above the last.
+type Hist struct {
+	Under  int64   `json:"under"`
+	First  int     `json:"first"`
+	Counts []int64 `json:"counts"`
+	Over   int64   `json:"over"`
+}
+
+// Count returns the count of bin j.
+func (h *Hist) Count(j int) int64 {
+	if j < h.First || j >= h.First+len(h.Counts) {
+		return 0
+	}
+	return h.Counts[j-h.First]
 }
 
 // Point is one row of results.json.
@@ -58,6 +146,10 @@ type Point struct {
 	Reps    int64                         `json:"reps"`
 	Failed  int64                         `json:"failed"`
 	Metrics map[string]map[string]*number `json:"metrics"`
+	// GivenReps is the number of repetitions that met [output] given, nil
+	// without a condition or where it is unknown.
+	GivenReps *int64          `json:"given_reps,omitempty"`
+	Hists     map[string]Hist `json:"hists,omitempty"`
 }
 
 // number is a float64 that encodes NaN as null, since JSON has no NaN.
@@ -80,6 +172,14 @@ func FormatFloat(x float64) string {
 		return "NaN"
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// formatCount prints a count, or nothing where it is unknown.
+func formatCount(n int64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func formatParam(v any) string {
@@ -109,6 +209,20 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 			header = append(header, m+"_"+c)
 		}
 	}
+	// Columns that [output] moments and given add come after all the
+	// others, so that those keep their places.
+	var extra [][]string
+	if t.Layout.Given != nil {
+		header = append(header, "given_reps")
+	}
+	if cols := extraColumns(t.Layout); len(cols) > 0 {
+		for _, m := range t.Layout.Metrics {
+			extra = append(extra, cols)
+			for _, c := range cols {
+				header = append(header, m+"_"+c)
+			}
+		}
+	}
 	w.Write(header)
 	for i, sum := range t.Points {
 		row := make([]string, 0, len(header))
@@ -121,6 +235,19 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 				row = append(row, FormatFloat(x))
 			}
 		}
+		if t.Layout.Given != nil {
+			n, ok := sum.GivenReps()
+			row = append(row, formatCount(n, ok))
+		}
+		for j := range extra {
+			for _, x := range extraValues(t.Layout, sum, j) {
+				if x == nil {
+					row = append(row, "")
+				} else {
+					row = append(row, FormatFloat(*x))
+				}
+			}
+		}
 		w.Write(row)
 	}
 	w.Flush()
@@ -129,10 +256,17 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 
 // JSON renders results.json for spec s, table t and provenance prov.
 func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
-	f := File{Name: s.Name, Params: s.Params, Metrics: t.Layout.Metrics, Provenance: prov}
+	f := File{Name: s.Name, Params: s.Params, Metrics: t.Layout.Metrics, Provenance: prov, Bins: map[string][]float64{}}
 	if f.Params == nil {
 		f.Params = []string{}
 	}
+	if c := t.Layout.Given; c != nil {
+		f.Given = &Condition{Metric: c.Metric, Value: c.Value}
+	}
+	for j, m := range t.Layout.Metrics {
+		f.Bins[m] = t.Layout.Edges(j)
+	}
+	cols := extraColumns(t.Layout)
 	for i, sum := range t.Points {
 		p := Point{Index: i, Params: map[string]any{}, Reps: sum.Reps(), Failed: sum.Failed(), Metrics: map[string]map[string]*number{}}
 		for j, k := range s.Params {
@@ -144,12 +278,47 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 				n := number(x)
 				stats[StatColumns[c]] = &n
 			}
+			for c, x := range extraValues(t.Layout, sum, j) {
+				var n *number
+				if x != nil {
+					n = (*number)(x)
+				}
+				stats[cols[c]] = n
+			}
 			p.Metrics[m] = stats
+			h := sum.Histogram(j)
+			if p.Hists == nil {
+				p.Hists = map[string]Hist{}
+			}
+			bins := h[1 : len(h)-1]
+			lo, hi := 0, len(bins)
+			for lo < hi && bins[lo] == 0 {
+				lo++
+			}
+			for hi > lo && bins[hi-1] == 0 {
+				hi--
+			}
+			p.Hists[m] = Hist{Under: h[0], First: lo, Counts: bins[lo:hi], Over: h[len(h)-1]}
+		}
+		if n, ok := sum.GivenReps(); ok {
+			p.GivenReps = &n
 		}
 		f.Points = append(f.Points, p)
 	}
-	return json.MarshalIndent(f, "", "  ")
+	js, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// One line per array of numbers (the histograms' edges and counts),
+	// not one line per number.
+	return numberArray.ReplaceAllFunc(js, func(m []byte) []byte {
+		f := bytes.Fields(m[1 : len(m)-1])
+		return append(append([]byte{'['}, bytes.Join(f, []byte(" "))...), ']')
+	}), nil
 }
+
+// numberArray matches a JSON array of numbers as MarshalIndent writes it.
+var numberArray = regexp.MustCompile(`\[\n[ ]*-?[0-9][-+.eE0-9]*(,\n[ ]*-?[0-9][-+.eE0-9]*)*\n[ ]*\]`)
 
 // Write writes results.csv and results.json into dir, each atomically: a
 // reader sees the old file or the new one, never half of one.

@@ -10,20 +10,64 @@ import (
 	"github.com/netsweep/netsweep/sim"
 )
 
-var outputKeys = []string{"dir", "bins"}
+var outputKeys = []string{"dir", "bins", "moments", "given", "raw"}
 var binKeys = []string{"lo", "hi", "bins", "log"}
+
+// rawColumns are raw.parquet's own columns, which no kept metric may be
+// named (keep in sync with report's rawFixed).
+var rawColumns = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
 
 func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 	s.Output.Bins = map[string]reduce.Hist{}
 	m := p.table(doc, "output", false)
 	for _, k := range p.orderedKeys(m, "output") {
 		if !contains(outputKeys, k) {
-			p.errorf("output."+k, m[k], "unknown key; [output] has dir and bins")
+			p.errorf("output."+k, m[k], "unknown key; [output] has dir, bins, moments, given and raw")
 		}
 	}
 	s.Output.Dir = p.str(m, "dir", false)
 	if s.Output.Dir == "" && s.Name != "" {
 		s.Output.Dir = filepath.Join("results", s.Name)
+	}
+	if v, ok := m["moments"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			p.errorf("output.moments", v, "want true or false")
+		}
+		s.Output.Moments = b
+	}
+	if v, ok := m["given"]; ok {
+		t, isTable := v.(map[string]any)
+		keys := p.orderedKeys(t, "output.given")
+		if !isTable || len(keys) != 1 {
+			p.errorf("output.given", v, "want one condition, a metric and its value: given = { major = 1 }")
+		} else {
+			x, ok := toFloat(t[keys[0]])
+			if !ok {
+				p.errorf("output.given."+keys[0], t[keys[0]], "want a finite number")
+			}
+			s.Output.Given = &reduce.Condition{Metric: keys[0], Value: x}
+		}
+	}
+	if v, ok := m["raw"]; ok {
+		switch x := v.(type) {
+		case string:
+			if x != "all" {
+				p.errorf("output.raw", v, `want "all" or a list of metrics`)
+			}
+			s.Output.Raw = []string{"all"}
+		case []any:
+			for _, e := range x {
+				name, ok := e.(string)
+				if !ok || slices.Contains(s.Output.Raw, name) {
+					p.errorf("output.raw", e, "want a list of distinct metric names")
+					continue
+				}
+				s.Output.Raw = append(s.Output.Raw, name)
+			}
+		default:
+			p.errorf("output.raw", v, `want "all" or a list of metrics`)
+		}
 	}
 	bins := p.table(m, "bins", false)
 	for _, metric := range p.orderedKeys(bins, "output.bins") {
@@ -100,7 +144,7 @@ func (p *parser) resolveMetrics(s *Spec) {
 			return
 		}
 	}
-	l := &reduce.Layout{}
+	l := &reduce.Layout{Moments: s.Output.Moments, Given: s.Output.Given}
 	for _, m := range s.Metrics {
 		l.Metrics = append(l.Metrics, m.Name)
 		h, ok := s.Output.Bins[m.Name]
@@ -116,6 +160,22 @@ func (p *parser) resolveMetrics(s *Spec) {
 		if !contains(l.Metrics, name) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
+	}
+	if len(s.Output.Raw) == 1 && s.Output.Raw[0] == "all" {
+		s.Output.Raw = slices.Clone(l.Metrics)
+	}
+	for _, name := range s.Output.Raw {
+		if i := slices.Index(l.Metrics, name); i < 0 {
+			p.errorf("output.raw", name, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		} else if slices.Contains(rawColumns, name) {
+			p.errorf("output.raw", name, "a metric of this name cannot be kept: raw.parquet has a column %s of its own", name)
+		} else {
+			s.rawMetrics = append(s.rawMetrics, i)
+		}
+	}
+	if c := l.Given; c != nil && !contains(l.Metrics, c.Metric) {
+		p.errorf("output.given."+c.Metric, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
+		l.Given = nil
 	}
 	if len(p.errs) == 0 {
 		// What run checks, validate checks: the checks above should have
@@ -197,3 +257,8 @@ func (s *Spec) PointLabel(i int) string {
 	}
 	return label
 }
+
+// RawMetrics returns the indices, in the layout, of the metrics that
+// [output] raw asks to keep for every repetition, in the spec's order;
+// none without it.
+func (s *Spec) RawMetrics() []int { return s.rawMetrics }

@@ -56,6 +56,8 @@ type Spec struct {
 	Notes []string
 
 	layout *reduce.Layout
+	// rawMetrics are the layout indices of Output.Raw.
+	rawMetrics []int
 	// Where the largest network's size is set, for CheckMemory.
 	memKey   string
 	memValue any
@@ -100,6 +102,15 @@ const (
 type Output struct {
 	Dir  string                 // results directory; --out overrides it
 	Bins map[string]reduce.Hist // histogram per metric, for quantiles
+	// Moments asks for the exact third and fourth moments of every metric:
+	// skewness, kurtosis and Binder cumulant columns.
+	Moments bool
+	// Given, if set, asks for every metric's statistics again over the
+	// repetitions whose metric Given.Metric equals Given.Value.
+	Given *reduce.Condition
+	// Raw names the metrics whose value every repetition keeps, in
+	// DIR/raw.parquet; "all" is resolved to every metric.
+	Raw []string
 }
 
 // Default histogram resolutions.

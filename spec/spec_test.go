@@ -229,6 +229,7 @@ func TestCampaignID(t *testing.T) {
 		{strings.Replace(good, `name = "grid"`, `name = "other"`, 1), true, true},
 		{good + "\n[cluster]\ntime = \"01:00:00\"\npartition = \"debug\"\n", true, true},
 		{good + "\n[output]\ndir = \"elsewhere\"\n", true, true},
+		{good + "\n[output]\nmoments = true\ngiven = { final_size = 1 }\n", true, true},
 		{strings.Replace(good, "repetitions = 3", "repetitions = 4", 1), true, true},
 		{strings.Replace(good, "seed = 7", "seed = 8", 1), false, true},
 		{strings.Replace(good, "gamma = 1.0", "gamma = 2.0", 1), true, false},

@@ -1,0 +1,226 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/encoding"
+)
+
+// RawTable is the content of raw.parquet: one row per repetition, in
+// canonical (point, repetition) order.
+type RawTable struct {
+	Metrics []string // the metrics kept, in the spec's order of [output] raw
+	Rows    []RawRow
+}
+
+// RawRow is one repetition.
+type RawRow struct {
+	Point       int    // the point's index in the grid, as in results.csv
+	Key         string // the point's key (hex SHA-256 of its settings)
+	Rep         int    // the repetition
+	NetworkSeed uint64 // seed of the repetition's network stream
+	ProcessSeed uint64 // seed of its process stream
+	Failed      bool   // the repetition failed: its values are NaN (null in the file)
+	Values      []float64
+}
+
+// The fixed columns of raw.parquet, before one column per metric.
+var rawFixed = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
+
+// rawSchema returns the schema of a raw table with these metrics: the
+// fixed columns, then an optional double per metric (null where the
+// repetition failed), in that order.
+func rawSchema(metrics []string) *parquet.Schema {
+	g := orderedGroup{
+		{"point", parquet.Int(64)},
+		{"point_key", parquet.Encoded(parquet.String(), &parquet.RLEDictionary)},
+		{"rep", parquet.Int(64)},
+		{"network_seed", parquet.Uint(64)},
+		{"process_seed", parquet.Uint(64)},
+		{"failed", parquet.Leaf(parquet.BooleanType)},
+	}
+	for _, m := range metrics {
+		g = append(g, orderedField{m, parquet.Optional(parquet.Leaf(parquet.DoubleType))})
+	}
+	return parquet.NewSchema("netsweep_raw", g)
+}
+
+// EncodeRaw writes t as Parquet to w. The bytes depend on t alone: equal
+// tables give byte-identical files (one row group, zstd pages, a fixed
+// created_by).
+func EncodeRaw(w io.Writer, t *RawTable) error {
+	for _, m := range t.Metrics {
+		for _, f := range rawFixed {
+			if m == f {
+				return fmt.Errorf("report: a metric named %q clashes with raw.parquet's column", m)
+			}
+		}
+	}
+	schema := rawSchema(t.Metrics)
+	pw := parquet.NewWriter(w, schema,
+		parquet.CreatedBy("netsweep", "raw-1", ""),
+		parquet.Compression(&parquet.Zstd),
+		parquet.MaxRowsPerRowGroup(math.MaxInt64),
+		parquet.PageBufferSize(1<<20),
+	)
+	k := len(t.Metrics)
+	width := len(rawFixed) + k
+	const batch = 4096
+	// One buffer of values for a batch of rows: WriteRows copies them.
+	vals := make([]parquet.Value, batch*width)
+	rows := make([]parquet.Row, 0, batch)
+	var key []byte
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		if len(r.Values) != k {
+			return fmt.Errorf("report: raw row %d has %d values for %d metrics", i, len(r.Values), k)
+		}
+		if string(key) != r.Key {
+			key = []byte(r.Key)
+		}
+		row := parquet.Row(vals[len(rows)*width : len(rows)*width : (len(rows)+1)*width])
+		row = append(row,
+			parquet.Int64Value(int64(r.Point)).Level(0, 0, 0),
+			parquet.ByteArrayValue(key).Level(0, 0, 1),
+			parquet.Int64Value(int64(r.Rep)).Level(0, 0, 2),
+			parquet.Int64Value(int64(r.NetworkSeed)).Level(0, 0, 3),
+			parquet.Int64Value(int64(r.ProcessSeed)).Level(0, 0, 4),
+			parquet.BooleanValue(r.Failed).Level(0, 0, 5),
+		)
+		for j, v := range r.Values {
+			c := len(rawFixed) + j
+			if r.Failed || math.IsNaN(v) {
+				row = append(row, parquet.NullValue().Level(0, 0, c))
+			} else {
+				row = append(row, parquet.DoubleValue(v).Level(0, 1, c))
+			}
+		}
+		rows = append(rows, row)
+		if len(rows) == batch || i == len(t.Rows)-1 {
+			if _, err := pw.WriteRows(rows); err != nil {
+				return fmt.Errorf("could not encode raw.parquet: %w", err)
+			}
+			rows = rows[:0]
+		}
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("could not encode raw.parquet: %w", err)
+	}
+	return nil
+}
+
+// WriteRaw writes t to path as Parquet, atomically.
+func WriteRaw(path string, t *RawTable) error {
+	var buf bytes.Buffer
+	if err := EncodeRaw(&buf, t); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}
+
+// ReadRaw reads a raw.parquet written by WriteRaw.
+func ReadRaw(path string) (*RawTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("could not read raw values: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("could not read %s: %w", path, err)
+	}
+	cols := pf.Schema().Columns()
+	if len(cols) < len(rawFixed) {
+		return nil, fmt.Errorf("%s: not a netsweep raw.parquet", path)
+	}
+	t := &RawTable{}
+	for i, c := range cols {
+		if i < len(rawFixed) {
+			if len(c) != 1 || c[0] != rawFixed[i] {
+				return nil, fmt.Errorf("%s: column %d is %v, want %s", path, i, c, rawFixed[i])
+			}
+			continue
+		}
+		t.Metrics = append(t.Metrics, c[0])
+	}
+	r := parquet.NewReader(pf)
+	defer r.Close()
+	buf := make([]parquet.Row, 1024)
+	for {
+		n, err := r.ReadRows(buf)
+		for _, row := range buf[:n] {
+			rr := RawRow{Values: make([]float64, len(t.Metrics))}
+			for _, v := range row {
+				c := v.Column()
+				switch {
+				case c == 0:
+					rr.Point = int(v.Int64())
+				case c == 1:
+					rr.Key = string(v.ByteArray())
+				case c == 2:
+					rr.Rep = int(v.Int64())
+				case c == 3:
+					rr.NetworkSeed = uint64(v.Int64())
+				case c == 4:
+					rr.ProcessSeed = uint64(v.Int64())
+				case c == 5:
+					rr.Failed = v.Boolean()
+				case c < len(rawFixed)+len(t.Metrics):
+					if v.IsNull() {
+						rr.Values[c-len(rawFixed)] = math.NaN()
+					} else {
+						rr.Values[c-len(rawFixed)] = v.Double()
+					}
+				}
+			}
+			t.Rows = append(t.Rows, rr)
+		}
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("could not read %s: %w", path, err)
+		}
+	}
+}
+
+// orderedGroup is a Parquet group node whose fields keep their order
+// (parquet.Group sorts them by name).
+type orderedGroup []orderedField
+
+type orderedField struct {
+	name string
+	parquet.Node
+}
+
+func (f orderedField) Name() string                           { return f.name }
+func (f orderedField) Value(base reflect.Value) reflect.Value { return base.FieldByName(f.name) }
+
+func (g orderedGroup) ID() int                     { return 0 }
+func (g orderedGroup) String() string              { return parquet.Group{}.String() }
+func (g orderedGroup) Type() parquet.Type          { return parquet.Group{}.Type() }
+func (g orderedGroup) Optional() bool              { return false }
+func (g orderedGroup) Repeated() bool              { return false }
+func (g orderedGroup) Required() bool              { return true }
+func (g orderedGroup) Leaf() bool                  { return false }
+func (g orderedGroup) Encoding() encoding.Encoding { return nil }
+func (g orderedGroup) Compression() compress.Codec { return nil }
+func (g orderedGroup) GoType() reflect.Type        { return reflect.TypeOf(map[string]any{}) }
+func (g orderedGroup) Fields() []parquet.Field {
+	f := make([]parquet.Field, len(g))
+	for i := range g {
+		f[i] = g[i]
+	}
+	return f
+}
