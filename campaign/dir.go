@@ -63,6 +63,9 @@ type Campaign struct {
 	// lists: kept, not reported.
 	unused int
 	fail   []mpirun.Failure // failures recorded so far, this run's included
+	// dec decides, with [precision], each point's next blocks during the
+	// run (precision.go); nil without.
+	dec *decider
 
 	lastProgress time.Time
 	last         mpirun.Progress // the latest progress of this run
@@ -154,7 +157,9 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 		metaJSON, _ := json.Marshal(meta)
 		// Refuse before writing anything, and take back the directory
 		// this run made; one that existed keeps what it held.
-		c.work = o.Shard.Ranges(s)
+		cov := part(s, o.Shard, nil)
+		c.work = cov.gaps
+		c.decide(cov)
 		if err := c.checkSpace(); err != nil {
 			if created {
 				os.Remove(dir)
@@ -203,7 +208,7 @@ func (c *Campaign) Base() *reduce.Table { return c.base }
 // the repetitions the directory's part asks for, those its records cover
 // are done, and the rest is work.
 func (c *Campaign) load(j *journal.Journal) error {
-	cov := cover(c.s, c.shard.Ranges(c.s), j.Records())
+	cov := part(c.s, c.shard, j.Records())
 	fail, err := merge(c.s, c.base, cov)
 	if err != nil {
 		return err
@@ -212,6 +217,7 @@ func (c *Campaign) load(j *journal.Journal) error {
 	for _, n := range cov.done {
 		c.done += n
 	}
+	c.decide(cov)
 	return nil
 }
 
@@ -281,6 +287,11 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	}
 	if err := c.jw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk: %w", err)
+	}
+	if c.dec != nil {
+		if err := c.dec.record(r); err != nil {
+			return err
+		}
 	}
 	for _, f := range r.Failures {
 		c.fail = append(c.fail, f)

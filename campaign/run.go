@@ -81,7 +81,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	}
 	defer c.Close()
 	start := time.Now()
-	rep.Start(Start{Dir: dir, Points: len(s.Points), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime})
+	st := Start{Dir: dir, Points: len(s.Points), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime}
+	if pr := s.Precision; pr != nil {
+		st.Precision = fmt.Sprintf("%v, %d to %d repetitions in blocks of %d", pr, pr.Min, pr.Max, pr.Block)
+	}
+	rep.Start(st)
 
 	opts := mpirun.Options{
 		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: o.Stop, Deadline: o.Deadline, Timings: o.Timings,
@@ -90,6 +94,9 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 			rep.Progress(p)
 			c.writeProgress(p, StateRunning, o.Ranks)
 		},
+	}
+	if c.dec != nil {
+		opts.Extend = c.dec.extend
 	}
 	table, err := exec(ctx, opts)
 	switch {
@@ -104,7 +111,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	out := Outcome{Resumed: c.done > 0}
 	complete := func() {
 		out.Elapsed = time.Since(start)
-		c.writeProgress(mpirun.Progress{Done: c.total - c.done, Total: c.total - c.done, Elapsed: out.Elapsed}, StateComplete, o.Ranks)
+		ran := c.total - c.done
+		if c.dec != nil {
+			ran = c.last.Total // the work grew as the decisions asked
+		}
+		c.writeProgress(mpirun.Progress{Done: ran, Total: ran, Elapsed: out.Elapsed}, StateComplete, o.Ranks)
 	}
 	if o.Shard.K > 0 {
 		if err := c.Finish(); err != nil {

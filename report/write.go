@@ -58,6 +58,8 @@ type Point struct {
 	Reps    int64                         `json:"reps"`
 	Failed  int64                         `json:"failed"`
 	Metrics map[string]map[string]*number `json:"metrics"`
+	// Precision, with [precision] only: see precision.go.
+	Precision *PointPrecision `json:"precision,omitempty"`
 }
 
 // number is a float64 that encodes NaN as null, since JSON has no NaN.
@@ -109,6 +111,7 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 			header = append(header, m+"_"+c)
 		}
 	}
+	header = append(header, precisionHeader(s)...)
 	w.Write(header)
 	for i, sum := range t.Points {
 		row := make([]string, 0, len(header))
@@ -121,6 +124,7 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 				row = append(row, FormatFloat(x))
 			}
 		}
+		row = append(row, precisionCells(s, sum)...)
 		w.Write(row)
 	}
 	w.Flush()
@@ -146,6 +150,7 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 			}
 			p.Metrics[m] = stats
 		}
+		p.Precision = pointPrecision(s, sum)
 		f.Points = append(f.Points, p)
 	}
 	return json.MarshalIndent(f, "", "  ")
