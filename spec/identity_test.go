@@ -24,6 +24,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"quickstart.toml", "47fab29dafecb98c"},
 	{"sir-ba-series.toml", "29ce44e9a4aca396"},
 	{"sir-file-rewire.toml", "29eae543cc9d45f0"},
+	{"sir-precision.toml", "388eb5f138141cad"},
 	{"sis-discrete-points.toml", "219f22f7387321b3"},
 	{"sis-powerlaw.toml", "8500532ab70773a3"},
 	{"site-percolation-regular.toml", "0f15d1ecc6008891"},
