@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Tags of the controller–worker protocol.
@@ -40,6 +41,10 @@ type Result struct {
 	Rank     int
 	Summary  []byte
 	Failures []Failure
+	// Elapsed is the controller's measure of the chunk's wall time on its
+	// rank (its share of its task's), set on rank 0 before OnResult; it
+	// does not travel between ranks.
+	Elapsed time.Duration
 }
 
 // task is what the controller hands out: repetitions [Start, End) of one

@@ -441,6 +441,7 @@ func control(comm Comm, job Job, opts Options) error {
 			st.held = st.held[1:]
 			for _, res := range results {
 				res.Rank = msg.Source
+				res.Elapsed = share
 				c.est.add(res.Chunk.Point, share, res.Chunk.Len())
 				prog.Done += int64(res.Chunk.Len())
 				prog.Failed += int64(len(res.Failures))
