@@ -21,8 +21,8 @@ import (
 // What a campaign will cost, before it is submitted ('netsweep plan').
 //
 // A short pilot runs, on the local cores and into the campaign's own
-// directory, the first repetitions left of a spread of points, one
-// repetition per chunk so that the controller times each one; they are
+// directory, the first repetitions left of a spread of points, which the
+// controller times chunk by chunk; they are
 // journaled like any run's, so the campaign reuses them. From the pilot's
 // times per repetition (and, with [precision], the variances of the
 // repetitions recorded, the pilot's included) Plan predicts each point's
@@ -125,23 +125,27 @@ func RunPlan(ctx context.Context, dir string, s *spec.Spec, exec Executor, o Pla
 	}
 	defer c.Close()
 	start := time.Now()
-	times := make([][]time.Duration, len(s.Points))
+	times := make([][]Timed, len(s.Points))
 	var ran int64
 	opts := mpirun.Options{
-		Work: pilotWork(s, c.Work()), Chunk: 1, Base: c.Base(), Deadline: start.Add(o.Pilot),
+		Work: pilotWork(s, c.Work()), Base: c.Base(), Deadline: start.Add(o.Pilot),
 		OnResult: func(r *mpirun.Result) error {
 			if err := c.Record(r); err != nil {
 				return err
 			}
 			if n := r.Chunk.Len(); n > 0 {
-				times[r.Chunk.Point] = append(times[r.Chunk.Point], r.Elapsed/time.Duration(n))
+				times[r.Chunk.Point] = append(times[r.Chunk.Point], Timed{Reps: n, Elapsed: r.Elapsed})
 				ran += int64(n)
 			}
 			return nil
 		},
 	}
+	cpu0, cpuOK := cpuTime()
 	if _, err := exec(ctx, opts); err != nil && !errors.Is(err, mpirun.ErrStopped) {
 		return nil, err
+	}
+	if cpu1, ok := cpuTime(); ok && cpuOK {
+		calibrate(times, cpu1-cpu0)
 	}
 	if err := c.Close(); err != nil {
 		return nil, err
@@ -160,6 +164,29 @@ func RunPlan(ctx context.Context, dir string, s *spec.Spec, exec Executor, o Pla
 		return nil, err
 	}
 	return p, nil
+}
+
+// calibrate scales the pilot's chunk times so that they sum to the CPU
+// time the pilot used: on a machine shared with other work a chunk's wall
+// time includes the time its rank waited for a core, which the
+// campaign's own cores will not. The scale is at most 1 (a pilot that
+// waited for nothing keeps its times) and at least 1/50.
+func calibrate(times [][]Timed, cpu float64) {
+	var wall float64
+	for _, ts := range times {
+		for _, t := range ts {
+			wall += t.Elapsed.Seconds()
+		}
+	}
+	if wall <= 0 || cpu <= 0 {
+		return
+	}
+	f := min(1, max(0.02, cpu/wall))
+	for _, ts := range times {
+		for i := range ts {
+			ts[i].Elapsed = time.Duration(float64(ts[i].Elapsed) * f)
+		}
+	}
 }
 
 // ReadPlan reads the plan that RunPlan kept in dir.
@@ -249,9 +276,15 @@ func spreadOrder(xs []int) []int {
 	return out
 }
 
+// Timed is a chunk the pilot timed: its repetitions and its wall time.
+type Timed struct {
+	Reps    int
+	Elapsed time.Duration
+}
+
 // Estimate predicts the cost of the campaign of s from the records of its
-// journal and the times per repetition that a pilot measured, per point.
-func Estimate(s *spec.Spec, records []journal.Chunk, times [][]time.Duration, o PlanOptions) (*Plan, error) {
+// journal and the chunks that a pilot timed, per point.
+func Estimate(s *spec.Spec, records []journal.Chunk, times [][]Timed, o PlanOptions) (*Plan, error) {
 	if o.Within <= 0 {
 		o.Within = DefaultWithin
 	}
@@ -273,20 +306,26 @@ func Estimate(s *spec.Spec, records []journal.Chunk, times [][]time.Duration, o 
 		if len(ts) == 0 {
 			continue
 		}
-		var sum, sq float64
+		// The mean time per repetition, and the variance of a
+		// repetition's time from the chunks' means (a chunk of k
+		// repetitions has a mean of variance σ²/k).
+		var sum float64
+		var reps int
 		for _, t := range ts {
-			sum += t.Seconds()
+			sum += t.Elapsed.Seconds()
+			reps += t.Reps
 		}
-		m := sum / float64(len(ts))
+		m := sum / float64(reps)
+		var ss float64
 		for _, t := range ts {
-			sq += (t.Seconds() - m) * (t.Seconds() - m)
+			ss += float64(t.Reps) * sq(t.Elapsed.Seconds()/float64(t.Reps)-m)
 		}
 		sd := 0.0
 		if len(ts) > 1 {
-			sd = math.Sqrt(sq / float64(len(ts)-1))
+			sd = math.Sqrt(ss / float64(len(ts)-1))
 		}
-		timed[i] = &est{m, sd / math.Sqrt(float64(len(ts))), sd}
-		p.Points[i].Timed = len(ts)
+		timed[i] = &est{m, sd / math.Sqrt(float64(reps)), sd}
+		p.Points[i].Timed = reps
 		p.Timed++
 	}
 	if p.Timed == 0 {
