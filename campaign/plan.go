@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/netsweep/netsweep/journal"
@@ -49,21 +51,22 @@ type PlanOptions struct {
 
 // Plan is what a campaign is expected to cost.
 type Plan struct {
-	Spec      *spec.Spec    `json:"-"`
-	Pilot     time.Duration `json:"pilot_ns"`        // the pilot's wall time
-	PilotRuns int64         `json:"pilot_runs"`      // repetitions the pilot ran, journaled
-	Done      int64         `json:"done_runs"`       // repetitions recorded, the pilot's included
-	Timed     int           `json:"points_timed"`    // points the pilot timed
-	Runs      float64       `json:"runs_left"`       // repetitions left, expected
-	RunsLo    float64       `json:"runs_left_lo"`    // 95 % interval of Runs
-	RunsHi    float64       `json:"runs_left_hi"`    //
-	CoreHours float64       `json:"core_hours"`      // core-hours left, expected
-	Lo        float64       `json:"core_hours_lo"`   // 95 % interval of CoreHours
-	Hi        float64       `json:"core_hours_hi"`   //
-	Memory    int64         `json:"memory_per_rank"` // bytes, for the largest network
-	Wall      []WallTime    `json:"wall"`
-	Slurm     SlurmAdvice   `json:"slurm"`
-	Points    []PointPlan   `json:"points"`
+	Spec       *spec.Spec    `json:"-"`
+	SpecSHA256 string        `json:"spec_sha256"`     // of the spec planned
+	Pilot      time.Duration `json:"pilot_ns"`        // the pilot's wall time
+	PilotRuns  int64         `json:"pilot_runs"`      // repetitions the pilot ran, journaled
+	Done       int64         `json:"done_runs"`       // repetitions recorded, the pilot's included
+	Timed      int           `json:"points_timed"`    // points the pilot timed
+	Runs       float64       `json:"runs_left"`       // repetitions left, expected
+	RunsLo     float64       `json:"runs_left_lo"`    // 95 % interval of Runs
+	RunsHi     float64       `json:"runs_left_hi"`    //
+	CoreHours  float64       `json:"core_hours"`      // core-hours left, expected
+	Lo         float64       `json:"core_hours_lo"`   // 95 % interval of CoreHours
+	Hi         float64       `json:"core_hours_hi"`   //
+	Memory     int64         `json:"memory_per_rank"` // bytes, for the largest network
+	Wall       []WallTime    `json:"wall"`
+	Slurm      SlurmAdvice   `json:"slurm"`
+	Points     []PointPlan   `json:"points"`
 }
 
 // PointPlan is one point's part of a Plan.
@@ -295,7 +298,7 @@ func Estimate(s *spec.Spec, records []journal.Chunk, times [][]Timed, o PlanOpti
 		o.Cores = []int{1, 16, 64, 256, 1024}
 	}
 	n := len(s.Points)
-	p := &Plan{Spec: s, Memory: s.MemoryBytes(), Points: make([]PointPlan, n)}
+	p := &Plan{Spec: s, SpecSHA256: s.SHA256, Memory: s.MemoryBytes(), Points: make([]PointPlan, n)}
 	cov := part(s, Shard{}, records)
 	type est struct{ mean, se, sd float64 } // seconds
 	timed := make([]*est, n)
@@ -484,6 +487,32 @@ func (p *Plan) Write(w io.Writer) {
 // hours writes core-hours with three significant digits.
 func hours(h float64) string {
 	return fmt.Sprintf("%.3g", h)
+}
+
+// ParseCoreHours reads a budget in core-hours: "500h" or "500".
+func ParseCoreHours(v string) (float64, error) {
+	h, err := strconv.ParseFloat(strings.TrimSuffix(v, "h"), 64)
+	if err != nil || !(h > 0) || math.IsInf(h, 0) {
+		return 0, fmt.Errorf("want core-hours above 0, such as 500h")
+	}
+	return h, nil
+}
+
+// CheckBudget refuses the campaign of s in dir when the plan that
+// 'netsweep plan' kept there expects it to cost more than coreHours, or
+// when there is no plan of s there.
+func CheckBudget(dir string, s *spec.Spec, coreHours float64) error {
+	p, err := ReadPlan(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no estimate of the campaign's cost in %s; run 'netsweep plan %s --out %s' first", filepath.Join(dir, PlanFile), s.Path, dir)
+	}
+	if err != nil {
+		return err
+	}
+	if p.SpecSHA256 != s.SHA256 {
+		return fmt.Errorf("the estimate in %s is of another version of %s; run 'netsweep plan %s --out %s' again", filepath.Join(dir, PlanFile), s.Path, s.Path, dir)
+	}
+	return p.Budget(coreHours)
 }
 
 // Budget checks an estimate against a budget in core-hours: an error when
