@@ -66,6 +66,9 @@ type Campaign struct {
 	// dec decides, with [precision], each point's next blocks during the
 	// run (precision.go); nil without.
 	dec *decider
+	// budget is the core time measured by this campaign's runs, and the
+	// run's budget (budget.go).
+	budget budget
 
 	lastProgress time.Time
 	last         mpirun.Progress // the latest progress of this run
@@ -105,7 +108,8 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
-	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s)}
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s),
+		budget: budget{spent: readCost(dir), stop: make(chan struct{})}}
 	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
 	var err error
@@ -293,6 +297,7 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 			return err
 		}
 	}
+	c.budget.spend(r.Elapsed.Seconds())
 	for _, f := range r.Failures {
 		c.fail = append(c.fail, f)
 		line, _ := json.Marshal(failureLine(c.s, f))
@@ -353,6 +358,9 @@ func (c *Campaign) Close() error {
 		return nil
 	}
 	c.closed = true
+	if c.jw != nil {
+		c.writeCost()
+	}
 	if c.failures != nil {
 		c.failures.Close()
 	}

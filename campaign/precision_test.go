@@ -296,3 +296,38 @@ func TestPrecisionStatus(t *testing.T) {
 		t.Errorf("status: %d of %d runs", done, st.Total())
 	}
 }
+
+// TestBudgetStops runs a campaign with a budget of core time that a
+// fraction of it spends: the run stops resumable, having recorded at
+// least the budget, the next run with the same budget refuses at once,
+// and a larger one completes it to the results of a run without budget.
+func TestBudgetStops(t *testing.T) {
+	s := thresholdWith(t, 0.004)
+	ctx := context.Background()
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, err := Run(ctx, fresh, s, Local(s, 2), RunOptions{Ranks: 2}); err != nil {
+		t.Fatal(err)
+	}
+	full := readCost(fresh)
+	if full <= 0 {
+		t.Fatalf("%s records %v core-seconds", CostFile, full)
+	}
+	dir := filepath.Join(t.TempDir(), "d")
+	budget := full / 4 / 3600
+	_, err := Run(ctx, dir, s, Local(s, 2), RunOptions{Ranks: 2, Budget: budget})
+	if !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "of its budget") {
+		t.Fatalf("run with a quarter of the cost as budget: %v", err)
+	}
+	if spent := readCost(dir); spent < budget*3600 {
+		t.Errorf("stopped having measured %v core-seconds, under the budget of %v", spent, budget*3600)
+	}
+	if _, err := Run(ctx, dir, s, Local(s, 2), RunOptions{Ranks: 2, Budget: budget}); !errors.Is(err, ErrIncomplete) {
+		t.Errorf("a spent budget: %v", err)
+	}
+	if _, err := Run(ctx, dir, s, Local(s, 2), RunOptions{Ranks: 2, Budget: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(results(t, dir), results(t, fresh)) {
+		t.Error("results after a budget stop differ from a run without budget")
+	}
+}

@@ -42,6 +42,7 @@ func (c *Campaign) writeProgress(p mpirun.Progress, state string, ranks int) {
 		return
 	}
 	c.lastProgress = now
+	c.writeCost()
 	host, _ := os.Hostname()
 	total := c.total
 	if c.dec != nil {

@@ -52,6 +52,10 @@ type RunOptions struct {
 	// Provenance carries the caller's part of results.json's provenance
 	// (Version, Revision, Command); Run fills in the rest.
 	Provenance report.Provenance
+	// Budget, if above 0, is the campaign's budget in core-hours: Run
+	// hands out no more chunks once the core time its runs have measured
+	// (budget.go) reaches it, and returns an error wrapping ErrIncomplete.
+	Budget float64
 }
 
 // Outcome is what a completed Run did.
@@ -87,8 +91,18 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	}
 	rep.Start(st)
 
+	stop := o.Stop
+	c.budget.limit = o.Budget * 3600
+	if c.budget.limit > 0 {
+		if c.budget.spent >= c.budget.limit {
+			return Outcome{}, c.budget.over(dir)
+		}
+		var end func()
+		stop, end = either(o.Stop, c.budget.stop)
+		defer end()
+	}
 	opts := mpirun.Options{
-		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: o.Stop, Deadline: o.Deadline, Timings: o.Timings,
+		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: stop, Deadline: o.Deadline, Timings: o.Timings,
 		OnResult: c.Record,
 		OnProgress: func(p mpirun.Progress) {
 			rep.Progress(p)
@@ -104,6 +118,9 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	case errors.Is(err, mpirun.ErrStopped) || ctx.Err() != nil:
 		c.writeProgress(c.last, StateStopped, o.Ranks)
 		c.Close()
+		if isClosed(c.budget.stop) {
+			return Outcome{}, c.budget.over(dir)
+		}
 		return Outcome{}, fmt.Errorf("%w (journal: %s)", ErrIncomplete, dir)
 	default:
 		return Outcome{}, err
@@ -202,5 +219,14 @@ func local(job mpirun.Job, workers int) Executor {
 			}
 		}
 		return table, nil
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
