@@ -116,7 +116,7 @@ func MergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error
 		shards = append(shards, shardDir{sdir, sh, j.Records()})
 		records = append(records, j.Records()...)
 	}
-	cov := cover(s, Shard{}.Ranges(s), records)
+	cov := part(s, Shard{}, records)
 	if len(cov.gaps) > 0 {
 		return nil, nil, nil, missingShards(dir, s, shards, cov)
 	}
@@ -148,12 +148,16 @@ func missingShards(dir string, s *spec.Spec, shards []shardDir, cov coverage) er
 	}
 	for i := range k {
 		sd := have[i]
-		c := cover(s, sd.shard.Ranges(s), sd.records)
+		c := part(s, sd.shard, sd.records)
 		var done int64
 		for _, n := range c.done {
 			done += n
 		}
-		if want := sd.shard.Runs(s); done < want {
+		want := done
+		for _, g := range c.gaps {
+			want += int64(g.Len())
+		}
+		if done < want {
 			return fmt.Errorf("shard %v in %s has %d of its %d repetitions; resume it (its job resubmits itself, or run it again with --shard %v) before collecting", sd.shard, sd.dir, done, want, sd.shard)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
+	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -19,6 +20,12 @@ type coverage struct {
 	done   []int64            // per point: repetitions they cover
 	gaps   []mpirun.Chunk     // the wanted repetitions no chosen record covers
 	unused int                // records of points the spec does not list
+	// With [precision] (precisionCover), per point: the repetitions
+	// decided so far, whether that is the last decision, and the sums of
+	// the chosen records (nil where they do not cover it yet).
+	want  []int
+	final []bool
+	sums  []*reduce.Summary
 }
 
 // cover chooses, for every range of want (one per point at most), the

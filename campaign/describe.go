@@ -19,8 +19,13 @@ func Describe(w io.Writer, s *spec.Spec, dir string) {
 	}
 	fmt.Fprintf(w, "%s: ok\n", s.Path)
 	fmt.Fprintf(w, "  points       %d (%s)\n", len(s.Points), design)
-	fmt.Fprintf(w, "  repetitions  %d per point\n", s.Repetitions)
-	fmt.Fprintf(w, "  runs         %d\n", s.Runs())
+	if pr := s.Precision; pr != nil {
+		fmt.Fprintf(w, "  repetitions  %d to %d per point, in blocks of %d, to %v\n", pr.Min, pr.Max, pr.Block, pr)
+		fmt.Fprintf(w, "  runs         %d to %d\n", int64(pr.First())*int64(len(s.Points)), s.Runs())
+	} else {
+		fmt.Fprintf(w, "  repetitions  %d per point\n", s.Repetitions)
+		fmt.Fprintf(w, "  runs         %d\n", s.Runs())
+	}
 	for _, note := range s.Notes {
 		fmt.Fprintf(w, "  network      %s\n", note)
 	}

@@ -63,6 +63,12 @@ type Campaign struct {
 	// lists: kept, not reported.
 	unused int
 	fail   []mpirun.Failure // failures recorded so far, this run's included
+	// dec decides, with [precision], each point's next blocks during the
+	// run (precision.go); nil without.
+	dec *decider
+	// budget is the core time measured by this campaign's runs, and the
+	// run's budget (budget.go).
+	budget budget
 
 	lastProgress time.Time
 	last         mpirun.Progress // the latest progress of this run
@@ -122,7 +128,8 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 // with the journal).
 func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.File) (*Campaign, error) {
 	rep := reporterOrNop(o.Reporter)
-	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s), lock: lock}
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s), lock: lock,
+		budget: budget{spent: readCost(dir), stop: make(chan struct{})}}
 	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
 	var err error
@@ -181,7 +188,9 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 		metaJSON, _ := json.Marshal(meta)
 		// Refuse before writing anything, and take back the directory
 		// this run made; one that existed keeps what it held.
-		c.work = o.Shard.Ranges(s)
+		cov := part(s, o.Shard, nil)
+		c.work = cov.gaps
+		c.decide(cov)
 		if err := c.checkSpace(); err != nil {
 			if created {
 				os.Remove(dir)
@@ -243,7 +252,7 @@ func (c *Campaign) load(j *journal.Journal) error {
 			c.rep.Notice(fmt.Sprintf("%d of the journal's records have no raw values ([output] raw); their repetitions run again", left))
 		}
 	}
-	cov := cover(c.s, c.shard.Ranges(c.s), records)
+	cov := part(c.s, c.shard, records)
 	fail, err := merge(c.s, c.base, cov)
 	if err != nil {
 		return err
@@ -252,6 +261,7 @@ func (c *Campaign) load(j *journal.Journal) error {
 	for _, n := range cov.done {
 		c.done += n
 	}
+	c.decide(cov)
 	return nil
 }
 
@@ -355,6 +365,12 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	if err := c.jw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk: %w", err)
 	}
+	if c.dec != nil {
+		if err := c.dec.record(r); err != nil {
+			return err
+		}
+	}
+	c.budget.spend(r.Elapsed.Seconds())
 	for _, f := range r.Failures {
 		c.fail = append(c.fail, f)
 		line, _ := json.Marshal(failureLine(c.s, f))
@@ -415,6 +431,9 @@ func (c *Campaign) Close() error {
 		return nil
 	}
 	c.closed = true
+	if c.jw != nil {
+		c.writeCost()
+	}
 	if c.failures != nil {
 		c.failures.Close()
 	}

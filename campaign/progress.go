@@ -42,8 +42,13 @@ func (c *Campaign) writeProgress(p mpirun.Progress, state string, ranks int) {
 		return
 	}
 	c.lastProgress = now
+	c.writeCost()
 	host, _ := os.Hostname()
-	rec := Progress{State: state, Updated: now.UTC(), Done: c.done + p.Done, Total: c.total, Failed: p.Failed, Ranks: ranks, Host: host, PID: os.Getpid()}
+	total := c.total
+	if c.dec != nil {
+		total = c.done + p.Total // with [precision] the work grows as it runs
+	}
+	rec := Progress{State: state, Updated: now.UTC(), Done: c.done + p.Done, Total: total, Failed: p.Failed, Ranks: ranks, Host: host, PID: os.Getpid()}
 	if secs := p.Elapsed.Seconds(); secs > 0 && p.Done > 0 {
 		rec.Rate = float64(p.Done) / secs
 		rec.ETASeconds = float64(p.Total-p.Done) / rec.Rate

@@ -24,6 +24,10 @@ type Start struct {
 	Done    int64 // of them, recorded before this run
 	Ranks   int   // ranks (or local workers) that compute
 	Runtime string
+	// Precision describes [precision] ("final_size sem = 0.005, 50 to
+	// 2000 repetitions in blocks of 50"), "" without: Total then grows as
+	// the run decides more blocks.
+	Precision string
 }
 
 // Nop is a Reporter that reports nothing.

@@ -53,6 +53,10 @@ type RunOptions struct {
 	// Provenance carries the caller's part of results.json's provenance
 	// (Version, Revision, Command); Run fills in the rest.
 	Provenance report.Provenance
+	// Budget, if above 0, is the campaign's budget in core-hours: Run
+	// hands out no more chunks once the core time its runs have measured
+	// (budget.go) reaches it, and returns an error wrapping ErrIncomplete.
+	Budget float64
 }
 
 // Outcome is what a completed Run did.
@@ -84,15 +88,32 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	}
 	defer c.Close()
 	start := time.Now()
-	rep.Start(Start{Dir: dir, Points: len(s.Points), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime})
+	st := Start{Dir: dir, Points: len(s.Points), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime}
+	if pr := s.Precision; pr != nil {
+		st.Precision = fmt.Sprintf("%v, %d to %d repetitions in blocks of %d", pr, pr.Min, pr.Max, pr.Block)
+	}
+	rep.Start(st)
 
+	stop := o.Stop
+	c.budget.limit = o.Budget * 3600
+	if c.budget.limit > 0 {
+		if c.budget.spent >= c.budget.limit {
+			return Outcome{}, c.budget.over(dir)
+		}
+		var end func()
+		stop, end = either(o.Stop, c.budget.stop)
+		defer end()
+	}
 	opts := mpirun.Options{
-		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: o.Stop, Deadline: o.Deadline, Timings: o.Timings,
+		Work: c.work, Chunk: o.Chunk, Base: c.base, Stop: stop, Deadline: o.Deadline, Timings: o.Timings,
 		OnResult: c.Record,
 		OnProgress: func(p mpirun.Progress) {
 			rep.Progress(p)
 			c.writeProgress(p, StateRunning, o.Ranks)
 		},
+	}
+	if c.dec != nil {
+		opts.Extend = c.dec.extend
 	}
 	table, err := exec(ctx, opts)
 	switch {
@@ -100,6 +121,9 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	case errors.Is(err, mpirun.ErrStopped) || ctx.Err() != nil:
 		c.writeProgress(c.last, StateStopped, o.Ranks)
 		c.Close()
+		if isClosed(c.budget.stop) {
+			return Outcome{}, c.budget.over(dir)
+		}
 		return Outcome{}, fmt.Errorf("%w (journal: %s)", ErrIncomplete, dir)
 	case diskFull(err):
 		c.writeProgress(c.last, StateStopped, o.Ranks)
@@ -111,7 +135,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	out := Outcome{Resumed: c.done > 0}
 	complete := func() {
 		out.Elapsed = time.Since(start)
-		c.writeProgress(mpirun.Progress{Done: c.total - c.done, Total: c.total - c.done, Elapsed: out.Elapsed}, StateComplete, o.Ranks)
+		ran := c.total - c.done
+		if c.dec != nil {
+			ran = c.last.Total // the work grew as the decisions asked
+		}
+		c.writeProgress(mpirun.Progress{Done: ran, Total: ran, Elapsed: out.Elapsed}, StateComplete, o.Ranks)
 	}
 	if o.Shard.K > 0 {
 		if err := c.Finish(); err != nil {
@@ -221,5 +249,14 @@ func local(job mpirun.Job, workers int) Executor {
 			}
 		}
 		return table, nil
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }

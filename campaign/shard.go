@@ -24,8 +24,18 @@ func ParseShard(s string) (Shard, error) {
 func (sh Shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.K) }
 
 // Ranges lists the repetitions of s that the shard runs, point by point.
+// With [precision] they are decided as the campaign runs: Ranges lists
+// the first decision's, of the points the shard owns (Owns).
 func (sh Shard) Ranges(s *spec.Spec) []mpirun.Chunk {
 	var out []mpirun.Chunk
+	if pr := s.Precision; pr != nil {
+		for p := range s.Points {
+			if sh.Owns(p) {
+				out = append(out, mpirun.Chunk{Point: p, Start: 0, End: pr.First()})
+			}
+		}
+		return out
+	}
 	for p := range s.Points {
 		start, end := 0, s.Repetitions
 		if sh.K > 0 {

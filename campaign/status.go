@@ -22,6 +22,13 @@ type Status struct {
 	Unused   int       // records of points the spec no longer lists
 	Progress *Progress // the latest progress.json; nil if none
 	Torn     int64     // bytes of a record being written
+	// With [precision]: per point, the precision its recorded
+	// repetitions reach (in the target's units, for its worst watched
+	// metric; NaN where not known yet), whether that meets the target,
+	// and whether its repetitions are decided for good (met its target or reached max_repetitions).
+	Reached []float64
+	Met     []bool
+	Final   []bool
 }
 
 // Totals returns the repetitions recorded and failed, all points together.
@@ -33,8 +40,18 @@ func (st *Status) Totals() (done, failed int64) {
 	return done, failed
 }
 
-// Total is the number of repetitions of the directory's part.
-func (st *Status) Total() int64 { return st.Shard.Runs(st.Spec) }
+// Total is the number of repetitions of the directory's part; with
+// [precision], of those decided so far.
+func (st *Status) Total() int64 {
+	if st.Spec.Precision != nil {
+		var n int64
+		for _, w := range st.Want {
+			n += w
+		}
+		return n
+	}
+	return st.Shard.Runs(st.Spec)
+}
 
 // ReadStatus reads a campaign directory without changing it; a running
 // campaign may go on writing it meanwhile. A directory with a spec but no
@@ -67,11 +84,14 @@ func StatusOf(dir string, s *spec.Spec) (*Status, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, JournalFile), err)
 	}
 	n := len(s.Points)
-	want := sh.Ranges(s)
-	cov := cover(s, want, j.Records())
+	cov := part(s, sh, j.Records())
 	st := &Status{Spec: s, Shard: sh, Done: cov.done, Failed: make([]int64, n), Want: make([]int64, n), Unused: cov.unused, Torn: j.TornBytes}
-	for _, r := range want {
-		st.Want[r.Point] = int64(r.Len())
+	if s.Precision == nil {
+		for _, r := range sh.Ranges(s) {
+			st.Want[r.Point] = int64(r.Len())
+		}
+	} else {
+		st.precisionStatus(cov)
 	}
 	for p, recs := range cov.chosen {
 		for _, rec := range recs {

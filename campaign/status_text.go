@@ -29,6 +29,7 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 		}
 	}
 	fmt.Fprintf(w, "points    %d of %d complete\n", complete, len(s.Points))
+	st.writePrecision(w)
 	if st.Unused > 0 {
 		fmt.Fprintf(w, "unused    %d journal records of points the spec no longer lists (kept, not reported)\n", st.Unused)
 	}
@@ -53,13 +54,20 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "point\t"+strings.Join(append(append([]string{}, s.Params...), "done", "failed"), "\t")+"\t")
+	cols := append(append([]string{}, s.Params...), "done", "failed")
+	if s.Precision != nil {
+		cols = append(cols, s.Precision.Kind, "target")
+	}
+	fmt.Fprintln(tw, "point\t"+strings.Join(cols, "\t")+"\t")
 	for i, p := range s.Points {
 		row := []string{fmt.Sprint(i)}
 		for _, v := range p.Values {
 			row = append(row, fmt.Sprint(v))
 		}
 		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], st.Want[i]), fmt.Sprint(st.Failed[i]))
+		if s.Precision != nil {
+			row = append(row, st.precisionCells(i)...)
+		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()

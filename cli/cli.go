@@ -76,6 +76,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout)
+	case "plan":
+		return cmdPlan(ctx, rest, stdout)
 	case "deploy":
 		return cmdDeploy(ctx, rest, stdout, stderr)
 	case "launch":

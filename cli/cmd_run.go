@@ -31,13 +31,14 @@ type runOptions struct {
 	Deadline time.Time      // hand out no chunk that would not finish by then
 	Shard    campaign.Shard // run only this part of the campaign
 	Timings  bool           // print where the time went
+	Budget   float64        // core-hours; 0: none
 }
 
 var runUsage = usageText("run")
 
 func parseRunFlags(args []string) (runOptions, error) {
 	o := runOptions{Workers: runtime.NumCPU(), Interval: 5 * time.Second, Grace: 60 * time.Second}
-	var deadline, sh string
+	var deadline, sh, budget string
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.Out, "out", "", "campaign directory (default: [output] dir of the spec)")
@@ -51,6 +52,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	fs.DurationVar(&o.Grace, "grace", o.Grace, "how long a stop waits for chunks in flight")
 	fs.StringVar(&deadline, "deadline", "", "time or duration after which no chunk is started that would not finish")
 	fs.StringVar(&sh, "shard", "", "I/K: run only shard I of K (of every point, the I-th of K blocks of repetitions)")
+	fs.StringVar(&budget, "budget", "", "core-hours after which no more chunks are handed out, such as 500h")
 	if err := parseInterspersed(fs, args); err != nil {
 		return o, usagef("%v\n%s", err, runUsage)
 	}
@@ -69,6 +71,13 @@ func parseRunFlags(args []string) (runOptions, error) {
 		if o.Shard, err = campaign.ParseShard(sh); err != nil {
 			return o, usagef("--shard %s: %v", sh, err)
 		}
+	}
+	if budget != "" {
+		h, err := campaign.ParseCoreHours(budget)
+		if err != nil {
+			return o, usagef("--budget %s: %v", budget, err)
+		}
+		o.Budget = h
 	}
 	if deadline != "" {
 		t, err := campaign.ParseDeadline(deadline, time.Now())
@@ -131,7 +140,7 @@ func runCampaign(ctx context.Context, o runOptions, s *spec.Spec, stderr io.Writ
 	ro := campaign.RunOptions{
 		OpenOptions: campaign.OpenOptions{Shard: o.Shard, Force: o.Force, Salvage: o.Salvage, Version: version, Reporter: rep},
 		Chunk:       o.Chunk, Deadline: o.Deadline, Stop: signals.Graceful(ctx, o.Grace),
-		Ranks: ranks, Runtime: rt, Ready: ready,
+		Ranks: ranks, Runtime: rt, Ready: ready, Budget: o.Budget,
 		Provenance: report.Provenance{Version: version, Revision: vcsRevision(), Command: os.Args},
 	}
 	var timings mpirun.Timings

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/cluster"
 	_ "github.com/netsweep/netsweep/cluster/backends" // every scheduler backend
 	"github.com/netsweep/netsweep/cluster/batch"
@@ -101,10 +102,28 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	addRemoteFlags(fs, &o.Remote.Options)
 	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
 	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
+	budget := fs.String("budget", "", "refuse a campaign that 'netsweep plan' expects to cost more core-hours than this")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", submitUsage)
 	}
 	o.Spec = fs.Arg(0)
+	if *budget != "" {
+		h, err := campaign.ParseCoreHours(*budget)
+		if err != nil {
+			return usagef("--budget %s: %v", *budget, err)
+		}
+		s, err := spec.Load(o.Spec)
+		if err != nil {
+			return err
+		}
+		dir := o.Out
+		if dir == "" {
+			dir = s.Output.Dir
+		}
+		if err := campaign.CheckBudget(dir, s, h); err != nil {
+			return err
+		}
+	}
 	if o.Remote.Target == "" && o.Out != "" {
 		if _, ok, _ := headnode.ReadRecord(o.Out); ok {
 			o.Remote.Target = "" // the record's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 )
 
 // Tags of the controller–worker protocol.
@@ -46,6 +47,10 @@ type Result struct {
 	// the metrics RawJob.RawMetrics names; a failed repetition's are NaN
 	// (no metric value is NaN). Nil unless the job asks for them.
 	Raw []float64
+	// Elapsed is the controller's measure of the chunk's wall time on its
+	// rank (its share of its task's), set on rank 0 before OnResult; it
+	// does not travel between ranks.
+	Elapsed time.Duration
 }
 
 // task is what the controller hands out: repetitions [Start, End) of one

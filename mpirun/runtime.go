@@ -98,6 +98,13 @@ type Options struct {
 	// MaxChunkTime bounds a chunk's estimated duration; 0 means
 	// DefaultMaxChunkTime (rank 0).
 	MaxChunkTime time.Duration
+	// Extend, if set, makes the work grow as it runs (rank 0; see
+	// extend.go): once every chunk of a point handed out so far has been
+	// reported (and passed OnResult), the controller calls it for that
+	// point, and hands out the chunks it returns, before the chunks of
+	// Work and the extensions of larger priority first. Run ends when no
+	// work is left and no point can be extended.
+	Extend func(point int) (more []Chunk, priority float64, err error)
 }
 
 // Timings says how much time a run spent on its bookkeeping, to show that
@@ -408,6 +415,9 @@ type controller struct {
 	stopped bool
 	active  int // requests that will still be answered with stop
 	est     estimates
+	// outstanding counts, with Options.Extend, the repetitions of each
+	// point not yet reported, handed out or not.
+	outstanding []int64
 }
 
 func control(comm Comm, job Job, opts Options) error {
@@ -419,6 +429,9 @@ func control(comm Comm, job Job, opts Options) error {
 	}
 	c := &controller{comm: comm, opts: opts, sched: newTaskScheduler(work, comm.Size(), opts.Chunk),
 		ranks: make([]rankState, comm.Size()), active: comm.Size() * lookahead}
+	if opts.Extend != nil {
+		c.outstanding = outstandingOf(work, job.NumPoints())
+	}
 	start := time.Now()
 	prog := Progress{Total: c.sched.remaining}
 	var firstErr error
@@ -452,6 +465,7 @@ func control(comm Comm, job Job, opts Options) error {
 			st.held = st.held[1:]
 			for _, res := range results {
 				res.Rank = msg.Source
+				res.Elapsed = share
 				c.est.add(res.Chunk.Point, share, res.Chunk.Len())
 				prog.Done += int64(res.Chunk.Len())
 				prog.Failed += int64(len(res.Failures))
@@ -463,6 +477,13 @@ func control(comm Comm, job Job, opts Options) error {
 					if opts.Timings != nil {
 						opts.Timings.OnResult += time.Since(t)
 					}
+				}
+				if opts.Extend != nil && firstErr == nil {
+					added, err := c.extend(res.Chunk)
+					if err != nil {
+						firstErr = onResultError{err}
+					}
+					prog.Total += added
 				}
 			}
 			prog.Elapsed = time.Since(start)
@@ -477,7 +498,7 @@ func control(comm Comm, job Job, opts Options) error {
 		if err := c.serve(msg.Source); err != nil {
 			return err
 		}
-		if c.stopped {
+		if c.stopped || opts.Extend != nil {
 			for r := range c.ranks {
 				if err := c.serve(r); err != nil {
 					return err
@@ -510,6 +531,9 @@ func (c *controller) serve(r int) error {
 			t, ok = c.sched.next(c.limit(st))
 			if !ok && c.sched.remaining > 0 {
 				c.stopped = true // the deadline leaves no time for more
+			}
+			if !ok && !c.stopped && c.opts.Extend != nil && c.inFlight() {
+				return nil // answered once the chunks in flight extend the work, or not
 			}
 		}
 		var err error
@@ -616,6 +640,10 @@ type scheduler struct {
 	ranks     int
 	fixed     int
 	remaining int64 // repetitions, summed over points
+	// prio, once an extension was pushed (extend.go), is each pending
+	// task's priority, in step with work; the tasks of Options.Work have
+	// -Inf.
+	prio []float64
 }
 
 // newScheduler returns a scheduler of the chunks of work, each a task of
@@ -669,6 +697,9 @@ func (s *scheduler) next(budget int) (task, bool) {
 	head.Start += k
 	if head.Len() == 0 {
 		s.work = s.work[1:]
+		if s.prio != nil {
+			s.prio = s.prio[1:]
+		}
 	}
 	s.remaining -= int64(k) * n
 	return t, true

@@ -150,6 +150,8 @@ type Point struct {
 	// without a condition or where it is unknown.
 	GivenReps *int64          `json:"given_reps,omitempty"`
 	Hists     map[string]Hist `json:"hists,omitempty"`
+	// Precision, with [precision] only: see precision.go.
+	Precision *PointPrecision `json:"precision,omitempty"`
 }
 
 // number is a float64 that encodes NaN as null, since JSON has no NaN.
@@ -223,6 +225,7 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 			}
 		}
 	}
+	header = append(header, precisionHeader(s)...)
 	w.Write(header)
 	for i, sum := range t.Points {
 		row := make([]string, 0, len(header))
@@ -248,6 +251,7 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 				}
 			}
 		}
+		row = append(row, precisionCells(s, sum)...)
 		w.Write(row)
 	}
 	w.Flush()
@@ -303,6 +307,7 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 		if n, ok := sum.GivenReps(); ok {
 			p.GivenReps = &n
 		}
+		p.Precision = pointPrecision(s, sum)
 		f.Points = append(f.Points, p)
 	}
 	js, err := json.MarshalIndent(f, "", "  ")

@@ -27,6 +27,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"sir-file-rewire.toml", "29eae543cc9d45f0"},
 	{"sir-immunisation.toml", "b8ce26dfa705ef28"},
 	{"sir-infectious-period.toml", "1e6d553013d88a0c"},
+	{"sir-precision.toml", "388eb5f138141cad"},
 	{"sis-discrete-points.toml", "219f22f7387321b3"},
 	{"sis-powerlaw.toml", "8500532ab70773a3"},
 	{"site-percolation-regular.toml", "0f15d1ecc6008891"},

@@ -188,6 +188,7 @@ func TestShippedText(t *testing.T) {
 		}
 	}
 }
+
 // TestFileNetworkMetrics: a file's network metrics are its exact values,
 // the same in every repetition: a triangle with a tail (a b c, c d) and a
 // separate edge (e f): 2 components, giant 4/6, clustering (1+1+1/3)/6,

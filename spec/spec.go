@@ -32,6 +32,10 @@ type Spec struct {
 	Seed        uint64
 	Repetitions int // per parameter point
 	MaxFailures int // failed repetitions tolerated before the campaign aborts; -1: no limit
+	// Precision is the [precision] table, nil without one: the
+	// repetitions of each point are then decided in blocks, and
+	// Repetitions is its max_repetitions.
+	Precision *Precision
 
 	Network sim.NetworkSettings // [network] as written, before any sweep
 	// Realisations is [network] realisations: "" (shared) or
@@ -198,7 +202,7 @@ func (p *parser) errorf(key string, value any, format string, args ...any) {
 	p.errorAt(0, key, value, format, args...)
 }
 
-var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output", "cluster", shippedTable}
+var topKeys = []string{"name", "seed", "repetitions", "max_failures", "network", "process", "sweep", "points", "output", "cluster", shippedTable, "precision"}
 
 func (p *parser) parse(s *Spec, doc map[string]any) {
 	for _, k := range p.orderedKeys(doc, "") {
@@ -221,7 +225,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		}
 		s.Seed = uint64(v)
 	}
-	if v, ok := p.integer(doc, "repetitions", true); ok {
+	if v, ok := p.integer(doc, "repetitions", doc["precision"] == nil); ok {
 		if v < 1 || v > math.MaxInt32 {
 			p.errorf("repetitions", v, "must be between 1 and %d", math.MaxInt32)
 		}
@@ -246,6 +250,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 		p.errorf("process.model", nil, "missing; choose one of %v", sim.ProcessNames())
 	}
 
+	p.parsePrecision(s, doc)
 	p.parseDesign(s, doc)
 	p.parseOutput(s, doc)
 	p.parseCluster(s, doc)
@@ -261,6 +266,7 @@ func (p *parser) parse(s *Spec, doc map[string]any) {
 	if len(p.errs) > 0 {
 		return
 	}
+	p.checkPrecision(s)
 }
 
 // indexKeys records the order in which the file defines its keys, once,

@@ -112,6 +112,11 @@ func statusLines(ctx context.Context, sched cluster.Scheduler, dir string, ids [
 			}
 			total += want
 			if st, err := campaign.ReadStatus(sdir); err == nil {
+				if s.Precision != nil {
+					// The repetitions decided so far, not the first's.
+					total += st.Total() - want
+					want = st.Total()
+				}
 				d, f := st.Totals()
 				done, failed = done+d, failed+f
 				progress = fmt.Sprintf("%d/%d runs (%.1f%%)", d, want, 100*float64(d)/float64(max(want, 1)))

@@ -7,11 +7,12 @@
 //
 //	netsweep run SPEC [--out DIR] [--workers N] [--chunk K]
 //	netsweep validate SPEC
+//	netsweep plan SPEC [--pilot 60s] [--within 12h] [--out DIR]
 //	netsweep deploy SPEC [--binary FILE] [--key FILE] [--accept-host-key]
 //	netsweep launch SPEC [--out DIR] [--np N] [--hosts LIST] [-- RUN-FLAGS]
 //	netsweep status DIR [--points]
 //	netsweep render SPEC [--scheduler slurm|rocks] [-o FILE] [--out DIR]
-//	netsweep submit SPEC [--out DIR]
+//	netsweep submit SPEC [--out DIR] [--budget 500h]
 //	netsweep cancel DIR
 //	netsweep submit SPEC --remote [USER@]HOST[:PORT] [--key FILE] [--out LOCALDIR]
 //	netsweep status|cancel|collect LOCALDIR

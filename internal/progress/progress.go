@@ -57,6 +57,8 @@ func (p *Bar) Update(pr mpirun.Progress) {
 	}
 	p.last = now
 	done := p.base + pr.Done
+	// With [precision] the work grows as the decisions ask for blocks.
+	p.total = max(p.total, p.base+pr.Total)
 	rate := float64(pr.Done) / max(pr.Elapsed.Seconds(), 1e-9)
 	eta := "?"
 	if rate > 0 {
@@ -106,7 +108,11 @@ func (r *Reporter) Start(st campaign.Start) {
 	if st.Runtime == "embedded" {
 		unit = "workers"
 	}
-	fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
+	if st.Precision != "" {
+		fmt.Fprintf(r.w, "netsweep: %d points, repetitions to %s; %d runs decided so far, on %d %s\n", st.Points, st.Precision, st.Total, st.Ranks, unit)
+	} else {
+		fmt.Fprintf(r.w, "netsweep: %d points × %d repetitions = %d runs on %d %s\n", st.Points, st.Reps, st.Total, st.Ranks, unit)
+	}
 	r.prog = New(r.w, r.interval, st.Done, st.Total)
 }
 
