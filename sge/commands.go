@@ -147,7 +147,7 @@ type AcctEntry struct {
 	Name   string // jobname
 	Task   int    // taskid; 0 for a job that is not an array
 	Failed string // "0", or Grid Engine's code and reason: "100 : assumedly after job"
-	Exit   int    // exit_status: the script's status, or 128 + the signal that killed it
+	Exit   int    // exit_status: the script's status, or 128 + the signal that killed it ("137 (Killed)" gives 137)
 	Fields map[string]string
 }
 
@@ -171,7 +171,9 @@ func ParseQacct(out string) ([]AcctEntry, error) {
 			}
 			e.Task = n
 		}
-		n, err := strconv.Atoi(cur["exit_status"])
+		// "0", or "137                  (Killed)"
+		exit, _, _ := strings.Cut(cur["exit_status"], " ")
+		n, err := strconv.Atoi(exit)
 		if err != nil || n < 0 {
 			return fmt.Errorf("sge: bad qacct record of job %s: exit_status %q", e.ID, cur["exit_status"])
 		}
