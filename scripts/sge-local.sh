@@ -23,6 +23,8 @@
 #     refuses a client whose names differ);
 #   - min_uid and min_gid 0, so root's jobs run (CI runs as root);
 #   - accounting flushed at once, so qacct sees a job as soon as it ends;
+#   - the scheduler runs every 2 s (schedule_interval), without load
+#     adjustments;
 #   - this host as admin, submit and execution host;
 #   - a parallel environment "mpi" ($fill_up, control_slaves TRUE) and a
 #     queue "all.q" with slots=$(nproc) on this host, its shell /bin/bash,
@@ -107,6 +109,12 @@ configure() {
 	' "$tmp/global" >"$tmp/global.new"
 	mv "$tmp/global.new" "$tmp/global"
 	qconf -Mconf "$tmp/global" >/dev/null
+
+	# The scheduler: a run every 2 s (tests wait for it), no load adjustment.
+	qconf -ssconf >"$tmp/sched"
+	sed -i -e 's/^schedule_interval .*/schedule_interval 0:0:2/' -e 's/^job_load_adjustments .*/job_load_adjustments NONE/' \
+		-e 's/^load_adjustment_decay_time .*/load_adjustment_decay_time 0:0:0/' "$tmp/sched"
+	qconf -Msconf "$tmp/sched" >/dev/null
 
 	qconf -sh 2>/dev/null | grep -qx "$HOST" || qconf -ah "$HOST" >/dev/null
 	qconf -ss 2>/dev/null | grep -qx "$HOST" || qconf -as "$HOST" >/dev/null

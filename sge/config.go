@@ -43,9 +43,16 @@ const DefaultSignalLead = 120
 
 // OptionsOf returns the Grid Engine options of c: c.Options, or the zero
 // Options when c holds none (or another backend's).
+// A backend that runs Grid Engine with keys of its own (rocks) offers
+// them through SGEOptions.
 func OptionsOf(c *cluster.Config) *Options {
-	if o, ok := c.Options.(*Options); ok && o != nil {
-		return o
+	switch o := c.Options.(type) {
+	case *Options:
+		if o != nil {
+			return o
+		}
+	case interface{ SGEOptions() *Options }:
+		return o.SGEOptions()
 	}
 	return &Options{}
 }

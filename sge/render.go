@@ -90,8 +90,8 @@ func Render(w io.Writer, job Job) error {
 // ValidateJob checks the job's fields and its Cluster, with Grid Engine's
 // Options.
 func ValidateJob(job Job) []*cluster.FieldError {
-	errs := job.Cluster.Validate()
-	if _, ok := job.Cluster.Options.(*Options); !ok {
+	errs := job.Cluster.Validate() // with c.Options' own validation
+	if job.Cluster.Options == nil || !validatesSGE(job.Cluster.Options) {
 		errs = append(errs, OptionsOf(&job.Cluster).Validate(&job.Cluster)...)
 	}
 	bad := func(key string, v any, why string) {
@@ -125,6 +125,16 @@ func ValidateJob(job Job) []*cluster.FieldError {
 		}
 	}
 	return errs
+}
+
+// validatesSGE reports whether options o check the Grid Engine keys
+// themselves: Grid Engine's own, or a backend's that offers them.
+func validatesSGE(o cluster.Options) bool {
+	switch o.(type) {
+	case *Options, interface{ SGEOptions() *Options }:
+		return true
+	}
+	return false
 }
 
 func startsWithLetter(s string) bool {

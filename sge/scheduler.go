@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -121,6 +122,12 @@ func (s *Scheduler) Status(ctx context.Context, id string) ([]cluster.JobStatus,
 		st = append(st, j)
 	}
 	return st, nil
+}
+
+// JobLog returns the log of job id of the campaign called name in dir:
+// Grid Engine's NAME.oID in LogDir (cluster.JobLogger).
+func (s *Scheduler) JobLog(dir, name, id string) string {
+	return filepath.Join(dir, "slurm", name+".o"+id)
 }
 
 // Cancel deletes job id with qdel.

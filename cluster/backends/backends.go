@@ -12,6 +12,6 @@ import (
 
 func init() {
 	cluster.Register("slurm", slurm.Backend)
-	cluster.Register("rocks", rocks.Backend)
 	cluster.Register("sge", sge.Backend)
+	cluster.Register("rocks", rocks.Backend)
 }
