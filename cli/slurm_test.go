@@ -89,7 +89,7 @@ func TestRenderErrors(t *testing.T) {
 		{[]string{"render"}, "usage: netsweep render"},
 		{[]string{"render", noCluster}, "has no [cluster] table"},
 		{[]string{"render", noCluster}, noCluster},
-		{[]string{"render", withCluster, "--scheduler", "lsf"}, "want slurm or sge or rocks"},
+		{[]string{"render", withCluster, "--scheduler", "lsf"}, "want slurm or sge or pbs or rocks"},
 		{[]string{"render", withCluster, "--scheduler", "lsf"}, `unknown --scheduler "lsf"`},
 		{[]string{"render", badCluster}, "cluster.time"},
 		{[]string{"submit", noCluster}, "has no [cluster] table"},

@@ -15,9 +15,9 @@ func ExampleNewConfig() {
 	_, err = cluster.NewConfig("lsf")
 	fmt.Println(err)
 	// Output:
-	// [slurm sge rocks]
+	// [slurm sge pbs rocks]
 	// *slurm.Options <nil>
-	// unknown scheduler "lsf"; want slurm or sge or rocks
+	// unknown scheduler "lsf"; want slurm or sge or pbs or rocks
 }
 
 // What 'netsweep status' says of a job.
