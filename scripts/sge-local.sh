@@ -147,6 +147,11 @@ configure() {
 			-e 's/^notify .*/notify 00:00:10/' -e 's/^load_thresholds .*/load_thresholds NONE/' "$tmp/q"
 		qconf -Aq "$tmp/q" >/dev/null
 	fi
+	# A queue left by an earlier configuration gets the same settings.
+	qconf -rattr queue load_thresholds NONE all.q >/dev/null
+	qconf -rattr queue pe_list mpi all.q >/dev/null
+	qconf -rattr queue shell /bin/bash all.q >/dev/null
+	qconf -rattr queue notify 00:00:10 all.q >/dev/null
 	rm -rf -- "$tmp"
 }
 
@@ -199,15 +204,30 @@ status() {
 	usable
 }
 
+# wait_gone waits up to 30 s for the process in pid file $1 to exit.
+wait_gone() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		[[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	say "warning: $(cat "$1") from $1 still runs"
+}
+
 down() {
 	qdel -u '*' >/dev/null 2>&1 || true
+	local f
 	if execd_pid; then
 		say "stopping sge_execd"
 		qconf -ke "$HOST" >/dev/null 2>&1 || kill $(cat "$EXECD_SPOOL"/*/execd.pid) || true
+		for f in "$EXECD_SPOOL"/*/execd.pid; do
+			wait_gone "$f"
+		done
 	fi
 	if pid_alive "$QMASTER_SPOOL/qmaster.pid"; then
 		say "stopping sge_qmaster"
 		qconf -km >/dev/null 2>&1 || kill "$(cat "$QMASTER_SPOOL/qmaster.pid")" || true
+		wait_gone "$QMASTER_SPOOL/qmaster.pid"
 	fi
 }
 
