@@ -154,7 +154,7 @@ func TestSGEIntegration(t *testing.T) {
 	r := needSGE(t)
 	bin := buildNetsweepMPI(t)
 	resubmitSweep := `"process.beta" = { start = 0.2, stop = 1.2, num = 6 }` + "\n" + `"network.mean_degree" = { start = 2.0, stop = 6.0, num = 10 }`
-	resubmitReps := calibrate(t, resubmitSweep, 100*time.Second)
+	resubmitReps := calibrate(t, resubmitSweep, 180*time.Second)
 
 	// Two ranks in the parallel environment: the results are the embedded
 	// runtime's, byte for byte.
@@ -182,7 +182,9 @@ func TestSGEIntegration(t *testing.T) {
 		// A campaign longer than its one-minute soft limit: each job gets
 		// SIGUSR1 at s_rt, 60 s in (h_rt 2 minutes, signal_lead 60),
 		// stops cleanly with status 75 and resubmits itself. The campaign
-		// is sized to about 100 s of one core, measured here.
+		// is sized to about 180 s of one core, measured here: three times
+		// the soft limit, so that it outlives one job on a busy machine
+		// (sized to 100 s, it once fit in one job when the load dropped).
 		t.Run("resubmit", func(t *testing.T) {
 			t.Parallel()
 			c := newSGECampaign(t, r, sirSpec("sge-resubmit", resubmitReps, 5000, resubmitSweep)+
@@ -196,7 +198,7 @@ func TestSGEIntegration(t *testing.T) {
 				}
 				ref <- b
 			}()
-			ids, st := c.waitAll(8 * time.Minute)
+			ids, st := c.waitAll(10 * time.Minute)
 			want := <-ref
 			if st[0].State != "COMPLETED" || len(ids) < 2 {
 				c.logs()

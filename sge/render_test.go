@@ -548,9 +548,10 @@ func TestScriptStatuses(t *testing.T) {
 }
 
 // TestScriptForwardsSignals sends the script's shell what Grid Engine
-// sends: USR1 at the soft limit, USR2 before a kill (with -notify). The
-// launched step gets USR1 either way, and its status 75 leads to a
-// resubmission.
+// sends: USR1 at the soft limit, USR2 before a kill (with -notify: qdel,
+// or h_rt). The launched step gets USR1 either way; its status 75 leads to
+// a resubmission after USR1, and to none after USR2 (the job is being
+// deleted: a resubmission would outlive 'netsweep cancel').
 func TestScriptForwardsSignals(t *testing.T) {
 	bash := lookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
@@ -590,14 +591,16 @@ func TestScriptForwardsSignals(t *testing.T) {
 				t.Fatal(err)
 			}
 			err := cmd.Wait()
-			if s := exitStatus(err); s != 0 {
-				t.Fatalf("script exited %d, want 0 (resubmitted)\n%s", s, out.String())
+			resubmit := sig == syscall.SIGUSR1
+			if s, want := exitStatus(err), map[bool]int{true: 0, false: 75}[resubmit]; s != want {
+				t.Fatalf("script exited %d, want %d (resubmitted: %v)\n%s", s, want, resubmit, out.String())
 			}
 			if b, err := os.ReadFile(filepath.Join(log, "usr1")); err != nil || string(b) != "usr1\n" {
 				t.Errorf("the launched step got USR1 %q times (%v), want once\n%s", b, err, out.String())
 			}
-			if jobs, err := os.ReadFile(JobsFile(job.Dir)); err != nil || string(jobs) != "4242\n" {
-				t.Errorf("jobs file %q, %v", jobs, err)
+			jobs, err := os.ReadFile(JobsFile(job.Dir))
+			if resubmit && (err != nil || string(jobs) != "4242\n") || !resubmit && err == nil {
+				t.Errorf("jobs file %q, %v; want a resubmission: %v", jobs, err, resubmit)
 			}
 		})
 	}

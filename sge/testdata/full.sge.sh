@@ -22,7 +22,8 @@
 # (-l s_rt), signal_lead seconds before the hard one (-l h_rt), and, with
 # -notify, SIGUSR2 shortly before it kills the job (qdel, or h_rt); both reach
 # the whole job, and the traps below pass them on to the run as USR1, its
-# signal to stop well.
+# signal to stop well. A job warned with SIGUSR2 is being deleted: it is not
+# resubmitted.
 
 spec=/home/me/sir.toml
 dir='/export/home/me/sir 1'
@@ -58,7 +59,9 @@ out=$dir/shards/$shard
 mkdir -p -- "$dir/slurm" || exit 1
 
 child=
-trap 'if [ -n "$child" ]; then kill -USR1 "$child" 2>/dev/null; fi' USR1 USR2
+killed=
+trap 'if [ -n "$child" ]; then kill -USR1 "$child" 2>/dev/null; fi' USR1
+trap 'killed=1; if [ -n "$child" ]; then kill -USR1 "$child" 2>/dev/null; fi' USR2
 mpirun -np "$ranks" '$HOME/bin/netsweep-mpi' run "$spec" --out "$out" --deadline "$deadline" --shard "$shard/4" &
 child=$!
 while :; do
@@ -77,6 +80,10 @@ case $status in
 	exit 0
 	;;
 75)
+	if [ -n "$killed" ]; then
+		echo "netsweep: stopped before finishing (status 75) as Grid Engine deletes the job (qdel, or h_rt); not resubmitting" >&2
+		exit 75
+	fi
 	if [ "$attempt" -ge "$max_resubmits" ]; then
 		echo "netsweep: stopped before finishing (status 75) after $attempt resubmissions (max_resubmits=$max_resubmits); resume with: qsub -o $dir/slurm/ -j y $script" >&2
 		exit 75
