@@ -12,12 +12,12 @@ func ExampleNewConfig() {
 	fmt.Println(cluster.Names())
 	c, err := cluster.NewConfig("slurm")
 	fmt.Printf("%T %v\n", c.Options, err)
-	_, err = cluster.NewConfig("pbs")
+	_, err = cluster.NewConfig("lsf")
 	fmt.Println(err)
 	// Output:
-	// [slurm rocks]
+	// [slurm sge pbs rocks]
 	// *slurm.Options <nil>
-	// unknown scheduler "pbs"; want slurm or rocks
+	// unknown scheduler "lsf"; want slurm or sge or pbs or rocks
 }
 
 // What 'netsweep status' says of a job.

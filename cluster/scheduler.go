@@ -68,6 +68,13 @@ type Scheduler interface {
 	Cancel(ctx context.Context, id string) error
 }
 
+// JobLogger is implemented by a Scheduler whose jobs do not log to
+// DIR/slurm/NAME-ID.out, Slurm's name: JobLog returns the log of job id of
+// the campaign called name in dir.
+type JobLogger interface {
+	JobLog(dir, name, id string) string
+}
+
 // ErrUnknownJob is matched (errors.Is) by the error of Scheduler.Status
 // for a job the scheduler no longer knows.
 var ErrUnknownJob = errors.New("no longer known to the scheduler")

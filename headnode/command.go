@@ -69,5 +69,7 @@ func existingCommand(files ...string) []string {
 	return append([]string{"sh", "-c", `for f do if [ -e "$f" ]; then printf '%s\n' "$f"; fi; done`, "sh"}, files...)
 }
 
-// jobIDRE matches a job id as 'netsweep submit' prints it.
-var jobIDRE = regexp.MustCompile(`^[0-9]{1,19}(_[0-9]{1,19})?$`)
+// jobIDRE matches a job id as 'netsweep submit' prints it: Slurm's and
+// Grid Engine's digits (Slurm's 123_4 for an array task), or PBS's
+// 1234.server and 1234[].server.
+var jobIDRE = regexp.MustCompile(`^[0-9]{1,19}(_[0-9]{1,19}|(\[[0-9]{0,19}\])?(\.[A-Za-z0-9_.-]{1,255})?)$`)

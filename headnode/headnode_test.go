@@ -136,3 +136,17 @@ func TestPrepareDirDash(t *testing.T) {
 		}
 	}
 }
+
+// TestJobIDs: the ids each scheduler's 'netsweep submit' prints are
+// accepted from the head node; anything else is not.
+func TestJobIDs(t *testing.T) {
+	for id, ok := range map[string]bool{
+		"123": true, "123_4": true, // Slurm; Grid Engine prints digits too
+		"1234.pbs01": true, "1234[].pbs01.example.org": true, "1234[]": true, // PBS
+		"": false, "12 3": false, "123;rm": false, "1234.": false, "x1": false, "123_4.pbs": false,
+	} {
+		if jobIDRE.MatchString(id) != ok {
+			t.Errorf("jobIDRE.MatchString(%q) = %v", id, !ok)
+		}
+	}
+}

@@ -43,20 +43,6 @@ type Job struct {
 	SpecText []byte
 }
 
-// Backend is the Rocks backend's entry in the cluster registry. It only
-// renders: the launcher is run by hand on the frontend.
-var Backend = cluster.Factory{
-	New: func(*cluster.Config, io.Writer) (cluster.Backend, error) { return backend{}, nil },
-}
-
-type backend struct{}
-
-// Render writes the launcher of job (its Script is not used: the launcher
-// belongs at Job.Launcher).
-func (backend) Render(w io.Writer, job cluster.Job) error {
-	return Render(w, Job{Name: job.Name, Cluster: job.Cluster, Spec: job.Spec, Dir: job.Dir, Files: job.Files, SpecText: job.SpecText})
-}
-
 // Launcher is where the CLI writes the launcher: Dir/rocks/launch.sh.
 func (j *Job) Launcher() string { return path.Join(j.Dir, "rocks", "launch.sh") }
 

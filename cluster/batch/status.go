@@ -59,7 +59,11 @@ func statusLines(ctx context.Context, sched cluster.Scheduler, dir string, ids [
 		if specErr == nil {
 			log = s.Name + "-" + latest + ".out"
 		}
-		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, filepath.Join(dir, "slurm", log))
+		logPath := filepath.Join(dir, "slurm", log)
+		if l, ok := sched.(cluster.JobLogger); ok && specErr == nil {
+			logPath = l.JobLog(dir, s.Name, latest)
+		}
+		add("jobs      %d submitted: the first and %d resubmissions (max_resubmits %s); log %s", len(ids), len(ids)-1, maxResub, logPath)
 		jobs, err := sched.Status(ctx, latest)
 		switch {
 		case err != nil:

@@ -79,6 +79,11 @@ seeds = 4
 [output]
 dir = "results/sir-cns-nullmodels"
 
+[cluster]
+scheduler = "rocks"
+launch = "rocks-run"
+time = "1:00:00"
+
 # netsweep: the network files of this copy of the spec, and their SHA-256
 [network_files]
 "data/cns-fb-friends.txt" = { path = "networks/f16bb39e4ec42b94-cns-fb-friends.txt", sha256 = "f16bb39e4ec42b947b7e9586f9e7eb5287f37854800099da7a56b159a6233787" }

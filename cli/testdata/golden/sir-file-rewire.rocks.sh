@@ -71,6 +71,11 @@ seeds = 4
 [output]
 dir = "results/sir-file-rewire"
 
+[cluster]
+scheduler = "rocks"
+launch = "rocks-run"
+time = "1:00:00"
+
 # netsweep: the network files of this copy of the spec, and their SHA-256
 [network_files]
 "data/smallworld.txt" = { path = "networks/e6f268981c417bae-smallworld.txt", sha256 = "e6f268981c417baeed33bafecbcaae12da3eae59397837cd7f7a75c4ea1b95f0" }

@@ -1,0 +1,224 @@
+package pbs
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/netsweep/netsweep/cluster"
+	"github.com/netsweep/netsweep/internal/shell"
+	"github.com/netsweep/netsweep/templates"
+)
+
+// Job is one campaign to run on PBS: the input of Render. Its Cluster's
+// Options are PBS's (see OptionsOf).
+type Job = cluster.Job
+
+// LogDir is the directory, with a trailing slash, that qsub -o names for
+// the job's output (stdout and, with -j oe, stderr): PBS writes
+// NAME.oSEQ there. It is the jobs file's directory.
+func LogDir(j Job) string { return j.Dir + "/slurm/" }
+
+// JobsFile is the file, inside a campaign directory, that lists the ids of
+// the jobs a campaign ran as, one a line: the first written by the
+// submitter (AppendJobID), the rest by the job script as it resubmits.
+func JobsFile(dir string) string { return path.Join(dir, "slurm", "jobs") }
+
+// ArrayOption is qsub's job-array option of flavour: -J (PBS Pro), -t
+// (Torque).
+func ArrayOption(flavour string) string {
+	if flavour == Torque {
+		return "-t"
+	}
+	return "-J"
+}
+
+// ArrayVar is the variable that holds a subjob's index: PBS_ARRAY_INDEX
+// (PBS Pro), PBS_ARRAYID (Torque).
+func ArrayVar(flavour string) string {
+	if flavour == Torque {
+		return "PBS_ARRAYID"
+	}
+	return "PBS_ARRAY_INDEX"
+}
+
+// scriptData is what templates/pbs.sh.tmpl sees. Logic stays here: every
+// value from the user arrives either checked to need no quoting (the #PBS
+// lines: qsub reads them with its own parser) or as one shell word made by
+// shell.Quote.
+type scriptData struct {
+	// Name is the job name for #PBS -N (needs no quoting).
+	Name string
+	// Directives are the options of the other #PBS lines, in order, each
+	// "-opt value", needing no quoting.
+	Directives []string
+	// FlavourTitle names the flavour in a comment; ArrayOption and
+	// ArrayVar are its job-array option and index variable (fixed words).
+	FlavourTitle, ArrayOption, ArrayVar string
+	// Spec, Dir and Script are the quoted spec path, campaign directory
+	// and script path.
+	Spec, Dir, Script string
+	// LimitSeconds is the walltime in seconds; LeadSeconds how long
+	// before it the run's deadline falls.
+	LimitSeconds, LeadSeconds int64
+	// MaxResubmits is how many times the script may resubmit itself.
+	MaxResubmits int
+	// Modules are the quoted module names, loaded one per line.
+	Modules []string
+	// Env are the exports, sorted by name.
+	Env []envVar
+	// Workdir is the quoted directory to cd into, or "" to stay.
+	Workdir string
+	// Binary is the quoted path of netsweep-mpi.
+	Binary string
+	// Ranks is mpirun's -np, or 0 for one rank per line of $PBS_NODEFILE.
+	Ranks int
+	// Shards is the number of array shards, or 0 for a single job.
+	Shards int
+}
+
+// envVar is one export: Name is an identifier, Value a quoted word.
+type envVar struct{ Name, Value string }
+
+// scriptTmpl is the job-script template, parsed once.
+var scriptTmpl = template.Must(template.New("pbs.sh.tmpl").Option("missingkey=error").
+	ParseFS(templates.FS, "pbs.sh.tmpl"))
+
+// Render writes the job script for job to w. It validates job.Cluster and
+// the job's own fields first and writes nothing when any is bad; the error
+// then wraps every *cluster.FieldError (see errors.As / ValidateJob).
+func Render(w io.Writer, job Job) error {
+	d, err := newScriptData(job)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if err := scriptTmpl.Execute(&b, d); err != nil {
+		return fmt.Errorf("pbs: could not render the job script: %w", err)
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// ValidateJob checks the job's fields and its Cluster, with PBS's Options.
+func ValidateJob(job Job) []*cluster.FieldError {
+	errs := job.Cluster.Validate()
+	if _, ok := job.Cluster.Options.(*Options); !ok {
+		errs = append(errs, OptionsOf(&job.Cluster).Validate(&job.Cluster)...)
+	}
+	bad := func(key string, v any, why string) {
+		errs = append(errs, &cluster.FieldError{Key: key, Value: v, Reason: why})
+	}
+	if job.Cluster.Time == "" && job.Cluster.Workstations.Enabled() {
+		bad("time", "", `required for a PBS job: the job's walltime, like "2:00:00"`)
+	}
+	if !nameRE.MatchString(job.Name) || !startsWithLetter(job.Name) || len(job.Name) > 236 {
+		bad("name", job.Name, "want letters, digits and -_.+ only, starting with a letter (PBS's job names)")
+	}
+	for _, f := range []struct{ key, v string }{{"spec", job.Spec}, {"dir", job.Dir}, {"script", job.Script}} {
+		switch r := cluster.TextProblem(f.v); {
+		case f.v == "":
+			bad(f.key, f.v, "required")
+		case r != "":
+			bad(f.key, f.v, r)
+		case strings.HasPrefix(f.v, "-"):
+			bad(f.key, f.v, "may not start with '-'; write ./"+f.v)
+		}
+	}
+	if strings.ContainsAny(job.Dir, ":,") {
+		bad("dir", job.Dir, "may not hold ':' or ',': qsub -o reads them as host and list")
+	}
+	if strings.HasPrefix(job.Cluster.Binary, "-") {
+		bad("binary", job.Cluster.Binary, "may not start with '-'")
+	}
+	for i, m := range job.Cluster.Modules {
+		if strings.HasPrefix(m, "-") {
+			bad(fmt.Sprintf("modules[%d]", i), m, "may not start with '-'")
+		}
+	}
+	return errs
+}
+
+func startsWithLetter(s string) bool {
+	return s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
+}
+
+// FormatTime writes d as PBS's walltime: hours (any number), minutes and
+// seconds, "49:30:00".
+func FormatTime(d time.Duration) string {
+	s := int64(d / time.Second)
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s%3600/60, s%60)
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func newScriptData(job Job) (*scriptData, error) {
+	if errs := ValidateJob(job); len(errs) > 0 {
+		list := make([]error, len(errs))
+		for i, e := range errs {
+			list[i] = e
+		}
+		return nil, fmt.Errorf("pbs: cannot render job %q: %w", job.Name, errors.Join(list...))
+	}
+	c := &job.Cluster
+	o := OptionsOf(c)
+	fl := o.FlavourName()
+	limit, _ := cluster.ParseTime(c.Time) // validated above
+	res, ranks := Resources(c, fl, FormatTime(limit))
+	d := &scriptData{
+		Name:         shell.Quote(job.Name),
+		FlavourTitle: "PBS Professional, OpenPBS",
+		ArrayOption:  ArrayOption(fl),
+		ArrayVar:     ArrayVar(fl),
+		Spec:         shell.Quote(job.Spec),
+		Dir:          shell.Quote(job.Dir),
+		Script:       shell.Quote(job.Script),
+		LimitSeconds: int64(limit / time.Second),
+		LeadSeconds:  int64(o.Lead(c.Time)),
+		MaxResubmits: c.MaxResubmits,
+		Binary:       shell.Quote(c.BinaryPath()),
+		Ranks:        ranks,
+		Shards:       c.ArrayShards,
+	}
+	if fl == Torque {
+		d.FlavourTitle = "Torque"
+	}
+	opt := func(name, value string) {
+		if value != "" {
+			d.Directives = append(d.Directives, "-"+name+" "+shell.Quote(value))
+		}
+	}
+	opt("q", o.Queue)
+	opt("A", o.Account)
+	for _, r := range res {
+		opt("l", r)
+	}
+	// qsub reads #PBS lines with its own parser, which knows no shell
+	// quoting: a value that shell.Quote would change cannot go there.
+	// Validate keeps such values out; this is the last guard.
+	for _, s := range append([]string{d.Name}, d.Directives...) {
+		if strings.ContainsAny(s, "'\"\\#\t\n") {
+			return nil, fmt.Errorf("pbs: bad #PBS option: %q needs quoting", s)
+		}
+	}
+	for _, m := range c.Modules {
+		d.Modules = append(d.Modules, shell.Quote(m))
+	}
+	names := make([]string, 0, len(c.Env))
+	for k := range c.Env {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		d.Env = append(d.Env, envVar{Name: k, Value: shell.Quote(c.Env[k])})
+	}
+	if c.Workdir != "" {
+		d.Workdir = shell.Quote(c.Workdir)
+	}
+	return d, nil
+}
