@@ -84,13 +84,14 @@ func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals ma
 	}
 }
 
+// isRange tells whether a table in [sweep] is a range rather than a table
+// of parameters: it has start, stop or num (a key it should not have is
+// then reported as a bad range key, at its line, by rangeValues).
 func isRange(m map[string]any) bool {
-	for k := range m {
-		if !contains(rangeKeys, k) {
-			return false
-		}
-	}
-	return len(m) > 0
+	_, start := m["start"]
+	_, stop := m["stop"]
+	_, num := m["num"]
+	return start || stop || num
 }
 
 // checkParam tells whether key names a sweepable model parameter.
@@ -229,6 +230,15 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 			p.errorAt(line, key+"."+k, x, "want a number")
 		}
 		return 0, false
+	}
+	for _, k := range p.orderedKeys(m, key) {
+		if !contains(rangeKeys, k) {
+			at := line
+			if n, ok := p.lines[key+"."+k]; ok { // written under a [sweep.KEY] header
+				at = n
+			}
+			p.errorAt(at, key+"."+k, m[k], "unknown range key; a range has start, stop, num and log")
+		}
 	}
 	start, ok1 := num("start")
 	stop, ok2 := num("stop")

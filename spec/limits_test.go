@@ -168,3 +168,19 @@ func TestShapeAccepts(t *testing.T) {
 		}
 	}
 }
+
+// TestLineAfterLongLine checks that a line near the largest a spec may
+// hold (a comment, a string) does not cost the errors after it their line.
+func TestLineAfterLongLine(t *testing.T) {
+	for _, long := range []string{
+		"# " + strings.Repeat("x", MaxSpecBytes-2000) + "\n",
+		`description = "` + strings.Repeat("x", MaxSpecBytes-2000) + "\"\n",
+	} {
+		text := long + good + "[output]\ndir = 5\n"
+		_, err := Parse("long.toml", []byte(text))
+		want := "long.toml:20: output.dir = 5: want a string"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %.200v, want %q", err, want)
+		}
+	}
+}

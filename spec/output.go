@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
 )
@@ -21,11 +22,14 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 			p.errorf("output."+k, m[k], "unknown key; [output] has dir and bins")
 		}
 	}
-	s.Output.Dir = p.str(m, "dir", false)
+	s.Output.Dir = p.strIn("output", m, "dir", false)
+	if r := cluster.TextProblem(s.Output.Dir); r != "" {
+		p.errorf("output.dir", s.Output.Dir, "%s; choose another directory", r)
+	}
 	if s.Output.Dir == "" && s.Name != "" {
 		s.Output.Dir = filepath.Join("results", s.Name)
 	}
-	bins := p.table(m, "bins", false)
+	bins := p.tableIn("output", m, "bins", false)
 	for _, metric := range p.orderedKeys(bins, "output.bins") {
 		key := "output.bins." + metric
 		t, ok := bins[metric].(map[string]any)

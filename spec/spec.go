@@ -301,18 +301,33 @@ func (p *parser) orderedKeys(m map[string]any, prefix string) []string {
 }
 
 func (p *parser) str(m map[string]any, key string, required bool) string {
+	return p.strIn("", m, key, required)
+}
+
+// strIn is str for a key of the table at dotted path prefix ("" for the
+// top level), which names the key in messages and finds its line.
+func (p *parser) strIn(prefix string, m map[string]any, key string, required bool) string {
+	full := joinPrefix(prefix, key)
 	v, ok := m[key]
 	if !ok {
 		if required {
-			p.errorf(key, nil, "missing")
+			p.errorf(full, nil, "missing")
 		}
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.errorf(key, v, "want a string")
+		p.errorf(full, v, "want a string")
 	}
 	return s
+}
+
+// joinPrefix writes key of the table at dotted path prefix.
+func joinPrefix(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
 }
 
 func (p *parser) integer(m map[string]any, key string, required bool) (int64, bool) {
@@ -331,16 +346,22 @@ func (p *parser) integer(m map[string]any, key string, required bool) (int64, bo
 }
 
 func (p *parser) table(m map[string]any, key string, required bool) map[string]any {
+	return p.tableIn("", m, key, required)
+}
+
+// tableIn is table for a key of the table at dotted path prefix.
+func (p *parser) tableIn(prefix string, m map[string]any, key string, required bool) map[string]any {
+	full := joinPrefix(prefix, key)
 	v, ok := m[key]
 	if !ok {
 		if required {
-			p.errorf(key, nil, "missing table [%s]", key)
+			p.errorf(full, nil, "missing table [%s]", full)
 		}
 		return nil
 	}
 	t, ok := v.(map[string]any)
 	if !ok {
-		p.errorf(key, v, "want a table [%s]", key)
+		p.errorf(full, v, "want a table [%s]", full)
 		return nil
 	}
 	return t
@@ -410,6 +431,13 @@ func (p *parser) parseCluster(s *Spec, doc map[string]any) {
 	}
 	for _, e := range c.Validate() {
 		p.errorf("cluster."+e.Key, e.Value, "%s", e.Reason)
+	}
+	// What the scheduler's job script would refuse in the campaign
+	// directory is refused here, at [output] dir (parsed before).
+	if dc, ok := c.Options.(cluster.DirChecker); ok && s.Output.Dir != "" {
+		if r := dc.DirProblem(s.Output.Dir); r != "" {
+			p.errorf("output.dir", s.Output.Dir, "%s", r)
+		}
 	}
 }
 
