@@ -135,9 +135,9 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 	for i, k := range keys {
 		lengths[i] = axisLen(vals[k])
 	}
-	if total := gridSize(lengths); total.Cmp(big.NewInt(maxPoints)) > 0 {
+	if total := gridSize(lengths); total.Cmp(big.NewInt(int64(maxPoints))) > 0 {
 		i := 0
-		for gridSize(lengths[:i+1]).Cmp(big.NewInt(maxPoints)) <= 0 {
+		for gridSize(lengths[:i+1]).Cmp(big.NewInt(int64(maxPoints))) <= 0 {
 			i++
 		}
 		factors := make([]string, len(lengths))
@@ -261,7 +261,7 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 	case n < 1:
 		p.errorAt(line, key+".num", n, "empty range; num must be at least 1")
 		return nil
-	case n > maxPoints:
+	case n > int64(maxPoints):
 		p.errorAt(line, key+".num", n, "at most %d values", maxPoints)
 		return nil
 	case n == 1 && start != stop:
@@ -353,7 +353,14 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 
 // resolvePoints applies each point's values to the base tables and checks
 // the result with the models' own validation.
+//
+// A large grid repeats its models: what depends only on a model and the
+// set of swept keys (the keys a model reads, checkKeys) is looked up or
+// checked once per parse, not per point.
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
+	netT, procT := networkTable.memo(), processTable.memo()
+	checked := map[string]bool{} // table and model whose keys checkKeys found good, all of s.Params swept
+	s.Points = make([]Point, 0, len(p.design.values))
 	for i, vals := range p.design.values {
 		pt := Point{Index: i, Values: make([]any, len(s.Params)),
 			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
@@ -366,9 +373,9 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			var v any
 			var msg string
 			if table == "process" {
-				v, msg = setModelValue(processTable, &pt.Process.Model, pt.Process.Params, field, vals[j])
+				v, msg = setModelValue(procT, &pt.Process.Model, pt.Process.Params, field, vals[j])
 			} else {
-				v, msg = setModelValue(networkTable, &pt.Network.Generator, pt.Network.Params, field, vals[j])
+				v, msg = setModelValue(netT, &pt.Network.Generator, pt.Network.Params, field, vals[j])
 			}
 			if msg != "" {
 				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
@@ -377,10 +384,21 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			pt.Values[j] = v
 			swept[key] = p.design.lines[i][j]
 		}
-		p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
-		p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
-		keepRead(networkTable, pt.Network.Generator, pt.Network.Params)
-		keepRead(processTable, pt.Process.Model, pt.Process.Params)
+		// checkKeys's verdict depends on the model and the swept keys only:
+		// once good with every key of s.Params swept, it is good again.
+		allSwept := len(swept) == len(s.Params)
+		if k := "network\x00" + pt.Network.Generator; !allSwept || !checked[k] {
+			before := len(p.errs)
+			p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
+			checked[k] = allSwept && len(p.errs) == before
+		}
+		if k := "process\x00" + pt.Process.Model; !allSwept || !checked[k] {
+			before := len(p.errs)
+			p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
+			checked[k] = allSwept && len(p.errs) == before
+		}
+		keepRead(netT, pt.Network.Generator, pt.Network.Params)
+		keepRead(procT, pt.Process.Model, pt.Process.Params)
 		if err := p.resolveNetwork(s, &pt.Network); err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
 		} else if _, err := pt.Network.New(); err != nil {

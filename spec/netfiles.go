@@ -19,12 +19,18 @@ type resolved struct {
 // outside the spec (a network file, relative to the spec's directory),
 // once per distinct settings, and adds its note to s.Notes.
 func (p *parser) resolveNetwork(s *Spec, net *sim.NetworkSettings) error {
-	key, err := json.Marshal(struct {
-		Generator string
-		Params    sim.Params
-	}{net.Generator, net.Params})
-	if err != nil {
-		return nil // New reports what cannot be encoded
+	// The settings as written, encoded: an injective key, made without
+	// reflection (identity_json.go), since every point of a grid asks.
+	key, ok := p.enc.model(p.enc.buf[:0], canonicalModel{net.Generator, net.Params}, nil, false)
+	p.enc.buf = key
+	if !ok {
+		var err error
+		if key, err = json.Marshal(struct {
+			Generator string
+			Params    sim.Params
+		}{net.Generator, net.Params}); err != nil {
+			return nil // New reports what cannot be encoded
+		}
 	}
 	if p.resolved == nil {
 		p.resolved = map[string]resolved{}

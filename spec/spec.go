@@ -102,8 +102,11 @@ type Output struct {
 const (
 	defaultLinearBins = 200 // fractions and indicators on [0, 1]: 0.005 wide
 	defaultLogBins    = 180 // times on [1e-3, 1e6]: 20 bins a decade
-	maxPoints         = MaxPoints
 )
+
+// maxPoints is MaxPoints, lowered by FuzzParse so that a tiny input
+// cannot ask for a grid whose cost is the points', not the text's.
+var maxPoints = MaxPoints
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
@@ -155,6 +158,7 @@ type parser struct {
 	design     design
 	valueLines map[string]int      // "key@table" → line of a sweep or point value
 	resolved   map[string]resolved // network settings as written → resolved (netfiles.go)
+	enc        identityEncoder     // resolveNetwork's keys
 
 	// The metrics each point reports, as an index into metricSets, read
 	// where resolvePoints builds its models, so that resolveMetrics need
