@@ -399,16 +399,22 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 		}
 		keepRead(netT, pt.Network.Generator, pt.Network.Params)
 		keepRead(procT, pt.Process.Model, pt.Process.Params)
-		if err := p.resolveNetwork(s, &pt.Network); err != nil {
+		r, err := p.resolveNetwork(s, &pt.Network)
+		var netMetrics []sim.Metric
+		var newErr, metricsErr error
+		if err == nil {
+			netMetrics, newErr, metricsErr = r.check(pt.Network)
+		}
+		if err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
-		} else if _, err := pt.Network.New(); err != nil {
-			p.modelError("network", err, pt.Network, swept, vals)
+		} else if newErr != nil {
+			p.modelError("network", newErr, pt.Network, swept, vals)
 		} else if proc, err := pt.Process.New(pt.Network.N()); err != nil {
 			p.modelError("process", err, pt.Process, swept, vals)
-		} else if nm, err := pt.Network.NewMetrics(); err != nil {
-			p.modelError("network", err, pt.Network, swept, vals)
+		} else if metricsErr != nil {
+			p.modelError("network", metricsErr, pt.Network, swept, vals)
 		} else {
-			p.noteMetrics(slices.Concat(proc.Metrics(), nm.Metrics()))
+			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
 		}
 		s.Points = append(s.Points, pt)
 		if len(p.errs) >= 20 {

@@ -182,9 +182,16 @@ func (s *Spec) memoryBytes() (most int64, at int) {
 			immunised[pt.network]++
 		}
 	}
+	// Points of a network group run on the same networks: their memory is
+	// the group's, computed once.
+	netBytes := make(map[int]int64)
 	for i := range s.Points {
 		pt := &s.Points[i]
-		net := pt.Network.MemoryBytes()
+		net, ok := netBytes[pt.network]
+		if !ok {
+			net = pt.Network.MemoryBytes()
+			netBytes[pt.network] = net
+		}
 		b := net + 16*int64(pt.Network.N())*points[pt.network] + net*immunised[pt.network]
 		if b > most {
 			most, at = b, i

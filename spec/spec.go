@@ -62,8 +62,11 @@ type Spec struct {
 // Point is one parameter point: the values of the swept keys and the
 // resulting model configuration.
 type Point struct {
-	Index   int
-	Values  []any // one per Spec.Params: float64, int64, string or bool
+	Index  int
+	Values []any // one per Spec.Params: float64, int64, string or bool
+	// Network's Params map is shared by the points whose network settings
+	// are equal (one map for a grid over process keys): read it, never
+	// write it.
 	Network sim.NetworkSettings
 	Process sim.ProcessSettings
 	// Key is the hex SHA-256 of the settings that decide the point's
@@ -156,9 +159,9 @@ type parser struct {
 	seen  map[string]bool // error messages already reported
 
 	design     design
-	valueLines map[string]int      // "key@table" → line of a sweep or point value
-	resolved   map[string]resolved // network settings as written → resolved (netfiles.go)
-	enc        identityEncoder     // resolveNetwork's keys
+	valueLines map[string]int       // "key@table" → line of a sweep or point value
+	resolved   map[string]*resolved // network settings as written → resolved (netfiles.go)
+	enc        identityEncoder      // resolveNetwork's keys
 
 	// The metrics each point reports, as an index into metricSets, read
 	// where resolvePoints builds its models, so that resolveMetrics need
