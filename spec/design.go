@@ -417,7 +417,7 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
 		}
 		s.Points = append(s.Points, pt)
-		if len(p.errs) >= 20 {
+		if len(p.errs) >= MaxErrors {
 			return
 		}
 	}

@@ -116,7 +116,7 @@ func (p *parser) resolveMetrics(s *Spec) {
 		}
 		l.Hists = append(l.Hists, h)
 	}
-	for name := range s.Output.Bins {
+	for _, name := range p.orderedKeys(toAny(s.Output.Bins), "output.bins") { // in file order
 		if !contains(l.Metrics, name) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
@@ -207,4 +207,13 @@ func (s *Spec) PointLabel(i int) string {
 		label += fmt.Sprintf(" %s=%s", k, formatValue(s.Points[i].Values[j]))
 	}
 	return label
+}
+
+// toAny returns the keys of m in a map that orderedKeys can sort.
+func toAny[V any](m map[string]V) map[string]any {
+	out := make(map[string]any, len(m))
+	for k := range m {
+		out[k] = nil
+	}
+	return out
 }

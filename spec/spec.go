@@ -144,7 +144,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
 	p.parse(s, doc)
 	if len(p.errs) > 0 {
-		return nil, p.errs
+		return nil, p.errors()
 	}
 	setKeys(s)
 	p.noteMemory(s) // after setKeys, which groups the points by network
@@ -157,6 +157,7 @@ type parser struct {
 	order map[string]int // dotted key → its rank in the file (indexKeys)
 	errs  Errors
 	seen  map[string]bool // error messages already reported
+	more  int             // problems found past MaxErrors, not reported
 
 	design     design
 	valueLines map[string]int       // "key@table" → line of a sweep or point value
@@ -172,6 +173,10 @@ type parser struct {
 
 // errorAt records a problem with key, found on line (0: look the key up).
 func (p *parser) errorAt(line int, key string, value any, format string, args ...any) {
+	if len(p.errs) >= MaxErrors { // enough to fix first: count, and spend nothing more
+		p.more++
+		return
+	}
 	if line == 0 {
 		line = p.lines.line(key)
 	}
@@ -183,6 +188,15 @@ func (p *parser) errorAt(line int, key string, value any, format string, args ..
 		p.seen[msg] = true
 		p.errs = append(p.errs, e)
 	}
+}
+
+// errors returns the problems found, the last saying how many more were
+// left out, or nil.
+func (p *parser) errors() Errors {
+	if p.more == 0 || len(p.errs) == 0 {
+		return p.errs
+	}
+	return append(p.errs[:len(p.errs):len(p.errs)], &Error{File: p.file, Msg: fmt.Sprintf("and %d more problems; fix these first", p.more)})
 }
 
 func (p *parser) errorf(key string, value any, format string, args ...any) {
