@@ -45,6 +45,16 @@ type Options interface {
 	Validate(c *Config) []*FieldError
 }
 
+// DirChecker is implemented by Options whose backend refuses some
+// campaign directories (Slurm reads '%' in its --output patterns), so
+// that a spec's [output] dir is refused when the spec is loaded, not only
+// when its job is rendered.
+type DirChecker interface {
+	// DirProblem returns why dir cannot be a campaign directory of this
+	// backend, "" when it can.
+	DirProblem(dir string) string
+}
+
 // Defaults of Config fields left zero.
 const (
 	DefaultScheduler = "slurm"

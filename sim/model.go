@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Kind is the type of the value a model key takes in a spec.
@@ -378,16 +379,35 @@ func (k Kind) isCanonical(v any) bool {
 	return ok
 }
 
+// fieldPaths caches fieldByTag: Decode runs for every point of a grid,
+// and a type's fields never change. Its values are only read.
+var fieldPaths sync.Map // fieldKey → []int
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
 // fieldByTag returns the index path of the field of struct type t whose
 // toml tag is name, looking into embedded structs, or nil.
 func fieldByTag(t reflect.Type, name string) []int {
+	k := fieldKey{t, name}
+	if path, ok := fieldPaths.Load(k); ok {
+		return path.([]int)
+	}
+	path := findFieldByTag(t, name)
+	fieldPaths.Store(k, path)
+	return path
+}
+
+func findFieldByTag(t reflect.Type, name string) []int {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if tag, _, _ := strings.Cut(f.Tag.Get("toml"), ","); tag == name {
 			return []int{i}
 		}
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			if sub := fieldByTag(f.Type, name); sub != nil {
+			if sub := findFieldByTag(f.Type, name); sub != nil {
 				return append([]int{i}, sub...)
 			}
 		}

@@ -151,6 +151,16 @@ func (o *Options) Validate(c *cluster.Config) []*cluster.FieldError {
 			bad("signal_lead", o.SignalLead, "must be at most %d s", maxSignalLead)
 		}
 	}
+	// The script passes these as arguments, where a leading '-' would
+	// read as an option.
+	if strings.HasPrefix(c.Binary, "-") {
+		bad("binary", c.Binary, "may not start with '-'; write ./%s", c.Binary)
+	}
+	for i, m := range c.Modules {
+		if strings.HasPrefix(m, "-") {
+			bad(fmt.Sprintf("modules[%d]", i), m, "may not start with '-'")
+		}
+	}
 	switch o.Launcher {
 	case "", "srun", "mpirun":
 	default:
@@ -176,4 +186,14 @@ func (o *Options) Validate(c *cluster.Config) []*cluster.FieldError {
 		}
 	}
 	return errs
+}
+
+// DirProblem returns why dir cannot be the campaign directory of a Slurm
+// job, "" when it can: Slurm reads '%' in the --output pattern made from
+// it. The spec's [output] dir is checked with it when the spec is loaded.
+func (o *Options) DirProblem(dir string) string {
+	if strings.Contains(dir, "%") {
+		return "may not hold '%': Slurm reads it in --output patterns"
+	}
+	return ""
 }

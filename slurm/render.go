@@ -116,16 +116,8 @@ func ValidateJob(job Job) []*cluster.FieldError {
 			bad(f.key, f.v, "may not start with '-'; write ./"+f.v)
 		}
 	}
-	if strings.Contains(job.Dir, "%") {
-		bad("dir", job.Dir, "may not hold '%': Slurm reads it in --output patterns")
-	}
-	if strings.HasPrefix(job.Cluster.Binary, "-") {
-		bad("binary", job.Cluster.Binary, "may not start with '-'")
-	}
-	for i, m := range job.Cluster.Modules {
-		if strings.HasPrefix(m, "-") {
-			bad(fmt.Sprintf("modules[%d]", i), m, "may not start with '-'")
-		}
+	if r := OptionsOf(&job.Cluster).DirProblem(job.Dir); r != "" {
+		bad("dir", job.Dir, r)
 	}
 	return errs
 }

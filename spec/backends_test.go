@@ -6,6 +6,7 @@ import (
 
 	"github.com/netsweep/netsweep/cluster"
 	_ "github.com/netsweep/netsweep/cluster/backends" // [cluster] scheduler keys
+	"github.com/netsweep/netsweep/rocks"
 	"github.com/netsweep/netsweep/slurm"
 )
 
@@ -26,11 +27,11 @@ func TestClusterScheduler(t *testing.T) {
 	}
 	if s, err := Parse("a.toml", []byte(good+"\n[cluster]\nscheduler = \"rocks\"\ntime = \"10\"\nntasks = 4\n")); err != nil {
 		t.Error(err)
-	} else if s.Cluster.Options != nil || s.Cluster.SchedulerName() != "rocks" {
+	} else if _, ok := s.Cluster.Options.(*rocks.Options); !ok || s.Cluster.SchedulerName() != "rocks" {
 		t.Errorf("rocks cluster = %+v", s.Cluster)
 	}
 	for text, want := range map[string]string{
-		"scheduler = \"pbs\"\ntime = \"10\"":                 `a.toml:20: cluster.scheduler = "pbs": unknown scheduler "pbs"; want slurm or rocks`,
+		"scheduler = \"lsf\"\ntime = \"10\"":                 `a.toml:20: cluster.scheduler = "lsf": unknown scheduler "lsf"; want`,
 		"scheduler = 3\ntime = \"10\"":                       "cluster.scheduler = 3: want a string",
 		"scheduler = \"rocks\"\npartition = \"debug\"":       `cluster.partition = "debug": unknown key; known keys are array_shards,`,
 		"time = \"10\"\nsignal_lead = 600":                   "cluster.signal_lead = 600: must be less than the time limit (600 s)",

@@ -84,13 +84,14 @@ func (p *parser) flatten(m map[string]any, prefix string, out *[]string, vals ma
 	}
 }
 
+// isRange tells whether a table in [sweep] is a range rather than a table
+// of parameters: it has start, stop or num (a key it should not have is
+// then reported as a bad range key, at its line, by rangeValues).
 func isRange(m map[string]any) bool {
-	for k := range m {
-		if !contains(rangeKeys, k) {
-			return false
-		}
-	}
-	return len(m) > 0
+	_, start := m["start"]
+	_, stop := m["stop"]
+	_, num := m["num"]
+	return start || stop || num
 }
 
 // checkParam tells whether key names a sweepable model parameter.
@@ -134,9 +135,9 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 	for i, k := range keys {
 		lengths[i] = axisLen(vals[k])
 	}
-	if total := gridSize(lengths); total.Cmp(big.NewInt(maxPoints)) > 0 {
+	if total := gridSize(lengths); total.Cmp(big.NewInt(int64(maxPoints))) > 0 {
 		i := 0
-		for gridSize(lengths[:i+1]).Cmp(big.NewInt(maxPoints)) <= 0 {
+		for gridSize(lengths[:i+1]).Cmp(big.NewInt(int64(maxPoints))) <= 0 {
 			i++
 		}
 		factors := make([]string, len(lengths))
@@ -230,6 +231,15 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 		}
 		return 0, false
 	}
+	for _, k := range p.orderedKeys(m, key) {
+		if !contains(rangeKeys, k) {
+			at := line
+			if n, ok := p.lines[key+"."+k]; ok { // written under a [sweep.KEY] header
+				at = n
+			}
+			p.errorAt(at, key+"."+k, m[k], "unknown range key; a range has start, stop, num and log")
+		}
+	}
 	start, ok1 := num("start")
 	stop, ok2 := num("stop")
 	n, ok3 := m["num"].(int64)
@@ -251,7 +261,7 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 	case n < 1:
 		p.errorAt(line, key+".num", n, "empty range; num must be at least 1")
 		return nil
-	case n > maxPoints:
+	case n > int64(maxPoints):
 		p.errorAt(line, key+".num", n, "at most %d values", maxPoints)
 		return nil
 	case n == 1 && start != stop:
@@ -343,7 +353,14 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 
 // resolvePoints applies each point's values to the base tables and checks
 // the result with the models' own validation.
+//
+// A large grid repeats its models: what depends only on a model and the
+// set of swept keys (the keys a model reads, checkKeys) is looked up or
+// checked once per parse, not per point.
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
+	netT, procT := networkTable.memo(), processTable.memo()
+	checked := map[string]bool{} // table and model whose keys checkKeys found good, all of s.Params swept
+	s.Points = make([]Point, 0, len(p.design.values))
 	for i, vals := range p.design.values {
 		pt := Point{Index: i, Values: make([]any, len(s.Params)),
 			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
@@ -356,9 +373,9 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			var v any
 			var msg string
 			if table == "process" {
-				v, msg = setModelValue(processTable, &pt.Process.Model, pt.Process.Params, field, vals[j])
+				v, msg = setModelValue(procT, &pt.Process.Model, pt.Process.Params, field, vals[j])
 			} else {
-				v, msg = setModelValue(networkTable, &pt.Network.Generator, pt.Network.Params, field, vals[j])
+				v, msg = setModelValue(netT, &pt.Network.Generator, pt.Network.Params, field, vals[j])
 			}
 			if msg != "" {
 				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
@@ -367,25 +384,42 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			pt.Values[j] = v
 			swept[key] = p.design.lines[i][j]
 		}
-		p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
-		p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
-		keepRead(networkTable, pt.Network.Generator, pt.Network.Params)
-		keepRead(processTable, pt.Process.Model, pt.Process.Params)
-		if err := p.resolveNetwork(s, &pt.Network); errors.Is(err, errReported) {
+		// checkKeys's verdict depends on the model and the swept keys only:
+		// once good with every key of s.Params swept, it is good again.
+		allSwept := len(swept) == len(s.Params)
+		if k := "network\x00" + pt.Network.Generator; !allSwept || !checked[k] {
+			before := len(p.errs)
+			p.checkKeys("network", "generator", pt.Network.Generator, netTable, swept, func(name string) ([]string, bool) { return sim.GeneratorKeys(name) })
+			checked[k] = allSwept && len(p.errs) == before
+		}
+		if k := "process\x00" + pt.Process.Model; !allSwept || !checked[k] {
+			before := len(p.errs)
+			p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
+			checked[k] = allSwept && len(p.errs) == before
+		}
+		keepRead(netT, pt.Network.Generator, pt.Network.Params)
+		keepRead(procT, pt.Process.Model, pt.Process.Params)
+		r, err := p.resolveNetwork(s, &pt.Network)
+		var netMetrics []sim.Metric
+		var newErr, metricsErr error
+		if err == nil {
+			netMetrics, newErr, metricsErr = r.check(pt.Network)
+		}
+		if errors.Is(err, errReported) {
 			// reported where the file was shipped
 		} else if err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
-		} else if _, err := pt.Network.New(); err != nil {
-			p.modelError("network", err, pt.Network, swept, vals)
+		} else if newErr != nil {
+			p.modelError("network", newErr, pt.Network, swept, vals)
 		} else if proc, err := pt.Process.New(pt.Network.N()); err != nil {
 			p.modelError("process", err, pt.Process, swept, vals)
-		} else if nm, err := pt.Network.NewMetrics(); err != nil {
-			p.modelError("network", err, pt.Network, swept, vals)
+		} else if metricsErr != nil {
+			p.modelError("network", metricsErr, pt.Network, swept, vals)
 		} else {
-			p.noteMetrics(slices.Concat(proc.Metrics(), nm.Metrics()))
+			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
 		}
 		s.Points = append(s.Points, pt)
-		if len(p.errs) >= 20 {
+		if len(p.errs) >= MaxErrors {
 			return
 		}
 	}

@@ -89,48 +89,66 @@ func mustJSON(v any) []byte {
 	return data
 }
 
-// setKeys computes the campaign's identity and each point's keys.
+// setKeys computes the campaign's identity and each point's keys. The
+// identities are encoded by identityEncoder, byte for byte as json.Marshal
+// would (identity_json.go), and what a model declares (its locators, its
+// threshold keys) is looked up once per model, not per point.
 func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
 	first := map[[32]byte]int{} // network key → the first point with it
 	metrics, hists := mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
+	var enc identityEncoder
+	locators := map[string][]string{}   // generator → its locators
+	thresholds := map[string][]string{} // process model → its threshold keys
 	for i := range s.Points {
 		pt := &s.Points[i]
 		pt.network = i
-		key := hashJSON(pointIdentity{
+		drop, ok := locators[pt.Network.Generator]
+		if !ok {
+			drop = pt.Network.Locators()
+			locators[pt.Network.Generator] = drop
+		}
+		key := sha256.Sum256(enc.point(&pointIdentity{
 			Format:       ResultFormat,
-			Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
+			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
 			Realisations: s.Realisations,
 			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
 			Metrics:      metrics, Hists: hists,
-		})
+		}, drop))
 		pt.Key = hex.EncodeToString(key[:])
 		pt.processSeed = binary.LittleEndian.Uint64(key[:8])
 		if s.Realisations == RealisationsIndependent {
 			pt.networkSeed = pt.processSeed
 			continue
 		}
-		if m, ok := sim.LookupProcess(pt.Process.Model); ok && len(m.Thresholds) > 0 {
+		th, ok := thresholds[pt.Process.Model]
+		if !ok {
+			if m, ok := sim.LookupProcess(pt.Process.Model); ok {
+				th = m.Thresholds
+			}
+			thresholds[pt.Process.Model] = th
+		}
+		if len(th) > 0 {
 			// Points that differ only in threshold keys share their
 			// process stream, as they share their networks.
 			shared := sim.Params{}
 			for k, v := range pt.Process.Params {
-				if !slices.Contains(m.Thresholds, k) {
+				if !slices.Contains(th, k) {
 					shared[k] = v
 				}
 			}
-			skey := hashJSON(pointIdentity{
+			skey := sha256.Sum256(enc.point(&pointIdentity{
 				Format:       ResultFormat,
-				Network:      canonicalModel{pt.Network.Generator, identityParams(pt.Network, true)},
+				Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
 				Realisations: s.Realisations,
 				Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
 				Metrics:      metrics, Hists: hists,
-			})
+			}, drop))
 			pt.processSeed = binary.LittleEndian.Uint64(skey[:8])
 		}
-		net := identityParams(pt.Network, false)
-		nkey := hashJSON(networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, net}})
+		netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
+		nkey := sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
 		pt.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
 		if j, ok := first[nkey]; ok {
 			pt.network = j

@@ -30,6 +30,9 @@ const (
 	MaxPoints = 1 << 20
 	// MaxNameBytes is the longest campaign name (it names files).
 	MaxNameBytes = 255
+	// MaxErrors is the most problems reported for one spec; a last line
+	// says how many more were found.
+	MaxErrors = 20
 	// AllowLargeEnv names the environment variable that, set to 1, lets a
 	// spec whose largest network needs more memory than the machine has
 	// through (for workers on bigger machines).

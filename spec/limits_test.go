@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,6 +24,17 @@ func hostile() []struct{ name, text, want string } {
 		{"arrays of tables 20000 deep", "[[" + strings.Repeat("a.", 19999) + "a]]\n", "nested deeper than 32"},
 		{"long table name, many keys", `["` + strings.Repeat("a", 100000) + "\"]\n" + strings.Repeat("b = 1\n", 100000), "a table name longer than 256 bytes"},
 		{"long key, many keys", `"` + strings.Repeat("a", 1000) + `" = {` + strings.Repeat("b = 1, ", 1) + "c = 2}\n", "a key longer than 256 bytes"},
+		{"arrays and inline tables 5000 deep", "x = " + strings.Repeat("[{a = ", 5000) + "1" + strings.Repeat("}]", 5000) + "\n", "nested deeper than 32"},
+		{"dotted key in an inline table 20000 deep", "x = {" + strings.Repeat("a.", 19999) + "a = 1}\n", "nested deeper than 32"},
+		{"deep array in [[points]]", good[:strings.Index(good, "[sweep]")] + "[[points]]\nprocess.beta = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", ":16: nested deeper than 32"},
+		{"deep array in a range", good[:strings.Index(good, "[sweep]")] + "[sweep]\n\"process.beta\" = { start = " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + ", stop = 1, num = 2 }\n", ":16: nested deeper than 32"},
+		{"one line of 1 MiB", `x = "` + strings.Repeat("a", MaxSpecBytes) + `"`, "bytes a spec may have"},
+		{"integer beyond int64", strings.Replace(good, "n = 100\n", "n = 99999999999999999999999999\n", 1), ":7: not valid TOML: 99999999999999999999999999 is out of range for int64"},
+		{"nodes beyond int32", strings.Replace(good, "n = 100\n", "n = 3000000000\n", 1), ":7: network.n = 3000000000: at most"},
+		{"range of 2^40 values", strings.Replace(good, "num = 3 }", "num = 1099511627776 }", 1), "more than the 1048576 a campaign may have"},
+		{"raw control character", "name = \"a\x01b\"\n", ":1: not valid TOML: TOML files cannot contain control characters"},
+		{"raw escape in a key", "\"a\x1b[2J\" = 1\n", ":1: not valid TOML: TOML files cannot contain control characters"},
+		{"NUL byte", "name = \"a\x00\"\n", ":1: not valid TOML"},
 	}
 }
 
@@ -166,5 +178,52 @@ func TestShapeAccepts(t *testing.T) {
 		if e := checkShape("s.toml", []byte(text)); e != nil {
 			t.Errorf("%.60q: %v", text, e)
 		}
+	}
+}
+
+// TestLineAfterLongLine checks that a line near the largest a spec may
+// hold (a comment, a string) does not cost the errors after it their line.
+func TestLineAfterLongLine(t *testing.T) {
+	for _, long := range []string{
+		"# " + strings.Repeat("x", MaxSpecBytes-2000) + "\n",
+		`description = "` + strings.Repeat("x", MaxSpecBytes-2000) + "\"\n",
+	} {
+		text := long + good + "[output]\ndir = 5\n"
+		_, err := Parse("long.toml", []byte(text))
+		want := "long.toml:20: output.dir = 5: want a string"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %.200v, want %q", err, want)
+		}
+	}
+}
+
+// TestManyProblems checks that a spec with thousands of problems gets
+// the first MaxErrors of them, in file order, and a line counting the rest,
+// not a message as long as the file.
+func TestManyProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(good + "[output.bins]\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "m%d = { lo = 0, hi = 1, bins = 1 }\n", i)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse("many.toml", []byte(b.String()))
+	runtime.ReadMemStats(&after)
+	if err == nil || !IsSpecError(err) {
+		t.Fatalf("got %v", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != MaxErrors+1 {
+		t.Fatalf("%d lines, want %d", len(lines), MaxErrors+1)
+	}
+	if want := "many.toml:19: output.bins.m0: not a metric"; !strings.HasPrefix(lines[0], want) {
+		t.Errorf("first line %q, want %q...", lines[0], want)
+	}
+	if want := "many.toml: and 2980 more problems; fix these first"; lines[MaxErrors] != want {
+		t.Errorf("last line %q, want %q", lines[MaxErrors], want)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("allocated %d MB, want under 100", alloc>>20)
 	}
 }

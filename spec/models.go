@@ -28,6 +28,28 @@ var (
 	}}
 )
 
+// memo returns t with its keys looked up once per model: sim returns a
+// copy of a model's keys at every call, which a large grid made per point.
+// The lists are only read. A memo serves one parse, so a model registered
+// later is seen by the next.
+func (t modelTable) memo() modelTable {
+	type entry struct {
+		keys []sim.Key
+		ok   bool
+	}
+	cache := map[string]entry{}
+	lookup := t.keys
+	t.keys = func(model string) ([]sim.Key, bool) {
+		e, seen := cache[model]
+		if !seen {
+			e.keys, e.ok = lookup(model)
+			cache[model] = e
+		}
+		return e.keys, e.ok
+	}
+	return t
+}
+
 // kind returns the kind of key's value: the one model reads it as, or,
 // where model does not read key, the one the first model (in alphabetical
 // order) that does reads it as. It returns false for a key no model reads.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/sim"
 )
@@ -25,7 +26,10 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 			p.errorf("output."+k, m[k], "unknown key; [output] has dir, bins, moments, given and raw")
 		}
 	}
-	s.Output.Dir = p.str(m, "dir", false)
+	s.Output.Dir = p.strIn("output", m, "dir", false)
+	if r := cluster.TextProblem(s.Output.Dir); r != "" {
+		p.errorf("output.dir", s.Output.Dir, "%s; choose another directory", r)
+	}
 	if s.Output.Dir == "" && s.Name != "" {
 		s.Output.Dir = filepath.Join("results", s.Name)
 	}
@@ -69,7 +73,7 @@ func (p *parser) parseOutput(s *Spec, doc map[string]any) {
 			p.errorf("output.raw", v, `want "all" or a list of metrics`)
 		}
 	}
-	bins := p.table(m, "bins", false)
+	bins := p.tableIn("output", m, "bins", false)
 	for _, metric := range p.orderedKeys(bins, "output.bins") {
 		key := "output.bins." + metric
 		t, ok := bins[metric].(map[string]any)
@@ -156,7 +160,7 @@ func (p *parser) resolveMetrics(s *Spec) {
 		}
 		l.Hists = append(l.Hists, h)
 	}
-	for name := range s.Output.Bins {
+	for _, name := range p.orderedKeys(toAny(s.Output.Bins), "output.bins") { // in file order
 		if !contains(l.Metrics, name) {
 			p.errorf("output.bins."+name, nil, "not a metric of this campaign; its metrics are %v", l.Metrics)
 		}
@@ -238,9 +242,16 @@ func (s *Spec) memoryBytes() (most int64, at int) {
 			immunised[pt.network]++
 		}
 	}
+	// Points of a network group run on the same networks: their memory is
+	// the group's, computed once.
+	netBytes := make(map[int]int64)
 	for i := range s.Points {
 		pt := &s.Points[i]
-		net := pt.Network.MemoryBytes()
+		net, ok := netBytes[pt.network]
+		if !ok {
+			net = pt.Network.MemoryBytes()
+			netBytes[pt.network] = net
+		}
 		b := net + 16*int64(pt.Network.N())*points[pt.network] + net*immunised[pt.network]
 		if b > most {
 			most, at = b, i
@@ -262,3 +273,12 @@ func (s *Spec) PointLabel(i int) string {
 // [output] raw asks to keep for every repetition, in the spec's order;
 // none without it.
 func (s *Spec) RawMetrics() []int { return s.rawMetrics }
+
+// toAny returns the keys of m in a map that orderedKeys can sort.
+func toAny[V any](m map[string]V) map[string]any {
+	out := make(map[string]any, len(m))
+	for k := range m {
+		out[k] = nil
+	}
+	return out
+}

@@ -72,8 +72,11 @@ type Spec struct {
 // Point is one parameter point: the values of the swept keys and the
 // resulting model configuration.
 type Point struct {
-	Index   int
-	Values  []any // one per Spec.Params: float64, int64, string or bool
+	Index  int
+	Values []any // one per Spec.Params: float64, int64, string or bool
+	// Network's Params map is shared by the points whose network settings
+	// are equal (one map for a grid over process keys): read it, never
+	// write it.
 	Network sim.NetworkSettings
 	Process sim.ProcessSettings
 	// Key is the hex SHA-256 of the settings that decide the point's
@@ -121,8 +124,11 @@ type Output struct {
 const (
 	defaultLinearBins = 200 // fractions and indicators on [0, 1]: 0.005 wide
 	defaultLogBins    = 180 // times on [1e-3, 1e6]: 20 bins a decade
-	maxPoints         = MaxPoints
 )
+
+// maxPoints is MaxPoints, lowered by FuzzParse so that a tiny input
+// cannot ask for a grid whose cost is the points', not the text's.
+var maxPoints = MaxPoints
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
@@ -157,7 +163,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
 	p.parse(s, doc)
 	if len(p.errs) > 0 {
-		return nil, p.errs
+		return nil, p.errors()
 	}
 	setKeys(s)
 	p.noteMemory(s) // after setKeys, which groups the points by network
@@ -170,11 +176,13 @@ type parser struct {
 	order map[string]int // dotted key → its rank in the file (indexKeys)
 	errs  Errors
 	seen  map[string]bool // error messages already reported
+	more  int             // problems found past MaxErrors, not reported
 
 	design     design
 	valueLines map[string]int         // "key@table" → line of a sweep or point value
-	resolved   map[string]resolved    // network settings as written → resolved (netfiles.go)
+	resolved   map[string]*resolved   // network settings as written → resolved (netfiles.go)
 	shipped    map[string]shippedFile // [network_files] (netfiles.go)
+	enc        identityEncoder        // resolveNetwork's keys
 
 	// The metrics each point reports, as an index into metricSets, read
 	// where resolvePoints builds its models, so that resolveMetrics need
@@ -185,6 +193,10 @@ type parser struct {
 
 // errorAt records a problem with key, found on line (0: look the key up).
 func (p *parser) errorAt(line int, key string, value any, format string, args ...any) {
+	if len(p.errs) >= MaxErrors { // enough to fix first: count, and spend nothing more
+		p.more++
+		return
+	}
 	if line == 0 {
 		line = p.lines.line(key)
 	}
@@ -196,6 +208,15 @@ func (p *parser) errorAt(line int, key string, value any, format string, args ..
 		p.seen[msg] = true
 		p.errs = append(p.errs, e)
 	}
+}
+
+// errors returns the problems found, the last saying how many more were
+// left out, or nil.
+func (p *parser) errors() Errors {
+	if p.more == 0 || len(p.errs) == 0 {
+		return p.errs
+	}
+	return append(p.errs[:len(p.errs):len(p.errs)], &Error{File: p.file, Msg: fmt.Sprintf("and %d more problems; fix these first", p.more)})
 }
 
 func (p *parser) errorf(key string, value any, format string, args ...any) {
@@ -324,18 +345,33 @@ func (p *parser) orderedKeys(m map[string]any, prefix string) []string {
 }
 
 func (p *parser) str(m map[string]any, key string, required bool) string {
+	return p.strIn("", m, key, required)
+}
+
+// strIn is str for a key of the table at dotted path prefix ("" for the
+// top level), which names the key in messages and finds its line.
+func (p *parser) strIn(prefix string, m map[string]any, key string, required bool) string {
+	full := joinPrefix(prefix, key)
 	v, ok := m[key]
 	if !ok {
 		if required {
-			p.errorf(key, nil, "missing")
+			p.errorf(full, nil, "missing")
 		}
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.errorf(key, v, "want a string")
+		p.errorf(full, v, "want a string")
 	}
 	return s
+}
+
+// joinPrefix writes key of the table at dotted path prefix.
+func joinPrefix(prefix, key string) string {
+	if prefix == "" {
+		return key
+	}
+	return prefix + "." + key
 }
 
 func (p *parser) integer(m map[string]any, key string, required bool) (int64, bool) {
@@ -354,16 +390,22 @@ func (p *parser) integer(m map[string]any, key string, required bool) (int64, bo
 }
 
 func (p *parser) table(m map[string]any, key string, required bool) map[string]any {
+	return p.tableIn("", m, key, required)
+}
+
+// tableIn is table for a key of the table at dotted path prefix.
+func (p *parser) tableIn(prefix string, m map[string]any, key string, required bool) map[string]any {
+	full := joinPrefix(prefix, key)
 	v, ok := m[key]
 	if !ok {
 		if required {
-			p.errorf(key, nil, "missing table [%s]", key)
+			p.errorf(full, nil, "missing table [%s]", full)
 		}
 		return nil
 	}
 	t, ok := v.(map[string]any)
 	if !ok {
-		p.errorf(key, v, "want a table [%s]", key)
+		p.errorf(full, v, "want a table [%s]", full)
 		return nil
 	}
 	return t
@@ -433,6 +475,13 @@ func (p *parser) parseCluster(s *Spec, doc map[string]any) {
 	}
 	for _, e := range c.Validate() {
 		p.errorf("cluster."+e.Key, e.Value, "%s", e.Reason)
+	}
+	// What the scheduler's job script would refuse in the campaign
+	// directory is refused here, at [output] dir (parsed before).
+	if dc, ok := c.Options.(cluster.DirChecker); ok && s.Output.Dir != "" {
+		if r := dc.DirProblem(s.Output.Dir); r != "" {
+			p.errorf("output.dir", s.Output.Dir, "%s", r)
+		}
 	}
 }
 

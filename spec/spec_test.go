@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBadSpecs checks every malformed spec of the corpus in testdata/bad:
@@ -176,20 +178,49 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// Bounds of FuzzParse on what Load may spend on one input: allocation
+// proportional to the text plus a constant, and time. The grid is capped
+// at fuzzMaxPoints, since the points' own cost (BENCHMARKS.md, "Spec
+// validation of large grids") is not the text's.
+const (
+	fuzzMaxPoints     = 64
+	fuzzBytesPerByte  = 2048     // allocated per byte of input
+	fuzzConstantBytes = 64 << 20 // and at most this besides
+	fuzzMaxTime       = 5 * time.Second
+)
+
+// FuzzParse feeds the whole loader arbitrary text: it must accept it with
+// points and a layout or refuse it as a spec error, never panic, and stay
+// within the bounds above.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
 	files, _ := filepath.Glob("testdata/bad/*.toml")
-	for _, p := range files {
+	examples, _ := filepath.Glob("../examples/*.toml")
+	for _, p := range append(files, examples...) {
 		data, _ := os.ReadFile(p)
 		f.Add(data)
 	}
+	defer func(n int) { maxPoints = n }(maxPoints)
+	maxPoints = fuzzMaxPoints
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
 		s, err := Parse("fuzz.toml", data)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
 		if err == nil && (len(s.Points) == 0 || s.Layout() == nil) {
 			t.Fatalf("accepted a spec with no points or no layout")
 		}
 		if err != nil && !IsSpecError(err) {
 			t.Fatalf("error of another kind: %v", err)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		if bound := uint64(fuzzConstantBytes + fuzzBytesPerByte*len(data)); alloc > bound {
+			t.Errorf("%d bytes of input allocated %d bytes, more than %d", len(data), alloc, bound)
+		}
+		if took > fuzzMaxTime {
+			t.Errorf("%d bytes of input took %v, more than %v", len(data), took, fuzzMaxTime)
 		}
 	})
 }
