@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -374,8 +375,12 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			p.modelError("network", err, pt.Network, swept, vals)
 		} else if _, err := pt.Network.New(); err != nil {
 			p.modelError("network", err, pt.Network, swept, vals)
-		} else if _, err := pt.Process.New(pt.Network.N()); err != nil {
+		} else if proc, err := pt.Process.New(pt.Network.N()); err != nil {
 			p.modelError("process", err, pt.Process, swept, vals)
+		} else if n, ok := proc.(sim.Noter); ok {
+			if note := n.Note(); note != "" && !slices.Contains(s.Notes, note) {
+				s.Notes = append(s.Notes, note)
+			}
 		}
 		s.Points = append(s.Points, pt)
 		if len(p.errs) >= 20 {
