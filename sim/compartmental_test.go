@@ -131,7 +131,7 @@ func TestCompartmentalInvariants(t *testing.T) {
 			"initial": []string{"I"}, "initial_count": []int64{2}},
 		{"compartments": []string{"S", "E", "I", "R"},
 			"transitions": []string{"S -> E : beta * I", "E -> I : sigma", "I -> R : gamma", "R -> S : omega", "S -> E : alpha * E"},
-			"beta": 0.7, "sigma": 2.0, "gamma": 1.0, "omega": 0.5, "alpha": 0.1, "t_max": 5.0,
+			"beta":        0.7, "sigma": 2.0, "gamma": 1.0, "omega": 0.5, "alpha": 0.1, "t_max": 5.0,
 			"initial": []string{"I", "R"}, "initial_fraction": []float64{0.05, 0.3}, "series": []float64{0, 1, 2.5}},
 	}
 	var g Graph
@@ -449,4 +449,57 @@ func dedupe(s [][2]int) [][2]int {
 		}
 	}
 	return out
+}
+
+// TestCompartmentalPickByDegree checks the per-compartment sampler as
+// TestSISPickByDegree checks sis's: with nodes of degrees 1..40 moved into
+// a compartment, pickByDegree returns node v with probability k_v/Σk and
+// pickUniform with 1/N, each frequency within 4 binomial SEs.
+func TestCompartmentalPickByDegree(t *testing.T) {
+	var g Graph
+	powerLawGraph(t, &g, 2000, 2.2, 1, 40, NewRand(5))
+	p := compartmental(t, sirModel(0.5, 1), g.N)
+	p.Run(&g, NewRand(1), make([]float64, len(p.Metrics())))
+	// Move one node of each degree from wherever the run left it to I.
+	var chosen []int32
+	seen := map[int]bool{}
+	for v := range int32(g.N) {
+		if k := g.Degree(v); k > 0 && !seen[k] {
+			seen[k] = true
+			chosen = append(chosen, v)
+		}
+	}
+	for v := range int32(g.N) {
+		if p.state[v] == 1 {
+			p.move(&g, v, 1, 2, 0)
+		}
+	}
+	var ne int64
+	for _, v := range chosen {
+		p.move(&g, v, int(p.state[v]), 1, 0)
+		ne += int64(g.Degree(v))
+	}
+	c := &p.comp[1]
+	if c.n != int64(len(chosen)) || c.degrees != ne || len(chosen) < 15 {
+		t.Fatalf("compartment I: %d nodes, degrees %d; want %d, %d", c.n, c.degrees, len(chosen), ne)
+	}
+	const draws = 400000
+	r := NewRand(6)
+	byDegree := make(map[int32]float64)
+	uniform := make(map[int32]float64)
+	for range draws {
+		byDegree[c.pickByDegree(&g, r)]++
+		uniform[c.pickUniform(r)]++
+	}
+	var want, gotD, gotU []float64
+	for _, v := range chosen {
+		want = append(want, float64(g.Degree(v))/float64(ne))
+		gotD = append(gotD, byDegree[v])
+		gotU = append(gotU, uniform[v])
+	}
+	checkProbabilities(t, "pickByDegree", want, gotD, draws)
+	for i := range want {
+		want[i] = 1 / float64(len(chosen))
+	}
+	checkProbabilities(t, "pickUniform", want, gotU, draws)
 }
