@@ -111,8 +111,11 @@ type Compartmental struct {
 	seris []float64
 }
 
-// compartment holds the nodes in one compartment by degree class.
+// compartment holds the nodes in one compartment by degree class, if
+// listed: if a transition draws its nodes (it is the source of one, or
+// the inducer of one); the others (R in SIR) only count theirs.
 type compartment struct {
+	listed     bool
 	class      [sisBins][]int32
 	weight     [sisBins]int64
 	n, degrees int64 // nodes, and the sum of their degrees
@@ -470,6 +473,12 @@ func (p *Compartmental) tables() {
 		}
 	}
 	p.comp = make([]compartment, k)
+	for _, t := range slices.Concat(p.spont, p.induced) {
+		p.comp[t.from].listed = true
+		if t.by >= 0 {
+			p.comp[t.by].listed = true
+		}
+	}
 	p.pairs = make([]int64, nj)
 }
 
@@ -481,19 +490,21 @@ func (p *Compartmental) move(g *Graph, v int32, a, b int, t float64) {
 	deg := g.Degree(v)
 	cl := bits.Len(uint(deg))
 	ca, cb := &p.comp[a], &p.comp[b]
-	// Out of a's class list.
-	c := ca.class[cl]
-	i, last := p.cpos[v], c[len(c)-1]
-	c[i] = last
-	p.cpos[last] = i
-	ca.class[cl] = c[:len(c)-1]
-	ca.weight[cl] -= int64(deg)
+	if ca.listed { // out of a's class list
+		c := ca.class[cl]
+		i, last := p.cpos[v], c[len(c)-1]
+		c[i] = last
+		p.cpos[last] = i
+		ca.class[cl] = c[:len(c)-1]
+		ca.weight[cl] -= int64(deg)
+	}
 	ca.n--
 	ca.degrees -= int64(deg)
-	// Into b's.
-	p.cpos[v] = int32(len(cb.class[cl]))
-	cb.class[cl] = append(cb.class[cl], v)
-	cb.weight[cl] += int64(deg)
+	if cb.listed { // into b's
+		p.cpos[v] = int32(len(cb.class[cl]))
+		cb.class[cl] = append(cb.class[cl], v)
+		cb.weight[cl] += int64(deg)
+	}
 	cb.n++
 	cb.degrees += int64(deg)
 	p.state[v] = uint8(b)
@@ -582,6 +593,9 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	// Every node starts in the first compartment.
 	c0 := &p.comp[0]
 	for v := range int32(n) {
+		if !c0.listed {
+			break
+		}
 		deg := g.Degree(v)
 		b := bits.Len(uint(deg))
 		p.cpos[v] = int32(len(c0.class[b]))
