@@ -103,12 +103,15 @@ type Compartmental struct {
 
 	state []uint8
 	cpos  []int32  // a node's index in its degree class
-	ever  []uint16 // compartments a node has been in
-	comp  []compartment
-	pairs []int64 // per induced transition: (by, from) neighbour pairs
-	place seeding
-	all   []float64
-	seris []float64
+	ever  []uint16 // compartments a node has been in, if revisit
+	// revisit tells whether a node can enter a compartment twice (the
+	// transitions have a cycle); if not, ever counts entries.
+	revisit bool
+	comp    []compartment
+	pairs   []int64 // per induced transition: (by, from) neighbour pairs
+	place   seeding
+	all     []float64
+	seris   []float64
 }
 
 // compartment holds the nodes in one compartment by degree class, if
@@ -201,10 +204,13 @@ func newCompartmental(params Params, n int) (Process, error) {
 			return nil, badParam("t_max", c.TMax, "must lie in (0, %g]", float64(Horizon))
 		}
 		p.tMax = c.TMax
-	} else if cyc := p.cycle(); cyc != "" {
+	}
+	cyc := p.cycle()
+	if cyc != "" && !p.bounded {
 		return nil, badParam("transitions", strings.Join(c.Transitions, ", "),
 			"a node can return to a compartment (%s), so a run may never end: set t_max, the time at which runs stop", cyc)
 	}
+	p.revisit = cyc != ""
 	if err := p.metrics(c.reportKeys); err != nil {
 		return nil, err
 	}
@@ -511,7 +517,9 @@ func (p *Compartmental) move(g *Graph, v int32, a, b int, t float64) {
 	if cb.n > cb.peak {
 		cb.peak, cb.tPeak = cb.n, t
 	}
-	if m := uint16(1) << b; p.ever[v]&m == 0 {
+	if !p.revisit {
+		cb.ever++ // no node enters a compartment twice
+	} else if m := uint16(1) << b; p.ever[v]&m == 0 {
 		p.ever[v] |= m
 		cb.ever++
 	}
@@ -581,7 +589,9 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	p.state = grow(p.state, n)
 	clear(p.state)
 	p.cpos = grow(p.cpos, n)
-	p.ever = grow(p.ever, n)
+	if p.revisit {
+		p.ever = grow(p.ever, n)
+	}
 	for c := range p.comp {
 		cp := &p.comp[c]
 		for b := range cp.class {
@@ -633,6 +643,9 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		cp.peak, cp.tPeak, cp.ever = cp.n, 0, cp.n
 	}
 	for v := range n {
+		if !p.revisit {
+			break
+		}
 		p.ever[v] = 1 << p.state[v]
 	}
 
