@@ -115,15 +115,18 @@ type Compartmental struct {
 }
 
 // compartment holds the nodes in one compartment by degree class, if
-// listed: if a transition draws its nodes (it is the source of one, or
-// the inducer of one); the others (R in SIR) only count theirs.
+// listed; the others only count theirs. A compartment that a spontaneous
+// transition leaves or that induces one is always listed (always); one
+// that is only the source of induced transitions (S in SIR) is listed
+// in a run once a draw from its side would be much cheaper (lazy), and
+// one no transition draws from (R) never.
 type compartment struct {
-	listed     bool
-	class      [sisBins][]int32
-	weight     [sisBins]int64
-	n, degrees int64 // nodes, and the sum of their degrees
-	peak, ever int64
-	tPeak      float64
+	listed, always bool
+	class          [sisBins][]int32
+	weight         [sisBins]int64
+	n, degrees     int64 // nodes, and the sum of their degrees
+	peak, ever     int64
+	tPeak          float64
 }
 
 // Note says what is odd about the model's settings, or "".
@@ -479,11 +482,11 @@ func (p *Compartmental) tables() {
 		}
 	}
 	p.comp = make([]compartment, k)
-	for _, t := range slices.Concat(p.spont, p.induced) {
-		p.comp[t.from].listed = true
-		if t.by >= 0 {
-			p.comp[t.by].listed = true
-		}
+	for _, t := range p.spont {
+		p.comp[t.from].always = true
+	}
+	for _, t := range p.induced {
+		p.comp[t.by].always = true
 	}
 	p.pairs = make([]int64, nj)
 }
@@ -599,6 +602,7 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 			cp.weight[b] = 0
 		}
 		cp.n, cp.degrees = 0, 0
+		cp.listed = cp.always
 	}
 	// Every node starts in the first compartment.
 	c0 := &p.comp[0]
@@ -741,7 +745,10 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 func (p *Compartmental) moveInduced(g *Graph, r *Rand, tr transition, t float64) {
 	cf, cb := &p.comp[tr.from], &p.comp[tr.by]
 	off, adj, state := g.Off, g.Adj, p.state
-	if cb.degrees <= cf.degrees {
+	if !cf.listed && cf.degrees*lazyFactor < cb.degrees {
+		p.list(g, tr.from)
+	}
+	if cb.degrees <= cf.degrees || !cf.listed {
 		for {
 			u := cb.pickByDegree(g, r)
 			nb := adj[off[u]:off[u+1]]
@@ -759,4 +766,25 @@ func (p *Compartmental) moveInduced(g *Graph, r *Rand, tr transition, t float64)
 			return
 		}
 	}
+}
+
+// lazyFactor: a lazy compartment is listed once its side's total degree
+// is this many times smaller than the inducers' (the expected rejections
+// per draw from the inducers' side are at least that many times more).
+const lazyFactor = 4
+
+// list lists the nodes of compartment c of g in its degree classes.
+func (p *Compartmental) list(g *Graph, c int) {
+	cp := &p.comp[c]
+	for v := range int32(g.N) {
+		if int(p.state[v]) != c {
+			continue
+		}
+		deg := g.Degree(v)
+		b := bits.Len(uint(deg))
+		p.cpos[v] = int32(len(cp.class[b]))
+		cp.class[b] = append(cp.class[b], v)
+		cp.weight[b] += int64(deg)
+	}
+	cp.listed = true
 }
