@@ -9,6 +9,15 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// The statistical tests below were checked against deliberate breaks of
+// the model (2026-12-06): spontaneous transitions drawing their node by
+// degree instead of uniformly fail TestCompartmentalSIRExact,
+// TestCompartmentalSEIRFinalSize and TestCompartmentalAgreesWithSIR;
+// waiting times uniform on [0, 2/total] (right mean, wrong law) fail
+// TestCompartmentalSISComplete and TestCompartmentalSIRSComplete;
+// pickByDegree accepting every node of a degree class fails
+// TestCompartmentalPickByDegree.
+
 // compartmental returns the compartmental process of params for n nodes.
 func compartmental(tb testing.TB, params Params, n int) *Compartmental {
 	tb.Helper()
