@@ -27,7 +27,11 @@ func Describe(w io.Writer, s *spec.Spec, dir string) {
 		fmt.Fprintf(w, "  runs         %d\n", s.Runs())
 	}
 	for _, note := range s.Notes {
-		fmt.Fprintf(w, "  network      %s\n", note)
+		label := "network"
+		if rest, ok := strings.CutPrefix(note, "process: "); ok {
+			label, note = "process", rest
+		}
+		fmt.Fprintf(w, "  %-12s %s\n", label, note)
 	}
 	fmt.Fprintf(w, "  metrics      %s\n", strings.Join(s.Layout().Metrics, ", "))
 	fmt.Fprintf(w, "  memory       %s per worker for the largest network\n", FormatBytes(s.MemoryBytes()))

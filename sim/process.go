@@ -39,3 +39,10 @@ func (s ProcessSettings) New(n int) (Process, error) {
 	}
 	return newIntervened(s.Model, p, iv, n)
 }
+
+// Noter is a Process with a note for the user about its settings, such as
+// a model in which nothing can happen. A spec adds a non-empty note to its
+// notes, once.
+type Noter interface {
+	Note() string
+}

@@ -417,6 +417,11 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			p.modelError("network", metricsErr, pt.Network, swept, vals)
 		} else {
 			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
+			if n, ok := proc.(sim.Noter); ok {
+				if note := n.Note(); note != "" && !slices.Contains(s.Notes, note) {
+					s.Notes = append(s.Notes, note)
+				}
+			}
 		}
 		s.Points = append(s.Points, pt)
 		if len(p.errs) >= MaxErrors {

@@ -56,7 +56,8 @@ type Spec struct {
 	files      map[string]NetworkFile
 	hasShipped bool // the text has a [network_files] table
 	// Notes say what was read from outside the spec, once per network
-	// file: its size and the self-loops and repeated edges removed.
+	// file (its size and the self-loops and repeated edges removed), and
+	// what a process's settings make odd (sim.Noter), once each.
 	Notes []string
 
 	layout *reduce.Layout

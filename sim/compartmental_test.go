@@ -1,0 +1,514 @@
+package sim
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The statistical tests below were checked against deliberate breaks of
+// the model (2026-12-06): spontaneous transitions drawing their node by
+// degree instead of uniformly fail TestCompartmentalSIRExact,
+// TestCompartmentalSEIRFinalSize and TestCompartmentalAgreesWithSIR;
+// waiting times uniform on [0, 2/total] (right mean, wrong law) fail
+// TestCompartmentalSISComplete and TestCompartmentalSIRSComplete;
+// pickByDegree accepting every node of a degree class fails
+// TestCompartmentalPickByDegree.
+
+// compartmental returns the compartmental process of params for n nodes.
+func compartmental(tb testing.TB, params Params, n int) *Compartmental {
+	tb.Helper()
+	p, err := ProcessSettings{Model: "compartmental", Params: params}.New(n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p.(*Compartmental)
+}
+
+// runProcess runs p runs times on graphs from next and returns every run's
+// metrics.
+func runProcess(tb testing.TB, p Process, runs int, seed uint64, next func(i int, r *Rand) *Graph) [][]float64 {
+	tb.Helper()
+	r := NewRand(seed)
+	var res [][]float64
+	for i := range runs {
+		g := next(i, r)
+		out := make([]float64, len(p.Metrics()))
+		if err := p.Run(g, r, out); err != nil {
+			tb.Fatal(err)
+		}
+		res = append(res, out)
+	}
+	return res
+}
+
+// metricIndex returns the index of metric name in p's metrics.
+func metricIndex(tb testing.TB, p Process, name string) int {
+	tb.Helper()
+	for i, m := range p.Metrics() {
+		if m.Name == name {
+			return i
+		}
+	}
+	tb.Fatalf("no metric %s", name)
+	return -1
+}
+
+// Models declared in specs: the parameters of the tests below.
+func sirModel(beta, gamma float64) Params {
+	return Params{"compartments": []string{"S", "I", "R"},
+		"transitions": []string{"S -> I : beta * I", "I -> R : gamma"},
+		"beta":        beta, "gamma": gamma, "initial": []string{"I"}, "initial_count": []int64{1}}
+}
+
+func seirModel(beta, sigma, gamma float64) Params {
+	return Params{"compartments": []string{"S", "E", "I", "R"},
+		"transitions": []string{"S -> E : beta * I", "E -> I : sigma", "I -> R : gamma"},
+		"beta":        beta, "sigma": sigma, "gamma": gamma, "initial": []string{"I"}, "initial_count": []int64{1}}
+}
+
+func TestCompartmentalErrors(t *testing.T) {
+	base := func(edit func(Params)) Params {
+		p := sirModel(0.5, 1)
+		edit(p)
+		return p
+	}
+	cases := []struct {
+		params    Params
+		key, want string
+	}{
+		{base(func(p Params) { p["transitions"] = []string{"S -> X : beta * I", "I -> R : gamma"} }), "transitions", `unknown target compartment "X"`},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I : beta * Q", "I -> R : gamma"} }), "transitions", `unknown inducing compartment "Q"`},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I : beta *", "I -> R : gamma"} }), "transitions", "needs its inducer"},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I : beta * I", "I -> R : gamma", "I -> R : gamma"} }), "transitions", "listed twice"},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I beta", "I -> R : gamma"} }), "transitions", "want \"X -> Y : rate\""},
+		{base(func(p Params) { p["transitions"] = []string{"S -> S : beta * I", "I -> R : gamma"} }), "transitions", "must change"},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I : bet * I", "I -> R : gamma"} }), "transitions", "not a rate key"},
+		{base(func(p Params) { delete(p, "gamma") }), "transitions", "gamma is not set"},
+		{base(func(p Params) { p["omega"] = 0.1 }), "omega", "no transition names this rate"},
+		{base(func(p Params) { p["beta"] = -0.1 }), "beta", "at least 0"},
+		{base(func(p Params) { p["compartments"] = []string{"S", "I", "R", "I"} }), "compartments", "listed twice"},
+		{base(func(p Params) { p["compartments"] = []string{"S", "I-1", "R"} }), "compartments", "a name is"},
+		{base(func(p Params) { p["initial"] = []string{"X"} }), "initial", "unknown compartment"},
+		{base(func(p Params) { p["initial_count"] = []int64{1, 2} }), "initial_count", "2 values for 1"},
+		{base(func(p Params) { p["initial_count"] = []int64{11} }), "initial_count", "more than n=10"},
+		{base(func(p Params) { delete(p, "initial_count"); p["initial_fraction"] = []float64{1.5} }), "initial_fraction", "[0, 1]"},
+		{base(func(p Params) { p["initial_fraction"] = []float64{0.1} }), "initial_count", "not both"},
+		{base(func(p Params) { p["transitions"] = []string{"S -> I : beta * I", "I -> S : gamma"} }), "transitions", "(S -> I -> S), so a run may never end: set t_max"},
+		{base(func(p Params) { p["t_max"] = 5.0; p["series"] = []float64{1, 6} }), "series", "at most t_max"},
+		{base(func(p Params) { p["metrics"] = []string{"final_X"} }), "metrics", "unknown metric"},
+	}
+	for _, c := range cases {
+		_, err := ProcessSettings{Model: "compartmental", Params: c.params}.New(10)
+		var pe *ParamError
+		if !errors.As(err, &pe) {
+			t.Errorf("%v: error %v, want a ParamError", c.params, err)
+			continue
+		}
+		if pe.Key != c.key || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %q (key %s), want key %s and %q", err, pe.Key, c.key, c.want)
+		}
+	}
+	// Cycles are fine with t_max; a zero-rate model is a note.
+	sis := compartmental(t, Params{"compartments": []string{"S", "I"},
+		"transitions": []string{"S -> I : beta * I", "I -> S : gamma"}, "beta": 0.0, "gamma": 0.0,
+		"initial": []string{"I"}, "initial_fraction": []float64{0.5}, "t_max": 3.0}, 10)
+	if !strings.Contains(sis.Note(), "nothing moves") {
+		t.Errorf("zero-rate model: note %q", sis.Note())
+	}
+	out := make([]float64, len(sis.Metrics()))
+	if err := sis.Run(completeGraph(t, 10), NewRand(1), out); err != nil {
+		t.Fatal(err)
+	}
+	if out[metricIndex(t, sis, "final_I")] != 0.5 || out[metricIndex(t, sis, "duration")] != 0 {
+		t.Errorf("zero-rate model moved: %v", out)
+	}
+}
+
+// TestCompartmentalInvariants checks, for several models on random graphs,
+// that the final fractions add up to 1, that no compartment's final
+// fraction exceeds its peak or its ever fraction, and that an SI epidemic
+// on a connected graph infects every node and stops.
+func TestCompartmentalInvariants(t *testing.T) {
+	models := []Params{
+		sirModel(0.8, 1),
+		seirModel(1, 0.5, 1),
+		{"compartments": []string{"S", "I"}, "transitions": []string{"S -> I : beta * I"}, "beta": 0.3,
+			"initial": []string{"I"}, "initial_count": []int64{2}},
+		{"compartments": []string{"S", "E", "I", "R"},
+			"transitions": []string{"S -> E : beta * I", "E -> I : sigma", "I -> R : gamma", "R -> S : omega", "S -> E : alpha * E"},
+			"beta":        0.7, "sigma": 2.0, "gamma": 1.0, "omega": 0.5, "alpha": 0.1, "t_max": 5.0,
+			"initial": []string{"I", "R"}, "initial_fraction": []float64{0.05, 0.3}, "series": []float64{0, 1, 2.5}},
+	}
+	var g Graph
+	for mi, params := range models {
+		p := compartmental(t, params, 300)
+		res := runProcess(t, p, 50, uint64(10+mi), func(_ int, r *Rand) *Graph {
+			gnpGraph(t, &g, 300, 4, r)
+			return &g
+		})
+		k := len(p.names)
+		for _, row := range res {
+			sum := 0.0
+			for c, name := range p.names {
+				final, peak, ever := row[metricIndex(t, p, "final_"+name)], row[metricIndex(t, p, "peak_"+name)], row[metricIndex(t, p, "ever_"+name)]
+				sum += final
+				if final > peak || peak > ever || ever > 1 {
+					t.Errorf("model %d, %s: final %g, peak %g, ever %g", mi, name, final, peak, ever)
+				}
+				_ = c
+			}
+			if math.Abs(sum-1) > 1e-12 {
+				t.Errorf("model %d: final fractions add up to %g", mi, sum)
+			}
+			if nt := len(p.times); nt > 0 {
+				for j := range nt {
+					s := 0.0
+					for c := range k {
+						s += row[len(p.sel.idx)+c*nt+j]
+					}
+					if math.Abs(s-1) > 1e-12 {
+						t.Errorf("model %d: series at %g adds up to %g", mi, p.times[j], s)
+					}
+				}
+			}
+		}
+	}
+	si := compartmental(t, models[2], 50)
+	out := make([]float64, len(si.Metrics()))
+	if err := si.Run(completeGraph(t, 50), NewRand(3), out); err != nil {
+		t.Fatal(err)
+	}
+	if out[metricIndex(t, si, "final_I")] != 1 || out[metricIndex(t, si, "duration")] <= 0 {
+		t.Errorf("SI on K_50: %v", out)
+	}
+}
+
+// heteroGraph is the small graph of TestSISHeterogeneous: degrees 2 to 5.
+func heteroGraph(tb testing.TB) *Graph {
+	return buildGraph(tb, 7, [][2]int32{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {5, 6}, {1, 2}, {5, 3}, {5, 4}, {6, 1}})
+}
+
+// TestCompartmentalSIRExact declares SIR and compares the joint
+// distribution of the final size and the peak on a small graph with the
+// exact Markov chain (exactSIR, as TestSIRExact does for sir).
+func TestCompartmentalSIRExact(t *testing.T) {
+	g := heteroGraph(t)
+	const beta, gamma, runs = 0.7, 1.0, 20000
+	p := compartmental(t, sirModel(beta, gamma), g.N)
+	res := runProcess(t, p, runs, 31, func(int, *Rand) *Graph { return g })
+	exact := exactSIR(g, beta, gamma)
+	fi, pi := metricIndex(t, p, "ever_I"), metricIndex(t, p, "peak_I")
+	var want, got []float64
+	counts := make([][]float64, g.N+1)
+	for i := range counts {
+		counts[i] = make([]float64, g.N+1)
+	}
+	for _, row := range res {
+		counts[int(math.Round(row[fi]*7))][int(math.Round(row[pi]*7))]++
+	}
+	for f := range exact {
+		want = append(want, exact[f]...)
+		got = append(got, counts[f]...)
+	}
+	checkProbabilities(t, "P[final][peak]", want, got, runs)
+	// final_R at the end equals ever_I.
+	for _, row := range res[:100] {
+		if row[metricIndex(t, p, "final_R")] != row[fi] {
+			t.Fatalf("final_R %g, ever_I %g", row[metricIndex(t, p, "final_R")], row[fi])
+		}
+	}
+}
+
+// TestCompartmentalSEIRFinalSize checks that SEIR's final size has the
+// distribution of SIR's with the same beta and gamma: a latent period
+// delays but does not change which nodes a Markovian epidemic reaches,
+// since each infectious node still transmits along each edge with
+// probability beta/(beta+gamma) (Kiss, Miller and Simon, "Mathematics of
+// Epidemics on Networks", section 6.5). Reference: the exact SIR chain.
+func TestCompartmentalSEIRFinalSize(t *testing.T) {
+	g := heteroGraph(t)
+	const beta, gamma, runs = 0.7, 1.0, 20000
+	p := compartmental(t, seirModel(beta, 0.4, gamma), g.N)
+	res := runProcess(t, p, runs, 32, func(int, *Rand) *Graph { return g })
+	exact := exactSIR(g, beta, gamma)
+	want := make([]float64, g.N+1)
+	for f := range exact {
+		for _, m := range exact[f] {
+			want[f] += m
+		}
+	}
+	got := make([]float64, g.N+1)
+	fi := metricIndex(t, p, "ever_I")
+	for _, row := range res {
+		got[int(math.Round(row[fi]*7))]++
+	}
+	checkProbabilities(t, "P[final]", want, got, runs)
+}
+
+// twoSample checks that two sample means agree within 4 standard errors of
+// their difference.
+func twoSample(t *testing.T, what string, a, b []float64) {
+	t.Helper()
+	ma, sa := meanSD(a)
+	mb, sb := meanSD(b)
+	se := math.Sqrt(sa*sa/float64(len(a)) + sb*sb/float64(len(b)))
+	if math.Abs(ma-mb) > 4*se+1e-12 {
+		t.Errorf("%s: %.5f and %.5f differ by more than 4 SE (%.5f)", what, ma, mb, 4*se)
+	}
+}
+
+// TestCompartmentalAgreesWithSIR runs the compartmental model declared as
+// SIR and sir on the same G(n,p) networks: their final size, peak, time to
+// peak and duration agree within statistical error.
+func TestCompartmentalAgreesWithSIR(t *testing.T) {
+	const n, runs = 400, 3000
+	graphs := make([]Graph, runs)
+	r := NewRand(40)
+	for i := range graphs {
+		gnpGraph(t, &graphs[i], n, 3, r)
+	}
+	next := func(i int, _ *Rand) *Graph { return &graphs[i] }
+	comp := compartmental(t, sirModel(0.6, 1), n)
+	sir, err := ProcessSettings{Model: "sir", Params: Params{"beta": 0.6, "gamma": 1.0}}.New(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := runProcess(t, comp, runs, 41, next)
+	b := runProcess(t, sir, runs, 42, next)
+	for _, m := range [][2]string{{"ever_I", "final_size"}, {"peak_I", "peak_infected"}, {"time_to_peak_I", "time_to_peak"}, {"duration", "duration"}} {
+		twoSample(t, m[0]+" vs "+m[1], column(a, metricIndex(t, comp, m[0])), column(b, metricIndex(t, sir, m[1])))
+	}
+}
+
+// TestCompartmentalAgreesWithSIS runs the compartmental model declared as
+// SIS and sis on the same G(n,p) networks: the fraction infected at each
+// series time agrees within statistical error.
+func TestCompartmentalAgreesWithSIS(t *testing.T) {
+	const n, runs = 200, 3000
+	graphs := make([]Graph, runs)
+	r := NewRand(50)
+	for i := range graphs {
+		gnpGraph(t, &graphs[i], n, 4, r)
+	}
+	next := func(i int, _ *Rand) *Graph { return &graphs[i] }
+	times := []float64{0.5, 1, 2, 4, 8}
+	comp := compartmental(t, Params{"compartments": []string{"S", "I"},
+		"transitions": []string{"S -> I : beta * I", "I -> S : gamma"}, "beta": 0.4, "gamma": 1.0,
+		"initial": []string{"I"}, "initial_count": []int64{5}, "t_max": 8.0, "series": times}, n)
+	sis, err := ProcessSettings{Model: "sis", Params: Params{"beta": 0.4, "gamma": 1.0, "seeds": int64(5),
+		"burn_in": 0.0, "window": 8.0, "series": times}}.New(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := runProcess(t, comp, runs, 51, next)
+	b := runProcess(t, sis, runs, 52, next)
+	for _, ts := range times {
+		twoSample(t, SeriesMetricName(ts), column(a, metricIndex(t, comp, CompartmentSeriesName("I", ts))), column(b, metricIndex(t, sis, SeriesMetricName(ts))))
+	}
+}
+
+// checkQS compares the quasi-stationary mean E[X | I > 0] at the last time
+// with the exact distribution of X there: runs whose I column is 0 are
+// left out, as the exact distribution's I = 0 states are.
+func checkQS(t *testing.T, what string, xs, is []float64, n int, exact func(x, i int) float64, states [][2]int) {
+	t.Helper()
+	var mass, mean, sq float64
+	for _, s := range states {
+		if s[1] == 0 {
+			continue
+		}
+		m := exact(s[0], s[1])
+		mass += m
+		mean += m * float64(s[0])
+		sq += m * float64(s[0]*s[0])
+	}
+	mean /= mass
+	sd := math.Sqrt(sq/mass - mean*mean)
+	var got []float64
+	for j := range xs {
+		if is[j] > 0 {
+			got = append(got, xs[j]*float64(n))
+		}
+	}
+	m, _ := meanSD(got)
+	checkMean(t, what, m, mean, sd, len(got))
+	t.Logf("%s: %.4f (exact %.4f), %d runs alive", what, m, mean, len(got))
+}
+
+// TestCompartmentalSISComplete compares SIS declared as a compartmental
+// model on K_20 with the exact birth–death chain (exactSISComplete, as
+// TestSISComplete does for sis): the mean fraction infected at each series
+// time, and the quasi-stationary prevalence E[I | I > 0] at the last.
+func TestCompartmentalSISComplete(t *testing.T) {
+	const n, beta, gamma, seeds, runs = 20, 0.1, 1.0, 2, 20000
+	times := []float64{0.5, 1, 2, 4, 8}
+	g := completeGraph(t, n)
+	p := compartmental(t, Params{"compartments": []string{"S", "I"},
+		"transitions": []string{"S -> I : beta * I", "I -> S : gamma"}, "beta": beta, "gamma": gamma,
+		"initial": []string{"I"}, "initial_count": []int64{seeds}, "t_max": 8.0, "series": times}, n)
+	res := runProcess(t, p, runs, 60, func(int, *Rand) *Graph { return g })
+	exact := exactSISComplete(n, beta, gamma, seeds, times)
+	for j, ts := range times {
+		mean, variance := distMoments(exact[j])
+		got, _ := meanSD(column(res, metricIndex(t, p, CompartmentSeriesName("I", ts))))
+		checkMean(t, CompartmentSeriesName("I", ts), got, mean/n, math.Sqrt(variance)/n, runs)
+	}
+	var states [][2]int
+	for i := range n + 1 {
+		states = append(states, [2]int{i, i})
+	}
+	last := exact[len(times)-1]
+	is := column(res, metricIndex(t, p, "final_I"))
+	checkQS(t, "quasi-stationary I", is, is, n, func(_, i int) float64 { return last[i] }, states)
+}
+
+// exactSIRSComplete returns the distribution over (i, r) at each of the
+// times for SIRS on K_n from p(t) = p(0)·exp(Qt): (i, r) → (i+1, r) at
+// rate beta·i·s, → (i-1, r+1) at gamma·i, → (i, r-1) at omega·r, with
+// s = n - i - r, from i0 infected.
+func exactSIRSComplete(n int, beta, gamma, omega float64, i0 int, times []float64) (states [][2]int, dist [][]float64) {
+	index := map[[2]int]int{}
+	for i := 0; i <= n; i++ {
+		for r := 0; i+r <= n; r++ {
+			index[[2]int{i, r}] = len(states)
+			states = append(states, [2]int{i, r})
+		}
+	}
+	q := mat.NewDense(len(states), len(states), nil)
+	for k, st := range states {
+		i, r := st[0], st[1]
+		s := n - i - r
+		out := 0.0
+		add := func(to [2]int, rate float64) {
+			if rate > 0 {
+				q.Set(k, index[to], rate)
+				out += rate
+			}
+		}
+		add([2]int{i + 1, r}, beta*float64(i*s))
+		add([2]int{i - 1, r + 1}, gamma*float64(i))
+		add([2]int{i, r - 1}, omega*float64(r))
+		q.Set(k, k, -out)
+	}
+	p0 := mat.NewDense(1, len(states), nil)
+	p0.Set(0, index[[2]int{i0, 0}], 1)
+	// evolve sums by a count; ask for the state index itself.
+	dist = evolve(q, p0, times, func(s int) int { return s })
+	return states, dist
+}
+
+// TestCompartmentalSIRSComplete compares SIRS on K_15 with the exact chain
+// over (i, r): the mean fractions infected and recovered at each series
+// time, and the quasi-stationary E[I | I > 0] and E[R | I > 0] at the last.
+func TestCompartmentalSIRSComplete(t *testing.T) {
+	const n, beta, gamma, omega, seeds, runs = 15, 0.2, 1.0, 0.5, 2, 20000
+	times := []float64{0.5, 1, 2, 4, 8}
+	g := completeGraph(t, n)
+	p := compartmental(t, Params{"compartments": []string{"S", "I", "R"},
+		"transitions": []string{"S -> I : beta * I", "I -> R : gamma", "R -> S : omega"}, "beta": beta, "gamma": gamma, "omega": omega,
+		"initial": []string{"I"}, "initial_count": []int64{seeds}, "t_max": 8.0, "series": times}, n)
+	res := runProcess(t, p, runs, 70, func(int, *Rand) *Graph { return g })
+	states, exact := exactSIRSComplete(n, beta, gamma, omega, seeds, times)
+	for j, ts := range times {
+		for c, name := range []string{"I", "R"} {
+			var mean, sq float64
+			for k, st := range states {
+				mean += exact[j][k] * float64(st[c])
+				sq += exact[j][k] * float64(st[c]*st[c])
+			}
+			got, _ := meanSD(column(res, metricIndex(t, p, CompartmentSeriesName(name, ts))))
+			checkMean(t, CompartmentSeriesName(name, ts), got, mean/n, math.Sqrt(sq-mean*mean)/n, runs)
+		}
+	}
+	index := map[[2]int]int{}
+	for k, st := range states {
+		index[st] = k
+	}
+	last := exact[len(times)-1]
+	is := column(res, metricIndex(t, p, "final_I"))
+	var iStates, rStates [][2]int
+	for _, st := range states {
+		iStates = append(iStates, [2]int{st[0], st[0]})
+		rStates = append(rStates, [2]int{st[1], st[0]})
+	}
+	// Sum the exact mass over the other count for each (x, i) pair.
+	iMass := func(x, i int) float64 {
+		m := 0.0
+		for r := 0; i+r <= n; r++ {
+			m += last[index[[2]int{i, r}]]
+		}
+		return m
+	}
+	checkQS(t, "quasi-stationary I", is, is, n, iMass, dedupe(iStates))
+	checkQS(t, "quasi-stationary R", column(res, metricIndex(t, p, "final_R")), is, n,
+		func(r, i int) float64 { return last[index[[2]int{i, r}]] }, rStates)
+}
+
+func dedupe(s [][2]int) [][2]int {
+	seen := map[[2]int]bool{}
+	var out [][2]int
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestCompartmentalPickByDegree checks the per-compartment sampler as
+// TestSISPickByDegree checks sis's: with nodes of degrees 1..40 moved into
+// a compartment, pickByDegree returns node v with probability k_v/Σk and
+// pickUniform with 1/N, each frequency within 4 binomial SEs.
+func TestCompartmentalPickByDegree(t *testing.T) {
+	var g Graph
+	powerLawGraph(t, &g, 2000, 2.2, 1, 40, NewRand(5))
+	p := compartmental(t, sirModel(0.5, 1), g.N)
+	p.Run(&g, NewRand(1), make([]float64, len(p.Metrics())))
+	// Move one node of each degree from wherever the run left it to I.
+	var chosen []int32
+	seen := map[int]bool{}
+	for v := range int32(g.N) {
+		if k := g.Degree(v); k > 0 && !seen[k] {
+			seen[k] = true
+			chosen = append(chosen, v)
+		}
+	}
+	for v := range int32(g.N) {
+		if p.state[v] == 1 {
+			p.move(&g, v, 1, 2, 0)
+		}
+	}
+	var ne int64
+	for _, v := range chosen {
+		p.move(&g, v, int(p.state[v]), 1, 0)
+		ne += int64(g.Degree(v))
+	}
+	c := &p.comp[1]
+	if c.n != int64(len(chosen)) || c.degrees != ne || len(chosen) < 15 {
+		t.Fatalf("compartment I: %d nodes, degrees %d; want %d, %d", c.n, c.degrees, len(chosen), ne)
+	}
+	const draws = 400000
+	r := NewRand(6)
+	byDegree := make(map[int32]float64)
+	uniform := make(map[int32]float64)
+	for range draws {
+		byDegree[c.pickByDegree(&g, r)]++
+		uniform[c.pickUniform(r)]++
+	}
+	var want, gotD, gotU []float64
+	for _, v := range chosen {
+		want = append(want, float64(g.Degree(v))/float64(ne))
+		gotD = append(gotD, byDegree[v])
+		gotU = append(gotU, uniform[v])
+	}
+	checkProbabilities(t, "pickByDegree", want, gotD, draws)
+	for i := range want {
+		want[i] = 1 / float64(len(chosen))
+	}
+	checkProbabilities(t, "pickUniform", want, gotU, draws)
+}
