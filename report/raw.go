@@ -52,6 +52,10 @@ func rawSchema(metrics []string) *parquet.Schema {
 	return parquet.NewSchema("netsweep_raw", g)
 }
 
+// rawPiece is how many rows of a column EncodeRaw writes at once: 64, as
+// parquet.Writer.WriteRows does, for the same page boundaries.
+const rawPiece = 64
+
 // EncodeRaw writes t as Parquet to w. The bytes depend on t alone: equal
 // tables give byte-identical files (one row group, zstd pages, a fixed
 // created_by).
@@ -71,43 +75,65 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 		parquet.PageBufferSize(1<<20),
 	)
 	k := len(t.Metrics)
-	width := len(rawFixed) + k
-	const batch = 4096
-	// One buffer of values for a batch of rows: WriteRows copies them.
-	vals := make([]parquet.Value, batch*width)
-	rows := make([]parquet.Row, 0, batch)
-	var key []byte
 	for i := range t.Rows {
-		r := &t.Rows[i]
-		if len(r.Values) != k {
-			return fmt.Errorf("report: raw row %d has %d values for %d metrics", i, len(r.Values), k)
+		if len(t.Rows[i].Values) != k {
+			return fmt.Errorf("report: raw row %d has %d values for %d metrics", i, len(t.Rows[i].Values), k)
 		}
-		if string(key) != r.Key {
-			key = []byte(r.Key)
-		}
-		row := parquet.Row(vals[len(rows)*width : len(rows)*width : (len(rows)+1)*width])
-		row = append(row,
-			parquet.Int64Value(int64(r.Point)).Level(0, 0, 0),
-			parquet.ByteArrayValue(key).Level(0, 0, 1),
-			parquet.Int64Value(int64(r.Rep)).Level(0, 0, 2),
-			parquet.Int64Value(int64(r.NetworkSeed)).Level(0, 0, 3),
-			parquet.Int64Value(int64(r.ProcessSeed)).Level(0, 0, 4),
-			parquet.BooleanValue(r.Failed).Level(0, 0, 5),
-		)
-		for j, v := range r.Values {
-			c := len(rawFixed) + j
-			if r.Failed || math.IsNaN(v) {
-				row = append(row, parquet.NullValue().Level(0, 0, c))
-			} else {
-				row = append(row, parquet.DoubleValue(v).Level(0, 1, c))
+	}
+	// Column by column, in pieces of rawPiece rows. A column's pages go to
+	// its own buffer until Close, and a column writer cuts a page only
+	// between two writes, so the bytes are those of writing whole rows
+	// (parquet.Writer.WriteRows cuts its input in pieces of 64 rows too;
+	// TestEncodeRawRowWise holds the two to the same bytes), without
+	// building a Row per repetition.
+	cols := pw.ColumnWriters()
+	vals := make([]parquet.Value, rawPiece)
+	var key []byte
+	for c := range len(rawFixed) + k {
+		for lo := 0; lo < len(t.Rows); lo += rawPiece {
+			rows := t.Rows[lo:min(lo+rawPiece, len(t.Rows))]
+			v := vals[:len(rows)]
+			switch c {
+			case 0:
+				for i := range rows {
+					v[i] = parquet.Int64Value(int64(rows[i].Point)).Level(0, 0, 0)
+				}
+			case 1:
+				for i := range rows {
+					if string(key) != rows[i].Key {
+						key = []byte(rows[i].Key)
+					}
+					v[i] = parquet.ByteArrayValue(key).Level(0, 0, 1)
+				}
+			case 2:
+				for i := range rows {
+					v[i] = parquet.Int64Value(int64(rows[i].Rep)).Level(0, 0, 2)
+				}
+			case 3:
+				for i := range rows {
+					v[i] = parquet.Int64Value(int64(rows[i].NetworkSeed)).Level(0, 0, 3)
+				}
+			case 4:
+				for i := range rows {
+					v[i] = parquet.Int64Value(int64(rows[i].ProcessSeed)).Level(0, 0, 4)
+				}
+			case 5:
+				for i := range rows {
+					v[i] = parquet.BooleanValue(rows[i].Failed).Level(0, 0, 5)
+				}
+			default:
+				j := c - len(rawFixed)
+				for i := range rows {
+					if x := rows[i].Values[j]; rows[i].Failed || math.IsNaN(x) {
+						v[i] = parquet.NullValue().Level(0, 0, c)
+					} else {
+						v[i] = parquet.DoubleValue(x).Level(0, 1, c)
+					}
+				}
 			}
-		}
-		rows = append(rows, row)
-		if len(rows) == batch || i == len(t.Rows)-1 {
-			if _, err := pw.WriteRows(rows); err != nil {
+			if _, err := cols[c].WriteRowValues(v); err != nil {
 				return fmt.Errorf("could not encode raw.parquet: %w", err)
 			}
-			rows = rows[:0]
 		}
 	}
 	if err := pw.Close(); err != nil {
