@@ -80,58 +80,50 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 			return fmt.Errorf("report: raw row %d has %d values for %d metrics", i, len(t.Rows[i].Values), k)
 		}
 	}
-	// Column by column, in pieces of rawPiece rows. A column's pages go to
+	// In pieces of rawPiece rows, column by column. A column's pages go to
 	// its own buffer until Close, and a column writer cuts a page only
 	// between two writes, so the bytes are those of writing whole rows
 	// (parquet.Writer.WriteRows cuts its input in pieces of 64 rows too;
 	// TestEncodeRawRowWise holds the two to the same bytes), without
-	// building a Row per repetition.
+	// building a Row per repetition. The rows of a piece are read once,
+	// into every column's values.
 	cols := pw.ColumnWriters()
-	vals := make([]parquet.Value, rawPiece)
+	width := len(rawFixed) + k
+	vals := make([]parquet.Value, width*rawPiece)
 	var key []byte
-	for c := range len(rawFixed) + k {
-		for lo := 0; lo < len(t.Rows); lo += rawPiece {
-			rows := t.Rows[lo:min(lo+rawPiece, len(t.Rows))]
-			v := vals[:len(rows)]
-			switch c {
-			case 0:
-				for i := range rows {
-					v[i] = parquet.Int64Value(int64(rows[i].Point)).Level(0, 0, 0)
-				}
-			case 1:
-				for i := range rows {
-					if string(key) != rows[i].Key {
-						key = []byte(rows[i].Key)
-					}
-					v[i] = parquet.ByteArrayValue(key).Level(0, 0, 1)
-				}
-			case 2:
-				for i := range rows {
-					v[i] = parquet.Int64Value(int64(rows[i].Rep)).Level(0, 0, 2)
-				}
-			case 3:
-				for i := range rows {
-					v[i] = parquet.Int64Value(int64(rows[i].NetworkSeed)).Level(0, 0, 3)
-				}
-			case 4:
-				for i := range rows {
-					v[i] = parquet.Int64Value(int64(rows[i].ProcessSeed)).Level(0, 0, 4)
-				}
-			case 5:
-				for i := range rows {
-					v[i] = parquet.BooleanValue(rows[i].Failed).Level(0, 0, 5)
-				}
-			default:
-				j := c - len(rawFixed)
-				for i := range rows {
-					if x := rows[i].Values[j]; rows[i].Failed || math.IsNaN(x) {
-						v[i] = parquet.NullValue().Level(0, 0, c)
-					} else {
-						v[i] = parquet.DoubleValue(x).Level(0, 1, c)
-					}
-				}
+	for lo := 0; lo < len(t.Rows); lo += rawPiece {
+		rows := t.Rows[lo:min(lo+rawPiece, len(t.Rows))]
+		for i := range rows {
+			r := &rows[i]
+			if string(key) != r.Key {
+				key = []byte(r.Key)
 			}
-			if _, err := cols[c].WriteRowValues(v); err != nil {
+			// Set in place: Value.Level, which returns a copy, costs
+			// several times as much (it stores bytes and loads them back
+			// whole).
+			vals[i] = parquet.Int64Value(int64(r.Point))
+			vals[rawPiece+i] = parquet.ByteArrayValue(key)
+			vals[2*rawPiece+i] = parquet.Int64Value(int64(r.Rep))
+			vals[3*rawPiece+i] = parquet.Int64Value(int64(r.NetworkSeed))
+			vals[4*rawPiece+i] = parquet.Int64Value(int64(r.ProcessSeed))
+			vals[5*rawPiece+i] = parquet.BooleanValue(r.Failed)
+			for c := range len(rawFixed) {
+				vals[c*rawPiece+i].SetColumnIndex(c)
+			}
+			for j, x := range r.Values {
+				c := len(rawFixed) + j
+				v := &vals[c*rawPiece+i]
+				if r.Failed || math.IsNaN(x) {
+					*v = parquet.NullValue()
+				} else {
+					*v = parquet.DoubleValue(x)
+					v.SetDefinitionLevel(1)
+				}
+				v.SetColumnIndex(c)
+			}
+		}
+		for c := range width {
+			if _, err := cols[c].WriteRowValues(vals[c*rawPiece : c*rawPiece+len(rows)]); err != nil {
 				return fmt.Errorf("could not encode raw.parquet: %w", err)
 			}
 		}
