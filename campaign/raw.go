@@ -38,7 +38,11 @@ const rawVersion = 1
 // metrics and each name (uvarint length, bytes), uvarint number of values
 // and each value (8 bytes little-endian).
 func encodeRaw(metrics []string, values []float64) []byte {
-	b := []byte{rawVersion}
+	n := 1 + 2*binary.MaxVarintLen64 + 8*len(values)
+	for _, m := range metrics {
+		n += binary.MaxVarintLen64 + len(m)
+	}
+	b := append(make([]byte, 0, n), rawVersion)
 	b = binary.AppendUvarint(b, uint64(len(metrics)))
 	for _, m := range metrics {
 		b = binary.AppendUvarint(b, uint64(len(m)))
@@ -145,44 +149,46 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 	return out, len(records) - len(out)
 }
 
-// table builds raw.parquet's rows for the repetitions [0, Repetitions) of
-// every point of s, in canonical order. Every one must be indexed.
-func (x *rawIndex) table(s *spec.Spec) (*report.RawTable, error) {
-	k := len(x.metrics)
-	t := &report.RawTable{Metrics: x.metrics, Rows: make([]report.RawRow, 0, len(s.Points)*s.Repetitions)}
-	flat := make([]float64, len(s.Points)*s.Repetitions*k)
-	for p := range s.Points {
+// rows returns the number of raw.parquet's rows, one per repetition
+// [0, Repetitions) of every point of s in canonical order, and a function
+// that fills in row i, for i = 0, 1, ... in turn (report.EncodeRawRows),
+// from the records of x. Every repetition must be indexed.
+func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) error) {
+	var (
+		recs []*rawRecord // the point's records, sorted by start
+		r    *rawRecord   // the record of the last repetition
+		cols []int        // where each wanted metric lies in r's rows
+	)
+	return len(s.Points) * s.Repetitions, func(i int, row *report.RawRow) error {
+		p, rep := i/s.Repetitions, i%s.Repetitions
 		pt := &s.Points[p]
-		recs := slices.Clone(x.byKey[pt.Key])
-		slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
-		var r *rawRecord
-		var cols []int // where each wanted metric lies in r's rows
-		for rep := 0; rep < s.Repetitions; rep++ {
-			if r == nil || rep >= r.end {
-				// The record covering rep: recs are sorted by start.
-				i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
-				for i--; i >= 0 && recs[i].end <= rep; i-- {
-				}
-				if i < 0 {
-					return nil, fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
-				}
-				r, cols = recs[i], cols[:0]
-				for _, m := range x.metrics {
-					cols = append(cols, slices.Index(r.metrics, m))
-				}
-			}
-			row := report.RawRow{Point: p, Key: pt.Key, Rep: rep, Values: flat[:k:k]}
-			flat = flat[k:]
-			row.NetworkSeed, row.ProcessSeed = pt.Seeds(s.Seed, rep)
-			at := (rep - r.start) * len(r.metrics)
-			for j, c := range cols {
-				row.Values[j] = r.values[at+c]
-			}
-			row.Failed = math.IsNaN(row.Values[0])
-			t.Rows = append(t.Rows, row)
+		if rep == 0 {
+			recs = append(recs[:0], x.byKey[pt.Key]...)
+			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
+			r = nil
 		}
+		if r == nil || rep >= r.end {
+			// The record covering rep: recs are sorted by start.
+			i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
+			for i--; i >= 0 && recs[i].end <= rep; i-- {
+			}
+			if i < 0 {
+				return fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
+			}
+			r, cols = recs[i], cols[:0]
+			for _, m := range x.metrics {
+				cols = append(cols, slices.Index(r.metrics, m))
+			}
+		}
+		row.Point, row.Key, row.Rep = p, pt.Key, rep
+		row.NetworkSeed, row.ProcessSeed = pt.Seeds(s.Seed, rep)
+		at := (rep - r.start) * len(r.metrics)
+		for j, c := range cols {
+			row.Values[j] = r.values[at+c]
+		}
+		row.Failed = math.IsNaN(row.Values[0])
+		return nil
 	}
-	return t, nil
 }
 
 // openRaw opens (or creates) the raw journal beside the journal of a
@@ -223,9 +229,6 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 
 // writeRaw writes dir's raw.parquet from the raw values of x.
 func writeRaw(dir string, s *spec.Spec, x *rawIndex) error {
-	t, err := x.table(s)
-	if err != nil {
-		return err
-	}
-	return report.WriteRaw(filepath.Join(dir, RawFile), t)
+	n, row := x.rows(s)
+	return report.WriteRawRows(filepath.Join(dir, RawFile), x.metrics, n, row)
 }

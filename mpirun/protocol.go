@@ -211,7 +211,7 @@ func encodeResult(r *Result) []byte {
 	if r == nil {
 		return []byte{0}
 	}
-	return appendResult(make([]byte, 0, 32+len(r.Summary)), r)
+	return appendResult(make([]byte, 0, 32+len(r.Summary)+8*len(r.Raw)), r)
 }
 
 // appendResult appends 1 and r's result to b.

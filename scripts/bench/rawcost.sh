@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The cost of [output] raw: 'netsweep run' of a campaign without and with
+# raw = ["final_size", "major"], measuring its CPU seconds (user +
+# system, getrusage of the child), N times (default 5) for each binary given, the variants and
+# binaries alternating in one loop so that the shared machine's drifting
+# speed hits all alike; prints per binary and campaign the median CPU
+# seconds without and with raw and the cost in % (BENCHMARKS.md, "Higher
+# moments, conditions and raw values"). Campaigns: "short", 10^5
+# repetitions of a few microseconds (SIR on G(n,p), n = 100, 10 points ×
+# 10^4), and the quickstart (examples/quickstart.toml, 1500 repetitions);
+# set CAMPAIGNS="short" to run only the first. Compare two builds:
+#
+#   mkdir /tmp/old && git archive OLDCOMMIT | tar -x -C /tmp/old
+#   (cd /tmp/old && go build -o /tmp/netsweep.old ./cmd/netsweep)
+#   scripts/bench/rawcost.sh 5 /tmp/netsweep.old bin/netsweep
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-5}
+shift || true
+[ $# -gt 0 ] || { make build >/dev/null; set -- bin/netsweep; }
+campaigns=${CAMPAIGNS:-short quickstart}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/short-plain.toml" <<'SPEC'
+name = "short"
+seed = 3
+repetitions = 10000
+[network]
+generator = "er"
+n = 100
+mean_degree = 3.0
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+seeds = 1
+metrics = ["final_size", "major"]
+[sweep]
+"process.beta" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+SPEC
+grep -v '^dir = ' examples/quickstart.toml >"$tmp/quickstart-plain.toml"
+for c in $campaigns; do
+	cp "$tmp/$c-plain.toml" "$tmp/$c-raw.toml"
+	if grep -q '^\[output\]' "$tmp/$c-raw.toml"; then
+		sed -i 's/^\[output\]$/[output]\nraw = ["final_size", "major"]/' "$tmp/$c-raw.toml"
+	else
+		printf '[output]\nraw = ["final_size", "major"]\n' >>"$tmp/$c-raw.toml"
+	fi
+done
+python3 - "$tmp" "$n" "$campaigns" "$@" <<'PY'
+import collections, os, resource, shutil, statistics, subprocess, sys
+tmp, n, campaigns, bins = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4:]
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+t = collections.defaultdict(list)
+for _ in range(n):
+    for c in campaigns:
+        for b in bins:
+            for v in ('plain', 'raw'):
+                shutil.rmtree(tmp + '/out', ignore_errors=True)
+                c0 = cpu()
+                p = subprocess.run([b, 'run', f'{tmp}/{c}-{v}.toml', '--out', tmp + '/out', '--quiet'], capture_output=True, text=True)
+                if p.returncode:
+                    sys.exit(p.stderr)
+                t[b, c, v].append(cpu() - c0)
+for b in bins:
+    for c in campaigns:
+        p, r = statistics.median(t[b, c, 'plain']), statistics.median(t[b, c, 'raw'])
+        print(f"{b} {c}: without raw {p:.3f} CPU-s, with raw {r:.3f} CPU-s, cost {1000 * (r - p):+.0f} ms, {100 * (r - p) / p:+.1f} % ({n} runs each)")
+PY
