@@ -22,6 +22,11 @@ func runMPI(ctx context.Context, o runOptions, stderr io.Writer) (err error) {
 	}
 	signals.ForRank(comm.Rank())
 	defer func() {
+		// Say why before MPI_Finalize: once another rank has exited
+		// non-zero, mpirun may kill this one before it returns.
+		if err != nil {
+			err = errQuiet{exitCode(err, stderr)}
+		}
 		if ferr := mpirun.Finalize(); err == nil && ferr != nil {
 			err = ferr
 		}
