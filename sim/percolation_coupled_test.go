@@ -77,3 +77,34 @@ func BenchmarkPercolationCoupled20(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPercolationCoupled50 runs bond and site percolation at 50
+// occupations spread over (0, 1] (0.02, 0.04, ..., 1) on G(n,p),
+// n = 10^5, mean degree 5: coupled (one pass, the curve of a Newman–Ziff
+// sweep) against 50 runs alone. Issue 15's goal: coupled at least 20×
+// faster.
+func BenchmarkPercolationCoupled50(b *testing.B) {
+	var g Graph
+	gen, _ := NetworkSettings{Generator: "er", Params: Params{"n": int64(100000), "mean_degree": 5.0}}.New()
+	gen.Generate(&g, NewRand(1))
+	for _, model := range []string{"bond_percolation", "site_percolation"} {
+		var procs []Process
+		outs := make([][]float64, 50)
+		for i := range 50 {
+			proc, _ := ProcessSettings{Model: model, Params: Params{"occupation": float64(i+1) / 50}}.New(g.N)
+			procs, outs[i] = append(procs, proc), make([]float64, 1)
+		}
+		b.Run(model+"/coupled", func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				procs[0].(Coupled).RunCoupled(&g, NewRand(uint64(i)), procs, outs)
+			}
+		})
+		b.Run(model+"/alone", func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				for j, proc := range procs {
+					proc.Run(&g, NewRand(uint64(i)), outs[j])
+				}
+			}
+		})
+	}
+}
