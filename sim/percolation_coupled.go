@@ -88,15 +88,15 @@ func (p *Percolation) level(x float64) uint16 {
 	return i
 }
 
-// sortEdges places the edges u < v of g whose level in p.eat (one per
-// such edge, in adjacency order) is below k into p.edges sorted by level, a
-// counting sort in a second pass over the adjacency, and sets p.starts[l]
-// to the first position of level l there, for l up to k.
-func (p *Percolation) sortEdges(g *Graph, k int) {
+// sortEdges places the edges of p.uv whose level in p.eat (one per
+// edge) is below k into p.edges sorted by level, a counting sort, and sets
+// p.starts[l] to the first position of level l there, for l up to k.
+func (p *Percolation) sortEdges(k int) {
 	p.starts = grow(p.starts, k+2)
 	clear(p.starts)
+	count := p.starts[1:]
 	for _, l := range p.eat {
-		p.starts[int(l)+1]++
+		count[l]++
 	}
 	for l := 1; l <= k+1; l++ {
 		p.starts[l] += p.starts[l-1]
@@ -104,16 +104,11 @@ func (p *Percolation) sortEdges(g *Graph, k int) {
 	next := append(p.next[:0], p.starts[:k+1]...)
 	p.next = next
 	p.edges = grow(p.edges, int(p.starts[k]))
-	e := 0
-	for u := range int32(g.N) {
-		for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
-			if v > u {
-				if l := p.eat[e]; int(l) < k {
-					p.edges[next[l]] = [2]int32{u, v}
-					next[l]++
-				}
-				e++
-			}
+	edges, uv := p.edges, p.uv[:len(p.eat)]
+	for e, l := range p.eat {
+		if int(l) < k {
+			edges[next[l]] = uv[e]
+			next[l]++
 		}
 	}
 }
@@ -142,19 +137,30 @@ func (p *Percolation) edgeLevels(g *Graph) {
 	}
 }
 
+// edgeBuffers sets p.eat and p.uv to room for each edge of g.
+func (p *Percolation) edgeBuffers(g *Graph) {
+	m := len(g.Adj)/2 + 1
+	p.eat, p.uv = grow(p.eat, m), grow(p.uv, m)
+}
+
 // runBondLevels draws the edges' uniforms in Run's order: an edge's level
-// is the first occupation above its uniform.
+// is the first occupation above its uniform. p.uv lists the edges u < v in
+// adjacency order, p.eat their levels.
 func (p *Percolation) runBondLevels(g *Graph, r *Rand) {
-	p.edgeLevels(g)
+	p.edgeBuffers(g)
+	eat, uv := p.eat, p.uv
+	e := 0
 	for u := range int32(g.N) {
 		for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
 			if v > u {
-				p.eat = append(p.eat, p.level(r.Float64()))
+				eat[e], uv[e] = p.level(r.Float64()), [2]int32{u, v}
+				e++
 			}
 		}
 	}
+	p.eat = eat[:e]
 	k := len(p.levels)
-	p.sortEdges(g, k)
+	p.sortEdges(k)
 	first := k
 	if g.N > 0 {
 		first = 0
@@ -166,21 +172,26 @@ func (p *Percolation) runBondLevels(g *Graph, r *Rand) {
 // levels; an edge is occupied from the later level of its two ends on.
 func (p *Percolation) runSiteLevels(g *Graph, r *Rand) {
 	k := len(p.levels)
-	p.at = grow(p.at, g.N)
+	at := grow(p.at, g.N)
+	p.at = at
 	first := uint16(k)
-	for v := range p.at {
-		p.at[v] = p.level(r.Float64())
-		first = min(first, p.at[v])
+	for v := range at {
+		at[v] = p.level(r.Float64())
+		first = min(first, at[v])
 	}
-	p.edgeLevels(g)
+	p.edgeBuffers(g)
+	eat, uv := p.eat, p.uv
+	e := 0
 	for u := range int32(g.N) {
-		lu := p.at[u]
+		lu := at[u]
 		for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
 			if v > u {
-				p.eat = append(p.eat, max(lu, p.at[v]))
+				eat[e], uv[e] = max(lu, at[v]), [2]int32{u, v}
+				e++
 			}
 		}
 	}
-	p.sortEdges(g, k)
+	p.eat = eat[:e]
+	p.sortEdges(k)
 	p.uniteLevels(k, int(first))
 }
