@@ -8,7 +8,7 @@ import (
 // TestPercolationCoupled: one coupled pass over a sweep of occupations
 // writes, for each, exactly what a run at that occupation alone writes from
 // the same stream, for bond and site percolation, on graphs from empty to
-// dense, with repeated and unsorted occupations.
+// dense, with repeated and unsorted occupations and with whole curves.
 func TestPercolationCoupled(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := range 60 {
@@ -24,8 +24,19 @@ func TestPercolationCoupled(t *testing.T) {
 		model := []string{"bond_percolation", "site_percolation"}[trial%2]
 		var procs []Process
 		var phis []float64
-		for range 1 + rng.IntN(8) {
-			phi := []float64{0, 1, rng.Float64(), rng.Float64(), 0.5}[rng.IntN(5)]
+		// Every fourth trial is a whole curve, 60 occupations 1/60..1
+		// (RunCoupled's lookup table then has cells of 1/1024, several of
+		// them holding an occupation); the others pick a few, among them
+		// some on the edge of a cell (0.25, 0.5, 0.75).
+		m := 1 + rng.IntN(8)
+		if trial%4 == 3 {
+			m = 60
+		}
+		for i := range m {
+			phi := []float64{0, 1, rng.Float64(), rng.Float64(), 0.5, 0.25, 0.75}[rng.IntN(7)]
+			if m == 60 {
+				phi = float64(i+1) / 60
+			}
 			proc, err := ProcessSettings{Model: model, Params: Params{"occupation": phi}}.New(g.N)
 			if err != nil {
 				t.Fatal(err)
