@@ -42,14 +42,20 @@ type Percolation struct {
 	occ    []bool
 	all    [1]float64
 
-	// RunCoupled's buffers: the distinct occupations in increasing order,
-	// per edge (node) the first of them it is occupied at, and the edges
-	// (nodes) sorted by it.
+	// RunCoupled's buffers: the distinct occupations in increasing order
+	// and their lookup table (indexLevels), per node (site) and per edge
+	// the first of them it is occupied at (its level), the edges in
+	// adjacency order, the occupied edges
+	// sorted by level, the first position of each level there and the
+	// next free one, and the largest cluster at each level.
 	levels   []float64
+	cells    []uint16
 	at       []uint16
-	eu, ev   []int32
+	eat      []uint16
+	uv       [][2]int32
+	edges    [][2]int32
 	starts   []int32
-	order    []int32
+	next     []int32
 	largests []int32
 }
 

@@ -8,7 +8,10 @@
 #
 # N runs of each (default 5); the specs default to share-percolation.toml
 # and share-sir.toml beside this script. Every run is a fresh campaign on
-# 2 workers. For example, against the commit before issue 13:
+# $WORKERS workers (default 2). CPU=1 times each run by its CPU seconds
+# (user + system, all workers) instead of wall time, which the other
+# processes on a shared machine disturb less. For example, against the
+# commit before issue 13:
 #
 #   git worktree add /tmp/old 4f2f51b
 #   (cd /tmp/old && go build -o /tmp/netsweep-old ./cmd/netsweep)
@@ -17,10 +20,10 @@
 #   scripts/bench/share.sh /tmp/netsweep-old /tmp/netsweep-new
 set -euo pipefail
 if [ $# -lt 2 ]; then
-	sed -n '2,17p' "$0" >&2
+	sed -n '2,20p' "$0" >&2
 	exit 2
 fi
-old=$1 new=$2 n=${3:-5}
+old=$1 new=$2 n=${3:-5} workers=${WORKERS:-2}
 shift $(($# < 3 ? $# : 3))
 here=$(dirname "$0")
 specs=("$@")
@@ -33,8 +36,14 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 seconds() {
 	local t0 t1
 	rm -rf "$out/run"
+	if [ "${CPU:-}" = 1 ]; then
+		/usr/bin/time -f '%U %S' -o "$out/time" \
+			"$1" run "$2" --out "$out/run" --workers "$workers" --quiet >/dev/null 2>&1
+		awk '{printf "%.2f", $1 + $2}' "$out/time"
+		return
+	fi
 	t0=$(date +%s.%N)
-	"$1" run "$2" --out "$out/run" --workers 2 --quiet >/dev/null 2>&1
+	"$1" run "$2" --out "$out/run" --workers "$workers" --quiet >/dev/null 2>&1
 	t1=$(date +%s.%N)
 	awk "BEGIN {printf \"%.2f\", $t1 - $t0}"
 }
