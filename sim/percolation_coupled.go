@@ -80,6 +80,28 @@ func (p *Percolation) sortByLevel(k int) {
 
 func (p *Percolation) runBondLevels(g *Graph, r *Rand, level func(float64) uint16) {
 	k := len(p.levels)
+	if k == 1 {
+		// One occupation (a campaign of one point per network, the
+		// usual case): join the edges as they are drawn, as Run does,
+		// rather than keep them (14 bytes an occupied edge, a graph's
+		// worth of memory on a large network) to sort by level. An edge
+		// is occupied where level(x) < 1, that is x < p.levels[0], and
+		// the unions come in the same order.
+		var largest int32
+		if g.N > 0 {
+			largest = 1
+		}
+		phi := p.levels[0]
+		for u := range int32(g.N) {
+			for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
+				if v > u && r.Float64() < phi {
+					largest = max(largest, p.union(u, v))
+				}
+			}
+		}
+		p.largests[0] = largest
+		return
+	}
 	p.eu, p.ev, p.at = p.eu[:0], p.ev[:0], p.at[:0]
 	for u := range int32(g.N) {
 		for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
