@@ -623,4 +623,20 @@ func TestReadNetworkSpill(t *testing.T) {
 			}
 		}
 	}
+	// A MatrixMarket file (a general one: each edge given both ways)
+	// spilled in 7-pair chunks is read as it is in one chunk in memory.
+	spillCreate = toDir
+	mtx := writeMTX(&want, false)
+	read := func(chunk int) *FileNetwork {
+		spillChunk = chunk
+		net, err := ReadNetwork(bytes.NewReader(mtx), FormatMTX, "net.mtx")
+		if err != nil {
+			t.Fatalf("mtx, chunks of %d: %v", chunk, err)
+		}
+		return net
+	}
+	a, b := read(1<<20), read(7)
+	if !slices.Equal(a.Graph.Off, b.Graph.Off) || !slices.Equal(a.Graph.Adj, b.Graph.Adj) || a.Repeats != b.Repeats || b.Repeats != want.Edges() {
+		t.Errorf("mtx: spilled, %d edges and %d repeats; in memory, %d and %d; want the same, %d repeats", b.Graph.Edges(), b.Repeats, a.Graph.Edges(), a.Repeats, want.Edges())
+	}
 }
