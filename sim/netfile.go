@@ -18,7 +18,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,9 +56,13 @@ type FileNetwork struct {
 	// Graph is the network, simple (no self-loop, no repeated edge). It is
 	// shared: read it, never write it.
 	Graph *Graph
-	// labels and labelEnd hold the labels of an edge list's nodes (see
-	// Label): node v's is labels[labelEnd[v-1]:labelEnd[v]], one byte
-	// array rather than a string a node.
+	// labelNum, labels and labelEnd hold the labels of an edge list's
+	// nodes (see Label): node v's is the number labelNum[v] where that is
+	// at least 0 (a label written as a decimal integer, the common case:
+	// 4 bytes a node), else the k-th other label, k = -1-labelNum[v],
+	// labels[labelEnd[k-1]:labelEnd[k]] (one byte array rather than a
+	// string a node). labelNum is nil for a MatrixMarket file.
+	labelNum []int32
 	labels   []byte
 	labelEnd []int64
 	// SelfLoops and Repeats count the self-loops and the repeated edges
@@ -103,14 +106,18 @@ func ReadNetwork(r io.Reader, format, name string) (*FileNetwork, error) {
 // (nodes are numbered in order of their labels' first appearance); for a
 // MatrixMarket file, its row number, v+1.
 func (net *FileNetwork) Label(v int32) string {
-	if net.labelEnd == nil {
+	if net.labelNum == nil {
 		return strconv.Itoa(int(v) + 1)
 	}
-	start := int64(0)
-	if v > 0 {
-		start = net.labelEnd[v-1]
+	x := net.labelNum[v]
+	if x >= 0 {
+		return strconv.Itoa(int(x))
 	}
-	return string(net.labels[start:net.labelEnd[v]])
+	k, start := -1-x, int64(0)
+	if k > 0 {
+		start = net.labelEnd[k-1]
+	}
+	return string(net.labels[start:net.labelEnd[k]])
 }
 
 // readNetworkHint is ReadNetwork with the number of edge lines expected
@@ -141,13 +148,7 @@ func readNetwork(r io.Reader, format, name string, edges int64) (*FileNetwork, e
 	}
 	lr := &lineReader{r: br, name: name}
 	b := netBuilder{expect: edges}
-	if edges > 0 && edges < MaxStubs/2 {
-		// A little over the estimate, so that a close one needs no
-		// growth (which would copy the lists and leave the old ones to
-		// the collector).
-		c := edges + edges/16 + 1024
-		b.src, b.dst = make([]int32, 0, c), make([]int32, 0, c)
-	}
+	defer b.pairs.close()
 	switch format {
 	case FormatEdges:
 		if err := readEdges(lr, &b); err != nil {
@@ -160,37 +161,29 @@ func readNetwork(r io.Reader, format, name string, edges int64) (*FileNetwork, e
 	default:
 		return nil, fmt.Errorf("sim: unknown network format %q; choose %q or %q", format, FormatEdges, FormatMTX)
 	}
-	if len(b.src) == 0 && b.selfLoops == 0 {
+	if b.lines == 0 && b.selfLoops == 0 {
 		return nil, &FileError{File: name, Msg: "no edges: the file is empty or holds only comments"}
 	}
-	// The label lookups are done with: let them go before the graph is
-	// built, the peak of a read, and collect them and the lists' growth
-	// garbage now, so that the adjacency reuses their memory instead of
-	// growing the heap (a process reads each file once; on a 10^7-edge
-	// file this lowers the peak by about 8%, BENCHMARKS.md).
-	b.ids, b.byNum = nil, nil
-	runtime.GC()
-	g := &Graph{}
-	if err := g.BuildFromEdges(b.n, b.src, b.dst); err != nil {
-		return nil, &FileError{File: name, Msg: err.Error()}
+	g, err := b.build(name)
+	if err != nil {
+		return nil, err
 	}
-	lines := len(b.src)
-	b.src, b.dst = nil, nil
-	g.simplify()
-	net := &FileNetwork{Graph: g, SelfLoops: b.selfLoops, Repeats: lines - g.Edges()}
-	if b.labelEnd != nil {
+	net := &FileNetwork{Graph: g, SelfLoops: b.selfLoops, Repeats: b.lines - g.Edges()}
+	if b.labelNum != nil {
+		net.labelNum = b.labelNum[:len(b.labelNum):len(b.labelNum)]
 		net.labels = b.labels[:len(b.labels):len(b.labels)]
 		net.labelEnd = b.labelEnd[:len(b.labelEnd):len(b.labelEnd)]
 	}
-	// Drop the builder's scratch: the graph lives as long as the process.
-	g.deg, g.Adj = nil, g.Adj[:len(g.Adj):len(g.Adj)]
 	return net, nil
 }
 
-// netBuilder collects the edges of a file.
+// netBuilder collects the edges of a file: it keeps the edge lines in a
+// pairSpill, so that the graph can be built from them in two more passes,
+// while they mostly sit on disk (see build).
 type netBuilder struct {
 	n         int
-	src, dst  []int32
+	pairs     pairSpill
+	lines     int // edge lines but self-loops
 	selfLoops int
 	// Edge lists: a label written as a decimal integer without leading
 	// zeros, x, is node byNum[x]-1 where x < len(byNum) and byNum[x] > 0;
@@ -200,8 +193,9 @@ type netBuilder struct {
 	// per node.
 	ids      map[string]int32
 	byNum    []int32
-	labels   []byte  // the labels of nodes 0..n-1, one after another
-	labelEnd []int64 // node v's label ends at labelEnd[v]
+	labelNum []int32 // as FileNetwork's: node v's label, a number or -1-k
+	labels   []byte  // the labels that are not numbers, one after another
+	labelEnd []int64 // the k-th of them ends at labelEnd[k]
 	expect   int64   // the edge lines expected (0: unknown)
 }
 
@@ -210,8 +204,8 @@ func (b *netBuilder) add(u, v int32) {
 		b.selfLoops++
 		return
 	}
-	b.src = append(b.src, u)
-	b.dst = append(b.dst, v)
+	b.lines++
+	b.pairs.add(u, v)
 }
 
 // lineReader reads a file line by line, counting lines.
@@ -336,7 +330,7 @@ func (b *netBuilder) id(lr *lineReader, label []byte) (int32, error) {
 	v := int32(b.n)
 	// The table may grow to 2 entries an edge line (8 bytes), read or
 	// expected, or byNumMin.
-	if limit := max(byNumMin, 2*max(int64(len(b.src)+b.selfLoops), b.expect)); num && x < limit {
+	if limit := max(byNumMin, 2*max(int64(b.lines+b.selfLoops), b.expect)); num && x < limit {
 		if x >= int64(len(b.byNum)) {
 			c := min(max(2*int64(len(b.byNum)), x+1, 1024), limit)
 			b.byNum = append(b.byNum, make([]int32, c-int64(len(b.byNum)))...)
@@ -345,8 +339,13 @@ func (b *netBuilder) id(lr *lineReader, label []byte) (int32, error) {
 	} else {
 		b.ids[string(label)] = v
 	}
-	b.labels = append(b.labels, label...)
-	b.labelEnd = append(b.labelEnd, int64(len(b.labels)))
+	if num {
+		b.labelNum = append(b.labelNum, int32(x))
+	} else {
+		b.labels = append(b.labels, label...)
+		b.labelEnd = append(b.labelEnd, int64(len(b.labels)))
+		b.labelNum = append(b.labelNum, int32(-len(b.labelEnd)))
+	}
 	b.n++
 	return v, nil
 }
@@ -439,7 +438,6 @@ func readMTX(lr *lineReader, b *netBuilder) error {
 		return lr.errorf(tok[2], "more entries than the int32 CSR limit of %d edges", MaxStubs/2)
 	}
 	b.n = int(size[0])
-	b.src, b.dst = make([]int32, 0, size[2]), make([]int32, 0, size[2])
 	entries := int64(0)
 	for {
 		line, ok := lr.next()
@@ -646,9 +644,12 @@ func (g *Graph) CopyFrom(src *Graph) {
 var FileMemoryLimit func() (limit int64, advice string)
 
 // ReadBytesPerEdge is the least memory that reading a network file takes
-// per edge line: the edge's two int32 ends in the builder's edge lists and
-// their two entries in the graph's Adj. Node labels, offsets and the edge
-// lists' growth come on top (BENCHMARKS.md measures the whole).
+// per edge line where no temporary file can hold the edge lines while the
+// graph is built (see pairSpill): the edge's two int32 ends in the edge
+// lists and their two entries in the graph's Adj. With a temporary file,
+// the usual case, only the Adj entries stay in memory; the check keeps
+// the larger figure. Node labels and offsets come on top (BENCHMARKS.md
+// measures the whole).
 const ReadBytesPerEdge = 16
 
 // estimateSample is how much of a file EstimateEdges reads, decompressed.

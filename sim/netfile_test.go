@@ -492,3 +492,151 @@ func FuzzReadNetwork(f *testing.F) {
 		}
 	})
 }
+
+// failingSpill is a spill file whose writes fail after the first ok.
+type failingSpill struct {
+	*os.File
+	ok int
+}
+
+func (f *failingSpill) WriteAt(p []byte, off int64) (int, error) {
+	if f.ok == 0 {
+		return 0, fmt.Errorf("no space left on device")
+	}
+	f.ok--
+	return f.File.WriteAt(p, off)
+}
+
+// TestReadNetworkSpill checks that the graph built from spilled edge
+// lines (build, pairSpill) is, entry for entry, the one BuildFromEdges
+// and simplify make of the same lines, with the nodes numbered in order of
+// their labels' first appearance: on an edge list of mixed labels
+// (numbers, numbers beyond the table, numbers with leading zeros or too
+// large for int32, names), self-loops, repeats, comments and weights,
+// plain and gzipped, with chunks of 7 pairs on a temporary file, in
+// memory where the file cannot be created, and in both where writes fail
+// part way. The temporary file is gone after each read.
+func TestReadNetworkSpill(t *testing.T) {
+	defer func(c int, m int64, f func() (spillFile, error)) { spillChunk, byNumMin, spillCreate = c, m, f }(spillChunk, byNumMin, spillCreate)
+	spillChunk, byNumMin = 7, 64
+	r := NewRand(14)
+	label := func() string {
+		x := r.IntN(300)
+		switch r.IntN(6) {
+		case 0:
+			return fmt.Sprintf("n%d", x)
+		case 1:
+			return fmt.Sprintf("0%d", x)
+		case 2:
+			return fmt.Sprint(3000000000 + x) // beyond int32: a name
+		case 3:
+			return fmt.Sprint(1000000 + x) // beyond the numbered table
+		}
+		return fmt.Sprint(x)
+	}
+	var text strings.Builder
+	text.WriteString("# mixed labels\n")
+	ids := map[string]int32{}
+	var labels []string
+	id := func(l string) int32 {
+		v, ok := ids[l]
+		if !ok {
+			v = int32(len(labels))
+			ids[l] = v
+			labels = append(labels, l)
+		}
+		return v
+	}
+	var src, dst []int32
+	selfLoops := 0
+	for i := range 3000 {
+		a, b := label(), label()
+		switch {
+		case i%17 == 0:
+			b = a
+		case i%23 == 0 && len(src) > 0: // a repeat, reversed
+			k := r.IntN(len(src))
+			a, b = labels[dst[k]], labels[src[k]]
+		}
+		sep := " "
+		if i%5 == 0 {
+			sep = ","
+		}
+		fmt.Fprintf(&text, "%s%s%s", a, sep, b)
+		if i%7 == 0 {
+			text.WriteString("\t1.5")
+		}
+		text.WriteString("\n")
+		if i%100 == 0 {
+			text.WriteString("% a comment\n")
+		}
+		u, v := id(a), id(b)
+		if u == v {
+			selfLoops++
+			continue
+		}
+		src, dst = append(src, u), append(dst, v)
+	}
+	var want Graph
+	if err := want.BuildFromEdges(len(labels), src, dst); err != nil {
+		t.Fatal(err)
+	}
+	want.simplify()
+	plain := []byte(text.String())
+	dir := t.TempDir()
+	toDir := func() (spillFile, error) { return os.CreateTemp(dir, "spill-*") }
+	for _, sp := range []struct {
+		name   string
+		create func() (spillFile, error)
+	}{
+		{"file", toDir},
+		{"no file", func() (spillFile, error) { return nil, fmt.Errorf("read-only file system") }},
+		{"full disk", func() (spillFile, error) {
+			f, err := os.CreateTemp(dir, "spill-*")
+			return &failingSpill{File: f, ok: 100}, err
+		}},
+	} {
+		spillCreate = sp.create
+		for _, gz := range []bool{false, true} {
+			data, name := plain, fmt.Sprintf("%s gzip=%v", sp.name, gz)
+			if gz {
+				data = gzipped(t, plain)
+			}
+			net, err := ReadNetwork(bytes.NewReader(data), FormatEdges, "mixed.txt")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			g := net.Graph
+			if g.N != want.N || !slices.Equal(g.Off[:g.N+1], want.Off[:want.N+1]) || !slices.Equal(g.Adj, want.Adj) {
+				t.Errorf("%s: a graph of %d nodes and %d edges, not the %d and %d of BuildFromEdges and simplify, entry for entry", name, g.N, g.Edges(), want.N, want.Edges())
+			}
+			for v := range int32(g.N) {
+				if net.Label(v) != labels[v] {
+					t.Fatalf("%s: node %d labelled %q, want %q", name, v, net.Label(v), labels[v])
+				}
+			}
+			if net.SelfLoops != selfLoops || net.Repeats != len(src)-want.Edges() || net.Repeats == 0 {
+				t.Errorf("%s: %d self-loops and %d repeats removed, want %d and %d (not 0)", name, net.SelfLoops, net.Repeats, selfLoops, len(src)-want.Edges())
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("%s: %d temporary files left behind", name, len(left))
+			}
+		}
+	}
+	// A MatrixMarket file (a general one: each edge given both ways)
+	// spilled in 7-pair chunks is read as it is in one chunk in memory.
+	spillCreate = toDir
+	mtx := writeMTX(&want, false)
+	read := func(chunk int) *FileNetwork {
+		spillChunk = chunk
+		net, err := ReadNetwork(bytes.NewReader(mtx), FormatMTX, "net.mtx")
+		if err != nil {
+			t.Fatalf("mtx, chunks of %d: %v", chunk, err)
+		}
+		return net
+	}
+	a, b := read(1<<20), read(7)
+	if !slices.Equal(a.Graph.Off, b.Graph.Off) || !slices.Equal(a.Graph.Adj, b.Graph.Adj) || a.Repeats != b.Repeats || b.Repeats != want.Edges() {
+		t.Errorf("mtx: spilled, %d edges and %d repeats; in memory, %d and %d; want the same, %d repeats", b.Graph.Edges(), b.Repeats, a.Graph.Edges(), a.Repeats, want.Edges())
+	}
+}

@@ -32,13 +32,14 @@ var percolationMetrics = []Metric{
 
 // Percolation occupies each edge (bond) or node (site) of a graph
 // independently and measures the largest connected cluster by union–find
-// (union by size, path halving). It keeps its buffers between runs.
+// (union by size, path halving; a root's parent entry holds minus its
+// cluster's size, so that a node takes 4 bytes). It keeps its buffers
+// between runs.
 type Percolation struct {
 	site   bool
 	phi    float64
 	sel    metricSel
-	parent []int32
-	size   []int32
+	parent []int32 // parent[v]: v's parent, or -size where v is a root
 	occ    []bool
 	all    [1]float64
 
@@ -75,8 +76,10 @@ func (p *Percolation) Metrics() []Metric { return p.sel.list }
 
 func (p *Percolation) find(v int32) int32 {
 	parent := p.parent
-	for parent[v] != v {
-		parent[v] = parent[parent[v]]
+	for parent[v] >= 0 {
+		if w := parent[parent[v]]; w >= 0 {
+			parent[v] = w
+		}
 		v = parent[v]
 	}
 	return v
@@ -85,10 +88,8 @@ func (p *Percolation) find(v int32) int32 {
 // reset makes every one of n nodes a cluster of its own.
 func (p *Percolation) reset(n int) {
 	p.parent = grow(p.parent, n)
-	p.size = grow(p.size, n)
 	for i := range p.parent {
-		p.parent[i] = int32(i)
-		p.size[i] = 1
+		p.parent[i] = -1
 	}
 }
 
@@ -96,14 +97,14 @@ func (p *Percolation) reset(n int) {
 func (p *Percolation) union(u, v int32) int32 {
 	u, v = p.find(u), p.find(v)
 	if u == v {
-		return p.size[u]
+		return -p.parent[u]
 	}
-	if p.size[u] < p.size[v] {
+	if p.parent[u] > p.parent[v] { // u's cluster is the smaller
 		u, v = v, u
 	}
+	p.parent[u] += p.parent[v]
 	p.parent[v] = u
-	p.size[u] += p.size[v]
-	return p.size[u]
+	return -p.parent[u]
 }
 
 // Run occupies g once and writes the largest cluster's share of the nodes.

@@ -147,6 +147,28 @@ func (p *Percolation) edgeBuffers(g *Graph) {
 // is the first occupation above its uniform. p.uv lists the edges u < v in
 // adjacency order, p.eat their levels.
 func (p *Percolation) runBondLevels(g *Graph, r *Rand) {
+	if len(p.levels) == 1 {
+		// One occupation (a campaign of one point per network, the
+		// usual case): join the edges as they are drawn, as Run does,
+		// rather than keep them (a graph's worth of memory on a large
+		// network) to sort by level. An edge is occupied where its
+		// level is 0, that is x < p.levels[0], and the unions come in
+		// the same order.
+		var largest int32
+		if g.N > 0 {
+			largest = 1
+		}
+		phi := p.levels[0]
+		for u := range int32(g.N) {
+			for _, v := range g.Adj[g.Off[u]:g.Off[u+1]] {
+				if v > u && r.Float64() < phi {
+					largest = max(largest, p.union(u, v))
+				}
+			}
+		}
+		p.largests[0] = largest
+		return
+	}
 	p.edgeBuffers(g)
 	eat, uv := p.eat, p.uv
 	e := 0
