@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -126,6 +127,18 @@ func TestRunBudgetShards(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(dir, "results.csv"))
 	if !bytes.Equal(got, want) {
 		t.Errorf("collected results after budget stops differ from a run without budget: %s", firstDiff(want, got))
+	}
+	// 'results' shows the precision columns of results.csv.
+	var stdout, stderr bytes.Buffer
+	if err := dispatch(context.Background(), []string{"results", dir, "--metrics", "final_size"}, &stdout, &stderr); err != nil {
+		t.Fatalf("results: %v: %s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if h := strings.Fields(lines[0]); len(lines) != 7 || h[len(h)-2] != "precision" || h[len(h)-1] != "precision_met" {
+		t.Errorf("results:\n%s", stdout.String())
+	}
+	if met := strings.Count(stdout.String(), " true\n"); met == 0 {
+		t.Errorf("results shows no point that met its target:\n%s", stdout.String())
 	}
 }
 
