@@ -42,10 +42,10 @@ type Job struct {
 // RunBudget is the --budget of each run of the job, as the script passes
 // it ("" without a budget): Budget, or for a job array of K shards
 // Budget/K, since each shard counts the core time of its own directory
-// (Dir/shards/I/cost.json). A shard runs 1/K of every point's
-// repetitions (with [precision], every K-th point), so the shares are
-// even; a share is fixed when the job is submitted and does not depend on
-// when the other shards run.
+// (Dir/shards/I/cost.json). Without [precision] a shard runs 1/K of
+// every point's repetitions, so the shards cost about the same (with it,
+// every K-th point, whose costs may differ); a share is fixed when the
+// job is submitted and does not depend on when the other shards run.
 func (j Job) RunBudget() string {
 	if !(j.Budget > 0) {
 		return ""
