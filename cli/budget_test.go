@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netsweep/netsweep/internal/mpitest"
 )
 
 // TestRenderBudgetGolden renders examples/campaign.toml with --budget
@@ -171,5 +173,65 @@ func TestMPIBudget(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(out, "results.csv"))
 	if !bytes.Equal(got, want) {
 		t.Errorf("results after budget stops under MPI differ: %s", firstDiff(want, got))
+	}
+}
+
+// TestMPIBudgetScript runs the Slurm job script that 'submit --budget'
+// writes, with bash, outside Slurm (the script falls back to its own
+// clock without SLURM_JOB_*): its real mpirun runs the real netsweep-mpi
+// with the budget, which the first chunks spend. The script ends with
+// status 77 and does not resubmit itself (sbatch, first on PATH here,
+// would leave a mark); as shard 1 of an array of 2 (SLURM_ARRAY_TASK_ID)
+// it passes half the budget and runs into DIR/shards/1. The scheduler's
+// side is TestSlurmIntegration's.
+func TestMPIBudgetScript(t *testing.T) {
+	mpirun, impl, bin := mpiBinary(t)
+	if impl != mpitest.OpenMPI {
+		t.Skip("the script's bare mpirun needs Open MPI's root and slot settings here")
+	}
+	fake := t.TempDir()
+	mark := filepath.Join(fake, "sbatch-called")
+	if err := os.WriteFile(filepath.Join(fake, "sbatch"), []byte("#!/bin/sh\ntouch "+mark+"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, shards := range []int{0, 2} {
+		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) {
+			extra := "launcher = \"mpirun\"\ntime = \"5\"\nmax_resubmits = 3\nbinary = \"" + bin + "\"\nntasks = 2\n" +
+				"env = { OMPI_ALLOW_RUN_AS_ROOT = \"1\", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM = \"1\", PATH = \"" + fake + ":" + filepath.Dir(mpirun) + ":/usr/bin:/bin\" }\n"
+			if shards > 0 {
+				extra += fmt.Sprintf("array_shards = %d\n", shards)
+			}
+			text := precisionSpec + "\n[cluster]\n" + extra
+			dir := filepath.Join(t.TempDir(), "camp")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "spec.toml"), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			script := filepath.Join(dir, "job.sbatch")
+			if code, msg := netsweep(t, "render", filepath.Join(dir, "spec.toml"), "--scheduler", "slurm", "--out", dir, "-o", script, "--budget", "2e-9h"); code != 0 {
+				t.Fatalf("render: exit %d: %s", code, msg)
+			}
+			cmd := exec.Command("bash", script)
+			cmd.Env = append(os.Environ(), "NETSWEEP_FAULTS=", "SLURM_ARRAY_TASK_ID=1")
+			msg, err := cmd.CombinedOutput()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitBudget {
+				t.Fatalf("the script: %v, want exit status %d\n%s", err, exitBudget, msg)
+			}
+			share, out := "2e-09", dir
+			if shards > 0 {
+				share, out = "1e-09", filepath.Join(dir, "shards", "1")
+			}
+			if !strings.Contains(string(msg), "of its budget of "+share+" core-hours") || !strings.Contains(string(msg), "stopped at its budget of "+share+"h (status 77); not resubmitting") {
+				t.Errorf("the script's output:\n%s", msg)
+			}
+			if _, err := os.Stat(filepath.Join(out, "cost.json")); err != nil {
+				t.Errorf("no cost kept where the run went: %v", err)
+			}
+			if _, err := os.Stat(mark); err == nil {
+				t.Error("the script resubmitted itself after its budget was spent")
+			}
+		})
 	}
 }
