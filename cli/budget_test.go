@@ -81,7 +81,7 @@ func TestRenderBudgetErrors(t *testing.T) {
 		t.Errorf("--budget 0h: exit %d: %s", code, msg)
 	}
 	rocks := writeSpec(t, rocksRun(minimalSpec))
-	if code, msg := netsweep(t, "render", rocks, "--budget", "5h"); code != exitUsage || !strings.Contains(msg, "launcher run by hand") {
+	if code, msg := netsweep(t, "render", rocks, "--budget", "5h"); code != exitUsage || !strings.Contains(msg, "this launcher takes none") {
 		t.Errorf("rocks-run with --budget: exit %d: %s", code, msg)
 	}
 }

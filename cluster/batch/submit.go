@@ -69,7 +69,7 @@ func Render(backend cluster.Backend, s *spec.Spec, out, binary string, coreHours
 		return nil, err
 	}
 	if coreHours > 0 && !isBatch {
-		return nil, cluster.Usagef("netsweep: a budget goes to the runs of a batch job; a launcher run by hand takes none (give its runs --budget)")
+		return nil, cluster.Usagef("netsweep: --budget is for the job scripts of a batch scheduler (slurm, sge, pbs); this launcher takes none")
 	}
 	job.Budget = coreHours
 	var b bytes.Buffer
