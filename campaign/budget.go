@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +16,13 @@ import (
 // campaign adds those times up, keeps the sum in DIR/cost.json across
 // runs, and stops handing out chunks once it reaches the budget. The
 // chunks in flight finish and are journaled, and Run returns an error
-// wrapping ErrIncomplete: a larger budget resumes the campaign.
+// wrapping ErrIncomplete and ErrBudgetSpent: a larger budget resumes the
+// campaign. A run that starts with its budget spent hands out nothing.
+
+// ErrBudgetSpent reports a campaign stopped because its runs have spent
+// their budget: running it again with the same budget would do nothing,
+// a larger one resumes it. Its errors wrap ErrIncomplete too.
+var ErrBudgetSpent = errors.New("budget spent")
 
 // CostFile is the file of a campaign directory that holds the core time
 // its runs have measured.
@@ -65,8 +72,18 @@ func (b *budget) spend(seconds float64) {
 
 // over says why the campaign stopped for its budget.
 func (b *budget) over(dir string) error {
-	return fmt.Errorf("%w: it has spent %s of its budget of %s core-hours (measured in %s); raise --budget to go on",
-		ErrIncomplete, hours(b.spent/3600), hours(b.limit/3600), filepath.Join(dir, CostFile))
+	return overBudget(fmt.Sprintf("the campaign stopped before it was complete: it has spent %s of its budget of %s core-hours (measured in %s); raise --budget to go on",
+		hours(b.spent/3600), hours(b.limit/3600), filepath.Join(dir, CostFile)))
+}
+
+// overBudget is the error of a run stopped by its budget: it matches
+// ErrBudgetSpent and ErrIncomplete.
+type overBudget string
+
+func (e overBudget) Error() string { return string(e) }
+
+func (e overBudget) Is(target error) bool {
+	return target == ErrBudgetSpent || target == ErrIncomplete
 }
 
 // either returns a channel closed when a or b is, and a function that

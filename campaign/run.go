@@ -97,9 +97,11 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	stop := o.Stop
 	c.budget.limit = o.Budget * 3600
 	if c.budget.limit > 0 {
-		if c.budget.spent >= c.budget.limit {
-			return Outcome{}, c.budget.over(dir)
-		}
+		// A spent budget closes the stop at once: the controller hands
+		// out nothing but still ends every rank's part cleanly (under
+		// MPI the other ranks already follow it), and a campaign with
+		// nothing left completes.
+		c.budget.spend(0)
 		var end func()
 		stop, end = either(o.Stop, c.budget.stop)
 		defer end()

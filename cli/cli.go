@@ -31,6 +31,7 @@ const (
 	exitFailure   = 1
 	exitUsage     = 2  // bad arguments or a bad spec; nothing was run
 	exitResumable = 75 // EX_TEMPFAIL: stopped early; run the same command again to resume
+	exitBudget    = 77 // EX_NOPERM: stopped at its budget; a larger --budget resumes
 )
 
 // usagef reports bad command-line arguments: exit status 2.
@@ -131,6 +132,9 @@ func exitCode(err error, stderr io.Writer) int {
 	case spec.IsSpecError(err):
 		fmt.Fprintln(stderr, err)
 		return exitUsage
+	case errors.Is(err, campaign.ErrBudgetSpent):
+		fmt.Fprintln(stderr, "netsweep:", err)
+		return exitBudget
 	case errors.Is(err, campaign.ErrIncomplete):
 		fmt.Fprintln(stderr, "netsweep:", err)
 		return exitResumable

@@ -47,6 +47,7 @@ type renderOptions struct {
 	Scheduler string // a registered backend; "" = the spec's [cluster] scheduler
 	File      string // where to write the script; "" = stdout
 	Out       string // campaign directory; "" = the spec's [output] dir
+	Budget    string // core-hours the job's runs may spend; "" = none
 }
 
 func cmdRender(args []string, stdout io.Writer) error {
@@ -56,10 +57,19 @@ func cmdRender(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.Scheduler, "scheduler", "", "the scheduler to render for (default: the spec's)")
 	fs.StringVar(&o.File, "o", "", "write the script to this file")
 	fs.StringVar(&o.Out, "out", "", "campaign directory")
+	fs.StringVar(&o.Budget, "budget", "", "core-hours the campaign's runs may spend, such as 500h")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", renderUsage)
 	}
 	o.Spec = fs.Arg(0)
+	var budget float64
+	if o.Budget != "" {
+		h, err := campaign.ParseCoreHours(o.Budget)
+		if err != nil {
+			return usagef("--budget %s: %v", o.Budget, err)
+		}
+		budget = h
+	}
 	if _, ok := cluster.Lookup(o.Scheduler); !ok && o.Scheduler != "" {
 		return usagef("netsweep: unknown --scheduler %q; want %s", o.Scheduler, strings.Join(cluster.Names(), " or "))
 	}
@@ -71,7 +81,7 @@ func cmdRender(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	script, err := batch.Render(backend, s, o.Out, defaultBinary)
+	script, err := batch.Render(backend, s, o.Out, defaultBinary, budget)
 	if err != nil {
 		return err
 	}
@@ -87,9 +97,10 @@ func cmdRender(args []string, stdout io.Writer) error {
 
 // submitOptions are the flags of 'netsweep submit'.
 type submitOptions struct {
-	Spec   string // path of the spec
-	Out    string // campaign directory; "" = the spec's [output] dir
-	Binary string // netsweep-mpi to run instead of [cluster] binary
+	Spec   string  // path of the spec
+	Out    string  // campaign directory; "" = the spec's [output] dir
+	Binary string  // netsweep-mpi to run instead of [cluster] binary
+	Budget float64 // core-hours: refuse a campaign expected to cost more, stop its runs there; 0 = none
 	Remote headnode.SubmitOptions
 }
 
@@ -102,7 +113,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	addRemoteFlags(fs, &o.Remote.Options)
 	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
 	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
-	budget := fs.String("budget", "", "refuse a campaign that 'netsweep plan' expects to cost more core-hours than this")
+	budget := fs.String("budget", "", "refuse a campaign that 'netsweep plan' expects to cost more core-hours than this, and stop its runs there")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", submitUsage)
 	}
@@ -123,14 +134,22 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := campaign.CheckBudget(dir, s, h); err != nil {
 			return err
 		}
+		o.Budget = h
+	}
+	remoteBudget := func() {
+		if o.Budget > 0 {
+			fmt.Fprintln(stderr, "netsweep: the campaign is within --budget, but a --remote submission does not pass the budget to its jobs yet; they run without one")
+		}
 	}
 	if o.Remote.Target == "" && o.Out != "" {
 		if _, ok, _ := headnode.ReadRecord(o.Out); ok {
 			o.Remote.Target = "" // the record's
+			remoteBudget()
 			return cmdSubmitRemote(ctx, o.Spec, o.Out, o.Remote, stdout, stderr)
 		}
 	}
 	if o.Remote.Target != "" {
+		remoteBudget()
 		if o.Binary != "" {
 			return usagef("netsweep: --binary names a file on this machine; with --remote use --upload-binary FILE")
 		}
@@ -147,6 +166,7 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	job.Budget = o.Budget
 	sched, err := openScheduler(&s.Cluster, stderr)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -32,6 +33,28 @@ type Job struct {
 	// Scheduler ignores them, as Submit ships them.
 	Files    []File
 	SpecText []byte
+	// Budget is the core-hours the whole campaign may spend ('netsweep
+	// submit --budget'); 0: no budget. The script passes RunBudget to
+	// every run it starts, resubmissions included.
+	Budget float64
+}
+
+// RunBudget is the --budget of each run of the job, as the script passes
+// it ("" without a budget): Budget, or for a job array of K shards
+// Budget/K, since each shard counts the core time of its own directory
+// (Dir/shards/I/cost.json). Without [precision] a shard runs 1/K of
+// every point's repetitions, so the shards cost about the same (with it,
+// every K-th point, whose costs may differ); a share is fixed when the
+// job is submitted and does not depend on when the other shards run.
+func (j Job) RunBudget() string {
+	if !(j.Budget > 0) {
+		return ""
+	}
+	h := j.Budget
+	if k := j.Cluster.ArrayShards; k > 0 {
+		h /= float64(k)
+	}
+	return strconv.FormatFloat(h, 'g', -1, 64) + "h"
 }
 
 // File is an input file of a campaign, to be copied before the run.

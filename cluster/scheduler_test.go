@@ -47,3 +47,25 @@ func TestActive(t *testing.T) {
 		t.Error("Active of finished jobs")
 	}
 }
+
+// TestRunBudget: the --budget of each run is the job's budget, or its
+// share for each of K array shards, in a form 'run --budget' reads back.
+func TestRunBudget(t *testing.T) {
+	for _, tc := range []struct {
+		budget float64
+		shards int
+		want   string
+	}{
+		{0, 0, ""},
+		{0, 4, ""},
+		{500, 0, "500h"},
+		{500, 4, "125h"},
+		{1, 3, "0.3333333333333333h"},
+		{2.5e-7, 0, "2.5e-07h"},
+	} {
+		j := Job{Budget: tc.budget, Cluster: Config{ArrayShards: tc.shards}}
+		if got := j.RunBudget(); got != tc.want {
+			t.Errorf("Budget %v, %d shards: RunBudget = %q, want %q", tc.budget, tc.shards, got, tc.want)
+		}
+	}
+}

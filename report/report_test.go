@@ -172,3 +172,75 @@ func TestPlot(t *testing.T) {
 		t.Error("a .gif was accepted")
 	}
 }
+
+// TestWriteTablePrecision: with [precision] the table ends with the
+// precision and precision_met columns of results.csv, with the values
+// results.csv has (NaN for the empty point, whose precision results.json
+// keeps as null); without it they are absent.
+func TestWriteTablePrecision(t *testing.T) {
+	s, err := spec.Parse("r.toml", []byte(strings.Replace(gridSpec, "repetitions = 3\n", "", 1)+`[precision]
+metric = "final_size"
+sem = 0.06
+min_repetitions = 2
+max_repetitions = 10
+block = 2
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tab := fixture(t)
+	dir := t.TempDir()
+	if err := Write(dir, s, tab, Provenance{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, f, []string{"final_size"}, []string{"sem"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(CSV(s, tab))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("table:\n%s", buf.String())
+	}
+	if h := strings.Fields(lines[0]); h[len(h)-2] != PrecisionColumn || h[len(h)-1] != MetColumn {
+		t.Fatalf("header %q", lines[0])
+	}
+	// The sems: 0.1/sqrt(3) for points 0 to 2 (final sizes x, x+0.1,
+	// x+0.2, std 0.1): under the target 0.06, met; point 3 is empty.
+	want := [][2]string{{"0.057735", "true"}, {"0.057735", "true"}, {"0.057735", "true"}, {"NaN", "false"}}
+	for i, line := range lines[1:] {
+		cells := strings.Fields(line)
+		got := [2]string{cells[len(cells)-2], cells[len(cells)-1]}
+		if got != want[i] {
+			t.Errorf("point %d: precision, met = %v, want %v", i, got, want[i])
+		}
+		csvRow := rows[i+1]
+		if csvRow[len(csvRow)-1] != got[1] {
+			t.Errorf("point %d: met %s in the table, %s in results.csv", i, got[1], csvRow[len(csvRow)-1])
+		}
+	}
+	// Null statistics stay nil through Read (pointers), not NaN numbers.
+	if v := f.Points[3].Metrics["final_size"]["mean"]; v != nil {
+		t.Errorf("the empty point's mean reads back as %v, want nil", *v)
+	}
+
+	plain, tab := fixture(t)
+	if err := Write(dir, plain, tab, Provenance{}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = Read(dir)
+	buf.Reset()
+	if err := WriteTable(&buf, f, nil, []string{"mean"}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), PrecisionColumn) {
+		t.Errorf("a campaign without [precision] shows precision:\n%s", buf.String())
+	}
+}

@@ -8,7 +8,11 @@ import (
 )
 
 // WriteTable prints f as an aligned table: the parameters, reps, failed,
-// then the chosen statistics of the chosen metrics (all metrics if none).
+// then the chosen statistics of the chosen metrics (all metrics if none),
+// and, for a campaign with [precision], the columns of results.csv that
+// say each point's precision and whether it met its target
+// (PrecisionColumn, MetColumn; NaN where a point has fewer than two
+// repetitions).
 func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
 	if len(metrics) == 0 {
 		metrics = f.Metrics
@@ -31,6 +35,10 @@ func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
 			header = append(header, m+"_"+s)
 		}
 	}
+	precision := len(f.Points) > 0 && f.Points[0].Precision != nil
+	if precision {
+		header = append(header, PrecisionColumn, MetColumn)
+	}
 	fmt.Fprintln(tw, strings.Join(header, "\t")+"\t")
 	for i := range f.Points {
 		p := &f.Points[i]
@@ -46,6 +54,13 @@ func WriteTable(w io.Writer, f *File, metrics, stats []string) error {
 					return err
 				}
 				row = append(row, fmt.Sprintf("%.6g", v))
+			}
+		}
+		if precision {
+			if pp := p.Precision; pp != nil {
+				row = append(row, fmt.Sprintf("%.6g", float64(pp.Reached)), fmt.Sprint(pp.Met))
+			} else {
+				row = append(row, "", "")
 			}
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")

@@ -157,6 +157,21 @@ type Point struct {
 // number is a float64 that encodes NaN as null, since JSON has no NaN.
 type number float64
 
+// UnmarshalJSON reads null as NaN, where a number is not behind a
+// pointer (a pointer to one reads null as nil, without calling it).
+func (n *number) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		*n = number(math.NaN())
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(data), 64)
+	if err != nil {
+		return fmt.Errorf("not a number: %s", data)
+	}
+	*n = number(f)
+	return nil
+}
+
 func (n number) MarshalJSON() ([]byte, error) {
 	f := float64(n)
 	if math.IsNaN(f) || math.IsInf(f, 0) {

@@ -65,6 +65,9 @@ type scriptData struct {
 	Binary string
 	// Shards is the number of array shards, or 0 for a single job.
 	Shards int
+	// Budget is the quoted --budget of each run (Job.RunBudget), or "" for
+	// none.
+	Budget string
 }
 
 // envVar is one export: Name is an identifier, Value a quoted word.
@@ -194,6 +197,9 @@ func newScriptData(job Job) (*scriptData, error) {
 	sort.Strings(names)
 	for _, k := range names {
 		d.Env = append(d.Env, envVar{Name: k, Value: shell.Quote(c.Env[k])})
+	}
+	if b := job.RunBudget(); b != "" {
+		d.Budget = shell.Quote(b)
 	}
 	if c.Workdir != "" {
 		d.Workdir = shell.Quote(c.Workdir)

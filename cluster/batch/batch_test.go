@@ -89,7 +89,7 @@ func TestSubmitCancelStatus(t *testing.T) {
 	if err != nil || job.Dir != dir || job.Spec != filepath.Join(dir, "spec.toml") || job.Cluster.Binary != "my-mpi" {
 		t.Fatalf("Job = %+v, %v", job, err)
 	}
-	if script, err := Render(f, s, dir, ""); err != nil || string(script) != "#!/bin/sh\n# batch-unit\n" {
+	if script, err := Render(f, s, dir, "", 0); err != nil || string(script) != "#!/bin/sh\n# batch-unit\n" {
 		t.Errorf("Render = %q, %v", script, err)
 	}
 	id, err := Submit(ctx, f, s, job)

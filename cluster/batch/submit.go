@@ -59,14 +59,19 @@ func Job(s *spec.Spec, out, binary string, needCluster bool) (cluster.Job, error
 }
 
 // Render returns the job script (or launcher) of backend for the campaign
-// of s run in out, as Job describes it; a batch scheduler needs a
-// [cluster] table (time, ntasks, ...), a launcher run by hand does not.
-func Render(backend cluster.Backend, s *spec.Spec, out, binary string) ([]byte, error) {
+// of s run in out, as Job describes it, with a budget of coreHours (0:
+// none; see cluster.Job.Budget); a batch scheduler needs a [cluster]
+// table (time, ntasks, ...), a launcher run by hand does not.
+func Render(backend cluster.Backend, s *spec.Spec, out, binary string, coreHours float64) ([]byte, error) {
 	_, isBatch := backend.(cluster.Scheduler)
 	job, err := Job(s, out, binary, isBatch)
 	if err != nil {
 		return nil, err
 	}
+	if coreHours > 0 && !isBatch {
+		return nil, cluster.Usagef("netsweep: --budget is for the job scripts of a batch scheduler (slurm, sge, pbs); this launcher takes none")
+	}
+	job.Budget = coreHours
 	var b bytes.Buffer
 	if err := backend.Render(&b, job); err != nil {
 		return nil, err

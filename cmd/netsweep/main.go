@@ -38,7 +38,8 @@
 //
 // Exit status: 0 when the campaign is complete, 2 for a bad spec or bad
 // arguments (nothing is run or written), 75 when a run stopped early and can
-// be resumed, 1 for any other failure.
+// be resumed, 77 when it stopped at its --budget (a larger one resumes), 1
+// for any other failure.
 package main
 
 import (
