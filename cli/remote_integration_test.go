@@ -47,6 +47,13 @@ type remoteCluster struct {
 func newRemoteCluster(t *testing.T) *remoteCluster {
 	t.Helper()
 	needSlurmTools(t)
+	return newRemoteClusterEnv(t, "SLURM_CONF="+os.Getenv("SLURM_CONF"))
+}
+
+// newRemoteClusterEnv is newRemoteCluster for any scheduler: env holds
+// the NAME=VALUE pairs that the head's commands get (--remote-env).
+func newRemoteClusterEnv(t *testing.T, env ...string) *remoteCluster {
+	t.Helper()
 	sshdtest.Need(t, "sshd", "/usr/sbin/sshd")
 	rc := &remoteCluster{bin: buildNetsweepMPI(t)}
 
@@ -69,8 +76,10 @@ func newRemoteCluster(t *testing.T) *remoteCluster {
 	}
 	rc.srv = sshdtest.Start(t, sshdtest.Config{AuthorizedKeys: rc.pub})
 	rc.known = filepath.Join(t.TempDir(), "known_hosts")
-	rc.common = []string{"--key", rc.key, "--known-hosts", rc.known, "--connect-timeout", "5s",
-		"--remote-env", "SLURM_CONF=" + os.Getenv("SLURM_CONF")}
+	rc.common = []string{"--key", rc.key, "--known-hosts", rc.known, "--connect-timeout", "5s"}
+	for _, e := range env {
+		rc.common = append(rc.common, "--remote-env", e)
+	}
 	return rc
 }
 
