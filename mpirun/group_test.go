@@ -75,7 +75,7 @@ func TestGroupsShareBuilds(t *testing.T) {
 					t.Fatal(err)
 				}
 				for p := range 6 {
-					if !bytes.Equal(table.Points[p].AppendBinary(nil), want.Points[p].AppendBinary(nil)) {
+					if !bytes.Equal(table.Binary(p), want.Binary(p)) {
 						t.Errorf("point %d: summary differs from chunks run alone", p)
 					}
 				}
@@ -115,7 +115,7 @@ func TestGroupFailuresPerPoint(t *testing.T) {
 		if p == 2 {
 			want = 4
 		}
-		if s := table.Points[p]; s.Reps() != 20-want || s.Failed() != want {
+		if s := table.Point(p); s.Reps() != 20-want || s.Failed() != want {
 			t.Errorf("point %d: %d reps, %d failed", p, s.Reps(), s.Failed())
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -227,7 +228,9 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 	}
 	header = append(header, precisionHeader(s)...)
 	w.Write(header)
-	for i, sum := range t.Points {
+	sum := reduce.NewSummary(t.Layout)
+	for i := range t.Len() {
+		t.Read(i, sum)
 		row := make([]string, 0, len(header))
 		for _, v := range s.Points[i].Values {
 			row = append(row, formatParam(v))
@@ -271,7 +274,9 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 		f.Bins[m] = t.Layout.Edges(j)
 	}
 	cols := extraColumns(t.Layout)
-	for i, sum := range t.Points {
+	sum := reduce.NewSummary(t.Layout)
+	for i := range t.Len() {
+		t.Read(i, sum)
 		p := Point{Index: i, Params: map[string]any{}, Reps: sum.Reps(), Failed: sum.Failed(), Metrics: map[string]map[string]*number{}}
 		for j, k := range s.Params {
 			p.Params[k] = s.Points[i].Values[j]
@@ -302,7 +307,7 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 			for hi > lo && bins[hi-1] == 0 {
 				hi--
 			}
-			p.Hists[m] = Hist{Under: h[0], First: lo, Counts: bins[lo:hi], Over: h[len(h)-1]}
+			p.Hists[m] = Hist{Under: h[0], First: lo, Counts: slices.Clone(bins[lo:hi]), Over: h[len(h)-1]}
 		}
 		if n, ok := sum.GivenReps(); ok {
 			p.GivenReps = &n
