@@ -139,6 +139,17 @@ func TestGroupWork(t *testing.T) {
 	if got := groupWork(work[:3], nil); len(got) != 3 {
 		t.Errorf("without groups: %v", got)
 	}
+	// A group of more than maxTaskPoints points makes tasks of at most
+	// that many, in order.
+	var many []Chunk
+	for p := range 2*maxTaskPoints + 1 {
+		many = append(many, Chunk{p, 0, 3})
+	}
+	got = groupWork(many, func(int) int { return 0 })
+	if len(got) != 3 || len(got[0].Points()) != maxTaskPoints || len(got[1].Points()) != maxTaskPoints ||
+		len(got[2].Points()) != 1 || got[1].Point != maxTaskPoints || got[2].Point != 2*maxTaskPoints {
+		t.Errorf("a group of %d points: %d tasks %v", len(many), len(got), got)
+	}
 }
 
 // TestGroupedGuidedChunks: a task of several points is cut by repetitions

@@ -583,10 +583,18 @@ type dispatch struct {
 	at   time.Time
 }
 
+// maxTaskPoints bounds the points of a task. A worker holds a summary
+// (and its runner the models) of every point of the task it runs, so a
+// task of a whole group, such as every point of a sweep of a process key
+// on one network, would make its memory grow with the grid (and leave the
+// other ranks idle); tasks of up to maxTaskPoints points still build each
+// repetition's network once for that many points.
+const maxTaskPoints = 64
+
 // groupWork turns the chunks of work into tasks: chunks of points of one
 // group (by group; nil groups nothing) with the same range become one
-// task, placed where the first of them was, and the others stay tasks of
-// one point.
+// task of up to maxTaskPoints points, placed where the first of them was,
+// and the others stay tasks of one point.
 func groupWork(work []Chunk, group func(point int) int) []task {
 	type key struct{ group, start, end int }
 	var tasks []task
@@ -611,6 +619,9 @@ func groupWork(work []Chunk, group func(point int) int) []task {
 			t.points = []int{t.Point}
 		}
 		t.points = append(t.points, c.Point)
+		if len(t.points) == maxTaskPoints {
+			delete(at, k) // the group's next chunk starts a task
+		}
 	}
 	return tasks
 }
