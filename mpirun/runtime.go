@@ -587,9 +587,11 @@ type dispatch struct {
 // (and its runner the models) of every point of the task it runs, so a
 // task of a whole group, such as every point of a sweep of a process key
 // on one network, would make its memory grow with the grid (and leave the
-// other ranks idle); tasks of up to maxTaskPoints points still build each
-// repetition's network once for that many points.
-const maxTaskPoints = 64
+// other ranks idle). Tasks of up to maxTaskPoints points still build
+// each repetition's network once for that many points, and keep within
+// the models a spec.Runner keeps (its maxModels), which a SIR process on
+// 20 nodes makes ~0.7 MB each.
+const maxTaskPoints = 16
 
 // groupWork turns the chunks of work into tasks: chunks of points of one
 // group (by group; nil groups nothing) with the same range become one
