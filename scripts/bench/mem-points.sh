@@ -9,6 +9,7 @@
 #   scripts/bench/mem-points.sh                      # bin/netsweep, bin/netsweep-mpi (built here)
 #   scripts/bench/mem-points.sh bin/netsweep bin/netsweep-mpi 1e6
 #   SIZES="1000 10000" scripts/bench/mem-points.sh OLD/netsweep OLD/netsweep-mpi
+#   SIZES=1000000 MODES=mpi scripts/bench/mem-points.sh bin/netsweep bin/netsweep-mpi
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -lt 2 ]; then
@@ -19,6 +20,7 @@ emb=$(realpath "$1") mpi=$(realpath "$2")
 sizes="1000 10000 100000"
 [ "${3:-}" = 1e6 ] && sizes="$sizes 1000000"
 sizes=${SIZES:-$sizes}
+modes=${MODES:-embedded mpi}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/rank.sh" <<'WRAP'
@@ -49,14 +51,17 @@ seeds = 1
 "process.beta" = { start = 0.1, stop = 0.9, num = $num }
 SPEC
 	# Embedded: one process, rank 0 and the workers are goroutines.
-	t0=$(date +%s.%N)
-	/usr/bin/time -f %M -o "$tmp/emb" "$emb" run "$tmp/grid$num.toml" --workers 2 --out "$tmp/emb$num" --quiet >/dev/null
-	t1=$(date +%s.%N)
-	kb=$(tail -1 "$tmp/emb")
-	printf '%-9s %8d %12.1f %12s %10.2f %8.1f\n' embedded "$num" "$(echo "$kb/1024" | bc -l)" - \
-		"$(echo "$kb/$num" | bc -l)" "$(echo "$t1-$t0" | bc -l)"
-	rm -rf "$tmp/emb$num"
+	if [[ " $modes " == *" embedded "* ]]; then
+		t0=$(date +%s.%N)
+		/usr/bin/time -f %M -o "$tmp/emb" "$emb" run "$tmp/grid$num.toml" --workers 2 --out "$tmp/emb$num" --quiet >/dev/null
+		t1=$(date +%s.%N)
+		kb=$(tail -1 "$tmp/emb")
+		printf '%-9s %8d %12.1f %12s %10.2f %8.1f\n' embedded "$num" "$(echo "$kb/1024" | bc -l)" - \
+			"$(echo "$kb/$num" | bc -l)" "$(echo "$t1-$t0" | bc -l)"
+		rm -rf "$tmp/emb$num"
+	fi
 	# MPI: three ranks, each its own process.
+	[[ " $modes " == *" mpi "* ]] || continue
 	mkdir -p "$tmp/rss$num"
 	t0=$(date +%s.%N)
 	RSSDIR="$tmp/rss$num" mpirun "${root[@]}" --oversubscribe -np 3 -x RSSDIR -x NETSWEEP_FAULTS= \
