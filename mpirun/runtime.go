@@ -590,8 +590,10 @@ type dispatch struct {
 // other ranks idle). Tasks of up to maxTaskPoints points still build
 // each repetition's network once for that many points, and keep within
 // the models a spec.Runner keeps (its maxModels), which a SIR process on
-// 20 nodes makes ~0.7 MB each.
-const maxTaskPoints = 16
+// 20 nodes makes ~0.7 MB each. 32 keeps the sweeps of BENCHMARKS.md
+// ("Networks built once per repetition": 10 and 20 points) in one task;
+// a group of more points builds a repetition's network once per task.
+const maxTaskPoints = 32
 
 // groupWork turns the chunks of work into tasks: chunks of points of one
 // group (by group; nil groups nothing) with the same range become one

@@ -50,7 +50,7 @@ type Runner struct {
 // one network is one group) would grow with the grid: 175 kB a point for
 // SIR. Past the bound the cache starts again; a task of more points of
 // one group then sets up each point's models once per repetition.
-const maxModels = 16
+const maxModels = 32
 
 // pointModels are the models of one point.
 type pointModels struct {
