@@ -5,7 +5,6 @@ import (
 
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
-	"github.com/netsweep/netsweep/reduce"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -21,11 +20,12 @@ type coverage struct {
 	gaps   []mpirun.Chunk     // the wanted repetitions no chosen record covers
 	unused int                // records of points the spec does not list
 	// With [precision] (precisionCover), per point: the repetitions
-	// decided so far, whether that is the last decision, and the sums of
-	// the chosen records (nil where they do not cover it yet).
+	// decided so far and whether that is the last decision. (The sums of
+	// the chosen records are not kept: a dense summary per point would
+	// make memory grow with the grid; status recomputes them one point
+	// at a time.)
 	want  []int
 	final []bool
-	sums  []*reduce.Summary
 }
 
 // cover chooses, for every range of want (one per point at most), the

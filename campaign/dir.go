@@ -269,13 +269,13 @@ func (c *Campaign) load(j *journal.Journal) error {
 // their failures.
 func merge(s *spec.Spec, table *reduce.Table, cov coverage) ([]mpirun.Failure, error) {
 	var fail []mpirun.Failure
+	sum := reduce.NewSummary(s.Layout())
 	for p, recs := range cov.chosen {
 		for _, rec := range recs {
-			sum := reduce.NewSummary(s.Layout())
 			if err := sum.UnmarshalBinary(rec.Summary); err != nil {
 				return nil, fmt.Errorf("the journal's record of %s reps [%d,%d) does not decode: %w", s.PointLabel(p), rec.Start, rec.End, err)
 			}
-			table.Points[p].Merge(sum)
+			table.Add(p, sum)
 			for _, f := range rec.Failures {
 				fail = append(fail, mpirun.Failure{Point: p, Rep: f.Rep, Seed: f.Seed, Message: f.Message})
 			}

@@ -48,7 +48,7 @@ func part(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 // repetitions 0 … n−1 and their sums ask for more, n goes to Next(n). It
 // stops at the first n the records do not cover (the gaps are the work
 // left) or at the point's last decision (the point is complete). want
-// holds each point's n, sums the sums of the chosen records.
+// holds each point's n.
 func precisionCover(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 	pr := s.Precision
 	index := make(map[string]int, len(s.Points))
@@ -57,7 +57,7 @@ func precisionCover(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 	}
 	byPoint := make([][]*journal.Chunk, len(s.Points))
 	c := coverage{chosen: make([][]*journal.Chunk, len(s.Points)), done: make([]int64, len(s.Points)),
-		want: make([]int, len(s.Points)), final: make([]bool, len(s.Points)), sums: make([]*reduce.Summary, len(s.Points))}
+		want: make([]int, len(s.Points)), final: make([]bool, len(s.Points))}
 	for i := range records {
 		p, ok := index[records[i].Key]
 		if !ok {
@@ -78,7 +78,6 @@ func precisionCover(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 				break
 			}
 			sum, err := sumOf(s, chosen)
-			c.sums[p] = sum
 			if err != nil || pr.Done(n, sum) {
 				// A record that does not decode is reported by merge.
 				c.final[p] = err == nil
@@ -116,8 +115,8 @@ func coverRange(w mpirun.Chunk, recs []*journal.Chunk) (chosen []*journal.Chunk,
 // sumOf merges the summaries of recs.
 func sumOf(s *spec.Spec, recs []*journal.Chunk) (*reduce.Summary, error) {
 	sum := reduce.NewSummary(s.Layout())
+	r := reduce.NewSummary(s.Layout())
 	for _, rec := range recs {
-		r := reduce.NewSummary(s.Layout())
 		if err := r.UnmarshalBinary(rec.Summary); err != nil {
 			return sum, err
 		}
@@ -132,27 +131,23 @@ func sumOf(s *spec.Spec, recs []*journal.Chunk) (*reduce.Summary, error) {
 type decider struct {
 	s    *spec.Spec
 	want []int
-	sums []*reduce.Summary
+	sums *reduce.Table   // compact, as rank 0's result table
+	sum  *reduce.Summary // scratch for extend
 }
 
 // newDecider starts from what Open replayed: base holds the sums of the
 // chosen records.
 func newDecider(s *spec.Spec, want []int, base *reduce.Table) *decider {
-	d := &decider{s: s, want: append([]int(nil), want...), sums: make([]*reduce.Summary, len(s.Points))}
-	for p := range s.Points {
-		d.sums[p] = reduce.NewSummary(s.Layout())
-		d.sums[p].Merge(base.Points[p])
-	}
+	d := &decider{s: s, want: append([]int(nil), want...), sums: reduce.NewTable(s.Layout(), len(s.Points)), sum: reduce.NewSummary(s.Layout())}
+	d.sums.Merge(base)
 	return d
 }
 
 // record adds a finished chunk's summary to its point's sums.
 func (d *decider) record(r *mpirun.Result) error {
-	sum := reduce.NewSummary(d.s.Layout())
-	if err := sum.UnmarshalBinary(r.Summary); err != nil {
+	if err := d.sums.AddBinary(r.Chunk.Point, r.Summary); err != nil {
 		return fmt.Errorf("a finished chunk of %s does not decode: %w", d.s.PointLabel(r.Chunk.Point), err)
 	}
-	d.sums[r.Chunk.Point].Merge(sum)
 	return nil
 }
 
@@ -161,7 +156,8 @@ func (d *decider) record(r *mpirun.Result) error {
 // priority is how far the point is from its target.
 func (d *decider) extend(point int) ([]mpirun.Chunk, float64, error) {
 	pr := d.s.Precision
-	n, sum := d.want[point], d.sums[point]
+	n, sum := d.want[point], d.sum
+	d.sums.Read(point, sum)
 	if n == 0 || pr.Done(n, sum) {
 		return nil, 0, nil
 	}
@@ -197,10 +193,7 @@ func (st *Status) precisionStatus(cov coverage) {
 	for p := range s.Points {
 		st.Want[p] = int64(cov.want[p])
 		st.Reached[p] = math.NaN()
-		sum := cov.sums[p]
-		if sum == nil {
-			sum, _ = sumOf(s, cov.chosen[p])
-		}
+		sum, _ := sumOf(s, cov.chosen[p])
 		if sum.Reps() > 0 {
 			st.Reached[p] = s.Precision.Reached(sum)
 			st.Met[p] = s.Precision.Met(sum)

@@ -156,7 +156,7 @@ func TestSharedNetworksSameResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range s.Points {
-		a, b := alone.Points[i].AppendBinary(nil), shared.Points[i].AppendBinary(nil)
+		a, b := alone.Binary(i), shared.Binary(i)
 		if !bytes.Equal(a, b) {
 			t.Errorf("point %d: summaries differ", i)
 		}

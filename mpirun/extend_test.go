@@ -50,7 +50,7 @@ func TestExtend(t *testing.T) {
 					t.Fatal(err)
 				}
 				for p := range points {
-					if st := table.Points[p].Stats(0); st.N != int64(10*(p+1)) {
+					if st := table.Point(p).Stats(0); st.N != int64(10*(p+1)) {
 						t.Errorf("point %d: %d repetitions, want %d", p, st.N, 10*(p+1))
 					}
 					for rep := range 10 * (p + 1) {

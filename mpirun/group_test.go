@@ -75,7 +75,7 @@ func TestGroupsShareBuilds(t *testing.T) {
 					t.Fatal(err)
 				}
 				for p := range 6 {
-					if !bytes.Equal(table.Points[p].AppendBinary(nil), want.Points[p].AppendBinary(nil)) {
+					if !bytes.Equal(table.Binary(p), want.Binary(p)) {
 						t.Errorf("point %d: summary differs from chunks run alone", p)
 					}
 				}
@@ -115,7 +115,7 @@ func TestGroupFailuresPerPoint(t *testing.T) {
 		if p == 2 {
 			want = 4
 		}
-		if s := table.Points[p]; s.Reps() != 20-want || s.Failed() != want {
+		if s := table.Point(p); s.Reps() != 20-want || s.Failed() != want {
 			t.Errorf("point %d: %d reps, %d failed", p, s.Reps(), s.Failed())
 		}
 	}
@@ -138,6 +138,17 @@ func TestGroupWork(t *testing.T) {
 	}
 	if got := groupWork(work[:3], nil); len(got) != 3 {
 		t.Errorf("without groups: %v", got)
+	}
+	// A group of more than maxTaskPoints points makes tasks of at most
+	// that many, in order.
+	var many []Chunk
+	for p := range 2*maxTaskPoints + 1 {
+		many = append(many, Chunk{p, 0, 3})
+	}
+	got = groupWork(many, func(int) int { return 0 })
+	if len(got) != 3 || len(got[0].Points()) != maxTaskPoints || len(got[1].Points()) != maxTaskPoints ||
+		len(got[2].Points()) != 1 || got[1].Point != maxTaskPoints || got[2].Point != 2*maxTaskPoints {
+		t.Errorf("a group of %d points: %d tasks %v", len(many), len(got), got)
 	}
 }
 

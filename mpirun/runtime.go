@@ -115,7 +115,9 @@ type Timings struct {
 	Summaries time.Duration
 	// OnResult is the controller's time in Options.OnResult (the journal).
 	OnResult time.Duration
-	// Reduce is rank 0's time in the final reductions.
+	// Reduce is rank 0's time merging the chunks' summaries into its
+	// table (and Options.Base), and in the final reduction of these
+	// timings.
 	Reduce time.Duration
 	// Chunks is the number of chunks run (a task of several points runs
 	// one chunk per point).
@@ -129,13 +131,13 @@ var ErrStopped = errors.New("mpirun: stopped before the campaign was complete")
 
 // Run runs a campaign on comm. Every rank calls it with its own view of the
 // communicator: each rank runs a worker, and rank 0 also runs the
-// controller. Rank 0 returns the table of all ranks' summaries combined by
-// reductions (plus Options.Base); other ranks return nil. Cancelling ctx
-// aborts the communicator.
+// controller. Workers keep no table: each chunk's summary goes to rank 0
+// in its exact, canonical encoding (Result.Summary), and the controller
+// merges it into rank 0's table as it arrives, so a worker's memory does
+// not grow with the number of points and rank 0 holds each point compactly
+// (see reduce.Table). Rank 0 returns that table (plus Options.Base); other
+// ranks return nil. Cancelling ctx aborts the communicator.
 func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, error) {
-	layout := job.Layout()
-	table := reduce.NewTable(layout, job.NumPoints())
-
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -152,14 +154,17 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		workErr = work(comm, job, table, &busy)
+		workErr = work(comm, job, &busy)
 		if workErr != nil {
 			comm.Abort(1)
 		}
 	}()
 	var ctlErr error
+	var table *reduce.Table
+	var merging time.Duration
 	if comm.Rank() == 0 {
-		ctlErr = control(comm, job, opts)
+		table = reduce.NewTable(job.Layout(), job.NumPoints())
+		ctlErr = control(comm, job, opts, table, &merging)
 		if !isSoft(ctlErr) {
 			comm.Abort(1)
 		}
@@ -171,18 +176,15 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 	if !isSoft(ctlErr) {
 		return nil, ctlErr
 	}
+	t0 := time.Now()
 	if comm.Rank() == 0 && opts.Base != nil {
 		table.Merge(opts.Base)
-	}
-	t0 := time.Now()
-	if err := reduceTable(comm, table); err != nil {
-		return nil, err
 	}
 	if err := comm.ReduceInt64(0, OpSum, busy[:]); err != nil {
 		return nil, fmt.Errorf("could not reduce timings: %w", err)
 	}
 	if opts.Timings != nil && comm.Rank() == 0 {
-		opts.Timings.Reduce = time.Since(t0)
+		opts.Timings.Reduce = merging + time.Since(t0)
 		opts.Timings.Summaries = time.Duration(busy[0])
 		opts.Timings.Chunks = busy[1]
 	}
@@ -192,34 +194,17 @@ func Run(ctx context.Context, comm Comm, job Job, opts Options) (*reduce.Table, 
 	return table, ctlErr
 }
 
-// reduceTable combines every rank's table into rank 0's with three MPI-style
-// reductions: integer sums, minima and maxima.
-func reduceTable(comm Comm, t *reduce.Table) error {
-	ints, mins, maxs := t.Flat()
-	if err := comm.ReduceInt64(0, OpSum, ints); err != nil {
-		return fmt.Errorf("could not reduce summaries: %w", err)
-	}
-	if err := comm.ReduceFloat64(0, OpMin, mins); err != nil {
-		return fmt.Errorf("could not reduce summaries: %w", err)
-	}
-	if err := comm.ReduceFloat64(0, OpMax, maxs); err != nil {
-		return fmt.Errorf("could not reduce summaries: %w", err)
-	}
-	if comm.Rank() == 0 {
-		return t.SetFlat(ints, mins, maxs)
-	}
-	return nil
-}
-
 // work is a rank's worker: it keeps lookahead requests for work open at
-// rank 0, runs each task it is given, merges its summaries into table and
-// reports them back (which asks for another), until it has had a stop for
+// rank 0, runs each task it is given and reports its summaries back, encoded
+// (which asks for another), until it has had a stop for
 // every open request. Once one stop arrives no task follows, since the
 // controller's work only ever shrinks. A task of several points runs
 // repetition by repetition, every point at each, with one summary per
-// point.
-func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
+// point. It keeps nothing of a task once reported: its memory depends on
+// the task it runs, not on the number of points.
+func work(comm Comm, job Job, busy *[2]int64) error {
 	layout := job.Layout()
+	npoints := job.NumPoints()
 	runner := job.NewRunner()
 	out := make([]float64, len(layout.Metrics))
 	var raw []int
@@ -246,7 +231,7 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 		}
 		points := t.Points()
 		for _, p := range points {
-			if p < 0 || p >= len(table.Points) || t.Start < 0 || t.End < t.Start {
+			if p < 0 || p >= npoints || t.Start < 0 || t.End < t.Start {
 				return fmt.Errorf("mpirun: bad chunk from the controller: %v", t)
 			}
 		}
@@ -281,8 +266,7 @@ func work(comm Comm, job Job, table *reduce.Table, busy *[2]int64) error {
 			}
 		}
 		start := time.Now()
-		for i, p := range points {
-			table.Points[p].Merge(sums[i])
+		for i := range points {
 			results[i].Summary = sums[i].AppendBinary(nil)
 		}
 		busy[0] += int64(time.Since(start))
@@ -420,7 +404,9 @@ type controller struct {
 	outstanding []int64
 }
 
-func control(comm Comm, job Job, opts Options) error {
+// control runs the controller on rank 0, merging every reported chunk's
+// summary into table and timing that in merging.
+func control(comm Comm, job Job, opts Options, table *reduce.Table, merging *time.Duration) error {
 	var work []task
 	if g, ok := job.(Grouper); ok {
 		work = groupWork(opts.Work, g.NetworkGroup)
@@ -463,6 +449,13 @@ func control(comm Comm, job Job, opts Options) error {
 			share := now.Sub(began) / time.Duration(len(results))
 			st.last = now
 			st.held = st.held[1:]
+			t0 := time.Now()
+			for _, res := range results {
+				if err := table.AddBinary(res.Chunk.Point, res.Summary); err != nil {
+					return fmt.Errorf("controller: the summary of %v from rank %d: %w", res.Chunk, msg.Source, err)
+				}
+			}
+			*merging += time.Since(t0)
 			for _, res := range results {
 				res.Rank = msg.Source
 				res.Elapsed = share
@@ -590,10 +583,22 @@ type dispatch struct {
 	at   time.Time
 }
 
+// maxTaskPoints bounds the points of a task. A worker holds a summary
+// (and its runner the models) of every point of the task it runs, so a
+// task of a whole group, such as every point of a sweep of a process key
+// on one network, would make its memory grow with the grid (and leave the
+// other ranks idle). Tasks of up to maxTaskPoints points still build
+// each repetition's network once for that many points, and keep within
+// the models a spec.Runner keeps (its maxModels), which a SIR process on
+// 20 nodes makes ~0.7 MB each. 32 keeps the sweeps of BENCHMARKS.md
+// ("Networks built once per repetition": 10 and 20 points) in one task;
+// a group of more points builds a repetition's network once per task.
+const maxTaskPoints = 32
+
 // groupWork turns the chunks of work into tasks: chunks of points of one
 // group (by group; nil groups nothing) with the same range become one
-// task, placed where the first of them was, and the others stay tasks of
-// one point.
+// task of up to maxTaskPoints points, placed where the first of them was,
+// and the others stay tasks of one point.
 func groupWork(work []Chunk, group func(point int) int) []task {
 	type key struct{ group, start, end int }
 	var tasks []task
@@ -618,6 +623,9 @@ func groupWork(work []Chunk, group func(point int) int) []task {
 			t.points = []int{t.Point}
 		}
 		t.points = append(t.points, c.Point)
+		if len(t.points) == maxTaskPoints {
+			delete(at, k) // the group's next chunk starts a task
+		}
 	}
 	return tasks
 }

@@ -87,7 +87,7 @@ func TestEveryRepetitionOnce(t *testing.T) {
 							t.Fatalf("point %d rep %d ran %d times", p, rep, n)
 						}
 					}
-					st := table.Points[p].Stats(0)
+					st := table.Point(p).Stats(0)
 					if st.N != 25 || st.Min != float64(p*1000) || st.Max != float64(p*1000+24) {
 						t.Errorf("point %d: %+v", p, st)
 					}
@@ -109,7 +109,9 @@ func TestBaseAndPartialWork(t *testing.T) {
 			if p == 1 && rep >= 4 {
 				continue
 			}
-			base.Points[p].Add([]float64{float64(p*1000 + rep)})
+			one := reduce.NewSummary(job.layout)
+			one.Add([]float64{float64(p*1000 + rep)})
+			base.Add(p, one)
 		}
 	}
 	table, err := runLocal(t, 2, job, Options{Work: []Chunk{{Point: 1, Start: 4, End: 10}}, Base: base})
@@ -120,7 +122,7 @@ func TestBaseAndPartialWork(t *testing.T) {
 		t.Errorf("ran %d repetitions, want 6", len(job.ran))
 	}
 	for p := range 2 {
-		if st := table.Points[p].Stats(0); st.N != 10 {
+		if st := table.Point(p).Stats(0); st.N != 10 {
 			t.Errorf("point %d has %d reps", p, st.N)
 		}
 	}
@@ -148,7 +150,7 @@ func TestPanicsAreFailures(t *testing.T) {
 			t.Errorf("message %q, want prefix %q", f.Message, want)
 		}
 	}
-	if s := table.Points[1]; s.Reps() != 16 || s.Failed() != 4 {
+	if s := table.Point(1); s.Reps() != 16 || s.Failed() != 4 {
 		t.Errorf("point 1: %d reps, %d failed", s.Reps(), s.Failed())
 	}
 }
@@ -167,8 +169,8 @@ func TestStopAndOnResultError(t *testing.T) {
 		t.Fatalf("err %v, want ErrStopped", err)
 	}
 	var done int64
-	for _, s := range table.Points {
-		done += s.Reps()
+	for p := range table.Len() {
+		done += table.Point(p).Reps()
 	}
 	if done != int64(len(job.ran)) || done >= 100 || done < 5 {
 		t.Errorf("table holds %d reps, %d ran", done, len(job.ran))
@@ -265,8 +267,8 @@ func TestDeadline(t *testing.T) {
 		t.Errorf("took %v with a 300 ms deadline", took)
 	}
 	var done int64
-	for _, s := range table.Points {
-		done += s.Reps()
+	for p := range table.Len() {
+		done += table.Point(p).Reps()
 	}
 	if done == 0 || done != int64(len(job.ran)) {
 		t.Errorf("%d reps in the table, %d ran", done, len(job.ran))
@@ -389,8 +391,8 @@ func TestStopTakesBackQueuedWork(t *testing.T) {
 		t.Errorf("took %v to stop; chunks of at most 200 ms were in flight", took)
 	}
 	var done int64
-	for _, s := range table.Points {
-		done += s.Reps()
+	for p := range table.Len() {
+		done += table.Point(p).Reps()
 	}
 	if done != int64(len(job.ran)) || done > 100 {
 		t.Errorf("%d reps in the table, %d ran, of 400", done, len(job.ran))

@@ -469,17 +469,16 @@ func (s *Summary) check() error {
 // floats for each of mins and maxs. They depend only on the layout and the
 // number of points.
 func (t *Table) FlatLen() (ints, floats int) {
-	if len(t.Points) == 0 {
-		return 0, 0
-	}
-	p := t.Points[0]
-	return len(t.Points) * len(p.ints), len(t.Points) * len(p.mins)
+	return len(t.enc) * t.sh.ints, len(t.enc) * len(t.sh.binners) * t.sh.groups
 }
 
 // Flat returns t as fixed-length slices for an MPI reduction: sums to be
 // added elementwise (MPI_SUM on int64), mins to be reduced with MPI_MIN and
 // maxs with MPI_MAX. SetFlat reads the reduced slices back; the result equals
-// merging the tables, in any order, for up to 2^30 tables.
+// merging the tables, in any order, for up to 2^30 tables. The slices are
+// dense (a summary's full size per point, ~16 kB with five metrics):
+// netsweep's runtime sends chunk summaries to rank 0 as AppendBinary
+// encodings instead.
 //
 // sums holds, point after point, a summary's ints: n, failed, then per
 // metric its Σx limbs (68), Σx² limbs (134), with moments its Σx³ (199) and
@@ -503,8 +502,13 @@ func (t *Table) FlatInto(sums []int64, mins, maxs []float64) error {
 	if len(sums) != ni || len(mins) != nf || len(maxs) != nf {
 		return fmt.Errorf("reduce: flat lengths %d, %d, %d: want %d, %d, %d", len(sums), len(mins), len(maxs), ni, nf, nf)
 	}
-	for i, p := range t.Points {
-		a, k := len(p.ints), len(p.mins)
+	if t.acc == nil {
+		t.acc = newSummary(t.sh)
+	}
+	p := t.acc
+	a, k := len(p.ints), len(p.mins)
+	for i := range t.enc {
+		t.Read(i, p)
 		p.canonical(sums[i*a : (i+1)*a])
 		copy(mins[i*k:(i+1)*k], p.mins)
 		copy(maxs[i*k:(i+1)*k], p.maxs)
@@ -521,8 +525,12 @@ func (t *Table) SetFlat(sums []int64, mins, maxs []float64) error {
 		t.reset()
 		return fmt.Errorf("reduce: flat lengths %d, %d, %d: want %d, %d, %d", len(sums), len(mins), len(maxs), ni, nf, nf)
 	}
-	for i, p := range t.Points {
-		a, k := len(p.ints), len(p.mins)
+	if t.acc == nil {
+		t.acc = newSummary(t.sh)
+	}
+	p := t.acc
+	a, k := len(p.ints), len(p.mins)
+	for i := range t.enc {
 		copy(p.ints, sums[i*a:(i+1)*a])
 		copy(p.mins, mins[i*k:(i+1)*k])
 		copy(p.maxs, maxs[i*k:(i+1)*k])
@@ -530,12 +538,9 @@ func (t *Table) SetFlat(sums []int64, mins, maxs []float64) error {
 			t.reset()
 			return fmt.Errorf("reduce: bad flat table at point %d: %w", i, err)
 		}
+		t.set(i, p)
 	}
 	return nil
 }
 
-func (t *Table) reset() {
-	for _, p := range t.Points {
-		p.Reset()
-	}
-}
+func (t *Table) reset() { clear(t.enc) }

@@ -187,10 +187,10 @@ func TestGivenStats(t *testing.T) {
 	if !merged.Equal(all) || string(merged.AppendBinary(nil)) != string(all.AppendBinary(nil)) {
 		t.Fatal("merged parts differ from the whole")
 	}
-	tab := &Table{Layout: l, Points: []*Summary{all}}
+	tab := tableOf(l, all)
 	ints, mins, maxs := tab.Flat()
 	back := NewTable(l, 1)
-	if err := back.SetFlat(ints, mins, maxs); err != nil || !back.Points[0].Equal(all) {
+	if err := back.SetFlat(ints, mins, maxs); err != nil || !back.Point(0).Equal(all) {
 		t.Fatalf("Flat/SetFlat: %v", err)
 	}
 	n, ok := all.GivenReps()
@@ -250,7 +250,7 @@ func TestLackingExtras(t *testing.T) {
 		if err := again.UnmarshalBinary(s.AppendBinary(nil)); err != nil || !again.Equal(s) {
 			t.Errorf("%s: round trip: %v", name, err)
 		}
-		a, b := &Table{Layout: l, Points: []*Summary{s}}, &Table{Layout: l, Points: []*Summary{mk(l, rows)}}
+		a, b := tableOf(l, s), tableOf(l, mk(l, rows))
 		ia, fa, xa := a.Flat()
 		ib, fb, xb := b.Flat()
 		for i := range ia {
@@ -265,7 +265,7 @@ func TestLackingExtras(t *testing.T) {
 		}
 		want := s
 		want.Merge(mk(l, rows))
-		if !back.Points[0].Equal(want) {
+		if !back.Point(0).Equal(want) {
 			t.Errorf("%s: Flat reduction differs from Merge", name)
 		}
 	}

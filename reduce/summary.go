@@ -1,10 +1,12 @@
 package reduce
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // Hist describes fixed histogram bins on [Lo, Hi); Log spaces them
@@ -481,41 +483,147 @@ func (s *Summary) canonical(dst []int64) []int64 {
 	return dst
 }
 
-// Table holds one summary per parameter point.
+// Table holds one summary per parameter point. At rest each point is its
+// summary's canonical encoding (AppendBinary), nil while it is empty, so a
+// point costs what its data needs (a few hundred bytes for a repetition of
+// five metrics, at most a few kB once its histograms fill) instead of a
+// dense Summary's ~16 kB. Point and Read decode a point for reading; Add
+// and AddBinary merge into it by decoding, merging exactly and encoding
+// again, so the sums are those of merging the summaries directly.
+//
+// A Table is not safe for concurrent use (it keeps scratch summaries).
 type Table struct {
 	Layout *Layout
-	Points []*Summary
+	sh     *shape
+	enc    [][]byte // canonical encoding of each point; nil: empty
+	empty  []byte   // the encoding of an empty summary
+	acc    *Summary // scratch: the point being merged into
+	in     *Summary // scratch: a decoded argument of AddBinary
+	buf    []byte
 }
 
 // NewTable returns a table of empty summaries for points parameter points.
 // It panics if l.Validate fails.
 func NewTable(l *Layout, points int) *Table {
 	sh := newShape(l)
-	t := &Table{Layout: l, Points: make([]*Summary, points)}
-	for i := range t.Points {
-		t.Points[i] = newSummary(sh)
+	return &Table{Layout: l, sh: sh, enc: make([][]byte, points), empty: newSummary(sh).AppendBinary(nil)}
+}
+
+// Len returns the number of points of t.
+func (t *Table) Len() int { return len(t.enc) }
+
+// Point returns a decoded copy of point i's summary: changing it leaves t
+// as it was (use Add to change t).
+func (t *Table) Point(i int) *Summary {
+	s := newSummary(t.sh)
+	t.Read(i, s)
+	return s
+}
+
+// Read replaces dst's contents with point i's summary, reusing dst's
+// memory; dst must have t's layout (Read panics otherwise).
+func (t *Table) Read(i int, dst *Summary) {
+	if !t.sh.same(dst.sh) {
+		panic(errors.New("reduce: Read into a summary of another layout"))
 	}
-	return t
+	if t.enc[i] == nil {
+		dst.Reset()
+		return
+	}
+	if err := dst.UnmarshalBinary(t.enc[i]); err != nil {
+		panic(fmt.Errorf("reduce: table point %d: %w", i, err)) // t wrote it
+	}
+}
+
+// Binary returns the canonical encoding (AppendBinary) of point i's
+// summary. It is t's own copy: do not modify it.
+func (t *Table) Binary(i int) []byte {
+	if t.enc[i] == nil {
+		return t.empty
+	}
+	return t.enc[i]
+}
+
+// Add merges s into point i. s must have t's layout (Add panics
+// otherwise); it is left unchanged.
+func (t *Table) Add(i int, s *Summary) {
+	if !t.sh.same(s.sh) {
+		panic(errors.New("reduce: Add of a summary of another layout"))
+	}
+	if t.enc[i] == nil {
+		t.set(i, s)
+		return
+	}
+	if t.acc == nil {
+		t.acc = newSummary(t.sh)
+	}
+	t.Read(i, t.acc)
+	t.acc.Merge(s)
+	t.set(i, t.acc)
+}
+
+// AddBinary merges the summary encoded in b (by AppendBinary, for t's
+// layout) into point i. Corrupt input is an error and changes nothing.
+func (t *Table) AddBinary(i int, b []byte) error {
+	if t.in == nil {
+		t.in = newSummary(t.sh)
+	}
+	if err := t.in.UnmarshalBinary(b); err != nil {
+		return err
+	}
+	t.Add(i, t.in)
+	return nil
+}
+
+// set stores s's encoding as point i's.
+func (t *Table) set(i int, s *Summary) {
+	t.buf = s.AppendBinary(t.buf[:0])
+	if bytes.Equal(t.buf, t.empty) {
+		t.enc[i] = nil
+	} else {
+		t.enc[i] = bytes.Clone(t.buf)
+	}
+}
+
+// Size returns the bytes t holds for its points' summaries: their
+// encodings and one slice header per point.
+func (t *Table) Size() int {
+	n := len(t.enc) * int(unsafe.Sizeof([]byte(nil)))
+	for _, e := range t.enc {
+		n += cap(e)
+	}
+	return n
 }
 
 // Merge adds o's summaries to t's, point by point. The tables must have the
 // same layout and number of points; Merge panics otherwise.
 func (t *Table) Merge(o *Table) {
-	if len(t.Points) != len(o.Points) {
-		panic(fmt.Errorf("reduce: Merge of tables with %d and %d points", len(t.Points), len(o.Points)))
+	if len(t.enc) != len(o.enc) {
+		panic(fmt.Errorf("reduce: Merge of tables with %d and %d points", len(t.enc), len(o.enc)))
 	}
-	for i, p := range t.Points {
-		p.Merge(o.Points[i])
+	if !t.sh.same(o.sh) {
+		panic(errors.New("reduce: Merge of tables with different layouts"))
+	}
+	for i, e := range o.enc {
+		switch {
+		case e == nil:
+		case t.enc[i] == nil:
+			t.enc[i] = e // encodings are never modified in place
+		default:
+			if err := t.AddBinary(i, e); err != nil {
+				panic(fmt.Errorf("reduce: table point %d: %w", i, err)) // o wrote it
+			}
+		}
 	}
 }
 
 // Equal reports whether t and o have equal summaries at every point.
 func (t *Table) Equal(o *Table) bool {
-	if len(t.Points) != len(o.Points) {
+	if len(t.enc) != len(o.enc) || !t.sh.same(o.sh) {
 		return false
 	}
-	for i, p := range t.Points {
-		if !p.Equal(o.Points[i]) {
+	for i := range t.enc {
+		if !bytes.Equal(t.Binary(i), o.Binary(i)) {
 			return false
 		}
 	}

@@ -118,8 +118,8 @@ func BenchmarkFlat(b *testing.B) {
 	l := benchLayout(5)
 	r := rand.New(rand.NewPCG(4, 4))
 	t := NewTable(l, 100)
-	for _, p := range t.Points {
-		p.Merge(benchChunk(l, r, 10))
+	for p := range t.Len() {
+		t.Add(p, benchChunk(l, r, 10))
 	}
 	ni, nf := t.FlatLen()
 	sums, mins, maxs := make([]int64, ni), make([]float64, nf), make([]float64, nf)

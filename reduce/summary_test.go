@@ -129,7 +129,7 @@ func TestMergeOrderIndependent(t *testing.T) {
 			tables[i] = NewTable(l, 2)
 		}
 		for _, k := range r.Perm(len(chunks)) {
-			tables[r.IntN(ranks)].Points[1].Merge(chunks[k])
+			tables[r.IntN(ranks)].Add(1, chunks[k])
 		}
 		sums, mins, maxs := tables[0].Flat()
 		for _, tb := range tables[1:] {
@@ -155,7 +155,7 @@ func TestMergeOrderIndependent(t *testing.T) {
 			t.Errorf("trial %d: Table.Merge differs from the flat reduction", trial)
 		}
 
-		for name, got := range map[string]*Summary{"direct": direct, "decoded": decoded, "flat": reduced.Points[1]} {
+		for name, got := range map[string]*Summary{"direct": direct, "decoded": decoded, "flat": reduced.Point(1)} {
 			if !got.Equal(whole) {
 				t.Errorf("trial %d (kind %d): %s merge not Equal to the whole", trial, kind, name)
 			}
@@ -166,7 +166,7 @@ func TestMergeOrderIndependent(t *testing.T) {
 				t.Errorf("trial %d (kind %d): %s merge encodes differently", trial, kind, name)
 			}
 		}
-		if reduced.Points[0].Reps() != 0 || !reduced.Points[0].Equal(NewSummary(l)) {
+		if reduced.Point(0).Reps() != 0 || !reduced.Point(0).Equal(NewSummary(l)) {
 			t.Errorf("trial %d: untouched point not empty after SetFlat", trial)
 		}
 	}
@@ -609,7 +609,9 @@ func TestUnmarshalRejects(t *testing.T) {
 func TestSetFlatRejects(t *testing.T) {
 	l := testLayout()
 	tb := NewTable(l, 3)
-	addAll(t, tb.Points[1], []float64{0.5, -0.25, 3}, 0)
+	one := NewSummary(l)
+	addAll(t, one, []float64{0.5, -0.25, 3}, 0)
+	tb.Add(1, one)
 	sums, mins, maxs := tb.Flat()
 	per := len(sums) / 3
 	for _, tc := range []struct {
@@ -628,10 +630,12 @@ func TestSetFlatRejects(t *testing.T) {
 	} {
 		s2, mn2, mx2 := tc.mutate(slices.Clone(sums), slices.Clone(mins), slices.Clone(maxs))
 		dst := NewTable(l, 3)
-		addAll(t, dst.Points[2], []float64{1}, 0)
+		two := NewSummary(l)
+		addAll(t, two, []float64{1}, 0)
+		dst.Add(2, two)
 		if err := dst.SetFlat(s2, mn2, mx2); err == nil {
 			t.Errorf("%s: accepted", tc.name)
-		} else if dst.Points[2].Reps() != 0 {
+		} else if dst.Point(2).Reps() != 0 {
 			t.Errorf("%s: table not emptied after error", tc.name)
 		}
 	}

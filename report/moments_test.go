@@ -18,9 +18,11 @@ func TestMomentsAndGiven(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab := reduce.NewTable(s.Layout(), len(s.Points))
+	sum := reduce.NewSummary(s.Layout())
 	for j := range 4 { // final sizes 0, 0.25, 0.5, 0.75; major from the second on
-		tab.Points[0].Add([]float64{float64(j) / 4, float64(min(j, 1))})
+		sum.Add([]float64{float64(j) / 4, float64(min(j, 1))})
 	}
+	tab.Add(0, sum)
 	rows, err := csv.NewReader(bytes.NewReader(CSV(s, tab))).ReadAll()
 	if err != nil {
 		t.Fatal(err)

@@ -41,13 +41,17 @@ func fixture(t *testing.T) (*spec.Spec, *reduce.Table) {
 	}
 	tab := reduce.NewTable(s.Layout(), len(s.Points))
 	for i := range 3 {
+		sum := reduce.NewSummary(s.Layout())
 		for j := range 3 {
-			if err := tab.Points[i].Add([]float64{float64(i)/10 + float64(j)/10, float64(min(j, 1))}); err != nil {
+			if err := sum.Add([]float64{float64(i)/10 + float64(j)/10, float64(min(j, 1))}); err != nil {
 				t.Fatal(err)
 			}
 		}
+		if i == 1 {
+			sum.AddFailed()
+		}
+		tab.Add(i, sum)
 	}
-	tab.Points[1].AddFailed()
 	return s, tab
 }
 

@@ -1,14 +1,17 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -218,7 +221,13 @@ func formatParam(v any) string {
 // CSV renders the results table of t for spec s.
 func CSV(s *spec.Spec, t *reduce.Table) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	writeCSV(&buf, s, t) // a bytes.Buffer does not fail
+	return buf.Bytes()
+}
+
+// writeCSV writes results.csv to out, a row at a time.
+func writeCSV(out io.Writer, s *spec.Spec, t *reduce.Table) error {
+	w := csv.NewWriter(out)
 	header := append([]string(nil), s.Params...)
 	header = append(header, "reps", "failed")
 	for _, m := range t.Layout.Metrics {
@@ -242,7 +251,9 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 	}
 	header = append(header, precisionHeader(s)...)
 	w.Write(header)
-	for i, sum := range t.Points {
+	sum := reduce.NewSummary(t.Layout)
+	for i := range t.Len() {
+		t.Read(i, sum)
 		row := make([]string, 0, len(header))
 		for _, v := range s.Points[i].Values {
 			row = append(row, formatParam(v))
@@ -270,11 +281,22 @@ func CSV(s *spec.Spec, t *reduce.Table) []byte {
 		w.Write(row)
 	}
 	w.Flush()
-	return buf.Bytes()
+	return w.Error()
 }
 
 // JSON renders results.json for spec s, table t and provenance prov.
 func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, s, t, prov); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeJSON writes results.json to w, without its final newline, a point
+// at a time: the bytes json.MarshalIndent writes of the whole File, without
+// holding the File, its encoding or more than one point's summary.
+func writeJSON(w io.Writer, s *spec.Spec, t *reduce.Table, prov Provenance) error {
 	f := File{Name: s.Name, Params: s.Params, Metrics: t.Layout.Metrics, Provenance: prov, Bins: map[string][]float64{}}
 	if f.Params == nil {
 		f.Params = []string{}
@@ -285,56 +307,97 @@ func JSON(s *spec.Spec, t *reduce.Table, prov Provenance) ([]byte, error) {
 	for j, m := range t.Layout.Metrics {
 		f.Bins[m] = t.Layout.Edges(j)
 	}
-	cols := extraColumns(t.Layout)
-	for i, sum := range t.Points {
-		p := Point{Index: i, Params: map[string]any{}, Reps: sum.Reps(), Failed: sum.Failed(), Metrics: map[string]map[string]*number{}}
-		for j, k := range s.Params {
-			p.Params[k] = s.Points[i].Values[j]
-		}
-		for j, m := range t.Layout.Metrics {
-			stats := map[string]*number{}
-			for c, x := range statValues(sum.Stats(j)) {
-				n := number(x)
-				stats[StatColumns[c]] = &n
-			}
-			for c, x := range extraValues(t.Layout, sum, j) {
-				var n *number
-				if x != nil {
-					n = (*number)(x)
-				}
-				stats[cols[c]] = n
-			}
-			p.Metrics[m] = stats
-			h := sum.Histogram(j)
-			if p.Hists == nil {
-				p.Hists = map[string]Hist{}
-			}
-			bins := h[1 : len(h)-1]
-			lo, hi := 0, len(bins)
-			for lo < hi && bins[lo] == 0 {
-				lo++
-			}
-			for hi > lo && bins[hi-1] == 0 {
-				hi--
-			}
-			p.Hists[m] = Hist{Under: h[0], First: lo, Counts: bins[lo:hi], Over: h[len(h)-1]}
-		}
-		if n, ok := sum.GivenReps(); ok {
-			p.GivenReps = &n
-		}
-		p.Precision = pointPrecision(s, sum)
-		f.Points = append(f.Points, p)
-	}
+	// The File without its points, cut where they go.
+	f.Points = []Point{}
 	js, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// One line per array of numbers (the histograms' edges and counts),
-	// not one line per number.
+	const empty = "\n  \"points\": []"
+	at := bytes.Index(js, []byte(empty))
+	if at < 0 {
+		return fmt.Errorf("report: no points in the results' JSON")
+	}
+	at += len(empty) - 1
+	if _, err := w.Write(compactArrays(js[:at])); err != nil {
+		return err
+	}
+	cols := extraColumns(t.Layout)
+	sum := reduce.NewSummary(t.Layout)
+	for i := range t.Len() {
+		t.Read(i, sum)
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		js, err := json.MarshalIndent(jsonPoint(s, t.Layout, cols, i, sum), "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		if _, err := w.Write(compactArrays(js)); err != nil {
+			return err
+		}
+	}
+	if t.Len() > 0 {
+		if _, err := io.WriteString(w, "\n  "); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(compactArrays(js[at:]))
+	return err
+}
+
+// jsonPoint returns point i of results.json, of summary sum.
+func jsonPoint(s *spec.Spec, l *reduce.Layout, cols []string, i int, sum *reduce.Summary) Point {
+	p := Point{Index: i, Params: map[string]any{}, Reps: sum.Reps(), Failed: sum.Failed(), Metrics: map[string]map[string]*number{}}
+	for j, k := range s.Params {
+		p.Params[k] = s.Points[i].Values[j]
+	}
+	for j, m := range l.Metrics {
+		stats := map[string]*number{}
+		for c, x := range statValues(sum.Stats(j)) {
+			n := number(x)
+			stats[StatColumns[c]] = &n
+		}
+		for c, x := range extraValues(l, sum, j) {
+			var n *number
+			if x != nil {
+				n = (*number)(x)
+			}
+			stats[cols[c]] = n
+		}
+		p.Metrics[m] = stats
+		h := sum.Histogram(j)
+		if p.Hists == nil {
+			p.Hists = map[string]Hist{}
+		}
+		bins := h[1 : len(h)-1]
+		lo, hi := 0, len(bins)
+		for lo < hi && bins[lo] == 0 {
+			lo++
+		}
+		for hi > lo && bins[hi-1] == 0 {
+			hi--
+		}
+		p.Hists[m] = Hist{Under: h[0], First: lo, Counts: slices.Clone(bins[lo:hi]), Over: h[len(h)-1]}
+	}
+	if n, ok := sum.GivenReps(); ok {
+		p.GivenReps = &n
+	}
+	p.Precision = pointPrecision(s, sum)
+	return p
+}
+
+// compactArrays puts each array of numbers of MarshalIndent's output (the
+// histograms' edges and counts) on one line, not one line per number.
+func compactArrays(js []byte) []byte {
 	return numberArray.ReplaceAllFunc(js, func(m []byte) []byte {
 		f := bytes.Fields(m[1 : len(m)-1])
 		return append(append([]byte{'['}, bytes.Join(f, []byte(" "))...), ']')
-	}), nil
+	})
 }
 
 // numberArray matches a JSON array of numbers as MarshalIndent writes it.
@@ -342,26 +405,43 @@ var numberArray = regexp.MustCompile(`\[\n[ ]*-?[0-9][-+.eE0-9]*(,\n[ ]*-?[0-9][
 
 // Write writes results.csv and results.json into dir, each atomically: a
 // reader sees the old file or the new one, never half of one.
+// Both are written a point at a time, so memory does not grow with the
+// number of points.
 func Write(dir string, s *spec.Spec, t *reduce.Table, prov Provenance) error {
-	js, err := JSON(s, t, prov)
-	if err != nil {
-		return fmt.Errorf("could not encode results.json: %w", err)
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "results.csv"), CSV(s, t)); err != nil {
+	if err := writeFileAtomic(filepath.Join(dir, "results.csv"), func(w io.Writer) error { return writeCSV(w, s, t) }); err != nil {
 		return err
 	}
-	return WriteFileAtomic(filepath.Join(dir, "results.json"), append(js, '\n'))
+	return writeFileAtomic(filepath.Join(dir, "results.json"), func(w io.Writer) error {
+		if err := writeJSON(w, s, t, prov); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, "\n")
+		return err
+	})
 }
 
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
 // renames it over path.
 func WriteFileAtomic(path string, data []byte) error {
+	return writeFileAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileAtomic is WriteFileAtomic of what write writes, buffered.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		f.Close()
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}

@@ -43,6 +43,15 @@ type Runner struct {
 	}
 }
 
+// maxModels bounds the points whose models a Runner keeps: as many as
+// the points of one task (mpirun's maxTaskPoints). A process holds
+// buffers even on a small network (~0.7 MB for SIR on 20 nodes), so a worker that
+// kept the models of every point of a group (a sweep of a process key on
+// one network is one group) would grow with the grid: 175 kB a point for
+// SIR. Past the bound the cache starts again; a task of more points of
+// one group then sets up each point's models once per repetition.
+const maxModels = 32
+
 // pointModels are the models of one point.
 type pointModels struct {
 	gen  sim.Generator
@@ -121,6 +130,9 @@ func (r *Runner) setUp(point int) (*pointModels, error) {
 	}
 	if m := r.models[point]; m != nil {
 		return m, nil
+	}
+	if len(r.models) >= maxModels {
+		clear(r.models) // a cache: models depend on the point alone
 	}
 	gen, err := pt.Network.New()
 	if err != nil {

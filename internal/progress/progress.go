@@ -124,7 +124,8 @@ func (r *Reporter) Progress(p mpirun.Progress) {
 
 // WriteTimings reports the bookkeeping's share of a run: summaries (summed
 // over ranks, so compared with ranks × wall time), the journal and the
-// final reduction (on rank 0, compared with wall time).
+// reduction (rank 0 merging the chunks' summaries into its table, and the
+// final reduction of the timings; compared with wall time).
 func WriteTimings(w io.Writer, t mpirun.Timings, wall time.Duration, ranks int) {
 	pct := func(d, of time.Duration) float64 { return 100 * d.Seconds() / max(of.Seconds(), 1e-9) }
 	cpu := wall * time.Duration(ranks)

@@ -70,7 +70,7 @@ func report(np, chunks int, el time.Duration, table *reduce.Table) {
 	if table == nil {
 		return
 	}
-	if n := table.Points[0].Reps(); n != int64(chunks) {
+	if n := table.Point(0).Reps(); n != int64(chunks) {
 		fail(fmt.Errorf("table holds %d repetitions, want %d", n, chunks))
 	}
 	fmt.Printf("ctlbench: np=%d mpi=%v: %d chunks in %v: %.0f chunks/s\n", np, mpirun.Enabled, chunks, el.Round(time.Millisecond), float64(chunks)/el.Seconds())
