@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/netsweep/netsweep/internal/shell"
+	"github.com/netsweep/netsweep/internal/schedcmd"
 )
 
 // SubmitRequest is one qsub call.
@@ -288,36 +284,8 @@ func (r *Runner) Cancel(ctx context.Context, id string) error {
 // r.Stderr, line by line with the prefix "name: "), and the last of it
 // into the error when the command fails.
 func (r *Runner) run(ctx context.Context, name, path string, args []string, fw io.Writer) (string, error) {
-	if path == "" {
-		path = name
-	}
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(os.Environ(), r.Env...)
-	var stdout bytes.Buffer
-	stderr := &tailBuffer{max: 4096}
-	pw := &prefixWriter{prefix: name + ": ", w: r.Stderr}
-	if pw.w == nil {
-		pw.w = os.Stderr
-	}
-	if fw == nil {
-		fw = pw
-	}
-	cmd.Stdout = &stdout
-	cmd.Stderr = io.MultiWriter(stderr, fw)
-	err := cmd.Run()
-	pw.flush()
-	if err != nil {
-		line := shell.Join(append([]string{name}, args...))
-		if errors.Is(err, exec.ErrNotFound) {
-			return "", fmt.Errorf("pbs: could not run %s: %w; is PBS installed and on PATH?", line, err)
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = "(no stderr)"
-		}
-		return stdout.String(), fmt.Errorf("pbs: %s failed: %w: %s", line, err, msg)
-	}
-	return stdout.String(), nil
+	return schedcmd.Command{Sched: "pbs", Hint: "is PBS installed and on PATH?", Name: name, Path: path,
+		Args: args, Env: r.Env, Stderr: r.Stderr, To: fw}.Run(ctx)
 }
 
 // AppendJobID appends id to JobsFile(dir), creating dir/slurm as needed.
@@ -325,81 +293,11 @@ func AppendJobID(dir, id string) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	file := JobsFile(dir)
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Errorf("pbs: could not record job %s: %w", id, err)
-	}
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("pbs: could not record job %s: %w", id, err)
-	}
-	_, err = f.WriteString(id + "\n")
-	if err2 := f.Close(); err == nil {
-		err = err2
-	}
-	if err != nil {
-		return fmt.Errorf("pbs: could not record job %s: %w", id, err)
-	}
-	return nil
+	return schedcmd.AppendJobID("pbs", JobsFile(dir), id)
 }
 
 // ReadJobIDs returns the job ids recorded in JobsFile(dir), oldest first,
 // skipping anything that is not a job id; none when there is no such file.
 func ReadJobIDs(dir string) ([]string, error) {
-	b, err := os.ReadFile(JobsFile(dir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("pbs: could not read the campaign's job list: %w", err)
-	}
-	var ids []string
-	for _, f := range strings.Fields(string(b)) {
-		if idRE.MatchString(f) {
-			ids = append(ids, f)
-		}
-	}
-	return ids, nil
+	return schedcmd.ReadJobIDs("pbs", JobsFile(dir), idRE)
 }
-
-// prefixWriter writes each complete line with a prefix.
-type prefixWriter struct {
-	prefix string
-	w      io.Writer
-	buf    []byte
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
-		p.buf = p.buf[i+1:]
-	}
-}
-
-func (p *prefixWriter) flush() {
-	if len(p.buf) > 0 {
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
-		p.buf = nil
-	}
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	max int
-	b   []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = t.b[len(t.b)-t.max:]
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.b) }

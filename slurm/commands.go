@@ -1,20 +1,15 @@
 package slurm
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/netsweep/netsweep/internal/shell"
+	"github.com/netsweep/netsweep/internal/schedcmd"
 )
 
 // SubmitRequest is one sbatch call.
@@ -367,114 +362,19 @@ func AppendJobID(dir, id string) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	file := JobsFile(dir)
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return fmt.Errorf("slurm: could not record job %s: %w", id, err)
-	}
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("slurm: could not record job %s: %w", id, err)
-	}
-	_, err = f.WriteString(id + "\n")
-	if err2 := f.Close(); err == nil {
-		err = err2
-	}
-	if err != nil {
-		return fmt.Errorf("slurm: could not record job %s: %w", id, err)
-	}
-	return nil
+	return schedcmd.AppendJobID("slurm", JobsFile(dir), id)
 }
 
 // ReadJobIDs returns the job ids recorded in JobsFile(dir), oldest first,
 // skipping anything that is not a job id; none when there is no such file.
 func ReadJobIDs(dir string) ([]string, error) {
-	b, err := os.ReadFile(JobsFile(dir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("slurm: could not read the campaign's job list: %w", err)
-	}
-	var ids []string
-	for _, f := range strings.Fields(string(b)) {
-		if jobIDRE.MatchString(f) {
-			ids = append(ids, f)
-		}
-	}
-	return ids, nil
+	return schedcmd.ReadJobIDs("slurm", JobsFile(dir), jobIDRE)
 }
 
 // run runs one command without a shell. Its stderr goes to r.Stderr line
 // by line with the prefix "name: ", and the last of it into the error
 // when the command fails.
 func (r *Runner) run(ctx context.Context, name, path string, args, env []string) (string, error) {
-	if path == "" {
-		path = name
-	}
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(append(os.Environ(), r.Env...), env...)
-	var stdout bytes.Buffer
-	stderr := &tailBuffer{max: 4096}
-	fw := &prefixWriter{prefix: name + ": ", w: r.Stderr}
-	if fw.w == nil {
-		fw.w = os.Stderr
-	}
-	cmd.Stdout = &stdout
-	cmd.Stderr = io.MultiWriter(stderr, fw)
-	err := cmd.Run()
-	fw.flush()
-	if err != nil {
-		line := shell.Join(append([]string{name}, args...))
-		if errors.Is(err, exec.ErrNotFound) {
-			return "", fmt.Errorf("slurm: could not run %s: %w; is Slurm installed and on PATH?", line, err)
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = "(no stderr)"
-		}
-		return stdout.String(), fmt.Errorf("slurm: %s failed: %w: %s", line, err, msg)
-	}
-	return stdout.String(), nil
+	return schedcmd.Command{Sched: "slurm", Hint: "is Slurm installed and on PATH?", Name: name, Path: path,
+		Args: args, Env: append(append([]string(nil), r.Env...), env...), Stderr: r.Stderr}.Run(ctx)
 }
-
-// prefixWriter writes each complete line with a prefix.
-type prefixWriter struct {
-	prefix string
-	w      io.Writer
-	buf    []byte
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
-		p.buf = p.buf[i+1:]
-	}
-}
-
-func (p *prefixWriter) flush() {
-	if len(p.buf) > 0 {
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf)
-		p.buf = nil
-	}
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	max int
-	b   []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = t.b[len(t.b)-t.max:]
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.b) }
