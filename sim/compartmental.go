@@ -351,6 +351,11 @@ func (p *Compartmental) initialise(c *compartmentalParams, n int) error {
 	if p.frac != nil && total > 1+1e-12 {
 		return badParam("initial_fraction", c.InitialFraction, "fractions add up to %g, more than 1", total)
 	}
+	// The initial nodes are the seeds that immunise avoids and seed_by
+	// places (seedPlacement).
+	for _, m := range p.placed(n, nil) {
+		p.place.count += m
+	}
 	if len(p.initial) == 0 {
 		p.note = fmt.Sprintf("process: the compartmental model places every node in %s (initial is not set)", p.names[0])
 	}
@@ -584,7 +589,8 @@ func (c *compartment) pickByDegree(g *Graph, r *Rand) int32 {
 	}
 }
 
-// Run places the initial compartments at random and simulates on g until
+// Run places the initial compartments at random (or as seed_by directs,
+// avoiding immunised nodes: seedPlacement) and simulates on g until
 // nothing can move or t_max.
 func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
@@ -633,6 +639,16 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	nodes, err := p.place.pick(r, g)
 	if err != nil {
 		return err
+	}
+	if by := p.place.by; len(counts) > 1 && (by == ByDegree || by == ByNeighbour) {
+		// seed_by chose the set; its order follows node numbers or
+		// degrees, so shuffle it before dealing it out. (Random picks
+		// come in random order already, and a spec without seed_by must
+		// draw as before.)
+		for i := len(nodes) - 1; i > 0; i-- {
+			j := r.IntN(i + 1)
+			nodes[i], nodes[j] = nodes[j], nodes[i]
+		}
 	}
 	for i, m := range counts {
 		for _, v := range nodes[:m] {

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,7 +17,13 @@ import (
 // waiting times uniform on [0, 2/total] (right mean, wrong law) fail
 // TestCompartmentalSISComplete and TestCompartmentalSIRSComplete;
 // pickByDegree accepting every node of a degree class fails
-// TestCompartmentalPickByDegree.
+// TestCompartmentalPickByDegree. Interventions (issue 15, item 5):
+// Compartmental without seedPlacement (the initial placement ignoring
+// immunise and seed_by) fails TestCompartmentalSeedBy and
+// TestCompartmentalInitialAvoidsImmune; immunising round((v - 0.02)·n)
+// nodes fails TestCompartmentalImmuniseGnp (0.394 against 0.358), and so
+// does leaving the immune nodes their edges; dealing the seed_by set out
+// unshuffled fails TestCompartmentalSeedBy.
 
 // compartmental returns the compartmental process of params for n nodes.
 func compartmental(tb testing.TB, params Params, n int) *Compartmental {
@@ -511,4 +518,127 @@ func TestCompartmentalPickByDegree(t *testing.T) {
 		want[i] = 1 / float64(len(chosen))
 	}
 	checkProbabilities(t, "pickUniform", want, gotU, draws)
+}
+
+// TestCompartmentalImmuniseGnp immunises a fraction v of the nodes of
+// G(n,p), c = 4, at random before a declared SIR with T = beta/(beta +
+// gamma) = 1/2, as TestImmuniseRandomGnp does for sir: what remains is
+// site percolation at 1 - v, so the final size of major outbreaks is the
+// site-bond giant siteBondGiant(1 - v, T) (Callaway et al. 2000; Newman
+// 2002). The immune nodes stay in S. Run-to-run SDs at n = 5e4 are about
+// 0.003; the tolerance 0.006 over 16 runs rejects v off by 0.02.
+func TestCompartmentalImmuniseGnp(t *testing.T) {
+	const n, c, runs, v, T = 50000, 4.0, 16, 0.3, 0.5
+	var g Graph
+	gen := func(_ int, r *Rand) *Graph {
+		gnpGraph(t, &g, n, c, r)
+		return &g
+	}
+	params := sirModel(1, 1)
+	delete(params, "initial_count")
+	params["initial_fraction"] = []float64{0.002}
+	params["immunise"] = v
+	params["metrics"] = []string{"final_R", "final_S"}
+	res := runParams(t, "compartmental", params, runs, 81, gen)
+	var sizes []float64
+	for _, row := range res { // metrics in table order: final_S, final_R
+		if row[1] > 0.05 {
+			sizes = append(sizes, row[1])
+		}
+		if row[0] < v {
+			t.Fatalf("final_S %g below the immunised fraction %g", row[0], v)
+		}
+	}
+	got, sd := meanSD(sizes)
+	want := siteBondGiant(poissonDist(c), 1-v, T)
+	t.Logf("v=%g T=%g: final size %.4f ± %.4f over %d majors, theory %.4f", v, T, got, sd/math.Sqrt(float64(len(sizes))), len(sizes), want)
+	if len(sizes) < runs-1 || math.Abs(got-want) > 0.006 {
+		t.Errorf("declared SIR after random immunisation: %d of %d major, final size %.4f, want %.4f ± 0.006", len(sizes), runs, got, want)
+	}
+}
+
+// TestCompartmentalSeedBy checks seed_by = "degree" where the answer is
+// exact: on a graph whose degrees are distinct, the initial nodes (1 in E,
+// 2 in I) are the 3 highest degrees, and the E node is each of them with
+// probability 1/3 (the set is dealt out at random).
+func TestCompartmentalSeedBy(t *testing.T) {
+	// Degrees: node 0: 5, 1: 4, 2: 3, 3: 2, 4: 1 ... on 7 nodes.
+	g := buildGraph(t, 7, [][2]int32{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {1, 2}, {1, 3}, {1, 6}, {2, 6}})
+	degs := []int{5, 4, 3, 2, 1, 1, 2}
+	for v, d := range degs {
+		if g.Degree(int32(v)) != d {
+			t.Fatalf("node %d: degree %d, want %d", v, g.Degree(int32(v)), d)
+		}
+	}
+	params := seirModel(0, 0, 0) // nothing moves: the run reports the placement
+	params["initial"], params["initial_count"] = []string{"E", "I"}, []int64{1, 2}
+	params["seed_by"] = ByDegree
+	p, err := ProcessSettings{Model: "compartmental", Params: params}.New(g.N)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := p.(*intervened).Process.(*Compartmental)
+	r := NewRand(140)
+	const runs = 3000
+	var atE [3]float64
+	for range runs {
+		out := make([]float64, len(p.Metrics()))
+		if err := p.Run(g, r, out); err != nil {
+			t.Fatal(err)
+		}
+		var placed []int
+		for v := range g.N {
+			if s := in.state[v]; s != 0 {
+				placed = append(placed, v)
+			}
+		}
+		// Nodes 0, 1, 2 (degrees 5, 4, 3) hold E and I, the rest S.
+		if len(placed) != 3 || placed[0] != 0 || placed[1] != 1 || placed[2] != 2 {
+			t.Fatalf("seed_by=degree: initial nodes %v, want the 3 highest degrees [0 1 2]", placed)
+		}
+		if got := out[metricIndex(t, p, "final_E")]; got != 1.0/7 {
+			t.Fatalf("final_E %g, want 1/7", got)
+		}
+		for v := range 3 {
+			if in.state[v] == 1 {
+				atE[v]++
+			}
+		}
+	}
+	checkProbabilities(t, "seed_by=degree: P(E at node 0, 1, 2)", []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, atE[:], runs)
+
+}
+
+// TestCompartmentalInitialAvoidsImmune immunises the centre of a star of
+// 6 nodes by degree and places 5 nodes in I, with seed_by unset and under
+// each strategy: they must be the 5 leaves, never the immune centre,
+// which stays in S.
+func TestCompartmentalInitialAvoidsImmune(t *testing.T) {
+	star := starGraph(t, 6)
+	for _, by := range append([]string{""}, seedStrategies...) {
+		params := sirModel(10, 1)
+		params["initial_count"] = []int64{5}
+		params["immunise"], params["immunise_by"] = 1.0/6, ByDegree
+		if by != "" {
+			params["seed_by"] = by
+		}
+		p, err := ProcessSettings{Model: "compartmental", Params: params}.New(star.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := p.(*intervened).Process.(*Compartmental)
+		r := NewRand(141)
+		for range 200 {
+			out := make([]float64, len(p.Metrics()))
+			if err := p.Run(star, r, out); err != nil {
+				t.Fatal(err)
+			}
+			if got := out[metricIndex(t, p, "final_S")]; got != 1.0/6 || in.state[0] != 0 {
+				t.Fatalf("seed_by=%s: final_S %g, centre in %s: the immune centre must stay in S and the 5 leaves start in I", by, got, in.names[in.state[0]])
+			}
+			if slices.Contains(in.place.selected, 0) {
+				t.Fatalf("seed_by=%s: the immune centre is an initial node: %v", by, in.place.selected)
+			}
+		}
+	}
 }

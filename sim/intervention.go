@@ -37,7 +37,7 @@ var (
 // InterventionDoc describes the intervention keys for the spec reference
 // (netsweep models).
 const InterventionDoc = "every model reads immunise (fraction of nodes, in [0, 1)) and immunise_by (random|degree|acquaintance), " +
-	"which cut the chosen nodes' edges before each run; models with seeds also read seed_by (random|degree|neighbour)"
+	"which cut the chosen nodes' edges before each run; models with seeds (and compartmental, for its initial nodes) also read seed_by (random|degree|neighbour)"
 
 // InterventionKeys are the keys RegisterProcess adds to every process
 // (seed_by only to those that read seeds): a model must not declare them
@@ -61,6 +61,11 @@ func (p *SIR) seedPlacement() *seeding      { return &p.seeds }
 func (p *SIS) seedPlacement() *seeding      { return &p.seeds }
 func (d *discrete) seedPlacement() *seeding { return &d.seeds }
 func (p *Cascade) seedPlacement() *seeding  { return &p.seeds }
+
+// The compartmental model's seeds are the nodes of its initial
+// compartments: immunised nodes are never among them, and seed_by chooses
+// them as one set, dealt out at random to the compartments of initial.
+func (p *Compartmental) seedPlacement() *seeding { return &p.place }
 
 // splitInterventions returns params without the intervention keys, and
 // those keys (nil if none is set).

@@ -234,6 +234,8 @@ func TestInterventionsUnset(t *testing.T) {
 		{"bootstrap_percolation", Params{"k": int64(2), "seeds": int64(100)}},
 		{"bond_percolation", Params{"occupation": 0.4}},
 		{"site_percolation", Params{"occupation": 0.6}},
+		{"compartmental", Params{"compartments": []string{"S", "I", "R"}, "transitions": []string{"S -> I : beta * I", "I -> R : gamma"},
+			"beta": 1.0, "gamma": 1.0, "initial": []string{"I"}, "initial_count": []int64{20}, "metrics": []string{"ever_I"}}},
 	} {
 		plain := runParams(t, model.name, model.params, 20, 131, gen)
 		with := Params{"immunise": 0.0}

@@ -101,7 +101,8 @@ var (
 
 // RegisterProcess makes process m available to specs. It adds the
 // intervention keys (InterventionKeys) to m's keys: immunise and
-// immunise_by always, seed_by if m reads seeds. ProcessSettings.New
+// immunise_by always, seed_by if m reads seeds (or, as compartmental,
+// initial). ProcessSettings.New
 // handles them before m.New sees the rest; seed_by needs a built-in
 // process that places seeds. It is meant to be
 // called from init functions; it panics if m is incomplete, declares an
@@ -123,7 +124,7 @@ func RegisterProcess(m ProcessModel) {
 		}
 	}
 	for _, k := range InterventionKeys {
-		if k.Name != "seed_by" || hasKey(keys, "seeds") {
+		if k.Name != "seed_by" || hasKey(keys, "seeds") || hasKey(keys, "initial") {
 			keys = append(keys, k)
 		}
 	}
