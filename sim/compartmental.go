@@ -25,10 +25,22 @@
 // neighbour, accepted if it is on the other side. Each compartment keeps
 // its members in those degree classes, which also serve the uniform draws
 // of spontaneous transitions.
+//
+// A spontaneous transition may instead take a distribution for the time
+// spent in its source ("I -> R : fixed(tau)", period.go's distributions,
+// their mean and shape named by rate keys), which makes the model
+// non-Markovian: a node entering that compartment draws its exit time
+// into an event queue, as in Kiss, Miller and Simon's fast_nonMarkov_SIR
+// (appendix A.1.3). Each step takes the earlier of the queue's first
+// live event and the next Markovian event; if the queued one wins, the
+// Markovian draw is discarded, which is exact since its waiting time is
+// memoryless. A node that leaves the compartment by another transition
+// first leaves a stale event, dropped when it reaches the front.
 
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -55,7 +67,8 @@ func init() {
 	}
 	RegisterProcess(ProcessModel{
 		Name: "compartmental",
-		Doc:  "any Markovian compartmental model: compartments, spontaneous (\"I -> R : gamma\") and induced (\"S -> I : beta * I\") transitions with rates named by keys (exact, Gillespie)",
+		Doc: "any compartmental model: compartments, spontaneous (\"I -> R : gamma\") and induced (\"S -> I : beta * I\") transitions with rates named by keys, " +
+			"or a spontaneous one after a drawn time (\"I -> R : fixed(tau)\", exponential|fixed|gamma|lognormal|weibull) (exact: Gillespie, event-driven for drawn times)",
 		Keys: keys,
 		New:  newCompartmental,
 	})
@@ -80,12 +93,74 @@ type transition struct {
 	rate         float64
 }
 
+// A timedTransition moves a node from compartment from to to once it has
+// spent a time drawn from per in from (unless another transition takes
+// it out first).
+type timedTransition struct {
+	from, to int
+	per      period
+}
+
+// due is an event of a timed transition: node v leaves compartment c at
+// time t, if it is still there and this is its latest entry.
+type due struct {
+	t float64
+	v int32
+	c uint8
+}
+
+// dueHeap is a binary min-heap of due events by time.
+type dueHeap []due
+
+func (h *dueHeap) push(e due) {
+	q := append(*h, e)
+	i := len(q) - 1
+	for i > 0 {
+		j := (i - 1) / 2
+		if q[j].t <= e.t {
+			break
+		}
+		q[i] = q[j]
+		i = j
+	}
+	q[i] = e
+	*h = q
+}
+
+func (h *dueHeap) pop() due {
+	q := *h
+	top, last := q[0], q[len(q)-1]
+	q = q[:len(q)-1]
+	i, n := 0, len(q)
+	for n > 0 {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && q[c+1].t < q[c].t {
+			c++
+		}
+		if last.t <= q[c].t {
+			break
+		}
+		q[i] = q[c]
+		i = c
+	}
+	if n > 0 {
+		q[i] = last
+	}
+	*h = q
+	return top
+}
+
 // Compartmental simulates a Markovian compartmental model exactly; it
 // keeps its state buffers between runs.
 type Compartmental struct {
 	names   []string
 	spont   []transition
 	induced []transition
+	timed   []timedTransition
+	exit    []int     // per compartment, its timed transition in timed or -1; nil if none
 	initial []int     // compartments of the initial placement
 	count   []int     // initial_count, or nil
 	frac    []float64 // initial_fraction, or nil
@@ -111,6 +186,9 @@ type Compartmental struct {
 	pairs   []int64 // per induced transition: (by, from) neighbour pairs
 	place   seeding
 	all     []float64
+	queue   dueHeap   // timed transitions' events
+	dueAt   []float64 // a node's latest scheduled timed exit
+	rng     *Rand     // the run's source, for the timed exits' draws
 	seris   []float64
 }
 
@@ -243,6 +321,61 @@ func (p *Compartmental) compartments(names []string) error {
 	return nil
 }
 
+// parseTimed parses the time distribution dist of transition s, such as
+// "fixed(tau)" or "gamma(tau, kappa)": a distribution of period.go whose
+// mean, then shape (gamma, weibull: k; lognormal: the SD of the log), are
+// rate keys. It returns the transition without its compartments and the
+// keys it names.
+func parseTimed(s, dist string, rates map[string]float64) (timedTransition, []string, error) {
+	want := func() error {
+		return badParam("transitions", s, "want \"X -> Y : fixed(mean)\", \"X -> Y : exponential(mean)\" or gamma|lognormal|weibull(mean, shape), mean and shape named by rate keys")
+	}
+	name, args, ok := strings.Cut(dist, "(")
+	args, rest, ok2 := strings.Cut(args, ")")
+	if !ok || !ok2 || strings.TrimSpace(rest) != "" {
+		return timedTransition{}, nil, want()
+	}
+	name = strings.TrimSpace(name)
+	if !slices.Contains(periodNames, name) {
+		return timedTransition{}, nil, badParam("transitions", s, "unknown time distribution %q; choose one of %v", name, periodNames)
+	}
+	var keys []string
+	for _, a := range strings.Split(args, ",") {
+		keys = append(keys, strings.TrimSpace(a))
+	}
+	shaped := name == PeriodGamma || name == PeriodLognormal || name == PeriodWeibull
+	if n := map[bool]int{false: 1, true: 2}[shaped]; len(keys) != n {
+		return timedTransition{}, nil, badParam("transitions", s, "%s takes %d rate keys (%s), not %d", name, n,
+			map[bool]string{false: "the mean", true: "the mean and the shape"}[shaped], len(keys))
+	}
+	var vals [2]float64
+	for i, k := range keys {
+		if !slices.Contains(CompartmentalRates, k) {
+			return timedTransition{}, nil, badParam("transitions", s, "%q is not a rate key; name one of %v", k, CompartmentalRates)
+		}
+		v, ok := rates[k]
+		if !ok {
+			return timedTransition{}, nil, badParam("transitions", s, "%s is not set: add process.%s", k, k)
+		}
+		vals[i] = v
+	}
+	if vals[0] <= 0 {
+		return timedTransition{}, nil, badParam(keys[0], vals[0], "the mean time of %q must be greater than 0", s)
+	}
+	per, markov, rate, err := newPeriod(periodKeys{Infectious: name, PeriodMean: vals[0], PeriodShape: vals[1]}, 0)
+	if err != nil {
+		var pe *ParamError
+		if errors.As(err, &pe) && pe.Key == "period_shape" {
+			return timedTransition{}, nil, badParam(keys[1], vals[1], "%s", pe.Reason)
+		}
+		return timedTransition{}, nil, badParam("transitions", s, "%v", err)
+	}
+	if markov {
+		per = period{name: PeriodExponential, mean: 1 / rate}
+	}
+	return timedTransition{per: per}, keys, nil
+}
+
 // transitions parses the transitions and returns the rates they name.
 func (p *Compartmental) transitions(list []string, rates map[string]float64) (map[string]bool, error) {
 	if len(list) == 0 {
@@ -275,6 +408,31 @@ func (p *Compartmental) transitions(list []string, rates map[string]float64) (ma
 		}
 		if t.from == t.to {
 			return nil, badParam("transitions", s, "a transition must change the compartment")
+		}
+		if strings.Contains(name, "(") {
+			if induced {
+				return nil, badParam("transitions", s, "only a spontaneous transition can take a time distribution, such as \"I -> R : fixed(tau)\"")
+			}
+			tt, keys, err := parseTimed(s, name, rates)
+			if err != nil {
+				return nil, err
+			}
+			tt.from, tt.to = t.from, t.to
+			if p.exit != nil && p.exit[t.from] >= 0 {
+				return nil, badParam("transitions", s, "%s is left after a drawn time already; give it one timed transition", p.names[t.from])
+			}
+			for _, k := range keys {
+				used[k] = true
+			}
+			if p.exit == nil {
+				p.exit = make([]int, len(p.names))
+				for i := range p.exit {
+					p.exit[i] = -1
+				}
+			}
+			p.exit[t.from] = len(p.timed)
+			p.timed = append(p.timed, tt)
+			continue
 		}
 		if induced {
 			if by == "" {
@@ -389,6 +547,9 @@ func (p *Compartmental) cycle() string {
 	for _, t := range slices.Concat(p.spont, p.induced) {
 		next[t.from] = append(next[t.from], t.to)
 	}
+	for _, t := range p.timed {
+		next[t.from] = append(next[t.from], t.to)
+	}
 	color := make([]int, k) // 0 new, 1 on the path, 2 done
 	var path []int
 	var found []int
@@ -422,6 +583,9 @@ func (p *Compartmental) cycle() string {
 }
 
 func (p *Compartmental) canMove() bool {
+	if len(p.timed) > 0 {
+		return true // every mean is above 0
+	}
 	for _, t := range slices.Concat(p.spont, p.induced) {
 		if t.rate > 0 {
 			return true
@@ -531,6 +695,9 @@ func (p *Compartmental) move(g *Graph, v int32, a, b int, t float64) {
 		p.ever[v] |= m
 		cb.ever++
 	}
+	if p.exit != nil && p.exit[b] >= 0 {
+		p.schedule(v, b, t)
+	}
 	k := len(p.names)
 	if !p.moves[a*k+b] {
 		return
@@ -553,6 +720,28 @@ func (p *Compartmental) move(g *Graph, v int32, a, b int, t float64) {
 			pairs[j] += int64(d)
 		}
 	}
+}
+
+// schedule draws when node v, entering compartment c at time t, leaves it
+// by c's timed transition.
+func (p *Compartmental) schedule(v int32, c int, t float64) {
+	d := t + p.timed[p.exit[c]].per.draw(p.rng)
+	p.dueAt[v] = d
+	p.queue.push(due{t: d, v: v, c: uint8(c)})
+}
+
+// nextDue drops the stale events at the front of the queue (of nodes that
+// have left the compartment since) and returns the time of the first
+// live one, or +Inf.
+func (p *Compartmental) nextDue() float64 {
+	for len(p.queue) > 0 {
+		e := p.queue[0]
+		if int(p.state[e.v]) == int(e.c) && p.dueAt[e.v] == e.t {
+			return e.t
+		}
+		p.queue.pop()
+	}
+	return math.Inf(1)
 }
 
 // pickUniform returns a uniformly chosen node of compartment c.
@@ -598,6 +787,11 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	p.state = grow(p.state, n)
 	clear(p.state)
 	p.cpos = grow(p.cpos, n)
+	p.rng = r
+	if p.exit != nil {
+		p.dueAt = grow(p.dueAt, n)
+		p.queue = p.queue[:0]
+	}
 	if p.revisit {
 		p.ever = grow(p.ever, n)
 	}
@@ -658,6 +852,13 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		}
 		nodes = nodes[m:]
 	}
+	if p.exit != nil && p.exit[0] >= 0 {
+		for v := range int32(n) {
+			if p.state[v] == 0 {
+				p.schedule(v, 0, 0)
+			}
+		}
+	}
 	for c := range p.comp {
 		cp := &p.comp[c]
 		cp.peak, cp.tPeak, cp.ever = cp.n, 0, cp.n
@@ -682,10 +883,21 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		for j, tr := range p.induced {
 			total += tr.rate * float64(p.pairs[j])
 		}
-		if total == 0 {
+		tn, timed := math.Inf(1), false
+		if total > 0 {
+			tn = t + expZig(r)/total
+		}
+		if p.exit != nil {
+			// A timed exit first if due before the next Markovian
+			// event, which is then not drawn again: memoryless, the
+			// race restarts exactly from the exit's time.
+			if td := p.nextDue(); td <= tn {
+				tn, timed = td, true
+			}
+		}
+		if math.IsInf(tn, 1) {
 			break
 		}
-		tn := t + expZig(r)/total
 		for si < nt && times[si] < tn {
 			for c := range k {
 				series[c*nt+si] = float64(p.comp[c].n)
@@ -698,6 +910,12 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		}
 		t = tn
 		last = t
+		if timed {
+			e := p.queue.pop()
+			tr := p.timed[p.exit[e.c]]
+			p.move(g, e.v, tr.from, tr.to, t)
+			continue
+		}
 		// Choose a transition with probability proportional to its rate;
 		// where rounding runs past the end, the last one with a rate.
 		x := r.Float64() * total
@@ -751,6 +969,7 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	if moving {
 		p.all[len(p.all)-1] = p.tMax
 	}
+	p.rng = nil
 	p.sel.write(out, p.all, series)
 	return nil
 }
