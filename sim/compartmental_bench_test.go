@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -69,4 +70,28 @@ func BenchmarkCompartmentalSEIR(b *testing.B) {
 			benchTransitions(b, g, compartmental(b, params, g.N), 0, 3)
 		})
 	}
+}
+
+// BenchmarkCompartmentalFixedSIR compares, side by side on one G(n,p)
+// graph (n = 1e5, mean degree 5), SIR with a fixed infectious period
+// declared as a compartmental model ("I -> R : fixed(tau)", event-driven)
+// with sir's infectious = "fixed", both with beta = 1 and tau = ln 2
+// (T = 1/2) from 0.1% of the nodes: transitions per second.
+func BenchmarkCompartmentalFixedSIR(b *testing.B) {
+	g := benchGraph(b, 100_000, 5)
+	b.Run("model=sir", func(b *testing.B) {
+		p, err := ProcessSettings{Model: "sir", Params: Params{"beta": 1.0, "infectious": PeriodFixed, "period_mean": math.Ln2,
+			"seed_fraction": 0.001, "metrics": []string{"final_size"}}}.New(g.N)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchTransitions(b, g, p, 0, 2)
+	})
+	b.Run("model=compartmental", func(b *testing.B) {
+		params := timedSIR(1, "fixed(tau)", math.Ln2, 0)
+		delete(params, "initial_count")
+		params["initial_fraction"] = []float64{0.001}
+		params["metrics"] = []string{"ever_I"}
+		benchTransitions(b, g, compartmental(b, params, g.N), 0, 2)
+	})
 }
