@@ -29,6 +29,7 @@ var exampleKeys = []struct{ file, digest string }{
 	{"sir-cns-nullmodels.toml", "bdae321d07efc4a1"},
 	{"sir-compartmental.toml", "7b0f25c5228c1331"},
 	{"sir-file-rewire.toml", "29eae543cc9d45f0"},
+	{"sir-fixed-compartmental.toml", "4742dd4ae4bb523a"},
 	{"sir-immunisation.toml", "b8ce26dfa705ef28"},
 	{"sir-infectious-period.toml", "1e6d553013d88a0c"},
 	{"sir-precision.toml", "388eb5f138141cad"},
