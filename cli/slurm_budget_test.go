@@ -1,5 +1,11 @@
 package cli
 
+// Budgets against the real local Slurm, directly and over sshd with
+// --remote. Run them alone, after the cluster is up:
+//
+//	eval "$(scripts/slurm-local.sh up)"
+//	CI=true go test ./cli -run 'TestSlurmBudget$|TestRemoteSlurmBudget$' -v
+
 import (
 	"bytes"
 	"context"
@@ -13,6 +19,8 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/headnode"
+	"github.com/netsweep/netsweep/remote"
 	"github.com/netsweep/netsweep/slurm"
 )
 
@@ -42,28 +50,7 @@ func TestSlurmBudget(t *testing.T) {
 	if pilot >= total {
 		t.Fatalf("the pilot ran all %d repetitions; the test needs a campaign with work left", pilot)
 	}
-	// An estimate that a budget of 1e-9 core-hours covers.
-	planFile := filepath.Join(c.dir, campaign.PlanFile)
-	b, err := os.ReadFile(planFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan map[string]any
-	if err := json.Unmarshal(b, &plan); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"core_hours", "core_hours_lo", "core_hours_hi"} {
-		if _, ok := plan[k]; !ok {
-			t.Fatalf("%s has no %s", planFile, k)
-		}
-		plan[k] = 1e-12
-	}
-	if b, err = json.Marshal(plan); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(planFile, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cheapPlan(t, c.dir)
 
 	submit := func(budget string) string {
 		t.Helper()
@@ -102,7 +89,7 @@ func TestSlurmBudget(t *testing.T) {
 	}
 	// A budget just above the pilot's cost: the job's first chunks spend
 	// it, and the chunks in flight then are journaled.
-	b, err = os.ReadFile(filepath.Join(c.dir, campaign.CostFile))
+	b, err := os.ReadFile(filepath.Join(c.dir, campaign.CostFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,4 +115,107 @@ func TestSlurmBudget(t *testing.T) {
 	log, _ := os.ReadFile(filepath.Join(c.dir, "slurm", "slurm-budget-"+id3+".out"))
 	wantLines(t, "the second job's log", string(log), fmt.Sprintf("%d of %d runs already done", spent, total))
 	sameResults(t, filepath.Join(c.dir, "results.csv"), want)
+}
+
+// cheapPlan edits the estimate of 'netsweep plan' in dir to expect 1e-12
+// core-hours, which tiny budgets cover.
+func cheapPlan(t *testing.T, dir string) {
+	t.Helper()
+	planFile := filepath.Join(dir, campaign.PlanFile)
+	b, err := os.ReadFile(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]any
+	if err := json.Unmarshal(b, &plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"core_hours", "core_hours_lo", "core_hours_hi"} {
+		if _, ok := plan[k]; !ok {
+			t.Fatalf("%s has no %s", planFile, k)
+		}
+		plan[k] = 1e-12
+	}
+	if b, err = json.Marshal(plan); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(planFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRemoteSlurmBudget is 'submit --remote --budget' over a real sshd to
+// the real local Slurm (see remote_integration_test.go): with no plan in
+// LOCALDIR it is refused before anything reaches the head node; with the
+// plan there (made by 'netsweep plan', then edited to expect almost
+// nothing) the remote job gets the budget, spends it on its first chunks
+// and ends with exit 77, not resubmitted, counted in the head's
+// DIR/cost.json (the pilot's cost stays here); a second submission with a
+// larger budget completes the campaign, and the collected results.csv is
+// the embedded runtime's, byte for byte.
+func TestRemoteSlurmBudget(t *testing.T) {
+	rc := newRemoteCluster(t)
+	rc.trust(t)
+	me, err := remote.DefaultUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 600
+	c := newRemoteCampaign(t, sirSpec("remote-budget", 200, 20000, `"process.beta" = [0.5, 1.0, 1.5]`)+
+		clusterTable("netsweep-mpi-is-uploaded", 2, "time = \"5\"\nmax_resubmits = 3\n"))
+	submit := func(budget string) (int, string) {
+		args := append([]string{"submit", c.spec, "--remote", rc.target(me), "--out", c.local, "--remote-dir", c.rdir, "--upload-binary", rc.bin, "--budget", budget}, rc.common...)
+		return netsweep(t, args...)
+	}
+	if code, out := submit("1e-09h"); code == 0 || !strings.Contains(out, "run 'netsweep plan") {
+		t.Fatalf("submit --remote --budget with no plan: exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(c.rdir); err == nil {
+		t.Fatalf("a submission refused for its budget created %s on the head node", c.rdir)
+	}
+	if code, msg := netsweep(t, "plan", c.spec, "--out", c.local, "--pilot", "200ms", "--workers", "2"); code != 0 {
+		t.Fatalf("plan: exit %d: %s", code, msg)
+	}
+	cheapPlan(t, c.local)
+	want, err := embeddedResults(t, c.spec, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	code, out := submit("1e-09h")
+	if code != 0 {
+		t.Fatalf("submit --remote --budget 1e-09h: exit %d: %s", code, out)
+	}
+	if strings.Contains(out, "does not pass the budget") {
+		t.Errorf("submit still warns that the budget is not passed: %s", out)
+	}
+	id := strings.SplitN(out, "\n", 2)[0]
+	st := waitRemote(t, c.local, id, 3*time.Minute)
+	log, _ := os.ReadFile(filepath.Join(c.rdir, "slurm", "remote-budget-"+id+".out"))
+	if !strings.Contains(st, "job "+id+": FAILED, exit 77") || !strings.Contains(string(log), "stopped at its budget of 1e-09h (status 77); not resubmitting") {
+		t.Fatalf("the remote job with a budget of 1e-09h:\n%s\nits log:\n%s", st, log)
+	}
+	script, _ := os.ReadFile(filepath.Join(c.rdir, "slurm", "job.sbatch"))
+	wantLines(t, "the remote job script", string(script), "\nbudget=1e-09h\n")
+	if _, err := os.Stat(filepath.Join(c.rdir, campaign.CostFile)); err != nil {
+		t.Error(err)
+	}
+	spent := journalRuns(t, c.rdir)
+	if spent == 0 || spent >= total {
+		t.Fatalf("%d repetitions journaled on the head after the budget stop; want the chunks in flight, not the whole campaign", spent)
+	}
+	rec, _, _ := headnode.ReadRecord(c.local)
+	if len(rec.Jobs) != 1 {
+		t.Fatalf("jobs %v after a budget stop; want no resubmission", rec.Jobs)
+	}
+
+	if code, out = submit("1000h"); code != 0 {
+		t.Fatalf("submit --remote --budget 1000h: exit %d: %s", code, out)
+	}
+	id = strings.SplitN(out, "\n", 2)[0]
+	wantLines(t, "status", waitRemote(t, c.local, id, 3*time.Minute), "job "+id+": COMPLETED, exit 0")
+	if code, out := netsweep(t, "collect", c.local); code != 0 {
+		t.Fatalf("collect: exit %d: %s", code, out)
+	}
+	sameResults(t, filepath.Join(c.local, "results.csv"), want)
 }
