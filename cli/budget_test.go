@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/netsweep/netsweep/internal/mpitest"
+	"github.com/netsweep/netsweep/slurm"
 )
 
 // TestRenderBudgetGolden renders examples/campaign.toml with --budget
@@ -233,5 +234,38 @@ func TestMPIBudgetScript(t *testing.T) {
 				t.Error("the script resubmitted itself after its budget was spent")
 			}
 		})
+	}
+}
+
+// TestSubmitBudgetChecked is the head node's side of 'submit --remote
+// --budget' (headnode.submitArgs gives it --budget-checked): with no plan
+// in DIR it submits all the same, with the budget in the job script; the
+// flag alone, or with --remote, is a usage error.
+func TestSubmitBudgetChecked(t *testing.T) {
+	f := &fakeSlurm{jobs: map[string][]slurm.JobInfo{}, nextID: 40}
+	useFake(t, f)
+	specPath := writeSpec(t, minimalSpec+defaultCluster)
+	dir := filepath.Join(t.TempDir(), "camp")
+	if code, msg := netsweep(t, "submit", specPath, "--out", dir, "--budget", "7h"); code == 0 || !strings.Contains(msg, "run 'netsweep plan") {
+		t.Fatalf("submit --budget without a plan: exit %d: %s", code, msg)
+	}
+	if code, msg := netsweep(t, "submit", specPath, "--out", dir, "--budget", "7h", "--budget-checked"); code != 0 {
+		t.Fatalf("submit --budget-checked: exit %d: %s", code, msg)
+	}
+	script, err := os.ReadFile(filepath.Join(dir, "slurm", "job.sbatch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(script), "\nbudget=7h\n") || !strings.Contains(string(script), ` --budget "$budget" &`) {
+		t.Errorf("the job script does not pass the checked budget:\n%s", script)
+	}
+	if code, msg := netsweep(t, "submit", specPath, "--out", dir, "--budget-checked"); code != exitUsage || !strings.Contains(msg, "give the --budget") {
+		t.Errorf("--budget-checked alone: exit %d: %s", code, msg)
+	}
+	if code, msg := netsweep(t, "submit", specPath, "--remote", "h", "--budget", "7h", "--budget-checked"); code != exitUsage || !strings.Contains(msg, "leave it out") {
+		t.Errorf("--budget-checked with --remote: exit %d: %s", code, msg)
+	}
+	if len(f.submitted) != 1 {
+		t.Errorf("%d submissions; want the one with --budget-checked", len(f.submitted))
 	}
 }

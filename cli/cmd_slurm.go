@@ -114,42 +114,47 @@ func cmdSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.Remote.Dir, "remote-dir", "", "campaign directory on the head node")
 	fs.StringVar(&o.Remote.UploadBinary, "upload-binary", "", "upload this netsweep-mpi to the head node and run it")
 	budget := fs.String("budget", "", "refuse a campaign that 'netsweep plan' expects to cost more core-hours than this, and stop its runs there")
+	checked := fs.Bool("budget-checked", false, "the submitting machine checked --budget against its plan (submit --remote passes it)")
 	if err := parseInterspersed(fs, args); err != nil || fs.NArg() != 1 {
 		return usagef("%s", submitUsage)
 	}
 	o.Spec = fs.Arg(0)
+	if *checked && *budget == "" {
+		return usagef("netsweep: --budget-checked says a --budget was checked; give the --budget")
+	}
+	remote := o.Remote.Target != ""
+	if !remote && o.Out != "" {
+		_, remote, _ = headnode.ReadRecord(o.Out)
+	}
+	if *checked && remote {
+		return usagef("netsweep: --budget-checked is the head node's side of 'submit --remote --budget', which checks the budget on this machine; leave it out")
+	}
 	if *budget != "" {
 		h, err := campaign.ParseCoreHours(*budget)
 		if err != nil {
 			return usagef("--budget %s: %v", *budget, err)
 		}
-		s, err := spec.Load(o.Spec)
-		if err != nil {
-			return err
-		}
-		dir := o.Out
-		if dir == "" {
-			dir = s.Output.Dir
-		}
-		if err := campaign.CheckBudget(dir, s, h); err != nil {
-			return err
+		// With --budget-checked this is the head node's side of a
+		// 'submit --remote --budget': the plan, its pilot's journal and
+		// the spec it names are on the submitting machine, which
+		// checked them before uploading anything.
+		if !*checked {
+			s, err := spec.Load(o.Spec)
+			if err != nil {
+				return err
+			}
+			dir := o.Out
+			if dir == "" {
+				dir = s.Output.Dir
+			}
+			if err := campaign.CheckBudget(dir, s, h); err != nil {
+				return err
+			}
 		}
 		o.Budget = h
+		o.Remote.Budget = h
 	}
-	remoteBudget := func() {
-		if o.Budget > 0 {
-			fmt.Fprintln(stderr, "netsweep: the campaign is within --budget, but a --remote submission does not pass the budget to its jobs yet; they run without one")
-		}
-	}
-	if o.Remote.Target == "" && o.Out != "" {
-		if _, ok, _ := headnode.ReadRecord(o.Out); ok {
-			o.Remote.Target = "" // the record's
-			remoteBudget()
-			return cmdSubmitRemote(ctx, o.Spec, o.Out, o.Remote, stdout, stderr)
-		}
-	}
-	if o.Remote.Target != "" {
-		remoteBudget()
+	if remote {
 		if o.Binary != "" {
 			return usagef("netsweep: --binary names a file on this machine; with --remote use --upload-binary FILE")
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/campaign"
 	"github.com/netsweep/netsweep/internal/shell"
 )
 
@@ -147,6 +148,35 @@ func TestJobIDs(t *testing.T) {
 	} {
 		if jobIDRE.MatchString(id) != ok {
 			t.Errorf("jobIDRE.MatchString(%q) = %v", id, !ok)
+		}
+	}
+}
+
+// TestSubmitArgs: the remote 'netsweep submit' gets the budget checked
+// here as --budget with --budget-checked, written so that it parses back
+// to the same core-hours, and nothing of a budget without one.
+func TestSubmitArgs(t *testing.T) {
+	const sub, dir = "/h/x y/slurm/submitted.toml", "/h/x y"
+	for _, tc := range []struct {
+		bin    string
+		budget float64
+		want   []string
+	}{
+		{"", 0, []string{"submit", sub, "--out", dir}},
+		{"/h/x y/bin/netsweep-mpi", 0, []string{"submit", sub, "--out", dir, "--binary", "/h/x y/bin/netsweep-mpi"}},
+		{"", 500, []string{"submit", sub, "--out", dir, "--budget", "500h", "--budget-checked"}},
+		{"/b", 500.0 / 3, []string{"submit", sub, "--out", dir, "--binary", "/b", "--budget", "166.66666666666666h", "--budget-checked"}},
+		{"", 1e-9, []string{"submit", sub, "--out", dir, "--budget", "1e-09h", "--budget-checked"}},
+	} {
+		got := submitArgs(sub, dir, tc.bin, tc.budget)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("submitArgs(%q, %g) = %q, want %q", tc.bin, tc.budget, got, tc.want)
+		}
+		if tc.budget > 0 {
+			h, err := campaign.ParseCoreHours(got[len(got)-2])
+			if err != nil || h != tc.budget {
+				t.Errorf("budget %g is passed as %q, which parses to %g, %v", tc.budget, got[len(got)-2], h, err)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,14 @@ type SubmitOptions struct {
 	Options
 	Dir          string // campaign directory on the head node; "" = the record's, or ~/netsweep/NAME
 	UploadBinary string // local netsweep-mpi built for the cluster, uploaded to run remotely; "" = none
+	// Budget is the core-hours the remote jobs may spend, already checked
+	// on this machine against the campaign's plan (campaign.CheckBudget);
+	// 0 = none. The remote submit gets it with --budget-checked: the plan
+	// and its pilot's journal stay here, and the uploaded spec's text (so
+	// its SHA-256, which the plan names) differs once network files are
+	// pinned to their remote copies, so the head node could not check it
+	// again.
+	Budget float64
 }
 
 // Submitted is a job submitted on a head node.
@@ -98,17 +107,17 @@ func Submit(ctx context.Context, s *spec.Spec, specPath, out string, o SubmitOpt
 	if err := c.Upload(ctx, upload, submitted, 0o644); err != nil {
 		return nil, err
 	}
-	args := []string{"submit", submitted, "--out", abs}
+	bin := ""
 	if o.UploadBinary != "" {
-		bin := path.Join(abs, "bin", "netsweep-mpi")
+		bin = path.Join(abs, "bin", "netsweep-mpi")
 		if err := c.Upload(ctx, o.UploadBinary, bin, 0o755); err != nil {
 			return nil, err
 		}
 		if o.Netsweep == "" {
 			sess.Netsweep = bin
 		}
-		args = append(args, "--binary", bin)
 	}
+	args := submitArgs(submitted, abs, bin, o.Budget)
 	outb, errb, err := c.Run(ctx, sess.cmd(args...), nil)
 	Forward(stderr, sess.Target.Host, errb)
 	if err != nil {
@@ -132,6 +141,22 @@ func Submit(ctx context.Context, s *spec.Spec, specPath, out string, o SubmitOpt
 		return nil, fmt.Errorf("submitted job %s on %s in %s but %w; cancel it with 'netsweep cancel %s --remote %s'", id, sess.Target, abs, err, abs, sess.Target)
 	}
 	return &Submitted{ID: id, Target: sess.Target, Dir: abs}, nil
+}
+
+// submitArgs are the arguments of the remote 'netsweep submit' of the
+// uploaded spec submitted into the remote campaign directory abs: with
+// --binary bin when bin is not "", and with budget > 0 core-hours,
+// --budget (written so that it parses back to the same float64) and
+// --budget-checked, since this machine checked it against the plan.
+func submitArgs(submitted, abs, bin string, budget float64) []string {
+	args := []string{"submit", submitted, "--out", abs}
+	if bin != "" {
+		args = append(args, "--binary", bin)
+	}
+	if budget > 0 {
+		args = append(args, "--budget", strconv.FormatFloat(budget, 'g', -1, 64)+"h", "--budget-checked")
+	}
+	return args
 }
 
 // shipNetworks uploads the network files of s to the remote campaign
