@@ -87,10 +87,17 @@ func (e overBudget) Is(target error) bool {
 }
 
 // either returns a channel closed when a or b is, and a function that
-// ends its goroutine.
+// ends its goroutine. One already closed gives a channel already closed,
+// not one that a goroutine closes later: a run that starts with its
+// budget spent must hand out nothing, even to the first requests.
 func either(a, b <-chan struct{}) (<-chan struct{}, func()) {
 	if a == nil {
 		return b, func() {}
+	}
+	if closed(a) || closed(b) {
+		out := make(chan struct{})
+		close(out)
+		return out, func() {}
 	}
 	out, done := make(chan struct{}), make(chan struct{})
 	go func() {
@@ -103,4 +110,14 @@ func either(a, b <-chan struct{}) (<-chan struct{}, func()) {
 		close(out)
 	}()
 	return out, func() { close(done) }
+}
+
+// closed reports whether c is closed (nil is not).
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
