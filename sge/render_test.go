@@ -9,12 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netsweep/netsweep/internal/jobtest"
 
 	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/internal/shell"
@@ -60,26 +61,12 @@ func TestRenderGolden(t *testing.T) {
 
 func bashSyntax(t testing.TB, script string) {
 	t.Helper()
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	cmd := exec.Command(bash, "-n")
 	cmd.Stdin = strings.NewReader(script)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s\nscript:\n%s", err, out, script)
 	}
-}
-
-// lookTool finds a command on PATH, skipping loudly when it is missing and
-// failing under CI=true.
-func lookTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found on PATH, and CI=true: install it", name)
-		}
-		t.Skipf("SKIP: %s not found on PATH; this test needs it", name)
-	}
-	return p
 }
 
 func TestRenderRejectsBadJobs(t *testing.T) {
@@ -231,8 +218,8 @@ func fuzzJob(name, pe, queue, project, memory, tlimit, module, envName, envValue
 // and, running the script with stand-ins for mpirun, module and qsub, that
 // each value arrives as exactly itself and nothing runs.
 func FuzzRender(f *testing.F) {
-	bash := lookTool(f, "bash")
-	lookTool(f, "date")
+	bash := jobtest.LookTool(f, "bash")
+	jobtest.LookTool(f, "date")
 	f.Add("j", "mpi", "all.q", "proj", "4G", "10", "gcc/12", "OMP_NUM_THREADS", "1", "netsweep-mpi", "", "s.toml", "out", uint8(0), uint8(0), uint8(1))
 	f.Add("j", "orte", "", "", "", "1-2:30", "gcc", "X", "$(touch pwned)", "$(touch pwned)", "$(touch pwned)", "$(touch pwned)", "$(touch pwned)", uint8(30), uint8(3), uint8(2))
 	f.Add("j", "p", "", "", "", "5", "a/b", "X", "`touch pwned`;touch pwned", "b'in", "w'd\"x", "it's.toml", "o; touch pwned", uint8(0), uint8(2), uint8(2))
@@ -363,13 +350,13 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	if !resubmit {
 		wantStatus = 75
 	}
-	if status := exitStatus(err); status != wantStatus {
+	if status := jobtest.ExitStatus(err); status != wantStatus {
 		t.Fatalf("script exited %d (%v), want %d\n%s", status, err, wantStatus, out)
 	}
-	calls := readCalls(t, log)
+	calls := jobtest.ReadCalls(t, log)
 	var want []call
 	for _, m := range job.Cluster.Modules {
-		want = append(want, call{name: "module", args: []string{"load", m}})
+		want = append(want, call{Name: "module", Args: []string{"load", m}})
 	}
 	ranks := Ranks(&job.Cluster)
 	if ranks == 0 {
@@ -380,13 +367,13 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		launch[6] = job.Dir + "/shards/2"
 		launch = append(launch, "--shard", fmt.Sprintf("2/%d", job.Cluster.ArrayShards))
 	}
-	want = append(want, call{name: "mpirun", args: launch})
+	want = append(want, call{Name: "mpirun", Args: launch})
 	if resubmit {
 		q := []string{"-terse", "-o", job.Dir + "/slurm/", "-j", "y", "-v", "NETSWEEP_ATTEMPT=1"}
 		if job.Cluster.ArrayShards > 0 {
 			q = append(q, "-t", "3")
 		}
-		want = append(want, call{name: "qsub", args: append(q, job.Script)})
+		want = append(want, call{Name: "qsub", Args: append(q, job.Script)})
 	}
 	if len(calls) != len(want) {
 		t.Fatalf("calls %v, want %v\n%s", calls, want, out)
@@ -394,24 +381,24 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	deadline := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 	for i, c := range calls {
 		w := want[i]
-		if c.name == w.name && len(c.args) == len(w.args) {
-			for j := range w.args {
-				if w.args[j] == "DEADLINE" && deadline.MatchString(c.args[j]) {
-					w.args[j] = c.args[j]
+		if c.Name == w.Name && len(c.Args) == len(w.Args) {
+			for j := range w.Args {
+				if w.Args[j] == "DEADLINE" && deadline.MatchString(c.Args[j]) {
+					w.Args[j] = c.Args[j]
 				}
 			}
 		}
-		if c.name != w.name || strings.Join(c.args, "\x00") != strings.Join(w.args, "\x00") {
-			t.Fatalf("call %d: %s %q, want %s %q", i, c.name, c.args, w.name, w.args)
+		if c.Name != w.Name || strings.Join(c.Args, "\x00") != strings.Join(w.Args, "\x00") {
+			t.Fatalf("call %d: %s %q, want %s %q", i, c.Name, c.Args, w.Name, w.Args)
 		}
-		if c.name == "mpirun" {
+		if c.Name == "mpirun" {
 			for k, v := range job.Cluster.Env {
-				if got, ok := c.env[k]; !ok || got != v {
+				if got, ok := c.Env[k]; !ok || got != v {
 					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
 				}
 			}
-			if !sameDir(c.pwd, cwd) {
-				t.Errorf("launcher ran in %q, want %q", c.pwd, cwd)
+			if !jobtest.SameDir(c.Pwd, cwd) {
+				t.Errorf("launcher ran in %q, want %q", c.Pwd, cwd)
 			}
 		}
 	}
@@ -430,68 +417,11 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	return true
 }
 
-type call struct {
-	name, pwd string
-	args      []string
-	env       map[string]string
-}
-
-func readCalls(t testing.TB, log string) []call {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(log, "*.argv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(names)
-	var calls []call
-	for _, n := range names {
-		base := strings.TrimSuffix(n, ".argv")
-		_, name, _ := strings.Cut(filepath.Base(base), "-")
-		argv, err1 := os.ReadFile(n)
-		env, err2 := os.ReadFile(base + ".env")
-		pwd, err3 := os.ReadFile(base + ".pwd")
-		if err := errors.Join(err1, err2, err3); err != nil {
-			t.Fatal(err)
-		}
-		c := call{name: name, pwd: strings.TrimSuffix(string(pwd), "\n"), args: splitNUL(argv), env: map[string]string{}}
-		for _, kv := range splitNUL(env) {
-			k, v, _ := strings.Cut(kv, "=")
-			c.env[k] = v
-		}
-		calls = append(calls, c)
-	}
-	return calls
-}
-
-func splitNUL(b []byte) []string {
-	if len(b) == 0 {
-		return []string{}
-	}
-	return strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
-}
-
-func sameDir(a, b string) bool {
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
-}
-
-func exitStatus(err error) int {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
-}
-
 // TestScriptStatuses runs the script with the stand-ins for each runner
 // status: 0 complete, 75 resumable (resubmitted, or not once
 // max_resubmits is used up), anything else a failure.
 func TestScriptStatuses(t *testing.T) {
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
 	for _, tc := range []struct {
 		name                  string
@@ -524,15 +454,15 @@ func TestScriptStatuses(t *testing.T) {
 				cmd.Env = append(cmd.Env, "FAKE_QSUB_STATUS=1")
 			}
 			out, err := cmd.CombinedOutput()
-			if s := exitStatus(err); s != tc.wantStatus {
+			if s := jobtest.ExitStatus(err); s != tc.wantStatus {
 				t.Fatalf("status %d, want %d\n%s", s, tc.wantStatus, out)
 			}
 			n := 0
-			for _, c := range readCalls(t, log) {
-				if c.name == "qsub" {
+			for _, c := range jobtest.ReadCalls(t, log) {
+				if c.Name == "qsub" {
 					n++
-					if want := "NETSWEEP_ATTEMPT=" + strconv.Itoa(tc.attempt+1); c.args[6] != want {
-						t.Errorf("qsub -v %q, want %s", c.args[6], want)
+					if want := "NETSWEEP_ATTEMPT=" + strconv.Itoa(tc.attempt+1); c.Args[6] != want {
+						t.Errorf("qsub -v %q, want %s", c.Args[6], want)
 					}
 				}
 			}
@@ -553,7 +483,7 @@ func TestScriptStatuses(t *testing.T) {
 // a resubmission after USR1, and to none after USR2 (the job is being
 // deleted: a resubmission would outlive 'netsweep cancel').
 func TestScriptForwardsSignals(t *testing.T) {
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
 	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGUSR2} {
 		t.Run(sig.String(), func(t *testing.T) {
@@ -592,7 +522,7 @@ func TestScriptForwardsSignals(t *testing.T) {
 			}
 			err := cmd.Wait()
 			resubmit := sig == syscall.SIGUSR1
-			if s, want := exitStatus(err), map[bool]int{true: 0, false: 75}[resubmit]; s != want {
+			if s, want := jobtest.ExitStatus(err), map[bool]int{true: 0, false: 75}[resubmit]; s != want {
 				t.Fatalf("script exited %d, want %d (resubmitted: %v)\n%s", s, want, resubmit, out.String())
 			}
 			if b, err := os.ReadFile(filepath.Join(log, "usr1")); err != nil || string(b) != "usr1\n" {
@@ -605,3 +535,6 @@ func TestScriptForwardsSignals(t *testing.T) {
 		})
 	}
 }
+
+// call is a stand-in command's run (jobtest.Call).
+type call = jobtest.Call

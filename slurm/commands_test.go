@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netsweep/netsweep/internal/jobtest"
 )
 
 func TestArgs(t *testing.T) {
@@ -215,7 +217,7 @@ func readArgs(t *testing.T, file string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return splitNUL(b)
+	return jobtest.SplitNUL(b)
 }
 
 func TestRunnerSubmit(t *testing.T) {

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netsweep/netsweep/internal/jobtest"
+
 	"github.com/netsweep/netsweep/cluster"
 )
 
@@ -33,7 +35,7 @@ func needSlurm(t *testing.T) *Runner {
 		t.Skip("SKIP: " + msg)
 	}
 	for _, c := range []string{"sbatch", "squeue", "scontrol", "scancel", "srun"} {
-		lookTool(t, c)
+		jobtest.LookTool(t, c)
 	}
 	return &Runner{Stderr: testWriter{t}}
 }
@@ -160,7 +162,7 @@ func TestIntegration(t *testing.T) {
 	})
 	t.Run("mpirun", func(t *testing.T) {
 		t.Parallel()
-		lookTool(t, "mpirun")
+		jobtest.LookTool(t, "mpirun")
 		env := map[string]string{}
 		if os.Geteuid() == 0 { // Open MPI refuses root without these
 			env["OMPI_ALLOW_RUN_AS_ROOT"], env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1", "1"

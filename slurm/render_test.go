@@ -9,12 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/netsweep/netsweep/internal/jobtest"
 
 	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/internal/shell"
@@ -78,26 +79,12 @@ func diffLines(want, got string) string {
 
 func bashSyntax(t testing.TB, script string) {
 	t.Helper()
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	cmd := exec.Command(bash, "-n")
 	cmd.Stdin = strings.NewReader(script)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("bash -n: %v\n%s\nscript:\n%s", err, out, script)
 	}
-}
-
-// lookTool finds a command on PATH, skipping loudly when it is missing and
-// failing under CI=true.
-func lookTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found on PATH, and CI=true: install it", name)
-		}
-		t.Skipf("SKIP: %s not found on PATH; this test needs it", name)
-	}
-	return p
 }
 
 func TestRenderRejectsBadJobs(t *testing.T) {
@@ -216,8 +203,8 @@ func fuzzJob(name, partition, account, qos, memory, tlimit, module, envName, env
 // and, running the script with stand-ins for srun, mpirun, module and
 // sbatch, that each value arrives as exactly itself and nothing runs.
 func FuzzRender(f *testing.F) {
-	bash := lookTool(f, "bash")
-	lookTool(f, "date")
+	bash := jobtest.LookTool(f, "bash")
+	jobtest.LookTool(f, "date")
 	f.Add("j", "debug", "acct", "normal", "4G", "10", "gcc/12", "OMP_NUM_THREADS", "1", "netsweep-mpi", "", "--exclusive", "s.toml", "out", false, uint8(0), uint8(1))
 	f.Add("j", "p", "", "", "", "1-2:30", "gcc", "X", "$(touch pwned)", "$(touch pwned)", "$(touch pwned)", "--x=1", "$(touch pwned)", "$(touch pwned)", true, uint8(3), uint8(2))
 	f.Add("j", "p", "", "", "", "5", "a/b", "X", "`touch pwned`;touch pwned", "b'in", "w'd\"x", "--gres=gpu:2", "it's.toml", "o; touch pwned", false, uint8(2), uint8(2))
@@ -361,13 +348,13 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	if !resubmit {
 		wantStatus = 75
 	}
-	if status := exitStatus(err); status != wantStatus {
+	if status := jobtest.ExitStatus(err); status != wantStatus {
 		t.Fatalf("script exited %d (%v), want %d\n%s", status, err, wantStatus, out)
 	}
-	calls := readCalls(t, log)
+	calls := jobtest.ReadCalls(t, log)
 	var want []call
 	for _, m := range job.Cluster.Modules {
-		want = append(want, call{name: "module", args: []string{"load", m}})
+		want = append(want, call{Name: "module", Args: []string{"load", m}})
 	}
 	outDir := job.Dir
 	launch := []string{job.Cluster.BinaryPath(), "run", job.Spec, "--out", outDir, "--deadline", "DEADLINE"}
@@ -375,13 +362,13 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		launch[4] = outDir + "/shards/3"
 		launch = append(launch, "--shard", fmt.Sprintf("3/%d", job.Cluster.ArrayShards))
 	}
-	want = append(want, call{name: OptionsOf(&job.Cluster).LauncherName(), args: launch})
+	want = append(want, call{Name: OptionsOf(&job.Cluster).LauncherName(), Args: launch})
 	if resubmit {
 		sb := []string{"--parsable", "--export=ALL", "--output=" + Output(job)}
 		if job.Cluster.ArrayShards > 0 {
 			sb = append(sb, "--array=3")
 		}
-		want = append(want, call{name: "sbatch", args: append(sb, job.Script)})
+		want = append(want, call{Name: "sbatch", Args: append(sb, job.Script)})
 	}
 	if len(calls) != len(want) {
 		t.Fatalf("calls %v, want %v\n%s", calls, want, out)
@@ -389,28 +376,28 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	deadline := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 	for i, c := range calls {
 		w := want[i]
-		if c.name == w.name && len(c.args) == len(w.args) {
-			for j := range w.args {
-				if w.args[j] == "DEADLINE" && deadline.MatchString(c.args[j]) {
-					w.args[j] = c.args[j]
+		if c.Name == w.Name && len(c.Args) == len(w.Args) {
+			for j := range w.Args {
+				if w.Args[j] == "DEADLINE" && deadline.MatchString(c.Args[j]) {
+					w.Args[j] = c.Args[j]
 				}
 			}
 		}
-		if c.name != w.name || !equal(c.args, w.args) {
-			t.Fatalf("call %d: %s %q, want %s %q", i, c.name, c.args, w.name, w.args)
+		if c.Name != w.Name || !equal(c.Args, w.Args) {
+			t.Fatalf("call %d: %s %q, want %s %q", i, c.Name, c.Args, w.Name, w.Args)
 		}
-		if c.name == OptionsOf(&job.Cluster).LauncherName() {
+		if c.Name == OptionsOf(&job.Cluster).LauncherName() {
 			for k, v := range job.Cluster.Env {
-				if got, ok := c.env[k]; !ok || got != v {
+				if got, ok := c.Env[k]; !ok || got != v {
 					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
 				}
 			}
-			if !sameDir(c.pwd, cwd) {
-				t.Errorf("launcher ran in %q, want %q", c.pwd, cwd)
+			if !jobtest.SameDir(c.Pwd, cwd) {
+				t.Errorf("launcher ran in %q, want %q", c.Pwd, cwd)
 			}
 		}
-		if c.name == "sbatch" && c.env["NETSWEEP_ATTEMPT"] != "1" {
-			t.Errorf("sbatch saw NETSWEEP_ATTEMPT=%q, want 1", c.env["NETSWEEP_ATTEMPT"])
+		if c.Name == "sbatch" && c.Env["NETSWEEP_ATTEMPT"] != "1" {
+			t.Errorf("sbatch saw NETSWEEP_ATTEMPT=%q, want 1", c.Env["NETSWEEP_ATTEMPT"])
 		}
 	}
 	if resubmit {
@@ -428,68 +415,11 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 	return true
 }
 
-type call struct {
-	name, pwd string
-	args      []string
-	env       map[string]string
-}
-
-func readCalls(t testing.TB, log string) []call {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(log, "*.argv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(names)
-	var calls []call
-	for _, n := range names {
-		base := strings.TrimSuffix(n, ".argv")
-		_, name, _ := strings.Cut(filepath.Base(base), "-")
-		argv, err1 := os.ReadFile(n)
-		env, err2 := os.ReadFile(base + ".env")
-		pwd, err3 := os.ReadFile(base + ".pwd")
-		if err := errors.Join(err1, err2, err3); err != nil {
-			t.Fatal(err)
-		}
-		c := call{name: name, pwd: strings.TrimSuffix(string(pwd), "\n"), args: splitNUL(argv), env: map[string]string{}}
-		for _, kv := range splitNUL(env) {
-			k, v, _ := strings.Cut(kv, "=")
-			c.env[k] = v
-		}
-		calls = append(calls, c)
-	}
-	return calls
-}
-
-func splitNUL(b []byte) []string {
-	if len(b) == 0 {
-		return []string{}
-	}
-	return strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
-}
-
-func sameDir(a, b string) bool {
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
-}
-
-func exitStatus(err error) int {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
-}
-
 // TestScriptStatuses runs the script with the stand-ins for each runner
 // status: 0 complete, 75 resumable (resubmitted, or not once
 // max_resubmits is used up), anything else a failure.
 func TestScriptStatuses(t *testing.T) {
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
 	for _, tc := range []struct {
 		name                   string
@@ -522,15 +452,15 @@ func TestScriptStatuses(t *testing.T) {
 				cmd.Env = append(cmd.Env, "FAKE_SBATCH_STATUS=1")
 			}
 			out, err := cmd.CombinedOutput()
-			if s := exitStatus(err); s != tc.wantStatus {
+			if s := jobtest.ExitStatus(err); s != tc.wantStatus {
 				t.Fatalf("status %d, want %d\n%s", s, tc.wantStatus, out)
 			}
 			n := 0
-			for _, c := range readCalls(t, log) {
-				if c.name == "sbatch" {
+			for _, c := range jobtest.ReadCalls(t, log) {
+				if c.Name == "sbatch" {
 					n++
-					if want := strconv.Itoa(tc.attempt + 1); c.env["NETSWEEP_ATTEMPT"] != want {
-						t.Errorf("NETSWEEP_ATTEMPT=%q, want %s", c.env["NETSWEEP_ATTEMPT"], want)
+					if want := strconv.Itoa(tc.attempt + 1); c.Env["NETSWEEP_ATTEMPT"] != want {
+						t.Errorf("NETSWEEP_ATTEMPT=%q, want %s", c.Env["NETSWEEP_ATTEMPT"], want)
 					}
 				}
 			}
@@ -549,7 +479,7 @@ func TestScriptStatuses(t *testing.T) {
 // --signal=B:USR1@N does, and checks that the launched step gets it and
 // that its status 75 leads to a resubmission.
 func TestScriptForwardsUSR1(t *testing.T) {
-	bash := lookTool(t, "bash")
+	bash := jobtest.LookTool(t, "bash")
 	fakes, _ := filepath.Abs(filepath.Join("testdata", "jobbin"))
 	tmp := t.TempDir()
 	job := Job{Name: "j", Cluster: cluster.Config{Time: "10", MaxResubmits: 1}, Spec: "s.toml", Dir: tmp + "/d", Script: tmp + "/job.sbatch"}
@@ -585,7 +515,7 @@ func TestScriptForwardsUSR1(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
-	if s := exitStatus(err); s != 0 {
+	if s := jobtest.ExitStatus(err); s != 0 {
 		t.Fatalf("script exited %d, want 0 (resubmitted)\n%s", s, out.String())
 	}
 	if _, err := os.Stat(filepath.Join(log, "usr1")); err != nil {
@@ -595,3 +525,6 @@ func TestScriptForwardsUSR1(t *testing.T) {
 		t.Errorf("jobs file %q, %v", jobs, err)
 	}
 }
+
+// call is a stand-in command's run (jobtest.Call).
+type call = jobtest.Call
