@@ -1,11 +1,9 @@
 package pbs
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path"
-	"sort"
 	"strings"
 	"text/template"
 	"time"
@@ -52,6 +50,8 @@ func ArrayVar(flavour string) string {
 // lines: qsub reads them with its own parser) or as one shell word made by
 // shell.Quote.
 type scriptData struct {
+	// ScriptEnv holds the modules, exports, working directory and budget.
+	cluster.ScriptEnv
 	// Name is the job name for #PBS -N (needs no quoting).
 	Name string
 	// Directives are the options of the other #PBS lines, in order, each
@@ -68,25 +68,13 @@ type scriptData struct {
 	LimitSeconds, LeadSeconds int64
 	// MaxResubmits is how many times the script may resubmit itself.
 	MaxResubmits int
-	// Modules are the quoted module names, loaded one per line.
-	Modules []string
-	// Env are the exports, sorted by name.
-	Env []envVar
-	// Workdir is the quoted directory to cd into, or "" to stay.
-	Workdir string
 	// Binary is the quoted path of netsweep-mpi.
 	Binary string
 	// Ranks is mpirun's -np, or 0 for one rank per line of $PBS_NODEFILE.
 	Ranks int
 	// Shards is the number of array shards, or 0 for a single job.
 	Shards int
-	// Budget is the quoted --budget of each run (Job.RunBudget), or "" for
-	// none.
-	Budget string
 }
-
-// envVar is one export: Name is an identifier, Value a quoted word.
-type envVar struct{ Name, Value string }
 
 // scriptTmpl is the job-script template, parsed once.
 var scriptTmpl = template.Must(template.New("pbs.sh.tmpl").Option("missingkey=error").
@@ -123,16 +111,7 @@ func ValidateJob(job Job) []*cluster.FieldError {
 	if !nameRE.MatchString(job.Name) || !startsWithLetter(job.Name) || len(job.Name) > 236 {
 		bad("name", job.Name, "want letters, digits and -_.+ only, starting with a letter (PBS's job names)")
 	}
-	for _, f := range []struct{ key, v string }{{"spec", job.Spec}, {"dir", job.Dir}, {"script", job.Script}} {
-		switch r := cluster.TextProblem(f.v); {
-		case f.v == "":
-			bad(f.key, f.v, "required")
-		case r != "":
-			bad(f.key, f.v, r)
-		case strings.HasPrefix(f.v, "-"):
-			bad(f.key, f.v, "may not start with '-'; write ./"+f.v)
-		}
-	}
+	errs = append(errs, job.PathProblems()...)
 	if strings.ContainsAny(job.Dir, ":,") {
 		bad("dir", job.Dir, "may not hold ':' or ',': qsub -o reads them as host and list")
 	}
@@ -161,12 +140,8 @@ func FormatTime(d time.Duration) string {
 func itoa(n int) string { return fmt.Sprint(n) }
 
 func newScriptData(job Job) (*scriptData, error) {
-	if errs := ValidateJob(job); len(errs) > 0 {
-		list := make([]error, len(errs))
-		for i, e := range errs {
-			list[i] = e
-		}
-		return nil, fmt.Errorf("pbs: cannot render job %q: %w", job.Name, errors.Join(list...))
+	if err := cluster.RenderError("pbs", job.Name, ValidateJob(job)); err != nil {
+		return nil, err
 	}
 	c := &job.Cluster
 	o := OptionsOf(c)
@@ -209,22 +184,6 @@ func newScriptData(job Job) (*scriptData, error) {
 			return nil, fmt.Errorf("pbs: bad #PBS option: %q needs quoting", s)
 		}
 	}
-	for _, m := range c.Modules {
-		d.Modules = append(d.Modules, shell.Quote(m))
-	}
-	names := make([]string, 0, len(c.Env))
-	for k := range c.Env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		d.Env = append(d.Env, envVar{Name: k, Value: shell.Quote(c.Env[k])})
-	}
-	if b := job.RunBudget(); b != "" {
-		d.Budget = shell.Quote(b)
-	}
-	if c.Workdir != "" {
-		d.Workdir = shell.Quote(c.Workdir)
-	}
+	d.ScriptEnv = job.ScriptEnv()
 	return d, nil
 }

@@ -1,11 +1,9 @@
 package sge
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -38,6 +36,8 @@ func JobsFile(dir string) string { return path.Join(dir, "slurm", "jobs") }
 // lines: qsub reads them with its own parser) or as one shell word made by
 // shell.Quote.
 type scriptData struct {
+	// ScriptEnv holds the modules, exports, working directory and budget.
+	cluster.ScriptEnv
 	// Name is the job name for #$ -N (needs no quoting).
 	Name string
 	// Directives are the options of the other #$ lines, in order, each
@@ -50,25 +50,13 @@ type scriptData struct {
 	LimitSeconds int64
 	// MaxResubmits is how many times the script may resubmit itself.
 	MaxResubmits int
-	// Modules are the quoted module names, loaded one per line.
-	Modules []string
-	// Env are the exports, sorted by name.
-	Env []envVar
-	// Workdir is the quoted directory to cd into, or "" to stay.
-	Workdir string
 	// Binary is the quoted path of netsweep-mpi.
 	Binary string
 	// Ranks is mpirun's -np, or 0 for one rank per granted slot ($NSLOTS).
 	Ranks int
 	// Shards is the number of array shards, or 0 for a single job.
 	Shards int
-	// Budget is the quoted --budget of each run (Job.RunBudget), or "" for
-	// none.
-	Budget string
 }
-
-// envVar is one export: Name is an identifier, Value a quoted word.
-type envVar struct{ Name, Value string }
 
 // scriptTmpl is the job-script template, parsed once.
 var scriptTmpl = template.Must(template.New("sge.sh.tmpl").Option("missingkey=error").
@@ -106,16 +94,7 @@ func ValidateJob(job Job) []*cluster.FieldError {
 	if !nameRE.MatchString(job.Name) || !startsWithLetter(job.Name) {
 		bad("name", job.Name, "want letters, digits and -_.+ only, starting with a letter (Grid Engine's job names)")
 	}
-	for _, f := range []struct{ key, v string }{{"spec", job.Spec}, {"dir", job.Dir}, {"script", job.Script}} {
-		switch r := cluster.TextProblem(f.v); {
-		case f.v == "":
-			bad(f.key, f.v, "required")
-		case r != "":
-			bad(f.key, f.v, r)
-		case strings.HasPrefix(f.v, "-"):
-			bad(f.key, f.v, "may not start with '-'; write ./"+f.v)
-		}
-	}
+	errs = append(errs, job.PathProblems()...)
 	if strings.ContainsAny(job.Dir, ":,$") {
 		bad("dir", job.Dir, "may not hold ':', ',' or '$': qsub -o reads them as host, list and variable")
 	}
@@ -165,12 +144,8 @@ func Memory(m string) string {
 }
 
 func newScriptData(job Job) (*scriptData, error) {
-	if errs := ValidateJob(job); len(errs) > 0 {
-		list := make([]error, len(errs))
-		for i, e := range errs {
-			list[i] = e
-		}
-		return nil, fmt.Errorf("sge: cannot render job %q: %w", job.Name, errors.Join(list...))
+	if err := cluster.RenderError("sge", job.Name, ValidateJob(job)); err != nil {
+		return nil, err
 	}
 	c := &job.Cluster
 	o := OptionsOf(c)
@@ -215,22 +190,6 @@ func newScriptData(job Job) (*scriptData, error) {
 			return nil, fmt.Errorf("sge: bad #$ option: %q needs quoting", s)
 		}
 	}
-	for _, m := range c.Modules {
-		d.Modules = append(d.Modules, shell.Quote(m))
-	}
-	names := make([]string, 0, len(c.Env))
-	for k := range c.Env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		d.Env = append(d.Env, envVar{Name: k, Value: shell.Quote(c.Env[k])})
-	}
-	if b := job.RunBudget(); b != "" {
-		d.Budget = shell.Quote(b)
-	}
-	if c.Workdir != "" {
-		d.Workdir = shell.Quote(c.Workdir)
-	}
+	d.ScriptEnv = job.ScriptEnv()
 	return d, nil
 }

@@ -1,11 +1,9 @@
 package slurm
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -40,6 +38,8 @@ func JobsFile(dir string) string { return path.Join(dir, "slurm", "jobs") }
 // #SBATCH lines, since sbatch's directive parser knows no shell quoting) or
 // as one shell word made by shell.Quote.
 type scriptData struct {
+	// ScriptEnv holds the modules, exports, working directory and budget.
+	cluster.ScriptEnv
 	// Name is the job name for #SBATCH --job-name (needs no quoting).
 	Name string
 	// Directives are the options of the other #SBATCH lines, in order, each
@@ -53,25 +53,13 @@ type scriptData struct {
 	LimitSeconds int64
 	// MaxResubmits is how many times the script may resubmit itself.
 	MaxResubmits int
-	// Modules are the quoted module names, loaded one per line.
-	Modules []string
-	// Env are the exports, sorted by name.
-	Env []envVar
-	// Workdir is the quoted directory to cd into, or "" to stay.
-	Workdir string
 	// Launcher is "srun" or "mpirun", a fixed word.
 	Launcher string
 	// Binary is the quoted path of netsweep-mpi.
 	Binary string
 	// Shards is the number of array shards, or 0 for a single job.
 	Shards int
-	// Budget is the quoted --budget of each run (Job.RunBudget), or "" for
-	// none.
-	Budget string
 }
-
-// envVar is one export: Name is an identifier, Value a quoted word.
-type envVar struct{ Name, Value string }
 
 // scriptTmpl is the job-script template, parsed once.
 var scriptTmpl = template.Must(template.New("slurm.sbatch.tmpl").Option("missingkey=error").
@@ -109,16 +97,7 @@ func ValidateJob(job Job) []*cluster.FieldError {
 	if !nameRE.MatchString(job.Name) {
 		bad("name", job.Name, "want letters, digits and -_.+ only")
 	}
-	for _, f := range []struct{ key, v string }{{"spec", job.Spec}, {"dir", job.Dir}, {"script", job.Script}} {
-		switch r := cluster.TextProblem(f.v); {
-		case f.v == "":
-			bad(f.key, f.v, "required")
-		case r != "":
-			bad(f.key, f.v, r)
-		case strings.HasPrefix(f.v, "-"):
-			bad(f.key, f.v, "may not start with '-'; write ./"+f.v)
-		}
-	}
+	errs = append(errs, job.PathProblems()...)
 	if r := OptionsOf(&job.Cluster).DirProblem(job.Dir); r != "" {
 		bad("dir", job.Dir, r)
 	}
@@ -126,12 +105,8 @@ func ValidateJob(job Job) []*cluster.FieldError {
 }
 
 func newScriptData(job Job) (*scriptData, error) {
-	if errs := ValidateJob(job); len(errs) > 0 {
-		list := make([]error, len(errs))
-		for i, e := range errs {
-			list[i] = e
-		}
-		return nil, fmt.Errorf("slurm: cannot render job %q: %w", job.Name, errors.Join(list...))
+	if err := cluster.RenderError("slurm", job.Name, ValidateJob(job)); err != nil {
+		return nil, err
 	}
 	c := &job.Cluster
 	o := OptionsOf(c)
@@ -187,22 +162,6 @@ func newScriptData(job Job) (*scriptData, error) {
 			return nil, fmt.Errorf("slurm: bad #SBATCH option: %q needs quoting", s)
 		}
 	}
-	for _, m := range c.Modules {
-		d.Modules = append(d.Modules, shell.Quote(m))
-	}
-	names := make([]string, 0, len(c.Env))
-	for k := range c.Env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		d.Env = append(d.Env, envVar{Name: k, Value: shell.Quote(c.Env[k])})
-	}
-	if b := job.RunBudget(); b != "" {
-		d.Budget = shell.Quote(b)
-	}
-	if c.Workdir != "" {
-		d.Workdir = shell.Quote(c.Workdir)
-	}
+	d.ScriptEnv = job.ScriptEnv()
 	return d, nil
 }
