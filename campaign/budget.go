@@ -94,7 +94,7 @@ func either(a, b <-chan struct{}) (<-chan struct{}, func()) {
 	if a == nil {
 		return b, func() {}
 	}
-	if closed(a) || closed(b) {
+	if isClosed(a) || isClosed(b) {
 		out := make(chan struct{})
 		close(out)
 		return out, func() {}
@@ -110,14 +110,4 @@ func either(a, b <-chan struct{}) (<-chan struct{}, func()) {
 		close(out)
 	}()
 	return out, func() { close(done) }
-}
-
-// closed reports whether c is closed (nil is not).
-func closed(c <-chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
-	}
 }
