@@ -46,7 +46,7 @@ func parseRunFlags(args []string) (runOptions, error) {
 	fs.IntVar(&o.Chunk, "chunk", 0, "repetitions per chunk (default: automatic)")
 	fs.DurationVar(&o.Interval, "progress-every", o.Interval, "interval between progress lines when stderr is not a terminal")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress")
-	fs.BoolVar(&o.Timings, "timings", false, "print the time spent on summaries, the journal and the reduction")
+	fs.BoolVar(&o.Timings, "timings", false, "print the time spent on summaries, the journal and merging them on rank 0")
 	fs.BoolVar(&o.Force, "force", false, "move aside a directory holding another campaign")
 	fs.BoolVar(&o.Salvage, "salvage", false, "resume from the records before damage in the journal's middle")
 	fs.DurationVar(&o.Grace, "grace", o.Grace, "how long a stop waits for chunks in flight")

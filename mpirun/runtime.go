@@ -116,8 +116,8 @@ type Timings struct {
 	// OnResult is the controller's time in Options.OnResult (the journal).
 	OnResult time.Duration
 	// Reduce is rank 0's time merging the chunks' summaries into its
-	// table (and Options.Base), and in the final reduction of these
-	// timings.
+	// table (and Options.Base), and in the final MPI reduction of these
+	// timings (the only one: summaries are merged, not reduced).
 	Reduce time.Duration
 	// Chunks is the number of chunks run (a task of several points runs
 	// one chunk per point).

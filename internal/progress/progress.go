@@ -124,12 +124,14 @@ func (r *Reporter) Progress(p mpirun.Progress) {
 
 // WriteTimings reports the bookkeeping's share of a run: summaries (summed
 // over ranks, so compared with ranks × wall time), the journal and the
-// reduction (rank 0 merging the chunks' summaries into its table, and the
-// final reduction of the timings; compared with wall time).
+// merge (rank 0 merging the chunks' summaries into its table, and the
+// final MPI reduction of the timings themselves; compared with wall time).
+// Summaries are not reduced over MPI: each chunk's exact encoding goes to
+// rank 0, which merges it.
 func WriteTimings(w io.Writer, t mpirun.Timings, wall time.Duration, ranks int) {
 	pct := func(d, of time.Duration) float64 { return 100 * d.Seconds() / max(of.Seconds(), 1e-9) }
 	cpu := wall * time.Duration(ranks)
 	fmt.Fprintf(w, "netsweep: timings: wall %v on %d ranks, %d chunks\n", wall.Round(time.Millisecond), ranks, t.Chunks)
-	fmt.Fprintf(w, "netsweep: timings: summaries %v (%.3f%% of the ranks' time), journal %v (%.3f%% of wall), reduction %v (%.3f%% of wall)\n",
+	fmt.Fprintf(w, "netsweep: timings: summaries %v (%.3f%% of the ranks' time), journal %v (%.3f%% of wall), merge on rank 0 %v (%.3f%% of wall)\n",
 		t.Summaries.Round(time.Microsecond), pct(t.Summaries, cpu), t.OnResult.Round(time.Microsecond), pct(t.OnResult, wall), t.Reduce.Round(time.Microsecond), pct(t.Reduce, wall))
 }
