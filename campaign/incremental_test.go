@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netsweep/netsweep/spec"
 )
 
 // design is one version of a spec under edit: its repetitions and its
@@ -236,6 +238,46 @@ func TestPercolationSweepCoupled(t *testing.T) {
 					t.Errorf("%s %s occupation %s: in the sweep %s, alone %s", model, extra, occ, row, alone[occ])
 				}
 			}
+		}
+	}
+}
+
+// TestPercolationCurveOneTask: a curve of more occupations than a task
+// holds by default (mpirun's 32) is one task, so each repetition builds
+// its network and runs its pass once (spec.Spec.TaskPoints), and its rows
+// are still those of the points alone.
+func TestPercolationCurveOneTask(t *testing.T) {
+	text := "name = \"curve\"\nseed = 5\nrepetitions = 12\n\n[network]\ngenerator = \"er\"\nn = 200\nmean_degree = 3.0\n\n" +
+		"[process]\nmodel = \"bond_percolation\"\noccupation = 0.5\n\n[sweep]\n\"process.occupation\" = %s\n"
+	s := parse(t, fmt.Sprintf(text, "{ start = 0.025, stop = 1.0, num = 40 }"))
+	if got := s.TaskPoints(s.NetworkGroup(0)); got != 40 {
+		t.Errorf("TaskPoints of a 40-point curve: %d, want 40", got)
+	}
+	sir := parse(t, "name = \"sir\"\nseed = 1\nrepetitions = 2\n[network]\ngenerator = \"er\"\nn = 50\nmean_degree = 2.0\n[process]\nmodel = \"sir\"\nbeta = 1.0\ngamma = 1.0\n[sweep]\n\"process.beta\" = [0.5, 1.0]\n")
+	if got := sir.TaskPoints(0); got != 0 {
+		t.Errorf("TaskPoints of a SIR sweep: %d, want 0 (no coupled points)", got)
+	}
+	run := func(s *spec.Spec) map[string]string {
+		t.Helper()
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2, Chunk: 5}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(string(results(t, dir))), "\n")[1:] {
+			f := strings.SplitN(line, ",", 2)
+			out[f[0]] = f[1]
+		}
+		return out
+	}
+	curve := run(s)
+	if len(curve) != 40 {
+		t.Fatalf("%d rows, want 40", len(curve))
+	}
+	for _, occ := range []string{"0.025", "0.4", "0.825", "1"} {
+		alone := run(parse(t, fmt.Sprintf(text, "["+occ+"]")))
+		if curve[occ] == "" || alone[occ] != curve[occ] {
+			t.Errorf("occupation %s: in the curve %q, alone %q", occ, curve[occ], alone[occ])
 		}
 	}
 }

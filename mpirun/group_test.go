@@ -126,7 +126,7 @@ func TestGroupFailuresPerPoint(t *testing.T) {
 func TestGroupWork(t *testing.T) {
 	work := []Chunk{{0, 0, 10}, {1, 0, 10}, {2, 0, 10}, {3, 4, 10}, {4, 0, 10}, {5, 0, 0}, {5, 2, 10}}
 	group := func(p int) int { return []int{0, 1, 0, 0, 1, 0}[p] }
-	got := groupWork(work, group)
+	got := groupWork(work, group, nil)
 	want := []task{
 		{Chunk: Chunk{0, 0, 10}, points: []int{0, 2}},
 		{Chunk: Chunk{1, 0, 10}, points: []int{1, 4}},
@@ -136,7 +136,7 @@ func TestGroupWork(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("groupWork:\n got %v\nwant %v", got, want)
 	}
-	if got := groupWork(work[:3], nil); len(got) != 3 {
+	if got := groupWork(work[:3], nil, nil); len(got) != 3 {
 		t.Errorf("without groups: %v", got)
 	}
 	// A group of more than maxTaskPoints points makes tasks of at most
@@ -145,10 +145,27 @@ func TestGroupWork(t *testing.T) {
 	for p := range 2*maxTaskPoints + 1 {
 		many = append(many, Chunk{p, 0, 3})
 	}
-	got = groupWork(many, func(int) int { return 0 })
+	got = groupWork(many, func(int) int { return 0 }, nil)
 	if len(got) != 3 || len(got[0].Points()) != maxTaskPoints || len(got[1].Points()) != maxTaskPoints ||
 		len(got[2].Points()) != 1 || got[1].Point != maxTaskPoints || got[2].Point != 2*maxTaskPoints {
 		t.Errorf("a group of %d points: %d tasks %v", len(many), len(got), got)
+	}
+	// A TaskSizer lets a group (a coupled sweep) keep more points in one
+	// task, within [maxTaskPoints, MaxTaskPoints]; other groups keep the
+	// default.
+	for _, c := range []struct{ size, tasks int }{{2*maxTaskPoints + 1, 1}, {5, 3}, {2 * MaxTaskPoints, 1}} {
+		got = groupWork(many, func(int) int { return 0 }, func(int) int { return c.size })
+		if len(got) != c.tasks {
+			t.Errorf("a group of %d points, task size %d: %d tasks, want %d", len(many), c.size, len(got), c.tasks)
+		}
+	}
+	big := make([]Chunk, MaxTaskPoints+1)
+	for p := range big {
+		big[p] = Chunk{p, 0, 3}
+	}
+	got = groupWork(big, func(int) int { return 0 }, func(int) int { return 1 << 20 })
+	if len(got) != 2 || len(got[0].Points()) != MaxTaskPoints {
+		t.Errorf("a group of %d points asking for 2^20 a task: %d tasks", len(big), len(got))
 	}
 }
 

@@ -39,6 +39,19 @@ type Grouper interface {
 	NetworkGroup(point int) int
 }
 
+// TaskSizer is implemented by a Grouper some of whose groups share more
+// than a network: the points of a coupled sweep (a percolation curve)
+// come from one pass per repetition, so a task should hold all of them.
+type TaskSizer interface {
+	// TaskPoints returns the most points a task of group may hold; the
+	// controller uses at least maxTaskPoints and at most MaxTaskPoints.
+	TaskPoints(group int) int
+}
+
+// MaxTaskPoints bounds TaskSizer's answer: a worker holds a summary of
+// every point of its task while it runs it (a few kB each).
+const MaxTaskPoints = 1024
+
 // RawJob is implemented by a Job that keeps some metrics of every
 // repetition: workers send their values with each chunk's summary
 // (Result.Raw), 8 bytes a value.
@@ -409,9 +422,13 @@ type controller struct {
 func control(comm Comm, job Job, opts Options, table *reduce.Table, merging *time.Duration) error {
 	var work []task
 	if g, ok := job.(Grouper); ok {
-		work = groupWork(opts.Work, g.NetworkGroup)
+		var size func(int) int
+		if ts, ok := job.(TaskSizer); ok {
+			size = ts.TaskPoints
+		}
+		work = groupWork(opts.Work, g.NetworkGroup, size)
 	} else {
-		work = groupWork(opts.Work, nil)
+		work = groupWork(opts.Work, nil, nil)
 	}
 	c := &controller{comm: comm, opts: opts, sched: newTaskScheduler(work, comm.Size(), opts.Chunk),
 		ranks: make([]rankState, comm.Size()), active: comm.Size() * lookahead}
@@ -592,17 +609,20 @@ type dispatch struct {
 // the models a spec.Runner keeps (its maxModels), which a SIR process on
 // 20 nodes makes ~0.7 MB each. 32 keeps the sweeps of BENCHMARKS.md
 // ("Networks built once per repetition": 10 and 20 points) in one task;
-// a group of more points builds a repetition's network once per task.
+// a group of more points builds a repetition's network once per task,
+// unless the job's TaskSizer allows more (coupled sweeps).
 const maxTaskPoints = 32
 
 // groupWork turns the chunks of work into tasks: chunks of points of one
 // group (by group; nil groups nothing) with the same range become one
-// task of up to maxTaskPoints points, placed where the first of them was,
-// and the others stay tasks of one point.
-func groupWork(work []Chunk, group func(point int) int) []task {
+// task of up to maxTaskPoints points (or size(group) if size is not nil,
+// within [maxTaskPoints, MaxTaskPoints]), placed where the first of them
+// was, and the others stay tasks of one point.
+func groupWork(work []Chunk, group, size func(int) int) []task {
 	type key struct{ group, start, end int }
 	var tasks []task
-	at := map[key]int{} // index in tasks
+	at := map[key]int{}     // index in tasks
+	limits := map[int]int{} // group → its task size, asked once
 	for _, c := range work {
 		if c.Len() <= 0 {
 			continue
@@ -623,7 +643,15 @@ func groupWork(work []Chunk, group func(point int) int) []task {
 			t.points = []int{t.Point}
 		}
 		t.points = append(t.points, c.Point)
-		if len(t.points) == maxTaskPoints {
+		limit, ok := limits[k.group]
+		if !ok {
+			limit = maxTaskPoints
+			if size != nil {
+				limit = min(max(size(k.group), maxTaskPoints), MaxTaskPoints)
+			}
+			limits[k.group] = limit
+		}
+		if len(t.points) == limit {
 			delete(at, k) // the group's next chunk starts a task
 		}
 	}
@@ -657,7 +685,7 @@ type scheduler struct {
 // newScheduler returns a scheduler of the chunks of work, each a task of
 // its own.
 func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
-	return newTaskScheduler(groupWork(work, nil), ranks, fixed)
+	return newTaskScheduler(groupWork(work, nil, nil), ranks, fixed)
 }
 
 func newTaskScheduler(work []task, ranks, fixed int) *scheduler {

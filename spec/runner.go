@@ -30,6 +30,7 @@ type Runner struct {
 	}
 	group  int                  // the network group of models
 	models map[int]*pointModels // per point of group, set up at its first call
+	keep   int                  // the largest coupled set run: the cache keeps at least that many
 	faults *faults              // injected failures; see FaultsEnv
 	// coupled holds the process metrics of the points of group that
 	// share the process stream seed in repetition rep, computed together
@@ -69,6 +70,33 @@ func (s *Spec) NewRunner() *Runner { return &Runner{s: s, group: -1, faults: loa
 // group. Points of one group run on the same network in each repetition
 // (Point.Seeds). It satisfies mpirun.Grouper.
 func (s *Spec) NetworkGroup(point int) int { return s.Points[point].network }
+
+// TaskPoints returns the most points a task of network group g should
+// hold: the size of its largest coupled set (points that differ only in
+// threshold keys, such as a percolation curve's occupations), which one
+// pass per repetition computes together, so that a curve of 50 or 500
+// occupations builds each repetition's network and runs its pass once,
+// not once per 32 points. mpirun bounds the answer. It satisfies
+// mpirun.TaskSizer.
+func (s *Spec) TaskPoints(g int) int {
+	type set struct {
+		model string
+		seed  uint64
+	}
+	sizes := map[set]int{}
+	most := 0
+	for _, q := range s.groups[g] {
+		pt := &s.Points[q]
+		m, ok := sim.LookupProcess(pt.Process.Model)
+		if !ok || len(m.Thresholds) == 0 {
+			continue
+		}
+		k := set{pt.Process.Model, pt.processSeed}
+		sizes[k]++
+		most = max(most, sizes[k])
+	}
+	return most
+}
 
 // Seed returns the seed of repetition rep's process stream at point (see
 // Point.Seeds).
@@ -131,7 +159,7 @@ func (r *Runner) setUp(point int) (*pointModels, error) {
 	if m := r.models[point]; m != nil {
 		return m, nil
 	}
-	if len(r.models) >= maxModels {
+	if len(r.models) >= max(maxModels, r.keep) {
 		clear(r.models) // a cache: models depend on the point alone
 	}
 	gen, err := pt.Network.New()
@@ -163,11 +191,18 @@ func (r *Runner) runCoupled(point, rep int, seed uint64, out []float64) error {
 		var procs []sim.Process
 		var outs [][]float64
 		model := r.s.Points[point].Process.Model
+		var set []int
 		for _, q := range r.s.groups[r.group] {
 			qp := &r.s.Points[q]
-			if _, qs := qp.Seeds(r.s.Seed, rep); qs != seed || qp.Process.Model != model {
-				continue
+			if _, qs := qp.Seeds(r.s.Seed, rep); qs == seed && qp.Process.Model == model {
+				set = append(set, q)
 			}
+		}
+		// Keep the models of the whole set: were the cache to start
+		// again inside it, every pass would set up (and allocate) its
+		// models anew.
+		r.keep = max(r.keep, len(set))
+		for _, q := range set {
 			m, err := r.setUp(q)
 			if err != nil {
 				continue // its own call reports it

@@ -18,9 +18,13 @@
 #   git worktree remove /tmp/old
 #   go build -o /tmp/netsweep-new ./cmd/netsweep
 #   scripts/bench/share.sh /tmp/netsweep-old /tmp/netsweep-new
+#
+# A SPEC of the form A.toml:B.toml runs A.toml with OLD and B.toml with NEW
+# (give one binary twice to compare two specs, e.g. point by point against
+# a coupled sweep: sweep50-bond-independent.toml:sweep50-bond.toml).
 set -euo pipefail
 if [ $# -lt 2 ]; then
-	sed -n '2,20p' "$0" >&2
+	sed -n '2,24p' "$0" >&2
 	exit 2
 fi
 old=$1 new=$2 n=${3:-5} workers=${WORKERS:-2}
@@ -50,12 +54,15 @@ seconds() {
 
 for spec in "${specs[@]}"; do
 	a=() b=()
+	specA=${spec%%:*} specB=${spec#*:}
+	label=$(basename "$specA")
+	[ "$specA" = "$specB" ] || label="$label vs $(basename "$specB")"
 	for i in $(seq "$n"); do
-		a+=("$(seconds "$old" "$spec")")
-		b+=("$(seconds "$new" "$spec")")
-		echo "$(basename "$spec") run $i: A ${a[-1]} s, B ${b[-1]} s"
+		a+=("$(seconds "$old" "$specA")")
+		b+=("$(seconds "$new" "$specB")")
+		echo "$label run $i: A ${a[-1]} s, B ${b[-1]} s"
 	done
 	ma=$(printf '%s\n' "${a[@]}" | median)
 	mb=$(printf '%s\n' "${b[@]}" | median)
-	echo "$(basename "$spec"): median A ${ma} s, B ${mb} s, A/B $(awk "BEGIN {printf \"%.2f\", $ma / $mb}")"
+	echo "$label: median A ${ma} s, B ${mb} s, A/B $(awk "BEGIN {printf \"%.2f\", $ma / $mb}")"
 done
