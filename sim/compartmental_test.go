@@ -479,6 +479,7 @@ func TestCompartmentalPickByDegree(t *testing.T) {
 	var g Graph
 	powerLawGraph(t, &g, 2000, 2.2, 1, 40, NewRand(5))
 	p := compartmental(t, sirModel(0.5, 1), g.N)
+	p.event = false // the Gillespie loop's lists
 	p.Run(&g, NewRand(1), make([]float64, len(p.Metrics())))
 	// Move one node of each degree from wherever the run left it to I.
 	var chosen []int32
