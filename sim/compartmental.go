@@ -200,8 +200,14 @@ func (h *dueHeap) pop() due {
 	return top
 }
 
-// Compartmental simulates a Markovian compartmental model exactly; it
-// keeps its state buffers between runs.
+// Compartmental simulates a compartmental model exactly, Markovian or with
+// drawn times in some compartments; it keeps its state buffers between
+// runs. Its constructor chooses the algorithm (see the file's comment):
+// event-driven, as sir, where no source of an induced transition is
+// entered by a transition and no inducer is such a source (SIR, SEIR, SI,
+// SIR with drawn periods, whatever the compartments' names); Gillespie's
+// direct method otherwise (SIS, SIRS, SEIRS). Both report the same
+// metrics with the same law.
 type Compartmental struct {
 	names   []string
 	spont   []transition
