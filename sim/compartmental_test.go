@@ -30,7 +30,7 @@ import (
 // keeping stale events fails TestCompartmentalTimedEdge's race. The
 // event-driven path (issue 15's speed goal): transmissions drawn at 1.1
 // times the rate fail TestCompartmentalEventAgreesWithGillespie on all
-// three models (SIR ever_I 0.088 against 0.062, 4 SE 0.015); moving a
+// four models (SIR ever_I 0.088 against 0.062, 4 SE 0.015); moving a
 // node by an induced event from whatever compartment it is in (no check
 // that it is still in the source) fails its third model (I_at_3, V_at_3).
 
@@ -896,9 +896,11 @@ func TestCompartmentalEventPathChoice(t *testing.T) {
 // and ever fractions per compartment, duration, series) agrees within 4
 // standard errors of the two samples' difference. The models: SIR and
 // SEIR near the threshold (where a transmission rate 10% off moves the
-// final size by many SEs), and SIR with a source left spontaneously
+// final size by many SEs); SIR with a source left spontaneously
 // (S -> V), a drawn period racing a rate (I -> R : fixed, I -> D) and
-// t_max, so that stale events and the horizon are exercised.
+// t_max, so that stale events and the horizon are exercised; and SIR in
+// which an infectious node can relapse (I -> J -> I), entering the
+// inducing compartment again.
 func TestCompartmentalEventAgreesWithGillespie(t *testing.T) {
 	const n, runs = 300, 2500
 	graphs := make([]Graph, runs)
@@ -914,10 +916,15 @@ func TestCompartmentalEventAgreesWithGillespie(t *testing.T) {
 		"transitions": []string{"S -> I : beta * I", "S -> V : nu", "I -> R : fixed(tau)", "I -> D : mu"},
 		"beta":        0.8, "nu": 0.05, "tau": 1.0, "mu": 0.3, "t_max": 6.0, "series": []float64{1, 3},
 		"initial": []string{"I"}, "initial_count": []int64{4}}
+	// I -> J -> I: a node can enter the inducing compartment again.
+	relapse := Params{"compartments": []string{"S", "I", "J", "R"},
+		"transitions": []string{"S -> I : beta * I", "I -> J : alpha", "J -> I : delta", "J -> R : gamma"},
+		"beta":        0.7, "alpha": 1.5, "delta": 1.0, "gamma": 1.0, "t_max": 8.0, "series": []float64{2, 4},
+		"initial": []string{"I"}, "initial_count": []int64{3}}
 	for i, c := range []struct {
 		name   string
 		params Params
-	}{{"SIR", sirModel(0.6, 1)}, {"SEIR", seir}, {"SIR, vaccination, death, t_max", mixed}} {
+	}{{"SIR", sirModel(0.6, 1)}, {"SEIR", seir}, {"SIR, vaccination, death, t_max", mixed}, {"SIR with relapses", relapse}} {
 		ev := compartmental(t, c.params, n)
 		gi := compartmental(t, c.params, n)
 		gi.event = false
