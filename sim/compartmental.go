@@ -36,6 +36,53 @@
 // Markovian draw is discarded, which is exact since its waiting time is
 // memoryless. A node that leaves the compartment by another transition
 // first leaves a stale event, dropped when it reaches the front.
+//
+// Event-driven path. Where the model allows it (eventExact), Run skips
+// the Gillespie loop, its class lists and pair counts, and runs Kiss,
+// Miller and Simon's fast_SIR / fast_nonMarkov_SIR (appendix A.1.2-3, as
+// sir.go does) generalised to declared compartments, on sir's radix heap
+// (heap.go): a node entering compartment c at time t draws its exit, the
+// earliest of t + Exp(sum of c's spontaneous rates), its target chosen by
+// the rates, and t + c's drawn time if c has one; and if c induces
+// transitions, for each of them and each neighbour w in its source, a
+// transmission time t + Exp(rate), queued if before the exit. Events are
+// taken in time order; one whose node is no longer in the event's source
+// compartment is stale and dropped, any other moves its node (the same
+// counts, peaks, series and t_max as the Gillespie loop) and its node
+// draws for the compartment it enters. The path is taken when
+//
+//	(a) no compartment Z that induces a transition is the source of an
+//	    induced transition (nothing but its own exit takes a node out of
+//	    Z, so the time a node leaves Z is fixed when it enters), and
+//	(b) no transition enters a source X of induced transitions (a node is
+//	    in X from time 0 until it leaves, once).
+//
+// That covers SIR, SEIR, SI and SIR with drawn periods, whatever their
+// names; SIS, SIRS and SEIRS keep the Gillespie loop.
+//
+// Exactness under (a) and (b). Build the process from independent clocks
+// (the next-reaction construction of M. A. Gibson and J. Bruck, J. Phys.
+// Chem. A 104, 1876 (2000), which has the law of the Gillespie process):
+// at each entry into c, the competing spontaneous exponentials and the
+// drawn time of c; for each induced transition j = (X -> Y : r * Z) and
+// each ordered edge (u, w), a Poisson process of rate r; w moves by j at
+// the first point of that process at which u is in Z and w in X, unless
+// something else moved w first. By (a) the times u spends in Z are
+// intervals [s, e) with e decided at u's entry s. By (b) w is in X on one
+// interval [0, l), so at a point after s w is in X iff w was in X at s
+// and the point comes before l. So for each of u's intervals the first
+// point of the edge's process in [s, min(e, l)) is s + Exp(r) if that is
+// below e and w is still in X then (memorylessness: the process after s
+// does not depend on what came before), and there is none otherwise:
+// exactly the event enter queues and the stale test keeps. Restricting a
+// Poisson process to disjoint intervals gives independent pieces, so
+// u's later entries into Z (a cycle elsewhere in the model) draw afresh.
+// The competing exits of a source X are drawn at time 0 and dropped if w
+// left X first: the race of independent clocks. A node in a compartment
+// that is not a source leaves it only by its exit, so its one pending
+// exit event is never stale; a node that left a source never returns, so
+// its events from there are all stale. Events at equal times (fixed drawn
+// times from time 0) are taken in the queue's order.
 
 package sim
 
@@ -68,7 +115,7 @@ func init() {
 	RegisterProcess(ProcessModel{
 		Name: "compartmental",
 		Doc: "any compartmental model: compartments, spontaneous (\"I -> R : gamma\") and induced (\"S -> I : beta * I\") transitions with rates named by keys, " +
-			"or a spontaneous one after a drawn time (\"I -> R : fixed(tau)\", exponential|fixed|gamma|lognormal|weibull) (exact: Gillespie, event-driven for drawn times)",
+			"or a spontaneous one after a drawn time (\"I -> R : fixed(tau)\", exponential|fixed|gamma|lognormal|weibull) (exact: event-driven as sir where no source of an induced transition is re-entered, as in SIR, SEIR, SI; Gillespie otherwise)",
 		Keys: keys,
 		New:  newCompartmental,
 	})
@@ -153,8 +200,14 @@ func (h *dueHeap) pop() due {
 	return top
 }
 
-// Compartmental simulates a Markovian compartmental model exactly; it
-// keeps its state buffers between runs.
+// Compartmental simulates a compartmental model exactly, Markovian or with
+// drawn times in some compartments; it keeps its state buffers between
+// runs. Its constructor chooses the algorithm (see the file's comment):
+// event-driven, as sir, where no source of an induced transition is
+// entered by a transition and no inducer is such a source (SIR, SEIR, SI,
+// SIR with drawn periods, whatever the compartments' names); Gillespie's
+// direct method otherwise (SIS, SIRS, SEIRS). Both report the same
+// metrics with the same law.
 type Compartmental struct {
 	names   []string
 	spont   []transition
@@ -190,6 +243,14 @@ type Compartmental struct {
 	dueAt   []float64 // a node's latest scheduled timed exit
 	rng     *Rand     // the run's source, for the timed exits' draws
 	seris   []float64
+
+	// The event-driven path (see eventExact), taken where event is set.
+	event    bool
+	out      [][]int    // per compartment: the spontaneous transitions (in spont) with a rate above 0 that leave it
+	outRate  []float64  // per compartment: the sum of their rates
+	inducing [][]int    // per compartment: the induced transitions (in induced) with a rate above 0 that it induces
+	active   []bool     // per compartment: a node entering it draws an exit or transmissions
+	heap     *radixHeap // allocated at the first run
 }
 
 // compartment holds the nodes in one compartment by degree class, if
@@ -299,6 +360,8 @@ func newCompartmental(params Params, n int) (Process, error) {
 		p.note = fmt.Sprintf("process: the compartmental model %v has no transition with a rate above 0: nothing moves, and every run reports its initial state", p.names)
 	}
 	p.tables()
+	p.event = p.eventExact()
+	p.eventTables()
 	return p, nil
 }
 
@@ -780,15 +843,15 @@ func (c *compartment) pickByDegree(g *Graph, r *Rand) int32 {
 
 // Run places the initial compartments at random (or as seed_by directs,
 // avoiding immunised nodes: seedPlacement) and simulates on g until
-// nothing can move or t_max.
+// nothing can move or t_max: event-driven where p.event is set, by the
+// Gillespie loop otherwise.
 func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	n := g.N
-	k := len(p.names)
 	p.state = grow(p.state, n)
 	clear(p.state)
 	p.cpos = grow(p.cpos, n)
 	p.rng = r
-	if p.exit != nil {
+	if p.exit != nil && !p.event {
 		p.dueAt = grow(p.dueAt, n)
 		p.queue = p.queue[:0]
 	}
@@ -802,7 +865,7 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 			cp.weight[b] = 0
 		}
 		cp.n, cp.degrees = 0, 0
-		cp.listed = cp.always
+		cp.listed = cp.always && !p.event // the event path draws from no list
 	}
 	// Every node starts in the first compartment.
 	c0 := &p.comp[0]
@@ -846,13 +909,15 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 	}
 	for i, m := range counts {
 		for _, v := range nodes[:m] {
-			if c := p.initial[i]; c != 0 {
+			if c := p.initial[i]; c != 0 && p.event {
+				p.shift(v, 0, c, 0)
+			} else if c != 0 {
 				p.move(g, v, 0, c, 0)
 			}
 		}
 		nodes = nodes[m:]
 	}
-	if p.exit != nil && p.exit[0] >= 0 {
+	if p.exit != nil && p.exit[0] >= 0 && !p.event {
 		for v := range int32(n) {
 			if p.state[v] == 0 {
 				p.schedule(v, 0, 0)
@@ -870,11 +935,59 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		p.ever[v] = 1 << p.state[v]
 	}
 
+	var last float64
+	var moving bool
+	if p.event {
+		last, moving = p.runEvents(g, r)
+	} else {
+		last, moving = p.runGillespie(g, r)
+	}
+	series := p.seris
+	fn := float64(n)
+	for i := range series {
+		series[i] /= fn
+	}
+	for c := range p.comp {
+		cp := &p.comp[c]
+		a := p.all[c*len(compartmentMetrics):]
+		a[0] = float64(cp.n) / fn
+		a[1] = float64(cp.peak) / fn
+		a[2] = cp.tPeak
+		a[3] = float64(cp.ever) / fn
+	}
+	p.all[len(p.all)-1] = last
+	if moving {
+		p.all[len(p.all)-1] = p.tMax
+	}
+	p.rng = nil
+	p.sel.write(out, p.all, series)
+	return nil
+}
+
+// sample writes the compartments' counts into the series at the times
+// from index si on that come before t, and returns the index of the first
+// time not written.
+func (p *Compartmental) sample(si int, t float64) int {
 	times, series := p.times, p.seris
 	nt := len(times)
+	for si < nt && times[si] < t {
+		for c := range p.comp {
+			series[c*nt+si] = float64(p.comp[c].n)
+		}
+		si++
+	}
+	return si
+}
+
+// runGillespie simulates from the placed state by the direct method
+// until nothing can move or t_max, filling the series with counts. It
+// returns the time of the last move and whether moves were still
+// possible at t_max.
+func (p *Compartmental) runGillespie(g *Graph, r *Rand) (last float64, moving bool) {
+	times := p.times
+	nt := len(times)
 	si := 0
-	t, last := 0.0, 0.0
-	moving := false
+	t := 0.0
 	for {
 		total := 0.0
 		for _, tr := range p.spont {
@@ -898,11 +1011,8 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		if math.IsInf(tn, 1) {
 			break
 		}
-		for si < nt && times[si] < tn {
-			for c := range k {
-				series[c*nt+si] = float64(p.comp[c].n)
-			}
-			si++
+		if si < nt && times[si] < tn {
+			si = p.sample(si, tn)
 		}
 		if tn > p.tMax {
 			moving = true
@@ -948,30 +1058,8 @@ func (p *Compartmental) Run(g *Graph, r *Rand, out []float64) error {
 		tr := p.spont[pick]
 		p.move(g, p.comp[tr.from].pickUniform(r), tr.from, tr.to, t)
 	}
-	for ; si < nt; si++ {
-		for c := range k {
-			series[c*nt+si] = float64(p.comp[c].n)
-		}
-	}
-	fn := float64(n)
-	for i := range series {
-		series[i] /= fn
-	}
-	for c := range p.comp {
-		cp := &p.comp[c]
-		a := p.all[c*len(compartmentMetrics):]
-		a[0] = float64(cp.n) / fn
-		a[1] = float64(cp.peak) / fn
-		a[2] = cp.tPeak
-		a[3] = float64(cp.ever) / fn
-	}
-	p.all[len(p.all)-1] = last
-	if moving {
-		p.all[len(p.all)-1] = p.tMax
-	}
-	p.rng = nil
-	p.sel.write(out, p.all, series)
-	return nil
+	p.sample(si, math.Inf(1))
+	return last, moving
 }
 
 // moveInduced moves a node by induced transition tr, whose pair count is
@@ -1022,4 +1110,174 @@ func (p *Compartmental) list(g *Graph, c int) {
 		cp.weight[b] += int64(deg)
 	}
 	cp.listed = true
+}
+
+// eventExact tells whether the event-driven path simulates the model
+// exactly (see the file's comment): (a) no compartment that induces a
+// transition is the source of an induced transition, so nothing but its
+// own drawn exit takes a node out of it; (b) no transition enters a source
+// of induced transitions, so a node is in it from time 0 until it leaves,
+// once. SIR, SEIR, SI and SIR with drawn periods pass, whatever their
+// compartments' names; SIS, SIRS and SEIRS (S re-entered) do not.
+func (p *Compartmental) eventExact() bool {
+	source := make([]bool, len(p.names))
+	for _, t := range p.induced {
+		source[t.from] = true
+	}
+	for _, t := range p.induced {
+		if source[t.by] || source[t.to] {
+			return false
+		}
+	}
+	for _, t := range p.spont {
+		if source[t.to] {
+			return false
+		}
+	}
+	for _, t := range p.timed {
+		if source[t.to] {
+			return false
+		}
+	}
+	return true
+}
+
+// eventTables precomputes out, outRate, inducing and active.
+func (p *Compartmental) eventTables() {
+	k := len(p.names)
+	p.out, p.outRate = make([][]int, k), make([]float64, k)
+	p.inducing, p.active = make([][]int, k), make([]bool, k)
+	for i, t := range p.spont {
+		if t.rate > 0 {
+			p.out[t.from] = append(p.out[t.from], i)
+			p.outRate[t.from] += t.rate
+			p.active[t.from] = true
+		}
+	}
+	for j, t := range p.induced {
+		if t.rate > 0 {
+			p.inducing[t.by] = append(p.inducing[t.by], j)
+			p.active[t.by] = true
+		}
+	}
+	for _, t := range p.timed {
+		p.active[t.from] = true
+	}
+}
+
+// shift moves node v from compartment a to b at time t, keeping the
+// counts, peaks and entries that the event path reports (move also keeps
+// the Gillespie loop's class lists and pair counts).
+func (p *Compartmental) shift(v int32, a, b int, t float64) {
+	cb := &p.comp[b]
+	p.comp[a].n--
+	cb.n++
+	p.state[v] = uint8(b)
+	if cb.n > cb.peak {
+		cb.peak, cb.tPeak = cb.n, t
+	}
+	if !p.revisit {
+		cb.ever++ // no node enters a compartment twice
+	} else if m := uint16(1) << b; p.ever[v]&m == 0 {
+		p.ever[v] |= m
+		cb.ever++
+	}
+}
+
+// exitEvent is the c of an event that moves its node from compartment a
+// to b: below 0, apart from the induced transitions' indices.
+func exitEvent(a, b int) int32 { return int32(-1 - (a<<4 | b)) }
+
+// enter draws what node v of g, which entered compartment c at time t,
+// will do: its exit (the earliest of an Exp(sum of c's spontaneous rates)
+// time, its target chosen by the rates, and c's drawn time if it has one)
+// and, for each transition it induces, a transmission time t + Exp(rate)
+// to each neighbour in the transition's source, kept if it comes before
+// the exit. The events go into p.heap.
+func (p *Compartmental) enter(g *Graph, r *Rand, v int32, c int, t float64) {
+	leave, to := math.Inf(1), -1
+	if rate := p.outRate[c]; rate > 0 {
+		leave = t + expZig(r)/rate
+		out := p.out[c]
+		to = p.spont[out[0]].to
+		if len(out) > 1 {
+			x := r.Float64() * rate
+			for _, i := range out {
+				to = p.spont[i].to // the last one where rounding runs past the end
+				if x < p.spont[i].rate {
+					break
+				}
+				x -= p.spont[i].rate
+			}
+		}
+	}
+	if p.exit != nil && p.exit[c] >= 0 {
+		tt := &p.timed[p.exit[c]]
+		if d := t + tt.per.draw(r); d < leave {
+			leave, to = d, tt.to
+		}
+	}
+	if to >= 0 && !math.IsInf(leave, 1) {
+		p.heap.push(event{t: leave, b: v, c: exitEvent(c, to)})
+	}
+	state := p.state
+	for _, j := range p.inducing[c] {
+		tr := &p.induced[j]
+		inv, from := 1/tr.rate, uint8(tr.from)
+		for _, w := range g.Neighbors(v) {
+			if state[w] != from {
+				continue
+			}
+			if tw := t + expZig(r)*inv; tw < leave {
+				p.heap.push(event{t: tw, b: w, c: int32(j)})
+			}
+		}
+	}
+}
+
+// runEvents simulates from the placed state event by event until nothing
+// can move or t_max, filling the series with counts. It returns the time
+// of the last move and whether moves were still possible at t_max.
+func (p *Compartmental) runEvents(g *Graph, r *Rand) (last float64, moving bool) {
+	if p.heap == nil {
+		p.heap = new(radixHeap)
+	}
+	h := p.heap
+	h.reset()
+	state := p.state
+	for v := range int32(g.N) {
+		if c := int(state[v]); p.active[c] {
+			p.enter(g, r, v, c, 0)
+		}
+	}
+	nt := len(p.times)
+	si := 0
+	for h.len() > 0 {
+		e := h.pop()
+		var from, to int
+		if e.c >= 0 {
+			tr := &p.induced[e.c]
+			from, to = tr.from, tr.to
+		} else {
+			x := int(-1 - e.c)
+			from, to = x>>4, x&15
+		}
+		if int(state[e.b]) != from {
+			continue // the node left from earlier: a stale event
+		}
+		if si < nt && p.times[si] < e.t {
+			si = p.sample(si, e.t)
+		}
+		if e.t > p.tMax {
+			moving = true
+			break
+		}
+		p.shift(e.b, from, to, e.t)
+		last = e.t
+		if p.active[to] {
+			p.enter(g, r, e.b, to, e.t)
+		}
+	}
+	p.sample(si, math.Inf(1))
+	return last, moving
 }

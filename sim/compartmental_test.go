@@ -27,7 +27,12 @@ import (
 // exponential time of the same mean in place of the declared
 // distribution fails TestCompartmentalTimedEdge and every part of
 // TestCompartmentalFixedPeriodGnp (P(major) 0.614 against 0.893);
-// keeping stale events fails TestCompartmentalTimedEdge's race.
+// keeping stale events fails TestCompartmentalTimedEdge's race. The
+// event-driven path (issue 15's speed goal): transmissions drawn at 1.1
+// times the rate fail TestCompartmentalEventAgreesWithGillespie on all
+// four models (SIR ever_I 0.088 against 0.062, 4 SE 0.015); moving a
+// node by an induced event from whatever compartment it is in (no check
+// that it is still in the source) fails its third model (I_at_3, V_at_3).
 
 // compartmental returns the compartmental process of params for n nodes.
 func compartmental(tb testing.TB, params Params, n int) *Compartmental {
@@ -479,6 +484,7 @@ func TestCompartmentalPickByDegree(t *testing.T) {
 	var g Graph
 	powerLawGraph(t, &g, 2000, 2.2, 1, 40, NewRand(5))
 	p := compartmental(t, sirModel(0.5, 1), g.N)
+	p.event = false // the Gillespie loop's lists
 	p.Run(&g, NewRand(1), make([]float64, len(p.Metrics())))
 	// Move one node of each degree from wherever the run left it to I.
 	var chosen []int32
@@ -836,4 +842,99 @@ func TestCompartmentalFixedPeriodGnp(t *testing.T) {
 			twoSample(t, m[0]+" vs "+m[1], column(a, metricIndex(t, comp, m[0])), column(b, metricIndex(t, sir, m[1])))
 		}
 	})
+}
+
+// TestCompartmentalEventPathChoice checks which models take the
+// event-driven path: those in which no source of an induced transition is
+// entered again and no inducer is the source of one (eventExact),
+// whatever the compartments' names.
+func TestCompartmentalEventPathChoice(t *testing.T) {
+	model := func(names []string, tr ...string) Params {
+		p := Params{"compartments": names, "transitions": tr, "initial": []string{names[1]}, "initial_count": []int64{1}, "t_max": 10.0}
+		for _, s := range tr {
+			_, rate, _ := strings.Cut(s, ":")
+			rate, _, _ = strings.Cut(rate, "*")
+			rate = strings.TrimSpace(rate)
+			if name, args, ok := strings.Cut(rate, "("); ok {
+				rate = name
+				p[strings.TrimSuffix(args, ")")] = 1.0
+				continue
+			}
+			p[rate] = 0.5
+		}
+		return p
+	}
+	cases := []struct {
+		name   string
+		params Params
+		event  bool
+	}{
+		{"SIR", sirModel(0.5, 1), true},
+		{"SEIR", seirModel(0.5, 1, 1), true},
+		{"SI", model([]string{"S", "I"}, "S -> I : beta * I"), true},
+		{"SIR fixed", timedSIR(1, "fixed(tau)", 1, 0), true},
+		{"SIR renamed", model([]string{"Healthy", "Sick", "Well"}, "Healthy -> Sick : beta * Sick", "Sick -> Well : gamma"), true},
+		{"SIR, vaccination and death", model([]string{"S", "I", "R", "V", "D"},
+			"S -> I : beta * I", "S -> V : nu", "I -> R : fixed(tau)", "I -> D : mu"), true},
+		{"two strains", model([]string{"S", "A", "B", "R"}, "S -> A : alpha * A", "S -> B : beta * B", "A -> R : gamma", "B -> R : gamma"), true},
+		{"SIS", model([]string{"S", "I"}, "S -> I : beta * I", "I -> S : gamma"), false},
+		{"SIRS", model([]string{"S", "I", "R"}, "S -> I : beta * I", "I -> R : gamma", "R -> S : omega"), false},
+		{"SEIRS", model([]string{"S", "E", "I", "R"}, "S -> E : beta * I", "E -> I : sigma", "I -> R : gamma", "R -> S : omega"), false},
+		{"inducer left by an induced transition", model([]string{"S", "I", "R"}, "S -> I : beta * I", "I -> R : gamma * R"), false},
+		{"SEIR, E infectious too", model([]string{"S", "E", "I", "R"}, "S -> E : beta * I", "S -> E : alpha * E", "E -> I : sigma", "I -> R : gamma"), true},
+	}
+	for _, c := range cases {
+		if p := compartmental(t, c.params, 10); p.event != c.event {
+			t.Errorf("%s (%v): event path %v, want %v", c.name, c.params["transitions"], p.event, c.event)
+		}
+	}
+}
+
+// TestCompartmentalEventAgreesWithGillespie runs each model that takes the
+// event-driven path both ways, the Gillespie loop forced through p.event,
+// on the same G(n,p) networks: every metric (final, peak, time to peak
+// and ever fractions per compartment, duration, series) agrees within 4
+// standard errors of the two samples' difference. The models: SIR and
+// SEIR near the threshold (where a transmission rate 10% off moves the
+// final size by many SEs); SIR with a source left spontaneously
+// (S -> V), a drawn period racing a rate (I -> R : fixed, I -> D) and
+// t_max, so that stale events and the horizon are exercised; and SIR in
+// which an infectious node can relapse (I -> J -> I), entering the
+// inducing compartment again.
+func TestCompartmentalEventAgreesWithGillespie(t *testing.T) {
+	const n, runs = 300, 2500
+	graphs := make([]Graph, runs)
+	r := NewRand(180)
+	for i := range graphs {
+		gnpGraph(t, &graphs[i], n, 3, r)
+	}
+	next := func(i int, _ *Rand) *Graph { return &graphs[i] }
+	seir := seirModel(0.6, 0.5, 1)
+	seir["initial_count"] = []int64{3}
+	seir["series"] = []float64{2, 5, 10}
+	mixed := Params{"compartments": []string{"S", "I", "R", "V", "D"},
+		"transitions": []string{"S -> I : beta * I", "S -> V : nu", "I -> R : fixed(tau)", "I -> D : mu"},
+		"beta":        0.8, "nu": 0.05, "tau": 1.0, "mu": 0.3, "t_max": 6.0, "series": []float64{1, 3},
+		"initial": []string{"I"}, "initial_count": []int64{4}}
+	// I -> J -> I: a node can enter the inducing compartment again.
+	relapse := Params{"compartments": []string{"S", "I", "J", "R"},
+		"transitions": []string{"S -> I : beta * I", "I -> J : alpha", "J -> I : delta", "J -> R : gamma"},
+		"beta":        0.7, "alpha": 1.5, "delta": 1.0, "gamma": 1.0, "t_max": 8.0, "series": []float64{2, 4},
+		"initial": []string{"I"}, "initial_count": []int64{3}}
+	for i, c := range []struct {
+		name   string
+		params Params
+	}{{"SIR", sirModel(0.6, 1)}, {"SEIR", seir}, {"SIR, vaccination, death, t_max", mixed}, {"SIR with relapses", relapse}} {
+		ev := compartmental(t, c.params, n)
+		gi := compartmental(t, c.params, n)
+		gi.event = false
+		if !ev.event {
+			t.Fatalf("%s does not take the event path", c.name)
+		}
+		a := runProcess(t, ev, runs, 181+2*uint64(i), next)
+		b := runProcess(t, gi, runs, 182+2*uint64(i), next)
+		for j, m := range ev.Metrics() {
+			twoSample(t, c.name+" "+m.Name, column(a, j), column(b, j))
+		}
+	}
 }

@@ -8,10 +8,13 @@ import (
 
 // event is a scheduled change of one node's state at time t. What the event
 // does is up to the process; SIR stores infections as the node b and
-// recoveries as b = recovery.
+// recoveries as b = recovery, and leaves c 0; the compartmental model's
+// event path (compartmental.go) stores the node in b and the transition in
+// c. c fills what would be padding: an event is 16 bytes either way.
 type event struct {
 	t float64
 	b int32
+	c int32
 }
 
 // radixHeap is a monotone priority queue of events (Ahuja, Mehlhorn, Orlin
