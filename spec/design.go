@@ -14,10 +14,55 @@ import (
 
 // A design is the list of parameter points: a full grid ([sweep]) or an
 // explicit list ([[points]]). Both produce Spec.Params and, per point, the
-// values of those keys and the line each value came from.
+// values of those keys and the line each value came from. A grid is not
+// expanded: point i's values come from its axes by mixed-radix
+// decomposition, so a design costs the size of the file, not of the grid.
 type design struct {
-	values [][]any // per point, per param; nil entries take the base value
-	lines  [][]int // per point, per param: the line the value was written on
+	axes  []axis // [sweep]: per param, its values; the last varies fastest
+	lines []int   // [sweep]: per param, the line its values were written on
+	// [[points]] (or no design: one row of no values): per point, per
+	// param; nil entries take the base value.
+	rows     [][]any
+	rowLines [][]int
+}
+
+// len returns the number of points.
+func (d *design) len() int {
+	if d.axes == nil {
+		return len(d.rows)
+	}
+	n := 1
+	for _, a := range d.axes {
+		n *= a.len()
+	}
+	return n
+}
+
+// values returns the values of point i, one per param, in row (reused
+// when it has the room).
+func (d *design) values(i int, row []any) []any {
+	if d.axes == nil {
+		return d.rows[i]
+	}
+	row = row[:0]
+	for range d.axes {
+		row = append(row, nil)
+	}
+	for j := len(d.axes) - 1; j >= 0; j-- {
+		n := d.axes[j].len()
+		row[j] = d.axes[j].at(i % n)
+		i /= n
+	}
+	return row
+}
+
+// line returns the line on which the value of param j of point i was
+// written.
+func (d *design) line(i, j int) int {
+	if d.axes == nil {
+		return d.rowLines[i][j]
+	}
+	return d.lines[j]
 }
 
 var rangeKeys = []string{"start", "stop", "num", "log"}
@@ -45,7 +90,7 @@ func (p *parser) parseDesign(s *Spec, doc map[string]any) {
 		}
 		p.parsePoints(s, list)
 	default:
-		p.design = design{values: [][]any{nil}, lines: [][]int{nil}}
+		p.design = design{rows: [][]any{{}}, rowLines: [][]int{{}}}
 	}
 }
 
@@ -147,35 +192,16 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 		p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has %s points (%s), more than the %d a campaign may have; split the campaign or use [[points]]", total, strings.Join(factors, " × "), maxPoints)
 		return
 	}
-	axes := make([][]any, len(keys))
+	axes := make([]axis, len(keys))
 	for i, k := range keys {
 		axes[i] = p.axisValues("sweep."+k, lines[i], vals[k])
 	}
 	if len(p.errs) > 0 {
 		return
 	}
-	total := 1
-	for _, a := range axes {
-		total *= len(a)
-	}
 	s.Params = keys
 	// The last key varies fastest, like nested loops in file order.
-	idx := make([]int, len(axes))
-	for range total {
-		row := make([]any, len(axes))
-		for j := range axes {
-			row[j] = axes[j][idx[j]]
-		}
-		p.design.values = append(p.design.values, row)
-		p.design.lines = append(p.design.lines, lines)
-		for j := len(idx) - 1; j >= 0; j-- {
-			idx[j]++
-			if idx[j] < len(axes[j]) {
-				break
-			}
-			idx[j] = 0
-		}
-	}
+	p.design = design{axes: axes, lines: lines}
 }
 
 // axisLen returns the number of values of sweep entry v without expanding
@@ -192,32 +218,49 @@ func axisLen(v any) int64 {
 	return 1
 }
 
+// An axis is the values of one sweep entry: a list as written, or the
+// numbers of a range, kept unboxed (8 bytes a value, where a list of any
+// holds 24).
+type axis struct {
+	list   []any
+	floats []float64
+}
+
+func (a axis) len() int { return len(a.list) + len(a.floats) }
+
+func (a axis) at(k int) any {
+	if a.floats != nil {
+		return a.floats[k]
+	}
+	return a.list[k]
+}
+
 // axisValues expands one sweep entry: a list of values, or a range table
 // {start, stop, num[, log]} of num values from start to stop inclusive.
-func (p *parser) axisValues(key string, line int, v any) []any {
+func (p *parser) axisValues(key string, line int, v any) axis {
 	switch v := v.(type) {
 	case []any:
 		if len(v) == 0 {
 			p.errorAt(line, key, v, "empty list; give at least one value")
-			return nil
+			return axis{}
 		}
 		for _, x := range v {
 			switch x.(type) {
 			case int64, float64, string, bool:
 			default:
 				p.errorAt(line, key, v, "values must be numbers, strings or booleans")
-				return nil
+				return axis{}
 			}
 		}
-		return v
+		return axis{list: v}
 	case map[string]any:
-		return p.rangeValues(key, line, v)
+		return axis{floats: p.rangeValues(key, line, v)}
 	}
 	p.errorAt(line, key, v, "want a list of values or a range {start = A, stop = B, num = N}")
-	return nil
+	return axis{}
 }
 
-func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
+func (p *parser) rangeValues(key string, line int, m map[string]any) []float64 {
 	num := func(k string) (float64, bool) {
 		switch x := m[k].(type) {
 		case int64:
@@ -271,7 +314,7 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 		p.errorAt(line, key, nil, "a log range needs start and stop above 0")
 		return nil
 	}
-	out := make([]any, n)
+	out := make([]float64, n)
 	for i := range n {
 		var x float64
 		switch {
@@ -346,13 +389,14 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 			vals[j] = rows[i][k]
 			lines[j] = rowLines[i][k]
 		}
-		p.design.values = append(p.design.values, vals)
-		p.design.lines = append(p.design.lines, lines)
+		p.design.rows = append(p.design.rows, vals)
+		p.design.rowLines = append(p.design.rowLines, lines)
 	}
 }
 
 // resolvePoints applies each point's values to the base tables and checks
-// the result with the models' own validation.
+// the result with the models' own validation, keeping nothing per point:
+// the points are materialised again, on demand, by Spec.Point.
 //
 // A large grid repeats its models: what depends only on a model and the
 // set of swept keys (the keys a model reads, checkKeys) is looked up or
@@ -360,14 +404,18 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 	netT, procT := networkTable.memo(), processTable.memo()
 	checked := map[string]bool{} // table and model whose keys checkKeys found good, all of s.Params swept
-	s.Points = make([]Point, 0, len(p.design.values))
-	for i, vals := range p.design.values {
-		pt := Point{Index: i, Values: make([]any, len(s.Params)),
+	n := p.design.len()
+	var row []any
+	swept := map[string]int{}
+	for i := range n {
+		vals := p.design.values(i, row)
+		row = vals
+		pt := Point{Index: i,
 			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
 			Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
 		// Lists in the base tables are shared; copy on write is not needed
 		// because a sweep replaces a whole value.
-		swept := map[string]int{}
+		clear(swept)
 		for j, key := range s.Params {
 			table, field, _ := strings.Cut(key, ".")
 			var v any
@@ -378,11 +426,10 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 				v, msg = setModelValue(netT, &pt.Network.Generator, pt.Network.Params, field, vals[j])
 			}
 			if msg != "" {
-				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
+				p.errorAt(p.design.line(i, j), key, v, "%s", msg)
 				continue
 			}
-			pt.Values[j] = v
-			swept[key] = p.design.lines[i][j]
+			swept[key] = p.design.line(i, j)
 		}
 		// checkKeys's verdict depends on the model and the swept keys only:
 		// once good with every key of s.Params swept, it is good again.
@@ -416,14 +463,13 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 		} else if metricsErr != nil {
 			p.modelError("network", metricsErr, pt.Network, swept, vals)
 		} else {
-			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
+			p.noteMetrics(i, proc.Metrics(), netMetrics)
 			if n, ok := proc.(sim.Noter); ok {
 				if note := n.Note(); note != "" && !slices.Contains(s.Notes, note) {
 					s.Notes = append(s.Notes, note)
 				}
 			}
 		}
-		s.Points = append(s.Points, pt)
 		if len(p.errs) >= MaxErrors {
 			return
 		}

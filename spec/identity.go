@@ -89,76 +89,110 @@ func mustJSON(v any) []byte {
 	return data
 }
 
-// setKeys computes the campaign's identity and each point's keys. The
-// identities are encoded by identityEncoder, byte for byte as json.Marshal
-// would (identity_json.go), and what a model declares (its locators, its
+// setKeys computes the campaign's identity and each point's keys, seeds
+// and network group (Spec.table), materialising the points one at a time,
+// and the memory a worker needs (MemoryBytes). The identities are encoded
+// by identityEncoder, byte for byte as json.Marshal would
+// (identity_json.go), and what a model declares (its locators, its
 // threshold keys) is looked up once per model, not per point.
 func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
-	first := map[[32]byte]int{} // network key → the first point with it
+	n := s.design.len()
+	s.table = make([]pointEntry, n)
+	first := map[[32]byte]int32{} // network key → the first point with it
+	groups := map[int32]*groupMemory{}
 	metrics, hists := mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
 	var enc identityEncoder
+	netT, procT := networkTable.memo(), processTable.memo()
 	locators := map[string][]string{}   // generator → its locators
 	thresholds := map[string][]string{} // process model → its threshold keys
-	for i := range s.Points {
-		pt := &s.Points[i]
-		pt.network = i
+	var pt Point
+	var row []any
+	for i := range n {
+		row = s.settings(i, &pt, netT, procT, &enc, row, false)
+		e := &s.table[i]
+		e.network, e.next = int32(i), -1
 		drop, ok := locators[pt.Network.Generator]
 		if !ok {
 			drop = pt.Network.Locators()
 			locators[pt.Network.Generator] = drop
 		}
-		key := sha256.Sum256(enc.point(&pointIdentity{
+		e.key = sha256.Sum256(enc.point(&pointIdentity{
 			Format:       ResultFormat,
 			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
 			Realisations: s.Realisations,
 			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
 			Metrics:      metrics, Hists: hists,
 		}, drop))
-		pt.Key = hex.EncodeToString(key[:])
-		pt.processSeed = binary.LittleEndian.Uint64(key[:8])
+		e.processSeed = binary.LittleEndian.Uint64(e.key[:8])
 		if s.Realisations == RealisationsIndependent {
-			pt.networkSeed = pt.processSeed
-			continue
-		}
-		th, ok := thresholds[pt.Process.Model]
-		if !ok {
-			if m, ok := sim.LookupProcess(pt.Process.Model); ok {
-				th = m.Thresholds
-			}
-			thresholds[pt.Process.Model] = th
-		}
-		if len(th) > 0 {
-			// Points that differ only in threshold keys share their
-			// process stream, as they share their networks.
-			shared := sim.Params{}
-			for k, v := range pt.Process.Params {
-				if !slices.Contains(th, k) {
-					shared[k] = v
-				}
-			}
-			skey := sha256.Sum256(enc.point(&pointIdentity{
-				Format:       ResultFormat,
-				Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
-				Realisations: s.Realisations,
-				Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
-				Metrics:      metrics, Hists: hists,
-			}, drop))
-			pt.processSeed = binary.LittleEndian.Uint64(skey[:8])
-		}
-		netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
-		nkey := sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
-		pt.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
-		if j, ok := first[nkey]; ok {
-			pt.network = j
+			e.networkSeed = e.processSeed
 		} else {
-			first[nkey] = i
+			th, ok := thresholds[pt.Process.Model]
+			if !ok {
+				if m, ok := sim.LookupProcess(pt.Process.Model); ok {
+					th = m.Thresholds
+				}
+				thresholds[pt.Process.Model] = th
+			}
+			if len(th) > 0 {
+				// Points that differ only in threshold keys share their
+				// process stream, as they share their networks.
+				shared := sim.Params{}
+				for k, v := range pt.Process.Params {
+					if !slices.Contains(th, k) {
+						shared[k] = v
+					}
+				}
+				skey := sha256.Sum256(enc.point(&pointIdentity{
+					Format:       ResultFormat,
+					Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+					Realisations: s.Realisations,
+					Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
+					Metrics:      metrics, Hists: hists,
+				}, drop))
+				e.processSeed = binary.LittleEndian.Uint64(skey[:8])
+			}
+			netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
+			nkey := sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
+			e.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
+			if j, ok := first[nkey]; ok {
+				e.network = j
+			} else {
+				first[nkey] = int32(i)
+			}
+		}
+		g := groups[e.network]
+		if g == nil {
+			g = &groupMemory{last: -1, net: pt.Network.MemoryBytes(), n: int64(pt.Network.N())}
+			groups[e.network] = g
+		} else {
+			s.table[g.last].next = int32(i)
+		}
+		g.last = int32(i)
+		g.points++
+		// An immunising process keeps a copy of the network without the
+		// immune nodes' edges (sim.InterventionKeys).
+		if v, ok := pt.Process.Params["immunise"].(float64); ok && v > 0 {
+			g.immunised++
 		}
 	}
-	s.groups = map[int][]int{}
-	for i := range s.Points {
-		g := s.Points[i].network
-		s.groups[g] = append(s.groups[g], i)
+	// Points of a network group run on the same networks: their memory is
+	// the group's. The point named is the first of the first group that
+	// needs the most.
+	s.memBytes, s.memAt = 0, 0
+	for at, g := range groups {
+		b := g.net + 16*g.n*g.points + g.net*g.immunised
+		if b > s.memBytes || b == s.memBytes && int(at) < s.memAt {
+			s.memBytes, s.memAt = b, int(at)
+		}
 	}
+}
+
+// groupMemory is what setKeys counts of a network group, for MemoryBytes.
+type groupMemory struct {
+	last              int32 // its last point so far
+	net, n            int64 // the bytes and the nodes of its network
+	points, immunised int64
 }

@@ -68,12 +68,12 @@ func (s *Spec) NewRunner() *Runner { return &Runner{s: s, group: -1, faults: loa
 // independently ([network] realisations), when every point is its own
 // group. Points of one group run on the same network in each repetition
 // (Point.Seeds). It satisfies mpirun.Grouper.
-func (s *Spec) NetworkGroup(point int) int { return s.Points[point].network }
+func (s *Spec) NetworkGroup(point int) int { return int(s.table[point].network) }
 
 // Seed returns the seed of repetition rep's process stream at point (see
 // Point.Seeds).
 func (r *Runner) Seed(point, rep int) uint64 {
-	_, process := r.s.Points[point].Seeds(r.s.Seed, rep)
+	_, process := r.s.PointSeeds(point, rep)
 	return process
 }
 
@@ -92,20 +92,20 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 			return err
 		}
 	}
-	pt := &r.s.Points[point]
-	netSeed, procSeed := pt.Seeds(r.s.Seed, rep)
+	group := r.s.NetworkGroup(point)
+	netSeed, procSeed := r.s.PointSeeds(point, rep)
 	if fixed, ok := m.gen.(sim.Fixed); ok {
 		// A network without randomness (a file's) is built once per
 		// process and shared read-only by every worker and repetition.
 		r.cur = fixed.Fixed()
-	} else if r.cur != &r.g || !r.built.ok || r.built.group != pt.network || r.built.rep != rep {
+	} else if r.cur != &r.g || !r.built.ok || r.built.group != group || r.built.rep != rep {
 		r.built.ok = false
 		r.nr.Seed(netSeed)
 		if err := m.gen.Generate(&r.g, &r.nr); err != nil {
 			return err
 		}
 		r.cur = &r.g
-		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
+		r.built.group, r.built.rep, r.built.ok = group, rep, true
 	}
 	if r.cur == &r.g {
 		m.nm.Measure(r.cur, out[m.np:])
@@ -124,9 +124,8 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 // setUp returns the models of point, setting them up at its first call
 // since the group changed.
 func (r *Runner) setUp(point int) (*pointModels, error) {
-	pt := &r.s.Points[point]
-	if pt.network != r.group {
-		r.group, r.models = pt.network, map[int]*pointModels{}
+	if g := r.s.NetworkGroup(point); g != r.group {
+		r.group, r.models = g, map[int]*pointModels{}
 	}
 	if m := r.models[point]; m != nil {
 		return m, nil
@@ -134,6 +133,7 @@ func (r *Runner) setUp(point int) (*pointModels, error) {
 	if len(r.models) >= maxModels {
 		clear(r.models) // a cache: models depend on the point alone
 	}
+	pt := r.s.Point(point) // materialised once per set-up, not per repetition
 	gen, err := pt.Network.New()
 	if err != nil {
 		return nil, fmt.Errorf("could not set up the network of %s: %w", r.s.PointLabel(point), err)
@@ -162,10 +162,10 @@ func (r *Runner) runCoupled(point, rep int, seed uint64, out []float64) error {
 		c.ok, c.outs, c.err = false, map[int][]float64{}, nil
 		var procs []sim.Process
 		var outs [][]float64
-		model := r.s.Points[point].Process.Model
-		for _, q := range r.s.groups[r.group] {
-			qp := &r.s.Points[q]
-			if _, qs := qp.Seeds(r.s.Seed, rep); qs != seed || qp.Process.Model != model {
+		// The points of the group, in order, that share the stream: the
+		// stream's key hashes the process model, so they share it too.
+		for q := r.group; q >= 0; q = int(r.s.table[q].next) {
+			if _, qs := r.s.PointSeeds(q, rep); qs != seed {
 				continue
 			}
 			m, err := r.setUp(q)

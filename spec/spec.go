@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -43,7 +44,6 @@ type Spec struct {
 	Realisations string
 	Process      sim.ProcessSettings // [process] as written, before any sweep
 	Params       []string            // the swept keys ("process.beta"), the parameter columns of the results
-	Points       []Point             // every parameter point, in grid order
 	Output       Output
 	Metrics      []sim.Metric // what every repetition reports, in order
 	// Cluster is the [cluster] table: how the campaign runs on a cluster
@@ -67,7 +67,19 @@ type Spec struct {
 	memKey   string
 	memValue any
 	memLine  int
-	groups   map[int][]int // network group → its points, in order (identity.go)
+	memBytes int64 // MemoryBytes
+	memAt    int   // a point that needs memBytes
+
+	// The points are not stored: Point(i) materialises point i from the
+	// design and the base tables; only what identifies each point is kept,
+	// in table (points.go).
+	design   design
+	resolved map[string]*resolved // network settings as written → resolved (netfiles.go)
+	table    []pointEntry
+	byKey    struct {
+		once  sync.Once
+		order []int32 // the points, sorted by key (PointIndex)
+	}
 }
 
 // Point is one parameter point: the values of the swept keys and the
@@ -95,7 +107,7 @@ type Point struct {
 
 // Seeds returns the seeds of the network and process streams of
 // repetition rep of the point of campaign seed campaign.
-func (p *Point) Seeds(campaign uint64, rep int) (network, process uint64) {
+func (p Point) Seeds(campaign uint64, rep int) (network, process uint64) {
 	return sim.StreamSeed(campaign, p.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(campaign, p.processSeed, rep, sim.StreamProcess)
 }
 
@@ -166,6 +178,7 @@ func Parse(path string, text []byte) (*Spec, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errors()
 	}
+	s.design, s.resolved = p.design, p.resolved
 	setKeys(s)
 	p.noteMemory(s) // after setKeys, which groups the points by network
 	return s, nil
@@ -185,11 +198,12 @@ type parser struct {
 	shipped    map[string]shippedFile // [network_files] (netfiles.go)
 	enc        identityEncoder        // resolveNetwork's keys
 
-	// The metrics each point reports, as an index into metricSets, read
-	// where resolvePoints builds its models, so that resolveMetrics need
-	// not build them again (output.go).
-	metricSets  [][]sim.Metric
-	pointMetric []int32
+	// The metrics of point 0, and the first point whose metrics differ
+	// (badMetric > 0), read where resolvePoints builds its models, so that
+	// resolveMetrics need not build them again (output.go).
+	metrics    []sim.Metric
+	badMetric  int
+	badMetrics []sim.Metric
 }
 
 // errorAt records a problem with key, found on line (0: look the key up).
