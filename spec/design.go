@@ -19,7 +19,7 @@ import (
 // decomposition, so a design costs the size of the file, not of the grid.
 type design struct {
 	axes  []axis // [sweep]: per param, its values; the last varies fastest
-	lines []int   // [sweep]: per param, the line its values were written on
+	lines []int  // [sweep]: per param, the line its values were written on
 	// [[points]] (or no design: one row of no values): per point, per
 	// param; nil entries take the base value.
 	rows     [][]any
@@ -220,16 +220,25 @@ func axisLen(v any) int64 {
 
 // An axis is the values of one sweep entry: a list as written, or the
 // numbers of a range, kept unboxed (8 bytes a value, where a list of any
-// holds 24).
+// holds 24), or, in a worker's spec (ParseWorker), the range itself.
 type axis struct {
 	list   []any
 	floats []float64
+	rng    *rangeAxis
 }
 
-func (a axis) len() int { return len(a.list) + len(a.floats) }
+func (a axis) len() int {
+	if a.rng != nil {
+		return a.rng.n
+	}
+	return len(a.list) + len(a.floats)
+}
 
 func (a axis) at(k int) any {
-	if a.floats != nil {
+	switch {
+	case a.rng != nil:
+		return a.rng.at(k)
+	case a.floats != nil:
 		return a.floats[k]
 	}
 	return a.list[k]
@@ -254,13 +263,26 @@ func (p *parser) axisValues(key string, line int, v any) axis {
 		}
 		return axis{list: v}
 	case map[string]any:
-		return axis{floats: p.rangeValues(key, line, v)}
+		r := p.rangeValues(key, line, v)
+		if r == nil {
+			return axis{}
+		}
+		if p.worker {
+			// A worker keeps nothing per point: it computes the values
+			// it runs (each a few hundred nanoseconds).
+			return axis{rng: r}
+		}
+		floats := make([]float64, r.n)
+		for i := range floats {
+			floats[i] = r.at(i)
+		}
+		return axis{floats: floats}
 	}
 	p.errorAt(line, key, v, "want a list of values or a range {start = A, stop = B, num = N}")
 	return axis{}
 }
 
-func (p *parser) rangeValues(key string, line int, m map[string]any) []float64 {
+func (p *parser) rangeValues(key string, line int, m map[string]any) *rangeAxis {
 	num := func(k string) (float64, bool) {
 		switch x := m[k].(type) {
 		case int64:
@@ -314,22 +336,30 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []float64 {
 		p.errorAt(line, key, nil, "a log range needs start and stop above 0")
 		return nil
 	}
-	out := make([]float64, n)
-	for i := range n {
-		var x float64
-		switch {
-		case i == 0:
-			x = start
-		case i == n-1:
-			x = stop
-		case logScale:
-			x = math.Exp(math.Log(start) + float64(i)*(math.Log(stop)-math.Log(start))/float64(n-1))
-		default:
-			x = start + float64(i)*(stop-start)/float64(n-1)
-		}
-		out[i] = round12(x)
+	return &rangeAxis{start: start, stop: stop, n: int(n), log: logScale}
+}
+
+// A rangeAxis is a range's values, computed when asked.
+type rangeAxis struct {
+	start, stop float64
+	n           int
+	log         bool
+}
+
+// at returns value i of the range.
+func (r *rangeAxis) at(i int) float64 {
+	var x float64
+	switch {
+	case i == 0:
+		x = r.start
+	case i == r.n-1:
+		x = r.stop
+	case r.log:
+		x = math.Exp(math.Log(r.start) + float64(i)*(math.Log(r.stop)-math.Log(r.start))/float64(r.n-1))
+	default:
+		x = r.start + float64(i)*(r.stop-r.start)/float64(r.n-1)
 	}
-	return out
+	return round12(x)
 }
 
 // round12 rounds x to 12 significant digits, so that a range from 0.3 to

@@ -89,74 +89,31 @@ func mustJSON(v any) []byte {
 	return data
 }
 
-// setKeys computes the campaign's identity and each point's keys, seeds
-// and network group (Spec.table), materialising the points one at a time,
-// and the memory a worker needs (MemoryBytes). The identities are encoded
-// by identityEncoder, byte for byte as json.Marshal would
-// (identity_json.go), and what a model declares (its locators, its
-// threshold keys) is looked up once per model, not per point.
+// setKeys computes the campaign's identity and, unless s is a worker's
+// (ParseWorker), each point's keys, seeds and network group (Spec.table),
+// materialising the points one at a time, and the memory a worker needs
+// (MemoryBytes).
 func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
+	s.metricsJSON, s.histsJSON = mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
+	if s.worker {
+		return
+	}
 	n := s.design.len()
 	s.table = make([]pointEntry, n)
 	first := map[[32]byte]int32{} // network key → the first point with it
 	groups := map[int32]*groupMemory{}
-	metrics, hists := mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
-	var enc identityEncoder
-	netT, procT := networkTable.memo(), processTable.memo()
-	locators := map[string][]string{}   // generator → its locators
-	thresholds := map[string][]string{} // process model → its threshold keys
+	d := s.newIdentifier()
 	var pt Point
 	var row []any
 	for i := range n {
-		row = s.settings(i, &pt, netT, procT, &enc, row, false)
+		row = s.settings(i, &pt, d.netT, d.procT, &d.enc, row, false)
 		e := &s.table[i]
+		var nkey [32]byte
+		*e, nkey = d.identify(&pt)
 		e.network, e.next = int32(i), -1
-		drop, ok := locators[pt.Network.Generator]
-		if !ok {
-			drop = pt.Network.Locators()
-			locators[pt.Network.Generator] = drop
-		}
-		e.key = sha256.Sum256(enc.point(&pointIdentity{
-			Format:       ResultFormat,
-			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
-			Realisations: s.Realisations,
-			Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
-			Metrics:      metrics, Hists: hists,
-		}, drop))
-		e.processSeed = binary.LittleEndian.Uint64(e.key[:8])
-		if s.Realisations == RealisationsIndependent {
-			e.networkSeed = e.processSeed
-		} else {
-			th, ok := thresholds[pt.Process.Model]
-			if !ok {
-				if m, ok := sim.LookupProcess(pt.Process.Model); ok {
-					th = m.Thresholds
-				}
-				thresholds[pt.Process.Model] = th
-			}
-			if len(th) > 0 {
-				// Points that differ only in threshold keys share their
-				// process stream, as they share their networks.
-				shared := sim.Params{}
-				for k, v := range pt.Process.Params {
-					if !slices.Contains(th, k) {
-						shared[k] = v
-					}
-				}
-				skey := sha256.Sum256(enc.point(&pointIdentity{
-					Format:       ResultFormat,
-					Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
-					Realisations: s.Realisations,
-					Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
-					Metrics:      metrics, Hists: hists,
-				}, drop))
-				e.processSeed = binary.LittleEndian.Uint64(skey[:8])
-			}
-			netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
-			nkey := sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
-			e.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
+		if s.Realisations != RealisationsIndependent {
 			if j, ok := first[nkey]; ok {
 				e.network = j
 			} else {
@@ -188,6 +145,77 @@ func setKeys(s *Spec) {
 			s.memBytes, s.memAt = b, int(at)
 		}
 	}
+}
+
+// An identifier computes the identities of the points of a spec: their
+// keys and the seeds of their streams. What a model declares (its
+// locators, its threshold keys) is looked up once per model, not per
+// point, and the identities are encoded by identityEncoder, byte for byte
+// as json.Marshal would (identity_json.go). It is not safe for concurrent
+// use.
+type identifier struct {
+	s           *Spec
+	enc         identityEncoder
+	netT, procT modelTable
+	locators    map[string][]string // generator → its locators
+	thresholds  map[string][]string // process model → its threshold keys
+}
+
+func (s *Spec) newIdentifier() *identifier {
+	return &identifier{s: s, netT: networkTable.memo(), procT: processTable.memo(),
+		locators: map[string][]string{}, thresholds: map[string][]string{}}
+}
+
+// identify returns the entry of pt, whose settings are set (Spec.settings),
+// but for its network group, and its network key.
+func (d *identifier) identify(pt *Point) (e pointEntry, nkey [32]byte) {
+	s, enc := d.s, &d.enc
+	drop, ok := d.locators[pt.Network.Generator]
+	if !ok {
+		drop = pt.Network.Locators()
+		d.locators[pt.Network.Generator] = drop
+	}
+	e.key = sha256.Sum256(enc.point(&pointIdentity{
+		Format:       ResultFormat,
+		Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+		Realisations: s.Realisations,
+		Process:      canonicalModel{pt.Process.Model, pt.Process.Params},
+		Metrics:      s.metricsJSON, Hists: s.histsJSON,
+	}, drop))
+	e.processSeed = binary.LittleEndian.Uint64(e.key[:8])
+	if s.Realisations == RealisationsIndependent {
+		e.networkSeed = e.processSeed
+		return e, e.key
+	}
+	th, ok := d.thresholds[pt.Process.Model]
+	if !ok {
+		if m, ok := sim.LookupProcess(pt.Process.Model); ok {
+			th = m.Thresholds
+		}
+		d.thresholds[pt.Process.Model] = th
+	}
+	if len(th) > 0 {
+		// Points that differ only in threshold keys share their process
+		// stream, as they share their networks.
+		shared := sim.Params{}
+		for k, v := range pt.Process.Params {
+			if !slices.Contains(th, k) {
+				shared[k] = v
+			}
+		}
+		skey := sha256.Sum256(enc.point(&pointIdentity{
+			Format:       ResultFormat,
+			Network:      canonicalModel{pt.Network.Generator, pt.Network.Params},
+			Realisations: s.Realisations,
+			Process:      canonicalModel{pt.Process.Model + " thresholds", shared},
+			Metrics:      s.metricsJSON, Hists: s.histsJSON,
+		}, drop))
+		e.processSeed = binary.LittleEndian.Uint64(skey[:8])
+	}
+	netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
+	nkey = sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
+	e.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
+	return e, nkey
 }
 
 // groupMemory is what setKeys counts of a network group, for MemoryBytes.

@@ -210,10 +210,10 @@ func sameNames(a, b []sim.Metric) bool {
 func (s *Spec) Layout() *reduce.Layout { return s.layout }
 
 // NumPoints returns the number of parameter points.
-func (s *Spec) NumPoints() int { return len(s.table) }
+func (s *Spec) NumPoints() int { return s.npoints }
 
 // Runs returns the total number of repetitions in the campaign.
-func (s *Spec) Runs() int64 { return int64(len(s.table)) * int64(s.Repetitions) }
+func (s *Spec) Runs() int64 { return int64(s.npoints) * int64(s.Repetitions) }
 
 // MemoryBytes estimates the memory one worker needs for the largest network
 // of the campaign and the process states that run on it: a worker keeps

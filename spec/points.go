@@ -35,21 +35,42 @@ type pointEntry struct {
 // Point returns point i (0 ≤ i < NumPoints), materialised: its values,
 // settings, key and seeds. It allocates the point's settings each call; it
 // is safe for concurrent use.
+//
+// In a worker's spec (ParseWorker) it computes the point's key and seeds,
+// and its network group is -1.
 func (s *Spec) Point(i int) Point {
 	var pt Point
 	var enc identityEncoder
 	s.settings(i, &pt, networkTable, processTable, &enc, nil, true)
-	e := &s.table[i]
+	var e pointEntry
+	if s.table != nil {
+		e = s.table[i]
+	} else {
+		e, _ = s.newIdentifier().identify(&pt)
+		e.network = -1
+	}
 	pt.Key = hex.EncodeToString(e.key[:])
 	pt.networkSeed, pt.processSeed, pt.network = e.networkSeed, e.processSeed, int(e.network)
 	return pt
+}
+
+// entry returns the table's entry of point i, computed in a worker's spec
+// (with network group -1).
+func (s *Spec) entry(i int) pointEntry {
+	if s.table != nil {
+		return s.table[i]
+	}
+	pt := s.Point(i)
+	e := pointEntry{networkSeed: pt.networkSeed, processSeed: pt.processSeed, network: -1, next: -1}
+	hex.Decode(e.key[:], []byte(pt.Key))
+	return e
 }
 
 // Points yields every point, in grid order, materialising one at a time
 // (Point): a loop over them holds one point, not the grid.
 func (s *Spec) Points() iter.Seq2[int, Point] {
 	return func(yield func(int, Point) bool) {
-		for i := range s.table {
+		for i := range s.NumPoints() {
 			if !yield(i, s.Point(i)) {
 				return
 			}
@@ -57,9 +78,12 @@ func (s *Spec) Points() iter.Seq2[int, Point] {
 	}
 }
 
-// PointKey returns the key of point i (Point.Key) without materialising
-// the point.
-func (s *Spec) PointKey(i int) string { return hex.EncodeToString(s.table[i].key[:]) }
+// PointKey returns the key of point i (Point.Key), without materialising
+// the point but in a worker's spec.
+func (s *Spec) PointKey(i int) string {
+	e := s.entry(i)
+	return hex.EncodeToString(e.key[:])
+}
 
 // PointValues returns the values of the swept keys at point i (Point.Values).
 func (s *Spec) PointValues(i int) []any {
@@ -72,7 +96,7 @@ func (s *Spec) PointValues(i int) []any {
 // PointSeeds returns the seeds of the network and process streams of
 // repetition rep of point i (Point.Seeds), without materialising it.
 func (s *Spec) PointSeeds(i, rep int) (network, process uint64) {
-	e := &s.table[i]
+	e := s.entry(i)
 	return sim.StreamSeed(s.Seed, e.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(s.Seed, e.processSeed, rep, sim.StreamProcess)
 }
 
@@ -87,6 +111,7 @@ func (s *Spec) PointIndex(key string) (int, bool) {
 	if _, err := hex.Decode(k[:], []byte(key)); err != nil {
 		return 0, false
 	}
+	s.needTable("PointIndex")
 	s.byKey.once.Do(func() {
 		order := make([]int32, len(s.table))
 		for i := range order {
@@ -154,4 +179,11 @@ func (e *identityEncoder) writtenKey(net sim.NetworkSettings) ([]byte, bool) {
 		Params    sim.Params
 	}{net.Generator, net.Params})
 	return key, err == nil
+}
+
+// needTable panics in a worker's spec, which has no table of the points.
+func (s *Spec) needTable(what string) {
+	if s.table == nil {
+		panic("spec: " + what + " of a worker's spec (ParseWorker), which keeps nothing per point")
+	}
 }

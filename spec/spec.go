@@ -75,8 +75,13 @@ type Spec struct {
 	// in table (points.go).
 	design   design
 	resolved map[string]*resolved // network settings as written → resolved (netfiles.go)
-	table    []pointEntry
-	byKey    struct {
+	table    []pointEntry         // nil in a worker's spec (ParseWorker)
+	worker   bool                 // parsed by ParseWorker
+	npoints  int
+	// The metrics and histograms of the layout, encoded once for every
+	// point's identity.
+	metricsJSON, histsJSON []byte
+	byKey                  struct {
 		once  sync.Once
 		order []int32 // the points, sorted by key (PointIndex)
 	}
@@ -155,11 +160,22 @@ func Load(path string) (*Spec, error) {
 }
 
 // Parse parses spec text read from file path (used in messages).
-func Parse(path string, text []byte) (*Spec, error) {
+func Parse(path string, text []byte) (*Spec, error) { return parse(path, text, false) }
+
+// ParseWorker parses and validates spec text as Parse does, with the same
+// errors, for a process that only runs the repetitions it is handed (an
+// MPI rank other than 0): it keeps nothing per point, so its memory does
+// not grow with the grid. Its points' keys and seeds are computed when
+// asked (Point, PointKey, PointSeeds; its Runner asks once per point it
+// sets up); NetworkGroup and PointIndex, which need every point's, panic,
+// and MemoryBytes is 0.
+func ParseWorker(path string, text []byte) (*Spec, error) { return parse(path, text, true) }
+
+func parse(path string, text []byte, worker bool) (*Spec, error) {
 	if e := checkShape(path, text); e != nil {
 		return nil, Errors{e}
 	}
-	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}}
+	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}, worker: worker}
 	var doc map[string]any
 	md, err := toml.Decode(string(text), &doc)
 	if err != nil {
@@ -173,24 +189,27 @@ func Parse(path string, text []byte) (*Spec, error) {
 		return nil, Errors{e}
 	}
 	sum := sha256.Sum256(text)
-	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
+	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1, worker: worker}
 	p.parse(s, doc)
 	if len(p.errs) > 0 {
 		return nil, p.errors()
 	}
-	s.design, s.resolved = p.design, p.resolved
+	s.design, s.resolved, s.npoints = p.design, p.resolved, p.design.len()
 	setKeys(s)
-	p.noteMemory(s) // after setKeys, which groups the points by network
+	if !worker {
+		p.noteMemory(s) // after setKeys, which groups the points by network
+	}
 	return s, nil
 }
 
 type parser struct {
-	file  string
-	lines lineIndex
-	order map[string]int // dotted key → its rank in the file (indexKeys)
-	errs  Errors
-	seen  map[string]bool // error messages already reported
-	more  int             // problems found past MaxErrors, not reported
+	file   string
+	worker bool // ParseWorker
+	lines  lineIndex
+	order  map[string]int // dotted key → its rank in the file (indexKeys)
+	errs   Errors
+	seen   map[string]bool // error messages already reported
+	more   int             // problems found past MaxErrors, not reported
 
 	design     design
 	valueLines map[string]int         // "key@table" → line of a sweep or point value
