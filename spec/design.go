@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/netsweep/netsweep/sim"
 )
@@ -431,18 +432,98 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 // A large grid repeats its models: what depends only on a model and the
 // set of swept keys (the keys a model reads, checkKeys) is looked up or
 // checked once per parse, not per point.
+//
+// A large grid is cut into ranges, one per CPU, checked in parallel, each
+// by a parser of its own; what they found is joined in point order. If any
+// finds a problem, the points are checked again in one pass, so that the
+// messages, their order and the count past MaxErrors are those of one pass.
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
+	n := p.design.len()
+	if k := ranges(n); k > 1 && p.resolveParallel(s, netTable, procTable, k) {
+		return
+	}
+	p.resolveRange(s, 0, n, netTable, procTable)
+}
+
+// resolveParallel checks the points in k ranges in parallel and joins what
+// they found into p and s, unless one found a problem: then it returns
+// false, and p and s are as they were.
+func (p *parser) resolveParallel(s *Spec, netTable, procTable map[string]any, k int) bool {
+	n := p.design.len()
+	subs := make([]*parser, k)
+	scratch := make([]*Spec, k)
+	var wg sync.WaitGroup
+	for w := range k {
+		// A range's parser and spec share what is read only; what
+		// resolveRange writes (errors, resolved networks, notes, files)
+		// is its own.
+		subs[w] = &parser{file: p.file, worker: p.worker, lines: p.lines, order: p.order,
+			design: p.design, valueLines: p.valueLines, shipped: p.shipped}
+		scratch[w] = &Spec{Path: s.Path, Params: s.Params, Network: s.Network, Process: s.Process, Notes: slices.Clone(s.Notes)}
+		wg.Go(func() { subs[w].resolveRange(scratch[w], w*n/k, (w+1)*n/k, netTable, procTable) })
+	}
+	wg.Wait()
+	for _, sub := range subs {
+		if len(sub.errs) > 0 || sub.more > 0 {
+			return false
+		}
+	}
+	for w, sub := range subs {
+		for _, note := range scratch[w].Notes {
+			if !slices.Contains(s.Notes, note) {
+				s.Notes = append(s.Notes, note)
+			}
+		}
+		for k, f := range scratch[w].files {
+			if s.files == nil {
+				s.files = map[string]NetworkFile{}
+			}
+			s.files[k] = f
+		}
+		for k, r := range sub.resolved {
+			if p.resolved == nil {
+				p.resolved = map[string]*resolved{}
+			}
+			if _, ok := p.resolved[k]; !ok {
+				p.resolved[k] = r
+			}
+		}
+		if !sub.haveMetrics {
+			continue
+		}
+		switch {
+		case !p.haveMetrics:
+			p.metrics, p.haveMetrics = sub.metrics, true
+		case p.badMetric > 0:
+		case !sameNames(sub.metrics, p.metrics):
+			p.badMetric, p.badMetrics = w*n/k, sub.metrics
+		}
+		if p.badMetric == 0 && sub.badMetric > 0 {
+			p.badMetric, p.badMetrics = sub.badMetric, sub.badMetrics
+		}
+	}
+	return true
+}
+
+// resolveRange checks points lo to hi-1.
+func (p *parser) resolveRange(s *Spec, lo, hi int, netTable, procTable map[string]any) {
 	netT, procT := networkTable.memo(), processTable.memo()
 	checked := map[string]bool{} // table and model whose keys checkKeys found good, all of s.Params swept
-	n := p.design.len()
 	var row []any
 	swept := map[string]int{}
-	for i := range n {
+	// Where no network key is swept, every point has the base network:
+	// once it resolved and checked good, its settings serve every point.
+	netSwept := sweepsNetwork(s.Params)
+	var fixed *resolved
+	for i := lo; i < hi; i++ {
 		vals := p.design.values(i, row)
 		row = vals
-		pt := Point{Index: i,
-			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
-			Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
+		pt := Point{Index: i, Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
+		if fixed != nil {
+			pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: fixed.params}
+		} else {
+			pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)}
+		}
 		// Lists in the base tables are shared; copy on write is not needed
 		// because a sweep replaces a whole value.
 		clear(swept)
@@ -474,13 +555,19 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
 			checked[k] = allSwept && len(p.errs) == before
 		}
-		keepRead(netT, pt.Network.Generator, pt.Network.Params)
 		keepRead(procT, pt.Process.Model, pt.Process.Params)
-		r, err := p.resolveNetwork(s, &pt.Network)
+		r, err := fixed, error(nil)
+		if fixed == nil {
+			keepRead(netT, pt.Network.Generator, pt.Network.Params)
+			r, err = p.resolveNetwork(s, &pt.Network)
+		}
 		var netMetrics []sim.Metric
 		var newErr, metricsErr error
 		if err == nil {
 			netMetrics, newErr, metricsErr = r.check(pt.Network)
+		}
+		if !netSwept && r != nil && err == nil && newErr == nil && metricsErr == nil {
+			fixed = r
 		}
 		if errors.Is(err, errReported) {
 			// reported where the file was shipped
@@ -544,4 +631,10 @@ func (p *parser) modelError(table string, err error, cfg any, swept map[string]i
 		line = 0
 	}
 	p.errorAt(line, key, pe.Value, "%s", pe.Reason)
+}
+
+// sweepsNetwork tells whether the swept keys params include a network
+// key.
+func sweepsNetwork(params []string) bool {
+	return slices.ContainsFunc(params, func(k string) bool { return strings.HasPrefix(k, "network.") })
 }

@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"reflect"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/netsweep/netsweep/sim"
 )
@@ -92,59 +95,148 @@ func mustJSON(v any) []byte {
 // setKeys computes the campaign's identity and, unless s is a worker's
 // (ParseWorker), each point's keys, seeds and network group (Spec.table),
 // materialising the points one at a time, and the memory a worker needs
-// (MemoryBytes).
+// (MemoryBytes). A large grid is cut into ranges of points, one per CPU,
+// whose groups are then joined in point order, so the table is the same
+// for any cut.
 func setKeys(s *Spec) {
 	id := hashJSON(campaignIdentity{Format: ResultFormat, Seed: s.Seed})
 	s.CampaignID = hex.EncodeToString(id[:])
 	s.metricsJSON, s.histsJSON = mustJSON(s.layout.Metrics), mustJSON(s.layout.Hists)
+	if !sweepsNetwork(s.Params) {
+		var pt Point
+		var enc identityEncoder
+		s.settings(0, &pt, networkTable, processTable, &enc, nil, false)
+		s.fixedNet = &pt.Network
+	}
 	if s.worker {
 		return
 	}
 	n := s.design.len()
 	s.table = make([]pointEntry, n)
+	parts := make([]*keyPart, ranges(n))
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() { parts[w] = s.keyRange(w*n/len(parts), (w+1)*n/len(parts)) })
+	}
+	wg.Wait()
+	// Join the ranges' groups: a group whose network key an earlier range
+	// has is that range's group, its points linked after the earlier ones.
 	first := map[[32]byte]int32{} // network key → the first point with it
 	groups := map[int32]*groupMemory{}
-	d := s.newIdentifier()
-	var pt Point
-	var row []any
-	for i := range n {
-		row = s.settings(i, &pt, d.netT, d.procT, &d.enc, row, false)
-		e := &s.table[i]
-		var nkey [32]byte
-		*e, nkey = d.identify(&pt)
-		e.network, e.next = int32(i), -1
-		if s.Realisations != RealisationsIndependent {
-			if j, ok := first[nkey]; ok {
-				e.network = j
-			} else {
-				first[nkey] = int32(i)
+	s.memBytes, s.memAt = 0, 0
+	most := func(b int64, at int) {
+		if b > s.memBytes || b == s.memBytes && at < s.memAt {
+			s.memBytes, s.memAt = b, at
+		}
+	}
+	for _, part := range parts {
+		most(part.most, part.at) // independent realisations
+		remap := map[int32]int32{}
+		for _, g := range part.groups {
+			j, ok := first[g.nkey]
+			if !ok {
+				first[g.nkey] = g.first
+				groups[g.first] = g
+				continue
 			}
+			into := groups[j]
+			remap[g.first] = j
+			s.table[into.last].next = g.first
+			into.last = g.last
+			into.points += g.points
+			into.immunised += g.immunised
 		}
-		g := groups[e.network]
-		if g == nil {
-			g = &groupMemory{last: -1, net: pt.Network.MemoryBytes(), n: int64(pt.Network.N())}
-			groups[e.network] = g
-		} else {
-			s.table[g.last].next = int32(i)
-		}
-		g.last = int32(i)
-		g.points++
-		// An immunising process keeps a copy of the network without the
-		// immune nodes' edges (sim.InterventionKeys).
-		if v, ok := pt.Process.Params["immunise"].(float64); ok && v > 0 {
-			g.immunised++
+		if len(remap) > 0 {
+			for i := part.lo; i < part.hi; i++ {
+				if j, ok := remap[s.table[i].network]; ok {
+					s.table[i].network = j
+				}
+			}
 		}
 	}
 	// Points of a network group run on the same networks: their memory is
 	// the group's. The point named is the first of the first group that
 	// needs the most.
-	s.memBytes, s.memAt = 0, 0
 	for at, g := range groups {
-		b := g.net + 16*g.n*g.points + g.net*g.immunised
-		if b > s.memBytes || b == s.memBytes && int(at) < s.memAt {
-			s.memBytes, s.memAt = b, int(at)
-		}
+		most(g.net+16*g.n*g.points+g.net*g.immunised, int(at))
 	}
+}
+
+// parallelMin is the number of points from which Parse cuts the points
+// into ranges that goroutines check and identify in parallel; a test
+// lowers it.
+var parallelMin = 1 << 12
+
+// ranges returns the number of ranges to cut n points into: one per CPU
+// for a large grid, else one.
+func ranges(n int) int {
+	if n < parallelMin {
+		return 1
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), n/(parallelMin/2)))
+}
+
+// A keyPart is what keyRange found in a range of points: their groups
+// (network keys) in the order of their first points, and, with
+// independent realisations, where every point is its own group, the most
+// memory a point needs.
+type keyPart struct {
+	lo, hi int
+	groups []*groupMemory
+	most   int64
+	at     int
+}
+
+// groupMemory is what setKeys counts of a network group: its points, for
+// the links of Spec.table, and what MemoryBytes needs.
+type groupMemory struct {
+	nkey              [32]byte
+	first, last       int32 // its first and last point so far
+	net, n            int64 // the bytes and the nodes of its network
+	points, immunised int64
+}
+
+// keyRange sets the table's entries of points lo to hi-1, with their
+// groups and links within the range.
+func (s *Spec) keyRange(lo, hi int) *keyPart {
+	part := &keyPart{lo: lo, hi: hi}
+	local := map[[32]byte]*groupMemory{}
+	d := s.newIdentifier()
+	var pt Point
+	var row []any
+	for i := lo; i < hi; i++ {
+		row = s.settings(i, &pt, d.netT, d.procT, &d.enc, row, false)
+		e := &s.table[i]
+		var nkey [32]byte
+		*e, nkey = d.identify(&pt)
+		e.network, e.next = int32(i), -1
+		// An immunising process keeps a copy of the network without the
+		// immune nodes' edges (sim.InterventionKeys).
+		var imm int64
+		if v, ok := pt.Process.Params["immunise"].(float64); ok && v > 0 {
+			imm = 1
+		}
+		if s.Realisations == RealisationsIndependent {
+			net := pt.Network.MemoryBytes()
+			if b := net + 16*int64(pt.Network.N()) + net*imm; b > part.most || i == lo {
+				part.most, part.at = b, i
+			}
+			continue
+		}
+		g := local[nkey]
+		if g == nil {
+			g = &groupMemory{nkey: nkey, first: int32(i), last: -1, net: pt.Network.MemoryBytes(), n: int64(pt.Network.N())}
+			local[nkey] = g
+			part.groups = append(part.groups, g)
+		} else {
+			e.network = g.first
+			s.table[g.last].next = int32(i)
+		}
+		g.last = int32(i)
+		g.points++
+		g.immunised += imm
+	}
+	return part
 }
 
 // An identifier computes the identities of the points of a spec: their
@@ -159,6 +251,15 @@ type identifier struct {
 	netT, procT modelTable
 	locators    map[string][]string // generator → its locators
 	thresholds  map[string][]string // process model → its threshold keys
+	// The network key of the last network settings: points of a sweep
+	// over process keys share one params map (resolveNetwork), which
+	// last holds, so that its address is not reused for another.
+	last struct {
+		generator string
+		params    sim.Params
+		nkey      [32]byte
+		ok        bool
+	}
 }
 
 func (s *Spec) newIdentifier() *identifier {
@@ -212,15 +313,18 @@ func (d *identifier) identify(pt *Point) (e pointEntry, nkey [32]byte) {
 		}, drop))
 		e.processSeed = binary.LittleEndian.Uint64(skey[:8])
 	}
-	netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
-	nkey = sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
+	if l := &d.last; l.ok && l.generator == pt.Network.Generator && sameMap(l.params, pt.Network.Params) {
+		nkey = l.nkey
+	} else {
+		netDrop := append(drop[:len(drop):len(drop)], "metrics") // measured on the network, not drawn
+		nkey = sha256.Sum256(enc.network(&networkIdentity{Format: ResultFormat, Network: canonicalModel{pt.Network.Generator, pt.Network.Params}}, netDrop))
+		l.generator, l.params, l.nkey, l.ok = pt.Network.Generator, pt.Network.Params, nkey, true
+	}
 	e.networkSeed = binary.LittleEndian.Uint64(nkey[:8])
 	return e, nkey
 }
 
-// groupMemory is what setKeys counts of a network group, for MemoryBytes.
-type groupMemory struct {
-	last              int32 // its last point so far
-	net, n            int64 // the bytes and the nodes of its network
-	points, immunised int64
+// sameMap tells whether a and b are the same map (not equal ones).
+func sameMap(a, b sim.Params) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }

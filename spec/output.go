@@ -121,10 +121,10 @@ func toFloat(v any) (float64, bool) {
 }
 
 // noteMetrics records the metrics of point i, a process's then its
-// network's: point 0's, and the first point whose metrics differ.
+// network's: the first point's, and the first point whose metrics differ.
 func (p *parser) noteMetrics(i int, proc, net []sim.Metric) {
-	if i == 0 {
-		p.metrics = slices.Concat(proc, net)
+	if !p.haveMetrics {
+		p.metrics, p.haveMetrics = slices.Concat(proc, net), true
 		return
 	}
 	if p.badMetric > 0 {

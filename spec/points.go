@@ -135,8 +135,13 @@ func (s *Spec) PointIndex(key string) (int, bool) {
 func (s *Spec) settings(i int, pt *Point, netT, procT modelTable, enc *identityEncoder, row []any, values bool) []any {
 	vals := s.design.values(i, row)
 	pt.Index = i
-	pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)}
 	pt.Process = sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}
+	fixed := s.fixedNet != nil
+	if fixed {
+		pt.Network = *s.fixedNet
+	} else {
+		pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)}
+	}
 	pt.Values = nil
 	if values {
 		pt.Values = make([]any, len(s.Params))
@@ -153,8 +158,11 @@ func (s *Spec) settings(i int, pt *Point, netT, procT modelTable, enc *identityE
 			pt.Values[j] = v
 		}
 	}
-	keepRead(netT, pt.Network.Generator, pt.Network.Params)
 	keepRead(procT, pt.Process.Model, pt.Process.Params)
+	if fixed {
+		return vals
+	}
+	keepRead(netT, pt.Network.Generator, pt.Network.Params)
 	if key, ok := enc.writtenKey(pt.Network); ok {
 		if r := s.resolved[string(key)]; r != nil {
 			pt.Network.Params = r.params

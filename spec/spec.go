@@ -77,6 +77,9 @@ type Spec struct {
 	resolved map[string]*resolved // network settings as written → resolved (netfiles.go)
 	table    []pointEntry         // nil in a worker's spec (ParseWorker)
 	worker   bool                 // parsed by ParseWorker
+	// fixedNet is the network settings of every point where no network
+	// key is swept (setKeys).
+	fixedNet *sim.NetworkSettings
 	npoints  int
 	// The metrics and histograms of the layout, encoded once for every
 	// point's identity.
@@ -220,9 +223,10 @@ type parser struct {
 	// The metrics of point 0, and the first point whose metrics differ
 	// (badMetric > 0), read where resolvePoints builds its models, so that
 	// resolveMetrics need not build them again (output.go).
-	metrics    []sim.Metric
-	badMetric  int
-	badMetrics []sim.Metric
+	metrics     []sim.Metric
+	haveMetrics bool
+	badMetric   int
+	badMetrics  []sim.Metric
 }
 
 // errorAt records a problem with key, found on line (0: look the key up).

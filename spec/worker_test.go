@@ -1,10 +1,12 @@
 package spec
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -161,4 +163,64 @@ func TestWorkerBytesFlat(t *testing.T) {
 	runtime.KeepAlive(r1)
 	runtime.KeepAlive(s2)
 	runtime.KeepAlive(r2)
+}
+
+// TestParallelParse checks that cutting the points into ranges checked and
+// identified in parallel changes nothing: for every example, and for
+// grids whose network groups span ranges, the table, the memory
+// estimate, the notes, the network files and the errors are those of one
+// pass.
+func TestParallelParse(t *testing.T) {
+	defer func(n, procs int) { parallelMin = n; runtime.GOMAXPROCS(procs) }(parallelMin, runtime.GOMAXPROCS(4))
+	texts := map[string][]byte{}
+	files, _ := filepath.Glob("../examples/*.toml")
+	for _, f := range files {
+		texts[f], _ = ReadFile(f)
+	}
+	grid := `name = "g"
+seed = 1
+repetitions = 1
+%s
+[network]
+generator = "er"
+n = 20
+mean_degree = 2.0
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+%s
+[sweep]
+"process.beta" = [0.1, 0.2, 0.3]
+"network.mean_degree" = [1.0, 2.0, 3.0, 4.0]
+"process.immunise" = [0.0, 0.2]
+`
+	texts["groups.toml"] = fmt.Appendf(nil, grid, "", "")
+	texts["independent.toml"] = fmt.Appendf(nil, grid, "", "")
+	texts["independent.toml"] = bytes.Replace(texts["independent.toml"], []byte("mean_degree = 2.0\n"), []byte("mean_degree = 2.0\nrealisations = \"independent\"\n"), 1)
+	texts["bad.toml"] = bytes.Replace(texts["groups.toml"], []byte("[0.1, 0.2, 0.3]"), []byte("[0.1, -0.2, 0.3, -0.4]"), 1)
+	parse := func(name string, text []byte, min int) string {
+		parallelMin = min
+		s, err := Parse(name, text)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d %d %q %v\n", s.memBytes, s.memAt, s.Notes, s.NetworkFiles())
+		for i := range s.table {
+			fmt.Fprintf(&b, "%x %d %d %d %d\n", s.table[i].key, s.table[i].networkSeed, s.table[i].processSeed, s.table[i].network, s.table[i].next)
+		}
+		return b.String()
+	}
+	for name, text := range texts {
+		one := parse(name, text, 1<<30)
+		for _, min := range []int{2, 3} {
+			if cut := parse(name, text, min); cut != one {
+				t.Errorf("%s cut into ranges (parallelMin %d):\n%s\none pass:\n%s", name, min, cut, one)
+			}
+		}
+		if name == "bad.toml" && !strings.HasPrefix(one, "error: ") {
+			t.Errorf("%s: %s", name, one)
+		}
+	}
 }
