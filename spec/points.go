@@ -2,6 +2,8 @@ package spec
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"iter"
@@ -113,15 +115,31 @@ func (s *Spec) PointIndex(key string) (int, bool) {
 	}
 	s.needTable("PointIndex")
 	s.byKey.once.Do(func() {
-		order := make([]int32, len(s.table))
-		for i := range order {
-			order[i] = int32(i)
+		// Sorted by the keys' first 8 bytes, kept beside the points'
+		// indices: a sort that reads the table at every comparison waits
+		// on memory.
+		type byPrefix struct {
+			prefix uint64
+			point  int32
 		}
-		slices.SortFunc(order, func(a, b int32) int { return bytes.Compare(s.table[a].key[:], s.table[b].key[:]) })
+		sorted := make([]byPrefix, len(s.table))
+		for i := range sorted {
+			sorted[i] = byPrefix{binary.BigEndian.Uint64(s.table[i].key[:8]), int32(i)}
+		}
+		slices.SortFunc(sorted, func(a, b byPrefix) int {
+			if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+				return c
+			}
+			return compareKeys(&s.table[a.point].key, &s.table[b.point].key)
+		})
+		order := make([]int32, len(sorted))
+		for i := range sorted {
+			order[i] = sorted[i].point
+		}
 		s.byKey.order = order
 	})
 	order := s.byKey.order
-	j, ok := slices.BinarySearchFunc(order, k, func(p int32, k [32]byte) int { return bytes.Compare(s.table[p].key[:], k[:]) })
+	j, ok := slices.BinarySearchFunc(order, &k, func(p int32, k *[32]byte) int { return compareKeys(&s.table[p].key, k) })
 	if !ok {
 		return 0, false
 	}
@@ -194,4 +212,13 @@ func (s *Spec) needTable(what string) {
 	if s.table == nil {
 		panic("spec: " + what + " of a worker's spec (ParseWorker), which keeps nothing per point")
 	}
+}
+
+// compareKeys orders keys as bytes.Compare does, comparing their first 8
+// bytes as one number first.
+func compareKeys(a, b *[32]byte) int {
+	if c := cmp.Compare(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {
+		return c
+	}
+	return bytes.Compare(a[8:], b[8:])
 }
