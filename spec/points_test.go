@@ -165,3 +165,39 @@ func TestSpecBytesPerPoint(t *testing.T) {
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)
 }
+
+// ExampleSpec_Point builds the points of a grid one at a time: the spec
+// holds the grid's axes, not its points.
+func ExampleSpec_Point() {
+	s, err := Parse("grid.toml", []byte(`name = "grid"
+seed = 1
+repetitions = 10
+[network]
+generator = "er"
+n = 100
+mean_degree = 3.0
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+[sweep]
+"network.mean_degree" = [2.0, 4.0]
+"process.beta" = { start = 0.2, stop = 0.6, num = 3 }
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(s.NumPoints(), "points of", s.Params)
+	for i, pt := range s.Points() {
+		fmt.Println(i, pt.Values, pt.Network.Params["mean_degree"], pt.Process.Params["beta"], s.NetworkGroup(i))
+	}
+	// Output:
+	// 6 points of [network.mean_degree process.beta]
+	// 0 [2 0.2] 2 0.2 0
+	// 1 [2 0.4] 2 0.4 0
+	// 2 [2 0.6] 2 0.6 0
+	// 3 [4 0.2] 4 0.2 3
+	// 4 [4 0.4] 4 0.4 3
+	// 5 [4 0.6] 4 0.6 3
+}
