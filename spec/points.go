@@ -80,8 +80,8 @@ func (s *Spec) Points() iter.Seq2[int, Point] {
 	}
 }
 
-// PointKey returns the key of point i (Point.Key), without materialising
-// the point but in a worker's spec.
+// PointKey returns the key of point i (Point.Key). It materialises the
+// point only in a worker's spec (ParseWorker).
 func (s *Spec) PointKey(i int) string {
 	e := s.entry(i)
 	return hex.EncodeToString(e.key[:])
@@ -96,7 +96,8 @@ func (s *Spec) PointValues(i int) []any {
 }
 
 // PointSeeds returns the seeds of the network and process streams of
-// repetition rep of point i (Point.Seeds), without materialising it.
+// repetition rep of point i (Point.Seeds). It materialises the point only
+// in a worker's spec (ParseWorker).
 func (s *Spec) PointSeeds(i, rep int) (network, process uint64) {
 	e := s.entry(i)
 	return sim.StreamSeed(s.Seed, e.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(s.Seed, e.processSeed, rep, sim.StreamProcess)

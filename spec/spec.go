@@ -91,7 +91,8 @@ type Spec struct {
 }
 
 // Point is one parameter point: the values of the swept keys and the
-// resulting model configuration.
+// resulting model configuration. A Spec does not store its points:
+// Spec.Point builds one when asked.
 type Point struct {
 	Index  int
 	Values []any // one per Spec.Params: float64, int64, string or bool
@@ -109,7 +110,7 @@ type Point struct {
 	// network is the index of the first point with the same network key:
 	// points with equal network run on the same networks, repetition by
 	// repetition. With independent realisations it is the point's own
-	// index.
+	// index; in a worker's spec (ParseWorker), which does not know it, -1.
 	network int
 }
 
