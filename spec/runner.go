@@ -61,7 +61,8 @@ type Runner struct {
 // one group then sets up each point's models once per repetition.
 const maxModels = 32
 
-// pointModels are the models of one point, and its entry (key, seeds).
+// pointModels are the models of one point and the seeds of its streams,
+// from its entry (the network one tells its group).
 type pointModels struct {
 	gen  sim.Generator
 	proc sim.Process
