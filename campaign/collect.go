@@ -120,7 +120,7 @@ func MergeShards(dir string) (*spec.Spec, *reduce.Table, []mpirun.Failure, error
 	if len(cov.gaps) > 0 {
 		return nil, nil, nil, missingShards(dir, s, shards, cov)
 	}
-	table := reduce.NewTable(s.Layout(), len(s.Points))
+	table := reduce.NewTable(s.Layout(), s.NumPoints())
 	fails, err := merge(s, table, cov)
 	if err != nil {
 		return nil, nil, nil, err

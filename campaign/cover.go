@@ -32,14 +32,10 @@ type coverage struct {
 // disjoint records of that point inside it that cover the most
 // repetitions, and lists what they leave uncovered.
 func cover(s *spec.Spec, want []mpirun.Chunk, records []journal.Chunk) coverage {
-	index := make(map[string]int, len(s.Points))
-	for i := range s.Points {
-		index[s.Points[i].Key] = i
-	}
 	byPoint := make(map[int][]*journal.Chunk)
-	c := coverage{chosen: make([][]*journal.Chunk, len(s.Points)), done: make([]int64, len(s.Points))}
+	c := coverage{chosen: make([][]*journal.Chunk, s.NumPoints()), done: make([]int64, s.NumPoints())}
 	for i := range records {
-		p, ok := index[records[i].Key]
+		p, ok := s.PointIndex(records[i].Key)
 		if !ok {
 			c.unused++
 			continue

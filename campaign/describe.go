@@ -18,10 +18,10 @@ func Describe(w io.Writer, s *spec.Spec, dir string) {
 		design = strings.Join(s.Params, " × ")
 	}
 	fmt.Fprintf(w, "%s: ok\n", s.Path)
-	fmt.Fprintf(w, "  points       %d (%s)\n", len(s.Points), design)
+	fmt.Fprintf(w, "  points       %d (%s)\n", s.NumPoints(), design)
 	if pr := s.Precision; pr != nil {
 		fmt.Fprintf(w, "  repetitions  %d to %d per point, in blocks of %d, to %v\n", pr.Min, pr.Max, pr.Block, pr)
-		fmt.Fprintf(w, "  runs         %d to %d\n", int64(pr.First())*int64(len(s.Points)), s.Runs())
+		fmt.Fprintf(w, "  runs         %d to %d\n", int64(pr.First())*int64(s.NumPoints()), s.Runs())
 	} else {
 		fmt.Fprintf(w, "  repetitions  %d per point\n", s.Repetitions)
 		fmt.Fprintf(w, "  runs         %d\n", s.Runs())

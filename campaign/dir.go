@@ -128,7 +128,7 @@ func Open(dir string, s *spec.Spec, o OpenOptions) (*Campaign, error) {
 // with the journal).
 func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.File) (*Campaign, error) {
 	rep := reporterOrNop(o.Reporter)
-	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), len(s.Points)), total: o.Shard.Runs(s), lock: lock,
+	c := &Campaign{dir: dir, s: s, shard: o.Shard, rep: rep, base: reduce.NewTable(s.Layout(), s.NumPoints()), total: o.Shard.Runs(s), lock: lock,
 		budget: budget{spent: readCost(dir), stop: make(chan struct{})}}
 	path := filepath.Join(dir, JournalFile)
 	var j *journal.Journal
@@ -181,7 +181,7 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 			return nil, err
 		}
 	} else {
-		meta := journalMeta{Name: s.Name, Seed: s.Seed, Points: len(s.Points), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()}
+		meta := journalMeta{Name: s.Name, Seed: s.Seed, Points: s.NumPoints(), Repetitions: s.Repetitions, Version: o.Version, Created: time.Now().UTC()}
 		if o.Shard.K > 0 {
 			meta.Shard = o.Shard.String()
 		}
@@ -358,7 +358,7 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 			return err
 		}
 	}
-	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
+	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: r.Summary}
 	for _, f := range r.Failures {
 		rec.Failures = append(rec.Failures, journal.Failure{Rep: f.Rep, Seed: f.Seed, Message: f.Message})
 	}
@@ -392,8 +392,9 @@ type FailureRecord struct {
 
 func failureLine(s *spec.Spec, f mpirun.Failure) FailureRecord {
 	params := map[string]any{}
+	vals := s.PointValues(f.Point)
 	for j, k := range s.Params {
-		params[k] = s.Points[f.Point].Values[j]
+		params[k] = vals[j]
 	}
 	return FailureRecord{Failure: f, Params: params}
 }

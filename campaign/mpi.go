@@ -11,8 +11,8 @@ import (
 )
 
 // Under MPI every rank runs the same program: rank 0 reads the spec and
-// broadcasts its text (ShareSpec), so every rank builds the same points
-// from the same bytes; rank 0 alone touches the campaign directory and
+// broadcasts its text (ShareSpec), so every rank has the same points
+// from the same bytes (the others in a spec that keeps nothing per point); rank 0 alone touches the campaign directory and
 // runs Run with the executor MPI, whose Ready (GoAhead) tells the other
 // ranks, waiting in Follow, whether to work.
 
@@ -58,11 +58,14 @@ func ShareSpec(comm mpirun.Comm, path string) (*spec.Spec, error) {
 	}
 	// Every rank parses the text itself, reading the network files from
 	// its own host (a deployed copy, checked against the SHA-256 that the
-	// spec pins): the ranks agree that every one of them loaded it before
-	// any works.
+	// spec pins), and validates every point: the ranks agree that every
+	// one of them loaded it before any works. The other ranks keep
+	// nothing per point (spec.ParseWorker): they materialise the points
+	// of the tasks they are handed, so their memory does not grow with
+	// the grid.
 	s, err := root, error(nil)
 	if comm.Rank() != 0 {
-		s, err = spec.Parse(path, text)
+		s, err = spec.ParseWorker(path, text)
 	}
 	refused := []int64{0}
 	if err != nil {

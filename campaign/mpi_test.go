@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/netsweep/netsweep/mpirun"
+	"github.com/netsweep/netsweep/spec"
 )
 
 // TestShareSpec: every rank gets rank 0's spec; a bad spec is rank 0's
@@ -92,5 +95,65 @@ func TestShareSpecRankRefuses(t *testing.T) {
 	}
 	if errs[2] == nil || !strings.Contains(errs[2].Error(), "network.sha256") || errors.Is(errs[2], ErrRefusedSpec) {
 		t.Errorf("rank 2: %v; want its own refusal of its network file", errs[2])
+	}
+}
+
+// TestSharedSpecRun runs a campaign as the MPI ranks do, on in-process
+// ranks: rank 0 with the spec it parsed, the others with the worker's spec
+// that ShareSpec gives them (spec.ParseWorker, which keeps nothing per
+// point), over coupled points and points that share their networks. The
+// results are byte-identical to a run on in-process workers that share
+// rank 0's spec.
+func TestSharedSpecRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.toml")
+	os.WriteFile(path, []byte(`name = "shared"
+seed = 4
+repetitions = 12
+[network]
+generator = "er"
+n = 200
+mean_degree = 3.0
+[process]
+model = "bond_percolation"
+occupation = 0.5
+[sweep]
+"network.mean_degree" = [2.0, 4.0]
+"process.occupation" = { start = 0.1, stop = 0.9, num = 9 }
+`), 0o644)
+	s, err := spec.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ref := filepath.Join(t.TempDir(), "ref")
+	if _, err := Run(ctx, ref, s, Local(s, 3), RunOptions{Ranks: 3}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "mpi")
+	comms := mpirun.NewLocal(3)
+	errs := make([]error, len(comms))
+	var wg sync.WaitGroup
+	for i, c := range comms {
+		wg.Go(func() {
+			s, err := ShareSpec(c, path)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			if i > 0 {
+				errs[i] = Follow(ctx, c, s)
+				return
+			}
+			_, errs[i] = Run(ctx, dir, s, MPI(c, s), RunOptions{Ranks: 3, Ready: GoAhead(c)})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("rank %d: %v", i, err)
+		}
+	}
+	if a, b := results(t, ref), results(t, dir); !bytes.Equal(a, b) {
+		t.Errorf("results of the ranks:\n%s\nof in-process workers:\n%s", b, a)
 	}
 }

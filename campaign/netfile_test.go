@@ -74,8 +74,8 @@ func TestNetworkFileIdentity(t *testing.T) {
 
 	edited := strings.Replace(edges.String(), "0 7\n", "0 8\n", 1)
 	s2 := writeNet("net.txt", edited)
-	for i := range s.Points {
-		if s.Points[i].Key == s2.Points[i].Key {
+	for i := range s.NumPoints() {
+		if s.Point(i).Key == s2.Point(i).Key {
 			t.Errorf("point %d keeps its key after the file was edited", i)
 		}
 	}

@@ -128,7 +128,7 @@ func RunPlan(ctx context.Context, dir string, s *spec.Spec, exec Executor, o Pla
 	}
 	defer c.Close()
 	start := time.Now()
-	times := make([][]Timed, len(s.Points))
+	times := make([][]Timed, s.NumPoints())
 	var ran int64
 	opts := mpirun.Options{
 		Work: pilotWork(s, c.Work()), Base: c.Base(), Deadline: start.Add(o.Pilot),
@@ -297,12 +297,12 @@ func Estimate(s *spec.Spec, records []journal.Chunk, times [][]Timed, o PlanOpti
 	if o.Cores == nil {
 		o.Cores = []int{1, 16, 64, 256, 1024}
 	}
-	n := len(s.Points)
+	n := s.NumPoints()
 	p := &Plan{Spec: s, SpecSHA256: s.SHA256, Memory: s.MemoryBytes(), Points: make([]PointPlan, n)}
 	cov := part(s, Shard{}, records)
 	type est struct{ mean, se, sd float64 } // seconds
 	timed := make([]*est, n)
-	for i := range s.Points {
+	for i := range s.NumPoints() {
 		ts := times[i]
 		p.Points[i].Done = cov.done[i]
 		p.Done += cov.done[i]
@@ -339,7 +339,7 @@ func Estimate(s *spec.Spec, records []journal.Chunk, times [][]Timed, o PlanOpti
 	}
 	var variance float64
 	var serial float64 // seconds: the longest chain of blocks on unlimited cores
-	for i := range s.Points {
+	for i := range s.NumPoints() {
 		e := timed[i]
 		if e == nil {
 			// The nearest timed points by index, on each side.
@@ -447,7 +447,7 @@ func advise(s *spec.Spec, hi, serial float64, o PlanOptions) SlurmAdvice {
 	if ranks > o.PerJob {
 		a.ArrayShards = (ranks + o.PerJob - 1) / o.PerJob
 		if s.Precision != nil {
-			a.ArrayShards = min(a.ArrayShards, len(s.Points)) // shards split points
+			a.ArrayShards = min(a.ArrayShards, s.NumPoints()) // shards split points
 		} else {
 			a.ArrayShards = min(a.ArrayShards, s.Repetitions)
 		}
@@ -464,7 +464,7 @@ func advise(s *spec.Spec, hi, serial float64, o PlanOptions) SlurmAdvice {
 // Write writes the plan as 'netsweep plan' prints it.
 func (p *Plan) Write(w io.Writer) {
 	s := p.Spec
-	fmt.Fprintf(w, "campaign   %s: %d points\n", s.Name, len(s.Points))
+	fmt.Fprintf(w, "campaign   %s: %d points\n", s.Name, s.NumPoints())
 	fmt.Fprintf(w, "pilot      %d runs in %s (journaled); %d points timed\n", p.PilotRuns, FormatDuration(p.Pilot), p.Timed)
 	fmt.Fprintf(w, "done       %d runs recorded\n", p.Done)
 	fmt.Fprintf(w, "runs left  %.0f (95%% interval %.0f to %.0f)\n", p.Runs, p.RunsLo, p.RunsHi)

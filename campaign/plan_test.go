@@ -38,8 +38,8 @@ func TestPilotWork(t *testing.T) {
 func TestEstimate(t *testing.T) {
 	s := parse(t, testSpec)
 	var records []journal.Chunk
-	for p := range s.Points {
-		records = append(records, journal.Chunk{Key: s.Points[p].Key, Start: 0, End: 20})
+	for p := range s.NumPoints() {
+		records = append(records, journal.Chunk{Key: s.Point(p).Key, Start: 0, End: 20})
 	}
 	times := make([][]Timed, 3)
 	for _, p := range []int{0, 2} {

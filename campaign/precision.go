@@ -51,22 +51,18 @@ func part(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 // holds each point's n.
 func precisionCover(s *spec.Spec, sh Shard, records []journal.Chunk) coverage {
 	pr := s.Precision
-	index := make(map[string]int, len(s.Points))
-	for i := range s.Points {
-		index[s.Points[i].Key] = i
-	}
-	byPoint := make([][]*journal.Chunk, len(s.Points))
-	c := coverage{chosen: make([][]*journal.Chunk, len(s.Points)), done: make([]int64, len(s.Points)),
-		want: make([]int, len(s.Points)), final: make([]bool, len(s.Points))}
+	byPoint := make([][]*journal.Chunk, s.NumPoints())
+	c := coverage{chosen: make([][]*journal.Chunk, s.NumPoints()), done: make([]int64, s.NumPoints()),
+		want: make([]int, s.NumPoints()), final: make([]bool, s.NumPoints())}
 	for i := range records {
-		p, ok := index[records[i].Key]
+		p, ok := s.PointIndex(records[i].Key)
 		if !ok {
 			c.unused++
 			continue
 		}
 		byPoint[p] = append(byPoint[p], &records[i])
 	}
-	for p := range s.Points {
+	for p := range s.NumPoints() {
 		if !sh.Owns(p) {
 			continue
 		}
@@ -138,7 +134,7 @@ type decider struct {
 // newDecider starts from what Open replayed: base holds the sums of the
 // chosen records.
 func newDecider(s *spec.Spec, want []int, base *reduce.Table) *decider {
-	d := &decider{s: s, want: append([]int(nil), want...), sums: reduce.NewTable(s.Layout(), len(s.Points)), sum: reduce.NewSummary(s.Layout())}
+	d := &decider{s: s, want: append([]int(nil), want...), sums: reduce.NewTable(s.Layout(), s.NumPoints()), sum: reduce.NewSummary(s.Layout())}
 	d.sums.Merge(base)
 	return d
 }
@@ -187,10 +183,10 @@ func (c *Campaign) decide(cov coverage) {
 // of the repetitions recorded so far, the decided block's included.
 func (st *Status) precisionStatus(cov coverage) {
 	s := st.Spec
-	st.Reached = make([]float64, len(s.Points))
-	st.Met = make([]bool, len(s.Points))
+	st.Reached = make([]float64, s.NumPoints())
+	st.Met = make([]bool, s.NumPoints())
 	st.Final = cov.final
-	for p := range s.Points {
+	for p := range s.NumPoints() {
 		st.Want[p] = int64(cov.want[p])
 		st.Reached[p] = math.NaN()
 		sum, _ := sumOf(s, cov.chosen[p])

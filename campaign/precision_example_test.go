@@ -38,8 +38,8 @@ func Example_precision() {
 		fmt.Println(err)
 		return
 	}
-	for p := range s.Points {
-		fmt.Printf("β = %v: %d repetitions, met %v\n", s.Points[p].Values[0], st.Done[p], st.Met[p])
+	for p := range s.NumPoints() {
+		fmt.Printf("β = %v: %d repetitions, met %v\n", s.Point(p).Values[0], st.Done[p], st.Met[p])
 	}
 	// Output:
 	// β = 0.05: 20 repetitions, met true

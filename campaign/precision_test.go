@@ -177,7 +177,7 @@ func TestPrecisionThreshold(t *testing.T) {
 	prefix := func(p, n int) *reduce.Summary {
 		sum := reduce.NewSummary(s.Layout())
 		for _, r := range j.Records() {
-			if r.Key == s.Points[p].Key && r.End <= n {
+			if r.Key == s.Point(p).Key && r.End <= n {
 				x := reduce.NewSummary(s.Layout())
 				if err := x.UnmarshalBinary(r.Summary); err != nil {
 					t.Fatal(err)

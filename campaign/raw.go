@@ -158,12 +158,13 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 		recs []*rawRecord // the point's records, sorted by start
 		r    *rawRecord   // the record of the last repetition
 		cols []int        // where each wanted metric lies in r's rows
+		key  string       // the point's key
 	)
-	return len(s.Points) * s.Repetitions, func(i int, row *report.RawRow) error {
+	return s.NumPoints() * s.Repetitions, func(i int, row *report.RawRow) error {
 		p, rep := i/s.Repetitions, i%s.Repetitions
-		pt := &s.Points[p]
 		if rep == 0 {
-			recs = append(recs[:0], x.byKey[pt.Key]...)
+			key = s.PointKey(p)
+			recs = append(recs[:0], x.byKey[key]...)
 			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
 			r = nil
 		}
@@ -180,8 +181,8 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 				cols = append(cols, slices.Index(r.metrics, m))
 			}
 		}
-		row.Point, row.Key, row.Rep = p, pt.Key, rep
-		row.NetworkSeed, row.ProcessSeed = pt.Seeds(s.Seed, rep)
+		row.Point, row.Key, row.Rep = p, key, rep
+		row.NetworkSeed, row.ProcessSeed = s.PointSeeds(p, rep)
 		at := (rep - r.start) * len(r.metrics)
 		for j, c := range cols {
 			row.Values[j] = r.values[at+c]
@@ -219,7 +220,7 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	if len(r.Raw) != k*r.Chunk.Len() {
 		return fmt.Errorf("%v came with %d raw values, want %d", r.Chunk, len(r.Raw), k*r.Chunk.Len())
 	}
-	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: encodeRaw(c.s.Output.Raw, r.Raw)}
+	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: encodeRaw(c.s.Output.Raw, r.Raw)}
 	if err := c.rw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
 	}

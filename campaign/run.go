@@ -88,7 +88,7 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	}
 	defer c.Close()
 	start := time.Now()
-	st := Start{Dir: dir, Points: len(s.Points), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime}
+	st := Start{Dir: dir, Points: s.NumPoints(), Reps: s.Repetitions, Total: c.total, Done: c.done, Ranks: o.Ranks, Runtime: o.Runtime}
 	if pr := s.Precision; pr != nil {
 		st.Precision = fmt.Sprintf("%v, %d to %d repetitions in blocks of %d", pr, pr.Min, pr.Max, pr.Block)
 	}

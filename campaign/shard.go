@@ -29,14 +29,14 @@ func (sh Shard) String() string { return fmt.Sprintf("%d/%d", sh.I, sh.K) }
 func (sh Shard) Ranges(s *spec.Spec) []mpirun.Chunk {
 	var out []mpirun.Chunk
 	if pr := s.Precision; pr != nil {
-		for p := range s.Points {
+		for p := range s.NumPoints() {
 			if sh.Owns(p) {
 				out = append(out, mpirun.Chunk{Point: p, Start: 0, End: pr.First()})
 			}
 		}
 		return out
 	}
-	for p := range s.Points {
+	for p := range s.NumPoints() {
 		start, end := 0, s.Repetitions
 		if sh.K > 0 {
 			start, end = sh.I*s.Repetitions/sh.K, (sh.I+1)*s.Repetitions/sh.K

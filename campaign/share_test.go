@@ -143,7 +143,7 @@ func TestSharedNetworksSameResults(t *testing.T) {
 	}
 
 	// The summaries themselves, point by point.
-	work := make([]mpirun.Chunk, len(s.Points))
+	work := make([]mpirun.Chunk, s.NumPoints())
 	for i := range work {
 		work[i] = mpirun.Chunk{Point: i, End: s.Repetitions}
 	}
@@ -155,7 +155,7 @@ func TestSharedNetworksSameResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range s.Points {
+	for i := range s.NumPoints() {
 		a, b := alone.Binary(i), shared.Binary(i)
 		if !bytes.Equal(a, b) {
 			t.Errorf("point %d: summaries differ", i)

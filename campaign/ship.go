@@ -96,9 +96,9 @@ func checkCopy(s *spec.Spec, path string, text []byte) error {
 	if err != nil {
 		return fmt.Errorf("the copy of %s with its network files does not load: %w", s.Path, err)
 	}
-	same := c.CampaignID == s.CampaignID && len(c.Points) == len(s.Points)
-	for i := 0; same && i < len(c.Points); i++ {
-		same = c.Points[i].Key == s.Points[i].Key
+	same := c.CampaignID == s.CampaignID && c.NumPoints() == s.NumPoints()
+	for i := 0; same && i < c.NumPoints(); i++ {
+		same = c.PointKey(i) == s.PointKey(i)
 	}
 	if !same {
 		return fmt.Errorf("the copy of %s with its network files is another campaign; please report this", s.Path)

@@ -83,7 +83,7 @@ func StatusOf(dir string, s *spec.Spec) (*Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, JournalFile), err)
 	}
-	n := len(s.Points)
+	n := s.NumPoints()
 	cov := part(s, sh, j.Records())
 	st := &Status{Spec: s, Shard: sh, Done: cov.done, Failed: make([]int64, n), Want: make([]int64, n), Unused: cov.unused, Torn: j.TornBytes}
 	if s.Precision == nil {

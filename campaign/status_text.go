@@ -28,7 +28,7 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 			complete++
 		}
 	}
-	fmt.Fprintf(w, "points    %d of %d complete\n", complete, len(s.Points))
+	fmt.Fprintf(w, "points    %d of %d complete\n", complete, s.NumPoints())
 	st.writePrecision(w)
 	if st.Unused > 0 {
 		fmt.Fprintf(w, "unused    %d journal records of points the spec no longer lists (kept, not reported)\n", st.Unused)
@@ -59,9 +59,9 @@ func (st *Status) Write(w io.Writer, dir string, perPoint bool, now time.Time) {
 		cols = append(cols, s.Precision.Kind, "target")
 	}
 	fmt.Fprintln(tw, "point\t"+strings.Join(cols, "\t")+"\t")
-	for i, p := range s.Points {
+	for i := range s.NumPoints() {
 		row := []string{fmt.Sprint(i)}
-		for _, v := range p.Values {
+		for _, v := range s.PointValues(i) {
 			row = append(row, fmt.Sprint(v))
 		}
 		row = append(row, fmt.Sprintf("%d/%d", st.Done[i], st.Want[i]), fmt.Sprint(st.Failed[i]))

@@ -39,7 +39,7 @@ func TestStatusControllerGone(t *testing.T) {
 	} {
 		s := parse(t, testSpec)
 		st := &Status{
-			Spec: s, Done: make([]int64, len(s.Points)), Failed: make([]int64, len(s.Points)), Want: make([]int64, len(s.Points)),
+			Spec: s, Done: make([]int64, s.NumPoints()), Failed: make([]int64, s.NumPoints()), Want: make([]int64, s.NumPoints()),
 			Progress: &Progress{State: StateRunning, Updated: now.Add(-time.Second), Host: tc.host, PID: tc.pid, Ranks: 1, Rate: 1},
 		}
 		var b bytes.Buffer

@@ -24,11 +24,11 @@ func cmdReplay(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *point >= len(s.Points) || *rep >= s.Repetitions {
-		return usagef("--point %d --rep %d: the campaign has points 0..%d and repetitions 0..%d", *point, *rep, len(s.Points)-1, s.Repetitions-1)
+	if *point >= s.NumPoints() || *rep >= s.Repetitions {
+		return usagef("--point %d --rep %d: the campaign has points 0..%d and repetitions 0..%d", *point, *rep, s.NumPoints()-1, s.Repetitions-1)
 	}
 	fmt.Fprintf(stdout, "%s, repetition %d\n", s.PointLabel(*point), *rep)
-	netSeed, procSeed := s.Points[*point].Seeds(s.Seed, *rep)
+	netSeed, procSeed := s.PointSeeds(*point, *rep)
 	fmt.Fprintf(stdout, "  network seed %d, process seed %d\n", netSeed, procSeed)
 	out := make([]float64, len(s.Metrics))
 	if err := s.NewRunner().Run(*point, *rep, out); err != nil {

@@ -223,9 +223,14 @@ func cmdCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // slurmStatus is the scheduler's side of
-// 'netsweep status DIR', or nil when DIR was not submitted.
-func slurmStatus(dir string) []string {
-	sched, err := openScheduler(batch.DirCluster(dir), io.Discard)
+// 'netsweep status DIR', or nil when DIR was not submitted. cfg is DIR's
+// [cluster], where the caller has read DIR's spec (a large grid takes
+// seconds to load); nil reads it.
+func slurmStatus(dir string, cfg *cluster.Config) []string {
+	if cfg == nil {
+		cfg = batch.DirCluster(dir)
+	}
+	sched, err := openScheduler(cfg, io.Discard)
 	if err != nil {
 		return nil // a backend that only renders has no jobs to follow
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netsweep/netsweep/campaign"
+	"github.com/netsweep/netsweep/cluster"
 	"github.com/netsweep/netsweep/headnode"
 )
 
@@ -37,7 +38,11 @@ func cmdStatus(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	st, err := campaign.ReadStatus(dir)
-	sched := slurmStatus(dir)
+	var cfg *cluster.Config // the directory's, read by ReadStatus: not loaded again
+	if err == nil {
+		cfg = &st.Spec.Cluster
+	}
+	sched := slurmStatus(dir, cfg)
 	switch {
 	case err == nil:
 		st.Write(stdout, dir, *perPoint, time.Now())

@@ -53,17 +53,17 @@ func checkRaw(t *testing.T, specPath, dir string, tab *report.RawTable) {
 	if got := strings.Join(tab.Metrics, ","); got != "final_size,major" {
 		t.Fatalf("raw metrics %s", got)
 	}
-	if len(tab.Rows) != len(s.Points)*s.Repetitions {
-		t.Fatalf("%d raw rows, want %d", len(tab.Rows), len(s.Points)*s.Repetitions)
+	if len(tab.Rows) != s.NumPoints()*s.Repetitions {
+		t.Fatalf("%d raw rows, want %d", len(tab.Rows), s.NumPoints()*s.Repetitions)
 	}
 	rows := readCSV(t, filepath.Join(dir, "results.csv"))
-	for p := range s.Points {
+	for p := range s.NumPoints() {
 		sum, n := new(big.Rat), 0
 		for rep := range s.Repetitions {
 			r := tab.Rows[p*s.Repetitions+rep]
-			nw, pr := s.Points[p].Seeds(s.Seed, rep)
-			if r.Point != p || r.Rep != rep || r.Key != s.Points[p].Key || r.NetworkSeed != nw || r.ProcessSeed != pr {
-				t.Fatalf("row %d: %+v, want point %d rep %d key %s seeds %d %d", p*s.Repetitions+rep, r, p, rep, s.Points[p].Key, nw, pr)
+			nw, pr := s.Point(p).Seeds(s.Seed, rep)
+			if r.Point != p || r.Rep != rep || r.Key != s.Point(p).Key || r.NetworkSeed != nw || r.ProcessSeed != pr {
+				t.Fatalf("row %d: %+v, want point %d rep %d key %s seeds %d %d", p*s.Repetitions+rep, r, p, rep, s.Point(p).Key, nw, pr)
 			}
 			if !r.Failed {
 				sum.Add(sum, new(big.Rat).SetFloat64(r.Values[0]))

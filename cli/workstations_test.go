@@ -145,7 +145,7 @@ func TestWorkstations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs := len(sp.Points) * sp.Repetitions
+	runs := sp.NumPoints() * sp.Repetitions
 	t.Setenv("NETSWEEP_FAULTS", "delay=5ms")
 	out2 := filepath.Join(dir, "out2")
 	runCtx, stop := context.WithCancel(ctx)

@@ -73,6 +73,14 @@ type Runner interface {
 	Seed(point, rep int) uint64
 }
 
+// TaskRunner is implemented by a Runner that wants to know a task's
+// points before it runs the task's first repetition: a coupled pass (a
+// percolation curve) computes every point it holds at once, so the runner
+// sets up all of them first.
+type TaskRunner interface {
+	StartTask(points []int)
+}
+
 // Progress is a snapshot of a campaign's progress at the controller.
 type Progress struct {
 	Done, Total int64 // repetitions finished (successful or failed) and to do in this run
@@ -256,6 +264,9 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 				results[i].Raw = make([]float64, 0, len(raw)*t.Len())
 			}
 			sums[i] = reduce.NewSummary(layout)
+		}
+		if tr, ok := runner.(TaskRunner); ok {
+			tr.StartTask(points)
 		}
 		for rep := t.Start; rep < t.End; rep++ {
 			for i, p := range points {

@@ -17,7 +17,7 @@ func TestMomentsAndGiven(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := reduce.NewTable(s.Layout(), len(s.Points))
+	tab := reduce.NewTable(s.Layout(), s.NumPoints())
 	sum := reduce.NewSummary(s.Layout())
 	for j := range 4 { // final sizes 0, 0.25, 0.5, 0.75; major from the second on
 		sum.Add([]float64{float64(j) / 4, float64(min(j, 1))})

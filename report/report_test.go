@@ -39,7 +39,7 @@ func fixture(t *testing.T) (*spec.Spec, *reduce.Table) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab := reduce.NewTable(s.Layout(), len(s.Points))
+	tab := reduce.NewTable(s.Layout(), s.NumPoints())
 	for i := range 3 {
 		sum := reduce.NewSummary(s.Layout())
 		for j := range 3 {

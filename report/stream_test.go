@@ -19,7 +19,7 @@ func TestJSONStreamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := reduce.NewTable(sm.Layout(), len(sm.Points))
+	tm := reduce.NewTable(sm.Layout(), sm.NumPoints())
 	sum := reduce.NewSummary(sm.Layout())
 	for j := range 5 {
 		sum.Add([]float64{float64(j) / 4, float64(min(j, 1))})

@@ -255,7 +255,7 @@ func writeCSV(out io.Writer, s *spec.Spec, t *reduce.Table) error {
 	for i := range t.Len() {
 		t.Read(i, sum)
 		row := make([]string, 0, len(header))
-		for _, v := range s.Points[i].Values {
+		for _, v := range s.PointValues(i) {
 			row = append(row, formatParam(v))
 		}
 		row = append(row, strconv.FormatInt(sum.Reps(), 10), strconv.FormatInt(sum.Failed(), 10))
@@ -353,8 +353,9 @@ func writeJSON(w io.Writer, s *spec.Spec, t *reduce.Table, prov Provenance) erro
 // jsonPoint returns point i of results.json, of summary sum.
 func jsonPoint(s *spec.Spec, l *reduce.Layout, cols []string, i int, sum *reduce.Summary) Point {
 	p := Point{Index: i, Params: map[string]any{}, Reps: sum.Reps(), Failed: sum.Failed(), Metrics: map[string]map[string]*number{}}
+	vals := s.PointValues(i)
 	for j, k := range s.Params {
-		p.Params[k] = s.Points[i].Values[j]
+		p.Params[k] = vals[j]
 	}
 	for j, m := range l.Metrics {
 		stats := map[string]*number{}

@@ -54,6 +54,9 @@ type reportKeys struct {
 func selectMetrics(c reportKeys, table []Metric, integerTimes bool) (metricSel, error) {
 	var m metricSel
 	if len(c.Metrics) == 0 {
+		if len(table) > 0 {
+			m.idx = make([]int, 0, len(table)) // sized once: a spec's validation sets up every point
+		}
 		for i := range table {
 			m.idx = append(m.idx, i)
 		}
@@ -62,6 +65,9 @@ func selectMetrics(c reportKeys, table []Metric, integerTimes bool) (metricSel, 
 		if m.idx, err = pickMetrics(table, c.Metrics); err != nil {
 			return metricSel{}, err
 		}
+	}
+	if n := len(m.idx) + len(c.Series); n > 0 {
+		m.list = make([]Metric, 0, n)
 	}
 	for _, i := range m.idx {
 		m.list = append(m.list, table[i])

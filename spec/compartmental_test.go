@@ -36,11 +36,11 @@ func TestCompartmentalSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Points) != 2 || s.Points[0].Key == s.Points[1].Key {
-		t.Fatalf("%d points, keys %v", len(s.Points), s.Points)
+	if s.NumPoints() != 2 || s.Point(0).Key == s.Point(1).Key {
+		t.Fatalf("%d points, keys %v %v", s.NumPoints(), s.PointKey(0), s.PointKey(1))
 	}
 	for i, want := range []float64{0.5, 2} {
-		if got := s.Points[i].Process.Params["sigma"]; got != want {
+		if got := s.Point(i).Process.Params["sigma"]; got != want {
 			t.Errorf("point %d: sigma %v, want %v", i, got, want)
 		}
 	}

@@ -8,16 +8,62 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/netsweep/netsweep/sim"
 )
 
 // A design is the list of parameter points: a full grid ([sweep]) or an
 // explicit list ([[points]]). Both produce Spec.Params and, per point, the
-// values of those keys and the line each value came from.
+// values of those keys and the line each value came from. A grid is not
+// expanded: point i's values come from its axes by mixed-radix
+// decomposition, so a design costs the size of the file, not of the grid.
 type design struct {
-	values [][]any // per point, per param; nil entries take the base value
-	lines  [][]int // per point, per param: the line the value was written on
+	axes  []axis // [sweep]: per param, its values; the last varies fastest
+	lines []int  // [sweep]: per param, the line its values were written on
+	// [[points]] (or no design: one row of no values): per point, per
+	// param; nil entries take the base value.
+	rows     [][]any
+	rowLines [][]int
+}
+
+// len returns the number of points.
+func (d *design) len() int {
+	if d.axes == nil {
+		return len(d.rows)
+	}
+	n := 1
+	for _, a := range d.axes {
+		n *= a.len()
+	}
+	return n
+}
+
+// values returns the values of point i, one per param, in row (reused
+// when it has the room).
+func (d *design) values(i int, row []any) []any {
+	if d.axes == nil {
+		return d.rows[i]
+	}
+	row = row[:0]
+	for range d.axes {
+		row = append(row, nil)
+	}
+	for j := len(d.axes) - 1; j >= 0; j-- {
+		n := d.axes[j].len()
+		row[j] = d.axes[j].at(i % n)
+		i /= n
+	}
+	return row
+}
+
+// line returns the line on which the value of param j of point i was
+// written.
+func (d *design) line(i, j int) int {
+	if d.axes == nil {
+		return d.rowLines[i][j]
+	}
+	return d.lines[j]
 }
 
 var rangeKeys = []string{"start", "stop", "num", "log"}
@@ -45,7 +91,7 @@ func (p *parser) parseDesign(s *Spec, doc map[string]any) {
 		}
 		p.parsePoints(s, list)
 	default:
-		p.design = design{values: [][]any{nil}, lines: [][]int{nil}}
+		p.design = design{rows: [][]any{{}}, rowLines: [][]int{{}}}
 	}
 }
 
@@ -147,35 +193,16 @@ func (p *parser) parseSweep(s *Spec, m map[string]any) {
 		p.errorAt(lines[i], "sweep."+keys[i], nil, "the grid has %s points (%s), more than the %d a campaign may have; split the campaign or use [[points]]", total, strings.Join(factors, " × "), maxPoints)
 		return
 	}
-	axes := make([][]any, len(keys))
+	axes := make([]axis, len(keys))
 	for i, k := range keys {
 		axes[i] = p.axisValues("sweep."+k, lines[i], vals[k])
 	}
 	if len(p.errs) > 0 {
 		return
 	}
-	total := 1
-	for _, a := range axes {
-		total *= len(a)
-	}
 	s.Params = keys
 	// The last key varies fastest, like nested loops in file order.
-	idx := make([]int, len(axes))
-	for range total {
-		row := make([]any, len(axes))
-		for j := range axes {
-			row[j] = axes[j][idx[j]]
-		}
-		p.design.values = append(p.design.values, row)
-		p.design.lines = append(p.design.lines, lines)
-		for j := len(idx) - 1; j >= 0; j-- {
-			idx[j]++
-			if idx[j] < len(axes[j]) {
-				break
-			}
-			idx[j] = 0
-		}
-	}
+	p.design = design{axes: axes, lines: lines}
 }
 
 // axisLen returns the number of values of sweep entry v without expanding
@@ -192,32 +219,71 @@ func axisLen(v any) int64 {
 	return 1
 }
 
+// An axis is the values of one sweep entry: a list as written, or the
+// numbers of a range, kept unboxed (8 bytes a value, where a list of any
+// holds 24), or, in a worker's spec (ParseWorker), the range itself.
+type axis struct {
+	list   []any
+	floats []float64
+	rng    *rangeAxis
+}
+
+func (a axis) len() int {
+	if a.rng != nil {
+		return a.rng.n
+	}
+	return len(a.list) + len(a.floats)
+}
+
+func (a axis) at(k int) any {
+	switch {
+	case a.rng != nil:
+		return a.rng.at(k)
+	case a.floats != nil:
+		return a.floats[k]
+	}
+	return a.list[k]
+}
+
 // axisValues expands one sweep entry: a list of values, or a range table
 // {start, stop, num[, log]} of num values from start to stop inclusive.
-func (p *parser) axisValues(key string, line int, v any) []any {
+func (p *parser) axisValues(key string, line int, v any) axis {
 	switch v := v.(type) {
 	case []any:
 		if len(v) == 0 {
 			p.errorAt(line, key, v, "empty list; give at least one value")
-			return nil
+			return axis{}
 		}
 		for _, x := range v {
 			switch x.(type) {
 			case int64, float64, string, bool:
 			default:
 				p.errorAt(line, key, v, "values must be numbers, strings or booleans")
-				return nil
+				return axis{}
 			}
 		}
-		return v
+		return axis{list: v}
 	case map[string]any:
-		return p.rangeValues(key, line, v)
+		r := p.rangeValues(key, line, v)
+		if r == nil {
+			return axis{}
+		}
+		if p.worker {
+			// A worker keeps nothing per point: it computes the values
+			// it runs (each a few hundred nanoseconds).
+			return axis{rng: r}
+		}
+		floats := make([]float64, r.n)
+		for i := range floats {
+			floats[i] = r.at(i)
+		}
+		return axis{floats: floats}
 	}
 	p.errorAt(line, key, v, "want a list of values or a range {start = A, stop = B, num = N}")
-	return nil
+	return axis{}
 }
 
-func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
+func (p *parser) rangeValues(key string, line int, m map[string]any) *rangeAxis {
 	num := func(k string) (float64, bool) {
 		switch x := m[k].(type) {
 		case int64:
@@ -271,22 +337,30 @@ func (p *parser) rangeValues(key string, line int, m map[string]any) []any {
 		p.errorAt(line, key, nil, "a log range needs start and stop above 0")
 		return nil
 	}
-	out := make([]any, n)
-	for i := range n {
-		var x float64
-		switch {
-		case i == 0:
-			x = start
-		case i == n-1:
-			x = stop
-		case logScale:
-			x = math.Exp(math.Log(start) + float64(i)*(math.Log(stop)-math.Log(start))/float64(n-1))
-		default:
-			x = start + float64(i)*(stop-start)/float64(n-1)
-		}
-		out[i] = round12(x)
+	return &rangeAxis{start: start, stop: stop, n: int(n), log: logScale}
+}
+
+// A rangeAxis is a range's values, computed when asked.
+type rangeAxis struct {
+	start, stop float64
+	n           int
+	log         bool
+}
+
+// at returns value i of the range.
+func (r *rangeAxis) at(i int) float64 {
+	var x float64
+	switch {
+	case i == 0:
+		x = r.start
+	case i == r.n-1:
+		x = r.stop
+	case r.log:
+		x = math.Exp(math.Log(r.start) + float64(i)*(math.Log(r.stop)-math.Log(r.start))/float64(r.n-1))
+	default:
+		x = r.start + float64(i)*(r.stop-r.start)/float64(r.n-1)
 	}
-	return out
+	return round12(x)
 }
 
 // round12 rounds x to 12 significant digits, so that a range from 0.3 to
@@ -346,28 +420,113 @@ func (p *parser) parsePoints(s *Spec, list []map[string]any) {
 			vals[j] = rows[i][k]
 			lines[j] = rowLines[i][k]
 		}
-		p.design.values = append(p.design.values, vals)
-		p.design.lines = append(p.design.lines, lines)
+		p.design.rows = append(p.design.rows, vals)
+		p.design.rowLines = append(p.design.rowLines, lines)
 	}
 }
 
 // resolvePoints applies each point's values to the base tables and checks
-// the result with the models' own validation.
+// the result with the models' own validation, keeping nothing per point:
+// the points are materialised again, on demand, by Spec.Point.
 //
 // A large grid repeats its models: what depends only on a model and the
 // set of swept keys (the keys a model reads, checkKeys) is looked up or
 // checked once per parse, not per point.
+//
+// A large grid is cut into ranges, one per CPU, checked in parallel, each
+// by a parser of its own; what they found is joined in point order. If any
+// finds a problem, the points are checked again in one pass, so that the
+// messages, their order and the count past MaxErrors are those of one pass.
 func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
+	n := p.design.len()
+	if k := ranges(n); k > 1 && p.resolveParallel(s, netTable, procTable, k) {
+		return
+	}
+	p.resolveRange(s, 0, n, netTable, procTable)
+}
+
+// resolveParallel checks the points in k ranges in parallel and joins what
+// they found into p and s, unless one found a problem: then it returns
+// false, and p and s are as they were.
+func (p *parser) resolveParallel(s *Spec, netTable, procTable map[string]any, k int) bool {
+	n := p.design.len()
+	subs := make([]*parser, k)
+	scratch := make([]*Spec, k)
+	var wg sync.WaitGroup
+	for w := range k {
+		// A range's parser and spec share what is read only; what
+		// resolveRange writes (errors, resolved networks, notes, files)
+		// is its own.
+		subs[w] = &parser{file: p.file, worker: p.worker, lines: p.lines, order: p.order,
+			design: p.design, valueLines: p.valueLines, shipped: p.shipped}
+		scratch[w] = &Spec{Path: s.Path, Params: s.Params, Network: s.Network, Process: s.Process, Notes: slices.Clone(s.Notes)}
+		wg.Go(func() { subs[w].resolveRange(scratch[w], w*n/k, (w+1)*n/k, netTable, procTable) })
+	}
+	wg.Wait()
+	for _, sub := range subs {
+		if len(sub.errs) > 0 || sub.more > 0 {
+			return false
+		}
+	}
+	for w, sub := range subs {
+		for _, note := range scratch[w].Notes {
+			if !slices.Contains(s.Notes, note) {
+				s.Notes = append(s.Notes, note)
+			}
+		}
+		for k, f := range scratch[w].files {
+			if s.files == nil {
+				s.files = map[string]NetworkFile{}
+			}
+			s.files[k] = f
+		}
+		for k, r := range sub.resolved {
+			if p.resolved == nil {
+				p.resolved = map[string]*resolved{}
+			}
+			if _, ok := p.resolved[k]; !ok {
+				p.resolved[k] = r
+			}
+		}
+		if !sub.haveMetrics {
+			continue
+		}
+		switch {
+		case !p.haveMetrics:
+			p.metrics, p.haveMetrics = sub.metrics, true
+		case p.badMetric > 0:
+		case !sameNames(sub.metrics, p.metrics):
+			p.badMetric, p.badMetrics = w*n/k, sub.metrics
+		}
+		if p.badMetric == 0 && sub.badMetric > 0 {
+			p.badMetric, p.badMetrics = sub.badMetric, sub.badMetrics
+		}
+	}
+	return true
+}
+
+// resolveRange checks points lo to hi-1.
+func (p *parser) resolveRange(s *Spec, lo, hi int, netTable, procTable map[string]any) {
 	netT, procT := networkTable.memo(), processTable.memo()
 	checked := map[string]bool{} // table and model whose keys checkKeys found good, all of s.Params swept
-	s.Points = make([]Point, 0, len(p.design.values))
-	for i, vals := range p.design.values {
-		pt := Point{Index: i, Values: make([]any, len(s.Params)),
-			Network: sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)},
-			Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
+	var row []any
+	swept := map[string]int{}
+	// Where no network key is swept, every point has the base network:
+	// once it resolved and checked good, its settings serve every point.
+	netSwept := sweepsNetwork(s.Params)
+	var fixed *resolved
+	for i := lo; i < hi; i++ {
+		vals := p.design.values(i, row)
+		row = vals
+		pt := Point{Index: i, Process: sim.ProcessSettings{Model: s.Process.Model, Params: maps.Clone(s.Process.Params)}}
+		if fixed != nil {
+			pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: fixed.params}
+		} else {
+			pt.Network = sim.NetworkSettings{Generator: s.Network.Generator, Params: maps.Clone(s.Network.Params)}
+		}
 		// Lists in the base tables are shared; copy on write is not needed
 		// because a sweep replaces a whole value.
-		swept := map[string]int{}
+		clear(swept)
 		for j, key := range s.Params {
 			table, field, _ := strings.Cut(key, ".")
 			var v any
@@ -378,11 +537,10 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 				v, msg = setModelValue(netT, &pt.Network.Generator, pt.Network.Params, field, vals[j])
 			}
 			if msg != "" {
-				p.errorAt(p.design.lines[i][j], key, v, "%s", msg)
+				p.errorAt(p.design.line(i, j), key, v, "%s", msg)
 				continue
 			}
-			pt.Values[j] = v
-			swept[key] = p.design.lines[i][j]
+			swept[key] = p.design.line(i, j)
 		}
 		// checkKeys's verdict depends on the model and the swept keys only:
 		// once good with every key of s.Params swept, it is good again.
@@ -397,13 +555,19 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 			p.checkKeys("process", "model", pt.Process.Model, procTable, swept, func(name string) ([]string, bool) { return sim.ProcessKeys(name) })
 			checked[k] = allSwept && len(p.errs) == before
 		}
-		keepRead(netT, pt.Network.Generator, pt.Network.Params)
 		keepRead(procT, pt.Process.Model, pt.Process.Params)
-		r, err := p.resolveNetwork(s, &pt.Network)
+		r, err := fixed, error(nil)
+		if fixed == nil {
+			keepRead(netT, pt.Network.Generator, pt.Network.Params)
+			r, err = p.resolveNetwork(s, &pt.Network)
+		}
 		var netMetrics []sim.Metric
 		var newErr, metricsErr error
 		if err == nil {
 			netMetrics, newErr, metricsErr = r.check(pt.Network)
+		}
+		if !netSwept && r != nil && err == nil && newErr == nil && metricsErr == nil {
+			fixed = r
 		}
 		if errors.Is(err, errReported) {
 			// reported where the file was shipped
@@ -416,14 +580,13 @@ func (p *parser) resolvePoints(s *Spec, netTable, procTable map[string]any) {
 		} else if metricsErr != nil {
 			p.modelError("network", metricsErr, pt.Network, swept, vals)
 		} else {
-			p.noteMetrics(slices.Concat(proc.Metrics(), netMetrics))
+			p.noteMetrics(i, proc.Metrics(), netMetrics)
 			if n, ok := proc.(sim.Noter); ok {
 				if note := n.Note(); note != "" && !slices.Contains(s.Notes, note) {
 					s.Notes = append(s.Notes, note)
 				}
 			}
 		}
-		s.Points = append(s.Points, pt)
 		if len(p.errs) >= MaxErrors {
 			return
 		}
@@ -468,4 +631,10 @@ func (p *parser) modelError(table string, err error, cfg any, swept map[string]i
 		line = 0
 	}
 	p.errorAt(line, key, pe.Value, "%s", pe.Reason)
+}
+
+// sweepsNetwork tells whether the swept keys params include a network
+// key.
+func sweepsNetwork(params []string) bool {
+	return slices.ContainsFunc(params, func(k string) bool { return strings.HasPrefix(k, "network.") })
 }

@@ -46,10 +46,10 @@ var exampleKeys = []struct{ file, digest string }{
 func keyDigest(s *Spec) string {
 	h := sha256.New()
 	fmt.Fprintln(h, s.CampaignID)
-	for i := range s.Points {
-		n0, p0 := s.Points[i].Seeds(s.Seed, 0)
-		n1, p1 := s.Points[i].Seeds(s.Seed, 1)
-		fmt.Fprintln(h, s.Points[i].Key, n0, p0, n1, p1)
+	for i := range s.NumPoints() {
+		n0, p0 := s.Point(i).Seeds(s.Seed, 0)
+		n1, p1 := s.Point(i).Seeds(s.Seed, 1)
+		fmt.Fprintln(h, s.Point(i).Key, n0, p0, n1, p1)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -129,7 +129,7 @@ func TestIdentityStableUnderNewKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s.Points[0].Key
+		return s.Point(0).Key
 	}
 	plain := key(waningSpec)
 	sirKey := key(strings.Replace(waningSpec, `"sir_test_waning"`, `"sir"`, 1))
@@ -185,36 +185,36 @@ func TestPointKeysByContent(t *testing.T) {
 	}
 	a := parse(fmt.Sprintf(keysSpec, "[0.3, 0.6]"))
 	b := parse(fmt.Sprintf(keysSpec, "[0.6, 0.2, 0.3]"))
-	if a.Points[0].Key != b.Points[2].Key || a.Points[1].Key != b.Points[0].Key {
+	if a.Point(0).Key != b.Point(2).Key || a.Point(1).Key != b.Point(0).Key {
 		t.Error("a point's key depends on the other points")
 	}
-	an, ap := a.Points[0].Seeds(a.Seed, 5)
-	bn, bp := b.Points[2].Seeds(b.Seed, 5)
+	an, ap := a.Point(0).Seeds(a.Seed, 5)
+	bn, bp := b.Point(2).Seeds(b.Seed, 5)
 	if an != bn || ap != bp {
 		t.Error("a point's seeds depend on the other points")
 	}
 	if a.CampaignID != b.CampaignID {
 		t.Error("the campaign identity depends on the points")
 	}
-	n0, p0 := a.Points[0].Seeds(a.Seed, 5)
-	n1, p1 := a.Points[1].Seeds(a.Seed, 5)
+	n0, p0 := a.Point(0).Seeds(a.Seed, 5)
+	n1, p1 := a.Point(1).Seeds(a.Seed, 5)
 	if n0 != n1 || p0 == p1 {
 		t.Errorf("points with the same network: network seeds %d %d (want equal), process seeds %d %d (want different)", n0, n1, p0, p1)
 	}
-	if n, _ := a.Points[0].Seeds(a.Seed, 6); n == n0 {
+	if n, _ := a.Point(0).Seeds(a.Seed, 6); n == n0 {
 		t.Error("two repetitions share a network seed")
 	}
 	ind := parse(strings.Replace(fmt.Sprintf(keysSpec, "[0.3, 0.6]"), "n = 100", "n = 100\nrealisations = \"independent\"", 1))
-	i0, _ := ind.Points[0].Seeds(ind.Seed, 5)
-	i1, _ := ind.Points[1].Seeds(ind.Seed, 5)
-	if i0 == i1 || ind.Points[0].Key == a.Points[0].Key {
+	i0, _ := ind.Point(0).Seeds(ind.Seed, 5)
+	i1, _ := ind.Point(1).Seeds(ind.Seed, 5)
+	if i0 == i1 || ind.Point(0).Key == a.Point(0).Key {
 		t.Error("realisations = \"independent\" still shares networks, or keeps the point keys")
 	}
 	other := parse(strings.Replace(fmt.Sprintf(keysSpec, "[0.3, 0.6]"), "seed = 9", "seed = 10", 1))
-	if other.CampaignID == a.CampaignID || other.Points[0].Key != a.Points[0].Key {
+	if other.CampaignID == a.CampaignID || other.Point(0).Key != a.Point(0).Key {
 		t.Error("the seed should change the campaign identity and not the point keys")
 	}
-	if o, _ := other.Points[0].Seeds(other.Seed, 5); o == n0 {
+	if o, _ := other.Point(0).Seeds(other.Seed, 5); o == n0 {
 		t.Error("another campaign seed gives the same network seed")
 	}
 }

@@ -16,7 +16,7 @@ func TestInterventionMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		net = s.Points[0].Network.MemoryBytes()
+		net = s.Point(0).Network.MemoryBytes()
 		return s.MemoryBytes()
 	}
 	base := strings.Replace(good, "network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }", "", 1)

@@ -241,14 +241,14 @@ func init() {
 // noteMemory records where the memory of the largest network is set, for
 // CheckMemory's message.
 func (p *parser) noteMemory(s *Spec) {
-	_, at := s.memoryBytes()
+	at := s.memAt
 	s.memKey = "network"
-	if n, ok := s.Points[at].Network.Params["n"]; ok {
+	if n, ok := s.Point(at).Network.Params["n"]; ok {
 		s.memKey, s.memValue = "network.n", n
 	}
 	for j, k := range s.Params {
-		if k == s.memKey && at < len(p.design.lines) && j < len(p.design.lines[at]) {
-			s.memLine = p.design.lines[at][j]
+		if k == s.memKey {
+			s.memLine = p.design.line(at, j)
 		}
 	}
 	if s.memLine == 0 {

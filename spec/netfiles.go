@@ -2,7 +2,6 @@ package spec
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -54,18 +53,10 @@ func (r *resolved) check(net sim.NetworkSettings) (metrics []sim.Metric, newErr,
 // those settings, and returns their entry (nil when they cannot be
 // encoded, and net is left as it is).
 func (p *parser) resolveNetwork(s *Spec, net *sim.NetworkSettings) (*resolved, error) {
-	// The settings as written, encoded: an injective key, made without
-	// reflection (identity_json.go), since every point of a grid asks.
-	key, ok := p.enc.model(p.enc.buf[:0], canonicalModel{net.Generator, net.Params}, nil, false)
-	p.enc.buf = key
+	// The settings as written, encoded: an injective key.
+	key, ok := p.enc.writtenKey(*net)
 	if !ok {
-		var err error
-		if key, err = json.Marshal(struct {
-			Generator string
-			Params    sim.Params
-		}{net.Generator, net.Params}); err != nil {
-			return nil, nil // New reports what cannot be encoded
-		}
+		return nil, nil // New reports what cannot be encoded
 	}
 	if p.resolved == nil {
 		p.resolved = map[string]*resolved{}

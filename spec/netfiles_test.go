@@ -54,13 +54,13 @@ func TestNetworkFileKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Points[0].Key != c.Points[0].Key {
+	if a.Point(0).Key != c.Point(0).Key {
 		t.Error("the same file in another directory changes the point key")
 	}
-	if a.Points[0].Key == b.Points[0].Key {
+	if a.Point(0).Key == b.Point(0).Key {
 		t.Error("a file with other bytes keeps the point key")
 	}
-	p := a.Points[0].Network.Params
+	p := a.Point(0).Network.Params
 	if !filepath.IsAbs(p["path"].(string)) || p["n"] != int64(4) {
 		t.Errorf("resolved params %v: want an absolute path and n = 4", p)
 	}
@@ -141,14 +141,14 @@ func TestShippedText(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the shipped copy does not load: %v\n%s", err, shipped)
 	}
-	if c.CampaignID != s.CampaignID || len(c.Points) != len(s.Points) {
+	if c.CampaignID != s.CampaignID || c.NumPoints() != s.NumPoints() {
 		t.Fatal("the shipped copy is another campaign")
 	}
-	for i := range c.Points {
-		if c.Points[i].Key != s.Points[i].Key {
-			t.Errorf("point %d: key %s, shipped %s", i, s.Points[i].Key, c.Points[i].Key)
+	for i := range c.NumPoints() {
+		if c.Point(i).Key != s.Point(i).Key {
+			t.Errorf("point %d: key %s, shipped %s", i, s.Point(i).Key, c.Point(i).Key)
 		}
-		if got := c.Points[i].Network.Params["path"].(string); !strings.HasPrefix(got, filepath.Join(dst, "networks")+string(filepath.Separator)) {
+		if got := c.Point(i).Network.Params["path"].(string); !strings.HasPrefix(got, filepath.Join(dst, "networks")+string(filepath.Separator)) {
 			t.Errorf("point %d of the copy reads %s", i, got)
 		}
 	}
@@ -233,7 +233,7 @@ func TestConfigurationFileSpec(t *testing.T) {
 	}
 	a := conf(net)
 	b := conf(net + "c f\n")
-	if a.Points[0].Key == b.Points[0].Key {
+	if a.Point(0).Key == b.Point(0).Key {
 		t.Error("an edited file keeps the point key")
 	}
 	r := a.NewRunner()

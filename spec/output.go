@@ -120,33 +120,28 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// noteMetrics records the metrics of the next point, keeping one copy of
-// a list that points in a row share (a campaign's points all share one).
-func (p *parser) noteMetrics(ms []sim.Metric) {
-	if last := len(p.metricSets) - 1; last >= 0 && slices.Equal(p.metricSets[last], ms) {
-		p.pointMetric = append(p.pointMetric, int32(last))
+// noteMetrics records the metrics of point i, a process's then its
+// network's: the first point's, and the first point whose metrics differ.
+func (p *parser) noteMetrics(i int, proc, net []sim.Metric) {
+	if !p.haveMetrics {
+		p.metrics, p.haveMetrics = slices.Concat(proc, net), true
 		return
 	}
-	p.metricSets = append(p.metricSets, ms)
-	p.pointMetric = append(p.pointMetric, int32(len(p.metricSets)-1))
+	if p.badMetric > 0 {
+		return
+	}
+	if len(proc)+len(net) != len(p.metrics) || !sameNames(proc, p.metrics[:len(proc)]) || !sameNames(net, p.metrics[len(proc):]) {
+		p.badMetric, p.badMetrics = i, slices.Concat(proc, net)
+	}
 }
 
 // resolveMetrics reads the metrics the points' processes report; they must
 // agree, since a campaign has one table of results.
 func (p *parser) resolveMetrics(s *Spec) {
-	if len(p.pointMetric) != len(s.Points) {
-		panic("spec: resolveMetrics without the metrics of every point")
-	}
-	for i := range s.Points {
-		ms := p.metricSets[p.pointMetric[i]]
-		if i == 0 {
-			s.Metrics = ms
-			continue
-		}
-		if !sameNames(ms, s.Metrics) {
-			p.errorf("process", nil, "point %d reports metrics %v but point 0 reports %v; a campaign reports one set of metrics (set process.metrics and network.metrics)", i, names(ms), names(s.Metrics))
-			return
-		}
+	s.Metrics = p.metrics
+	if i := p.badMetric; i > 0 {
+		p.errorf("process", nil, "point %d reports metrics %v but point 0 reports %v; a campaign reports one set of metrics (set process.metrics and network.metrics)", i, names(p.badMetrics), names(s.Metrics))
+		return
 	}
 	l := &reduce.Layout{Moments: s.Output.Moments, Given: s.Output.Given}
 	for _, m := range s.Metrics {
@@ -215,56 +210,24 @@ func sameNames(a, b []sim.Metric) bool {
 func (s *Spec) Layout() *reduce.Layout { return s.layout }
 
 // NumPoints returns the number of parameter points.
-func (s *Spec) NumPoints() int { return len(s.Points) }
+func (s *Spec) NumPoints() int { return s.npoints }
 
 // Runs returns the total number of repetitions in the campaign.
-func (s *Spec) Runs() int64 { return int64(len(s.Points)) * int64(s.Repetitions) }
+func (s *Spec) Runs() int64 { return int64(s.npoints) * int64(s.Repetitions) }
 
 // MemoryBytes estimates the memory one worker needs for the largest network
 // of the campaign and the process states that run on it: a worker keeps
 // the process of every point of a network group (NetworkGroup), 16 bytes a
-// node each, and one that immunises nodes a copy of the network.
-func (s *Spec) MemoryBytes() int64 {
-	b, _ := s.memoryBytes()
-	return b
-}
-
-// memoryBytes returns MemoryBytes and the index of a point that needs it.
-func (s *Spec) memoryBytes() (most int64, at int) {
-	points := make(map[int]int64) // per network group
-	immunised := make(map[int]int64)
-	for i := range s.Points {
-		pt := &s.Points[i]
-		points[pt.network]++
-		// An immunising process keeps a copy of the network without the
-		// immune nodes' edges (sim.InterventionKeys).
-		if v, ok := pt.Process.Params["immunise"].(float64); ok && v > 0 {
-			immunised[pt.network]++
-		}
-	}
-	// Points of a network group run on the same networks: their memory is
-	// the group's, computed once.
-	netBytes := make(map[int]int64)
-	for i := range s.Points {
-		pt := &s.Points[i]
-		net, ok := netBytes[pt.network]
-		if !ok {
-			net = pt.Network.MemoryBytes()
-			netBytes[pt.network] = net
-		}
-		b := net + 16*int64(pt.Network.N())*points[pt.network] + net*immunised[pt.network]
-		if b > most {
-			most, at = b, i
-		}
-	}
-	return most, at
-}
+// node each, and one that immunises nodes a copy of the network. Parse
+// computes it (setKeys).
+func (s *Spec) MemoryBytes() int64 { return s.memBytes }
 
 // PointLabel describes point i by its parameter values, for messages.
 func (s *Spec) PointLabel(i int) string {
 	label := fmt.Sprintf("point %d", i)
+	vals := s.PointValues(i)
 	for j, k := range s.Params {
-		label += fmt.Sprintf(" %s=%s", k, formatValue(s.Points[i].Values[j]))
+		label += fmt.Sprintf(" %s=%s", k, formatValue(vals[j]))
 	}
 	return label
 }

@@ -36,8 +36,8 @@ func TestPrecisionParse(t *testing.T) {
 	if s.CampaignID != plain.CampaignID {
 		t.Error("[precision] changed the campaign identity")
 	}
-	for i := range s.Points {
-		if s.Points[i].Key != plain.Points[i].Key {
+	for i := range s.NumPoints() {
+		if s.Point(i).Key != plain.Point(i).Key {
 			t.Fatalf("[precision] changed point %d's key", i)
 		}
 	}

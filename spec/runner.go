@@ -2,20 +2,27 @@ package spec
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/netsweep/netsweep/sim"
 )
 
 // Runner runs single repetitions of a spec's points. It keeps one graph
-// across calls, and the generator and process of every point of the
-// current network group (see Spec.NetworkGroup), so a worker allocates
-// only when the group changes. Points of one group run on the same
-// network in each repetition, so when the graph already holds the network
-// of a call's group and repetition, Run uses it instead of building it
-// again: a worker that runs a group's points repetition by repetition
-// builds each network once. A generator that implements sim.Fixed (a
-// network file) is not called: its shared graph serves every call, with no
-// copy. It is not safe for concurrent use.
+// across calls, and the generator and process of the points of the
+// current network group (see Spec.NetworkGroup) it was last asked for, so a
+// worker allocates only when the group changes. Points of one group run on
+// the same network in each repetition, so when the graph already holds the
+// network of a call's group and repetition, Run uses it instead of
+// building it again: a worker that runs a group's points repetition by
+// repetition builds each network once. A generator that implements
+// sim.Fixed (a network file) is not called: its shared graph serves every
+// call, with no copy. It is not safe for concurrent use.
+//
+// A group is told by its network stream's seed (equal network keys, or the
+// point's own key with independent realisations), which a point's entry
+// holds, so that a worker's spec (ParseWorker), which does not know the
+// groups' first points, runs the same way.
 type Runner struct {
 	s      *Spec
 	g      sim.Graph
@@ -25,22 +32,24 @@ type Runner struct {
 	// points of group, if ok (not before the first build, nor after a
 	// build failed).
 	built struct {
-		group, rep int
-		ok         bool
+		group uint64
+		rep   int
+		ok    bool
 	}
-	group  int                  // the network group of models
+	group  uint64               // the network group of models (its network seed)
 	models map[int]*pointModels // per point of group, set up at its first call
-	keep   int                  // the largest coupled set run: the cache keeps at least that many
+	keep   int                  // the points of the current task: the cache keeps at least that many
 	faults *faults              // injected failures; see FaultsEnv
-	// coupled holds the process metrics of the points of group that
+	// coupled holds the process metrics of the points of models that
 	// share the process stream seed in repetition rep, computed together
 	// by the first of them to run (sim.Coupled).
 	coupled struct {
-		group, rep int
-		seed       uint64
-		ok         bool
-		outs       map[int][]float64
-		err        error
+		group uint64
+		rep   int
+		seed  uint64
+		ok    bool
+		outs  map[int][]float64
+		err   error
 	}
 }
 
@@ -53,55 +62,81 @@ type Runner struct {
 // one group then sets up each point's models once per repetition.
 const maxModels = 32
 
-// pointModels are the models of one point.
+// pointModels are the models of one point and the seeds of its streams,
+// from its entry (the network one tells its group).
 type pointModels struct {
 	gen  sim.Generator
 	proc sim.Process
 	nm   *sim.NetworkMetrics
 	np   int // the number of the process's metrics, before the network's
+	e    pointEntry
 }
 
 // NewRunner returns a runner for one worker. It satisfies mpirun.Runner.
-func (s *Spec) NewRunner() *Runner { return &Runner{s: s, group: -1, faults: loadFaults()} }
+func (s *Spec) NewRunner() *Runner { return &Runner{s: s, faults: loadFaults()} }
 
 // NetworkGroup returns the network group of point: the index of the first
 // point with the same network settings, unless networks are realised
 // independently ([network] realisations), when every point is its own
 // group. Points of one group run on the same network in each repetition
 // (Point.Seeds). It satisfies mpirun.Grouper.
-func (s *Spec) NetworkGroup(point int) int { return s.Points[point].network }
+//
+// A worker's spec (ParseWorker) does not know the groups: it panics.
+func (s *Spec) NetworkGroup(point int) int {
+	s.needTable("NetworkGroup")
+	return int(s.table[point].network)
+}
 
 // TaskPoints returns the most points a task of network group g should
 // hold: the size of its largest coupled set (points that differ only in
-// threshold keys, such as a percolation curve's occupations), which one
-// pass per repetition computes together, so that a curve of 50 or 500
-// occupations builds each repetition's network and runs its pass once,
-// not once per 32 points. mpirun bounds the answer. It satisfies
-// mpirun.TaskSizer.
+// threshold keys, such as a percolation curve's occupations, share their
+// process stream seed), which one pass per repetition computes together,
+// so that a curve of 50 or 500 occupations builds each repetition's
+// network and runs its pass once, not once per 32 points; 0 where no
+// points share their process stream. mpirun bounds the answer. It
+// satisfies mpirun.TaskSizer.
 func (s *Spec) TaskPoints(g int) int {
-	type set struct {
-		model string
-		seed  uint64
-	}
-	sizes := map[set]int{}
+	s.needTable("TaskPoints")
+	sizes := map[uint64]int{}
 	most := 0
-	for _, q := range s.groups[g] {
-		pt := &s.Points[q]
-		m, ok := sim.LookupProcess(pt.Process.Model)
-		if !ok || len(m.Thresholds) == 0 {
-			continue
-		}
-		k := set{pt.Process.Model, pt.processSeed}
+	for q := int32(g); q >= 0; q = s.table[q].next {
+		k := s.table[q].processSeed
 		sizes[k]++
 		most = max(most, sizes[k])
 	}
+	if most < 2 {
+		return 0
+	}
 	return most
+}
+
+// StartTask sets up the models of a task's points before its first
+// repetition, so that a coupled pass (runCoupled) computes all of them at
+// once, and keeps them all for the task. A point whose models fail is
+// left for Run to report. It satisfies mpirun.TaskRunner.
+func (r *Runner) StartTask(points []int) {
+	r.keep = len(points)
+	missing := 0
+	for _, p := range points {
+		if r.models[p] == nil {
+			missing++
+		}
+	}
+	if len(r.models)+missing > max(maxModels, r.keep) {
+		clear(r.models) // room for the whole task, not a clear half-way
+	}
+	for _, p := range points {
+		r.setUp(p) //nolint:errcheck // Run reports it
+	}
 }
 
 // Seed returns the seed of repetition rep's process stream at point (see
 // Point.Seeds).
 func (r *Runner) Seed(point, rep int) uint64 {
-	_, process := r.s.Points[point].Seeds(r.s.Seed, rep)
+	if m := r.models[point]; m != nil {
+		return sim.StreamSeed(r.s.Seed, m.e.processSeed, rep, sim.StreamProcess)
+	}
+	_, process := r.s.PointSeeds(point, rep)
 	return process
 }
 
@@ -120,20 +155,21 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 			return err
 		}
 	}
-	pt := &r.s.Points[point]
-	netSeed, procSeed := pt.Seeds(r.s.Seed, rep)
+	group := m.e.networkSeed
+	netSeed := sim.StreamSeed(r.s.Seed, m.e.networkSeed, rep, sim.StreamNetwork)
+	procSeed := sim.StreamSeed(r.s.Seed, m.e.processSeed, rep, sim.StreamProcess)
 	if fixed, ok := m.gen.(sim.Fixed); ok {
 		// A network without randomness (a file's) is built once per
 		// process and shared read-only by every worker and repetition.
 		r.cur = fixed.Fixed()
-	} else if r.cur != &r.g || !r.built.ok || r.built.group != pt.network || r.built.rep != rep {
+	} else if r.cur != &r.g || !r.built.ok || r.built.group != group || r.built.rep != rep {
 		r.built.ok = false
 		r.nr.Seed(netSeed)
 		if err := m.gen.Generate(&r.g, &r.nr); err != nil {
 			return err
 		}
 		r.cur = &r.g
-		r.built.group, r.built.rep, r.built.ok = pt.network, rep, true
+		r.built.group, r.built.rep, r.built.ok = group, rep, true
 	}
 	if r.cur == &r.g {
 		m.nm.Measure(r.cur, out[m.np:])
@@ -150,14 +186,16 @@ func (r *Runner) Run(point, rep int, out []float64) error {
 }
 
 // setUp returns the models of point, setting them up at its first call
-// since the group changed.
+// since the group changed. The point is materialised (Spec.Point) then,
+// not at every repetition.
 func (r *Runner) setUp(point int) (*pointModels, error) {
-	pt := &r.s.Points[point]
-	if pt.network != r.group {
-		r.group, r.models = pt.network, map[int]*pointModels{}
-	}
 	if m := r.models[point]; m != nil {
-		return m, nil
+		return m, nil // the cache holds the current group's points only
+	}
+	pt := r.s.Point(point)
+	e := pointEntry{networkSeed: pt.networkSeed, processSeed: pt.processSeed}
+	if r.models == nil || e.networkSeed != r.group {
+		r.group, r.models = e.networkSeed, map[int]*pointModels{}
 	}
 	if len(r.models) >= max(maxModels, r.keep) {
 		clear(r.models) // a cache: models depend on the point alone
@@ -174,38 +212,30 @@ func (r *Runner) setUp(point int) (*pointModels, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not set up the network metrics of %s: %w", r.s.PointLabel(point), err)
 	}
-	m := &pointModels{gen: gen, proc: proc, nm: nm, np: len(proc.Metrics())}
+	m := &pointModels{gen: gen, proc: proc, nm: nm, np: len(proc.Metrics()), e: e}
 	r.models[point] = m
 	return m, nil
 }
 
 // runCoupled writes point's process metrics of repetition rep, computing
-// them, with those of every point of the group that shares the process
-// stream seed (points that differ only in threshold keys), in one coupled
-// pass unless an earlier call of the repetition did. The graph holds the
-// group's network of rep.
+// them, with those of the other points whose models the runner holds
+// (points of its group) and that share the process stream seed (points
+// that differ only in threshold keys), in one coupled pass unless an
+// earlier call of the repetition did. The stream's key hashes the process
+// model, so they share it too. Each process's metrics depend on the
+// shared draws and its own thresholds only, not on which others run with
+// it (TestCoupledAlone). The graph holds the group's network of rep.
 func (r *Runner) runCoupled(point, rep int, seed uint64, out []float64) error {
 	c := &r.coupled
-	if !c.ok || c.group != r.group || c.rep != rep || c.seed != seed {
+	if _, done := c.outs[point]; !done || !c.ok || c.group != r.group || c.rep != rep || c.seed != seed {
 		c.ok, c.outs, c.err = false, map[int][]float64{}, nil
 		var procs []sim.Process
 		var outs [][]float64
-		model := r.s.Points[point].Process.Model
-		var set []int
-		for _, q := range r.s.groups[r.group] {
-			qp := &r.s.Points[q]
-			if _, qs := qp.Seeds(r.s.Seed, rep); qs == seed && qp.Process.Model == model {
-				set = append(set, q)
-			}
-		}
-		// Keep the models of the whole set: were the cache to start
-		// again inside it, every pass would set up (and allocate) its
-		// models anew.
-		r.keep = max(r.keep, len(set))
-		for _, q := range set {
-			m, err := r.setUp(q)
-			if err != nil {
-				continue // its own call reports it
+		points := slices.Sorted(maps.Keys(r.models))
+		for _, q := range points {
+			m := r.models[q]
+			if sim.StreamSeed(r.s.Seed, m.e.processSeed, rep, sim.StreamProcess) != seed {
+				continue
 			}
 			o := make([]float64, m.np)
 			procs, outs = append(procs, m.proc), append(outs, o)

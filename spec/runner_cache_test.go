@@ -41,7 +41,6 @@ seeds = 1
 			}
 			if p%37 == 0 {
 				fresh.models = nil
-				fresh.group = -1
 				if err := fresh.Run(p, rep, want); err != nil {
 					t.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -43,7 +44,6 @@ type Spec struct {
 	Realisations string
 	Process      sim.ProcessSettings // [process] as written, before any sweep
 	Params       []string            // the swept keys ("process.beta"), the parameter columns of the results
-	Points       []Point             // every parameter point, in grid order
 	Output       Output
 	Metrics      []sim.Metric // what every repetition reports, in order
 	// Cluster is the [cluster] table: how the campaign runs on a cluster
@@ -67,11 +67,32 @@ type Spec struct {
 	memKey   string
 	memValue any
 	memLine  int
-	groups   map[int][]int // network group → its points, in order (identity.go)
+	memBytes int64 // MemoryBytes
+	memAt    int   // a point that needs memBytes
+
+	// The points are not stored: Point(i) materialises point i from the
+	// design and the base tables; only what identifies each point is kept,
+	// in table (points.go).
+	design   design
+	resolved map[string]*resolved // network settings as written → resolved (netfiles.go)
+	table    []pointEntry         // nil in a worker's spec (ParseWorker)
+	worker   bool                 // parsed by ParseWorker
+	// fixedNet is the network settings of every point where no network
+	// key is swept (setKeys).
+	fixedNet *sim.NetworkSettings
+	npoints  int
+	// The metrics and histograms of the layout, encoded once for every
+	// point's identity.
+	metricsJSON, histsJSON []byte
+	byKey                  struct {
+		once  sync.Once
+		order []int32 // the points, sorted by key (PointIndex)
+	}
 }
 
 // Point is one parameter point: the values of the swept keys and the
-// resulting model configuration.
+// resulting model configuration. A Spec does not store its points:
+// Spec.Point builds one when asked.
 type Point struct {
 	Index  int
 	Values []any // one per Spec.Params: float64, int64, string or bool
@@ -89,13 +110,13 @@ type Point struct {
 	// network is the index of the first point with the same network key:
 	// points with equal network run on the same networks, repetition by
 	// repetition. With independent realisations it is the point's own
-	// index.
+	// index; in a worker's spec (ParseWorker), which does not know it, -1.
 	network int
 }
 
 // Seeds returns the seeds of the network and process streams of
 // repetition rep of the point of campaign seed campaign.
-func (p *Point) Seeds(campaign uint64, rep int) (network, process uint64) {
+func (p Point) Seeds(campaign uint64, rep int) (network, process uint64) {
 	return sim.StreamSeed(campaign, p.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(campaign, p.processSeed, rep, sim.StreamProcess)
 }
 
@@ -143,11 +164,22 @@ func Load(path string) (*Spec, error) {
 }
 
 // Parse parses spec text read from file path (used in messages).
-func Parse(path string, text []byte) (*Spec, error) {
+func Parse(path string, text []byte) (*Spec, error) { return parse(path, text, false) }
+
+// ParseWorker parses and validates spec text as Parse does, with the same
+// errors, for a process that only runs the repetitions it is handed (an
+// MPI rank other than 0): it keeps nothing per point, so its memory does
+// not grow with the grid. Its points' keys and seeds are computed when
+// asked (Point, PointKey, PointSeeds; its Runner asks once per point it
+// sets up); NetworkGroup and PointIndex, which need every point's, panic,
+// and MemoryBytes is 0.
+func ParseWorker(path string, text []byte) (*Spec, error) { return parse(path, text, true) }
+
+func parse(path string, text []byte, worker bool) (*Spec, error) {
 	if e := checkShape(path, text); e != nil {
 		return nil, Errors{e}
 	}
-	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}}
+	p := &parser{file: path, lines: indexLines(text), valueLines: map[string]int{}, worker: worker}
 	var doc map[string]any
 	md, err := toml.Decode(string(text), &doc)
 	if err != nil {
@@ -161,23 +193,27 @@ func Parse(path string, text []byte) (*Spec, error) {
 		return nil, Errors{e}
 	}
 	sum := sha256.Sum256(text)
-	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1}
+	s := &Spec{Path: path, Text: text, SHA256: hex.EncodeToString(sum[:]), MaxFailures: -1, worker: worker}
 	p.parse(s, doc)
 	if len(p.errs) > 0 {
 		return nil, p.errors()
 	}
+	s.design, s.resolved, s.npoints = p.design, p.resolved, p.design.len()
 	setKeys(s)
-	p.noteMemory(s) // after setKeys, which groups the points by network
+	if !worker {
+		p.noteMemory(s) // after setKeys, which groups the points by network
+	}
 	return s, nil
 }
 
 type parser struct {
-	file  string
-	lines lineIndex
-	order map[string]int // dotted key → its rank in the file (indexKeys)
-	errs  Errors
-	seen  map[string]bool // error messages already reported
-	more  int             // problems found past MaxErrors, not reported
+	file   string
+	worker bool // ParseWorker
+	lines  lineIndex
+	order  map[string]int // dotted key → its rank in the file (indexKeys)
+	errs   Errors
+	seen   map[string]bool // error messages already reported
+	more   int             // problems found past MaxErrors, not reported
 
 	design     design
 	valueLines map[string]int         // "key@table" → line of a sweep or point value
@@ -185,11 +221,13 @@ type parser struct {
 	shipped    map[string]shippedFile // [network_files] (netfiles.go)
 	enc        identityEncoder        // resolveNetwork's keys
 
-	// The metrics each point reports, as an index into metricSets, read
-	// where resolvePoints builds its models, so that resolveMetrics need
-	// not build them again (output.go).
-	metricSets  [][]sim.Metric
-	pointMetric []int32
+	// The metrics of point 0, and the first point whose metrics differ
+	// (badMetric > 0), read where resolvePoints builds its models, so that
+	// resolveMetrics need not build them again (output.go).
+	metrics     []sim.Metric
+	haveMetrics bool
+	badMetric   int
+	badMetrics  []sim.Metric
 }
 
 // errorAt records a problem with key, found on line (0: look the key up).

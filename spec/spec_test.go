@@ -91,7 +91,7 @@ func TestGridOrder(t *testing.T) {
 		t.Fatalf("params %s, want %s", got, want)
 	}
 	var got []string
-	for _, p := range s.Points {
+	for _, p := range s.Points() {
 		got = append(got, fmt.Sprint(p.Values...))
 		if p.Process.Params["beta"] != p.Values[0].(float64) || p.Network.Params["mean_degree"] != p.Values[1].(float64) {
 			t.Errorf("point %d: values %v not applied: beta %v mean_degree %v", p.Index, p.Values, p.Process.Params["beta"], p.Network.Params["mean_degree"])
@@ -124,15 +124,15 @@ network.mean_degree = { start = 1.0, stop = 3.0, num = 3 }
 	if got := strings.Join(s.Params, ","); got != "process.beta,network.n" {
 		t.Fatalf("params %s", got)
 	}
-	if len(s.Points) != 2 {
-		t.Fatalf("%d points", len(s.Points))
+	if s.NumPoints() != 2 {
+		t.Fatalf("%d points", s.NumPoints())
 	}
 	// A point that does not set a parameter shows the base value.
-	if v := s.Points[0].Values[1]; v != int64(100) {
+	if v := s.Point(0).Values[1]; v != int64(100) {
 		t.Errorf("point 0 network.n = %v, want the base 100", v)
 	}
-	if s.Points[1].Network.N() != 50 || s.Points[1].Process.Params["beta"] != 0.4 {
-		t.Errorf("point 1: %+v %+v", s.Points[1].Network, s.Points[1].Process)
+	if s.Point(1).Network.N() != 50 || s.Point(1).Process.Params["beta"] != 0.4 {
+		t.Errorf("point 1: %+v %+v", s.Point(1).Network, s.Point(1).Process)
 	}
 }
 
@@ -143,7 +143,7 @@ func TestLogRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []float64{1, 4, 16} {
-		if got := s.Points[i].Network.Params["mean_degree"].(float64); got < want*(1-1e-12) || got > want*(1+1e-12) {
+		if got := s.Point(i).Network.Params["mean_degree"].(float64); got < want*(1-1e-12) || got > want*(1+1e-12) {
 			t.Errorf("value %d = %v, want %v", i, got, want)
 		}
 	}
@@ -209,7 +209,7 @@ func FuzzParse(f *testing.F) {
 		s, err := Parse("fuzz.toml", data)
 		took := time.Since(start)
 		runtime.ReadMemStats(&after)
-		if err == nil && (len(s.Points) == 0 || s.Layout() == nil) {
+		if err == nil && (s.NumPoints() == 0 || s.Layout() == nil) {
 			t.Fatalf("accepted a spec with no points or no layout")
 		}
 		if err != nil && !IsSpecError(err) {
@@ -232,7 +232,7 @@ func TestRangeValuesAreRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9} {
-		if got := s.Points[i].Values[1]; got != want {
+		if got := s.Point(i).Values[1]; got != want {
 			t.Errorf("value %d = %v, want %v", i, got, want)
 		}
 	}
@@ -248,7 +248,7 @@ func TestCampaignID(t *testing.T) {
 	}
 	keys := func(s *Spec) string {
 		var k []string
-		for _, p := range s.Points {
+		for _, p := range s.Points() {
 			k = append(k, p.Key)
 		}
 		return strings.Join(k, ",")

@@ -17,14 +17,14 @@ import (
 // progress, since dir then has no journal of its own. It is nil when dir
 // has no jobs.
 func Status(ctx context.Context, sched cluster.Scheduler, dir string) []string {
-	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
 	ids, err := sched.Jobs(dir)
 	if err != nil {
 		return []string{"slurm     " + err.Error()}
 	}
 	if len(ids) == 0 {
-		return nil
+		return nil // and the spec, seconds to load for a large grid, is not read
 	}
+	s, specErr := spec.Load(filepath.Join(dir, campaign.SpecFile))
 	return statusLines(ctx, sched, dir, ids, s, specErr)
 }
 
