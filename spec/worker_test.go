@@ -224,3 +224,47 @@ gamma = 1.0
 		}
 	}
 }
+
+// TestCurveTaskOnePass: a task of a percolation curve of more points than
+// a runner keeps by default (maxModels) runs one coupled pass and builds
+// one network a repetition once StartTask has set up its points: no model
+// is set up again and no pass repeats (each pass allocates its outputs, a
+// model's setup more), as they did when the model cache started over in
+// the middle of the curve.
+func TestCurveTaskOnePass(t *testing.T) {
+	text := "name = \"curve\"\nseed = 5\nrepetitions = 4\n\n[network]\ngenerator = \"er\"\nn = 300\nmean_degree = 3.0\n\n" +
+		"[process]\nmodel = \"bond_percolation\"\noccupation = 0.5\n\n[sweep]\n\"process.occupation\" = { start = 0.02, stop = 1.0, num = 50 }\n"
+	s, err := Parse("curve.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.TaskPoints(s.NetworkGroup(0)); got != 50 {
+		t.Fatalf("TaskPoints: %d, want 50", got)
+	}
+	w, err := ParseWorker("curve.toml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.NewRunner()
+	points := make([]int, 50)
+	for i := range points {
+		points[i] = i
+	}
+	r.StartTask(points)
+	out := make([]float64, len(s.Layout().Metrics))
+	rep := 0
+	run := func() {
+		for _, p := range points {
+			if err := r.Run(p, rep, out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep++
+	}
+	run() // buffers grow to the network's size
+	// One pass allocates its map and one output a point (~52); a model's
+	// setup allocates more than ten, a pass per point 50 times as much.
+	if allocs := testing.AllocsPerRun(3, run); allocs > 120 {
+		t.Errorf("%.0f allocations a repetition of a 50-point curve, want one pass's (~52)", allocs)
+	}
+}
