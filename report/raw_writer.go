@@ -1,0 +1,455 @@
+package report
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/delta"
+	"github.com/parquet-go/parquet-go/encoding/plain"
+	"github.com/parquet-go/parquet-go/encoding/rle"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// raw.parquet is laid out here, with parquet-go's format structures,
+// encodings and thrift codec, rather than through parquet.Writer: its
+// value path (a parquet.Value per value, column buffers, page buffers of
+// the whole column, a zstd encoder with a window of 8 MB) cost most of
+// what keeping raw values cost a campaign of short repetitions
+// (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
+// same schema, one row group, data pages v2 of rawPageRows rows, PLAIN
+// values, definition levels and dictionary indices in RLE, the point key
+// dictionary-encoded, zstd pages, statistics per column chunk.
+
+// rawPageRows is how many rows a data page holds: 8 bytes a value make a
+// page of an INT64 column 128 KiB, one zstd block.
+const rawPageRows = 65536
+
+// rawCreatedBy is the file's created_by: raw-2 is the layout of this
+// writer (raw-1 was parquet.Writer's).
+const rawCreatedBy = "netsweep version raw-2"
+
+// rawColumn is one column chunk as it is written: its pages so far and
+// what the footer says of them.
+type rawColumn struct {
+	name     string
+	typ      format.Type
+	enc      format.Encoding // of the values of its data pages
+	optional bool
+	pages    []byte // the data pages: header, levels, compressed values
+	npages   int32
+	size     int64 // uncompressed size of the pages, headers included
+	nulls    int64
+	min, max []byte // statistics, in the column's order; nil if no value
+}
+
+// rawEncoder holds one encoding's buffers.
+type rawEncoder struct {
+	metrics []string
+	cols    []rawColumn
+	// the current page's values, column by column
+	point, rep []int64
+	seeds      [2][]int64
+	keyIdx     []int32
+	failed     []bool
+	values     [][]float64 // per metric, the non-null values
+	defs       [][]uint8   // per metric, the definition levels
+	// the dictionary of point keys, in order of first use
+	keys    []string
+	keyMap  map[string]int32
+	lastKey int32 // the dictionary index of the last row's key, -1 before
+	// scratch
+	plain, levels, comp, header []byte
+	rows                        int
+}
+
+// Column indices of the fixed columns.
+const (
+	rcPoint = iota
+	rcKey
+	rcRep
+	rcNetworkSeed
+	rcProcessSeed
+	rcFailed
+)
+
+// newRawEncoder returns an encoder of n rows of these metrics.
+func newRawEncoder(metrics []string, n int) *rawEncoder {
+	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
+	p := min(n, rawPageRows)
+	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, p)
+	e.keyIdx, e.failed = make([]int32, 0, p), make([]bool, 0, p)
+	e.plain = make([]byte, 0, 8*p+8)
+	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
+	for i, name := range rawFixed {
+		enc := format.Plain
+		switch i {
+		case rcPoint, rcRep:
+			enc = format.DeltaBinaryPacked
+		case rcKey:
+			enc = format.RLEDictionary
+		}
+		e.cols = append(e.cols, rawColumn{name: name, typ: types[i], enc: enc})
+	}
+	for _, m := range metrics {
+		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, optional: true})
+	}
+	e.values = make([][]float64, len(metrics))
+	e.defs = make([][]uint8, len(metrics))
+	for j := range metrics {
+		e.values[j], e.defs[j] = make([]float64, 0, p), make([]uint8, 0, p)
+	}
+	return e
+}
+
+// add appends row r to the current page.
+func (e *rawEncoder) add(r *RawRow) {
+	e.point = append(e.point, int64(r.Point))
+	e.rep = append(e.rep, int64(r.Rep))
+	e.seeds[0] = append(e.seeds[0], int64(r.NetworkSeed))
+	e.seeds[1] = append(e.seeds[1], int64(r.ProcessSeed))
+	e.failed = append(e.failed, r.Failed)
+	if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
+		i, ok := e.keyMap[r.Key]
+		if !ok {
+			i = int32(len(e.keys))
+			e.keys = append(e.keys, r.Key)
+			e.keyMap[r.Key] = i
+		}
+		e.lastKey = i
+	}
+	e.keyIdx = append(e.keyIdx, e.lastKey)
+	for j, x := range r.Values {
+		if r.Failed || math.IsNaN(x) {
+			e.defs[j] = append(e.defs[j], 0)
+		} else {
+			e.defs[j] = append(e.defs[j], 1)
+			e.values[j] = append(e.values[j], x)
+		}
+	}
+}
+
+// flush writes the current page of every column and starts the next.
+func (e *rawEncoder) flush() error {
+	n := len(e.point)
+	if n == 0 {
+		return nil
+	}
+	var enc plain.Encoding
+	var err error
+	for _, c := range []struct {
+		col int
+		v   []int64
+	}{{rcPoint, e.point}, {rcRep, e.rep}, {rcNetworkSeed, e.seeds[0]}, {rcProcessSeed, e.seeds[1]}} {
+		col := &e.cols[c.col]
+		col.statsInt64(c.v, c.col == rcNetworkSeed || c.col == rcProcessSeed)
+		if col.enc == format.DeltaBinaryPacked {
+			if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
+				return err
+			}
+		} else {
+			e.plain, _ = enc.EncodeInt64(e.plain[:0], c.v)
+		}
+		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
+			return err
+		}
+	}
+
+	// The point key: indices into the dictionary, bit width first.
+	maxIdx := int32(0)
+	for _, i := range e.keyIdx {
+		maxIdx = max(maxIdx, i)
+	}
+	width := max(1, bits.Len32(uint32(maxIdx)))
+	if e.levels, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.levels, e.keyIdx); err != nil {
+		return err
+	}
+	e.plain = append(append(e.plain[:0], byte(width)), e.levels...)
+	if err := e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain); err != nil {
+		return err
+	}
+
+	// failed: PLAIN booleans, one bit each, least significant first.
+	e.plain = append(e.plain[:0], make([]byte, (n+7)/8)...)
+	lo, hi := true, false
+	for i, f := range e.failed {
+		if f {
+			e.plain[i/8] |= 1 << (i % 8)
+		}
+		lo, hi = lo && f, hi || f
+	}
+	col := &e.cols[rcFailed]
+	col.statsBool(lo, hi)
+	if err := e.page(col, n, 0, format.Plain, nil, e.plain); err != nil {
+		return err
+	}
+
+	for j := range e.metrics {
+		col := &e.cols[len(rawFixed)+j]
+		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j]); err != nil {
+			return err
+		}
+		e.plain, _ = enc.EncodeDouble(e.plain[:0], e.values[j])
+		col.statsDouble(e.values[j])
+		if err := e.page(col, n, n-len(e.values[j]), format.Plain, e.levels, e.plain); err != nil {
+			return err
+		}
+		e.values[j], e.defs[j] = e.values[j][:0], e.defs[j][:0]
+	}
+	e.rows += n
+	e.point, e.rep, e.seeds[0], e.seeds[1] = e.point[:0], e.rep[:0], e.seeds[0][:0], e.seeds[1][:0]
+	e.keyIdx, e.failed = e.keyIdx[:0], e.failed[:0]
+	return nil
+}
+
+// page appends a data page (v2) of n rows, nulls of them null, to col:
+// its definition levels (uncompressed, as v2 keeps them) and values.
+func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
+	e.comp = rawCodec.encode(e.comp[:0], values)
+	h := format.PageHeader{
+		Type:                 format.DataPageV2,
+		UncompressedPageSize: int32(len(levels) + len(values)),
+		CompressedPageSize:   int32(len(levels) + len(e.comp)),
+		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
+			NumValues:                  int32(n),
+			NumNulls:                   int32(nulls),
+			NumRows:                    int32(n),
+			Encoding:                   enc,
+			DefinitionLevelsByteLength: int32(len(levels)),
+			IsCompressed:               thrift.New(true),
+			Statistics:                 format.Statistics{NullCount: int64(nulls)},
+		}),
+	}
+	hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+	if err != nil {
+		return err
+	}
+	col.pages = append(append(append(col.pages, hdr...), levels...), e.comp...)
+	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
+	col.nulls += int64(nulls)
+	col.npages++
+	return nil
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// statsInt64 folds v into col's minimum and maximum, compared as signed
+// or, for unsigned columns, unsigned integers.
+func (col *rawColumn) statsInt64(v []int64, unsigned bool) {
+	if len(v) == 0 {
+		return
+	}
+	lo, hi := v[0], v[0]
+	if col.min != nil {
+		lo, hi = int64(binary.LittleEndian.Uint64(col.min)), int64(binary.LittleEndian.Uint64(col.max))
+	}
+	if unsigned {
+		ulo, uhi := uint64(lo), uint64(hi)
+		for _, x := range v {
+			ulo, uhi = min(ulo, uint64(x)), max(uhi, uint64(x))
+		}
+		lo, hi = int64(ulo), int64(uhi)
+	} else {
+		for _, x := range v {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	col.min = binary.LittleEndian.AppendUint64(col.min[:0], uint64(lo))
+	col.max = binary.LittleEndian.AppendUint64(col.max[:0], uint64(hi))
+}
+
+// statsDouble folds v, which holds no NaN, into col's minimum and
+// maximum.
+func (col *rawColumn) statsDouble(v []float64) {
+	if len(v) == 0 {
+		return
+	}
+	lo, hi := v[0], v[0]
+	if col.min != nil {
+		lo, hi = math.Float64frombits(binary.LittleEndian.Uint64(col.min)), math.Float64frombits(binary.LittleEndian.Uint64(col.max))
+	}
+	for _, x := range v {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	col.min = binary.LittleEndian.AppendUint64(col.min[:0], math.Float64bits(lo))
+	col.max = binary.LittleEndian.AppendUint64(col.max[:0], math.Float64bits(hi))
+}
+
+// statsBool folds a page's booleans, whose least is lo and greatest hi,
+// into col's minimum and maximum.
+func (col *rawColumn) statsBool(lo, hi bool) {
+	if col.min != nil {
+		lo, hi = lo && col.min[0] == 1, hi || col.max[0] == 1
+	}
+	col.min, col.max = append(col.min[:0], b2u(lo)), append(col.max[:0], b2u(hi))
+}
+
+// finish writes the file: magic, column chunks, footer.
+func (e *rawEncoder) finish(w io.Writer) error {
+	if err := e.flush(); err != nil {
+		return err
+	}
+	out := offsetWriter{w: w}
+	out.write([]byte("PAR1"))
+	schema := []format.SchemaElement{{Name: "netsweep_raw", NumChildren: thrift.New(int32(len(e.cols)))}}
+	var chunks []format.ColumnChunk
+	var total int64
+	for i := range e.cols {
+		col := &e.cols[i]
+		start := out.n
+		md := format.ColumnMetaData{
+			Type:         col.typ,
+			Encoding:     []format.Encoding{col.enc},
+			PathInSchema: []string{col.name},
+			Codec:        format.Zstd,
+			NumValues:    int64(e.rows),
+			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
+		}
+		if col.optional {
+			md.Encoding = append(md.Encoding, format.RLE)
+		}
+		size := col.size
+		if i == rcKey {
+			// The dictionary page: the keys, PLAIN.
+			e.plain = e.plain[:0]
+			for _, k := range e.keys {
+				e.plain = binary.LittleEndian.AppendUint32(e.plain, uint32(len(k)))
+				e.plain = append(e.plain, k...)
+			}
+			e.comp = rawCodec.encode(e.comp[:0], e.plain)
+			h := format.PageHeader{
+				Type:                 format.DictionaryPage,
+				UncompressedPageSize: int32(len(e.plain)),
+				CompressedPageSize:   int32(len(e.comp)),
+				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(len(e.keys)), Encoding: format.Plain}),
+			}
+			hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+			if err != nil {
+				return err
+			}
+			md.DictionaryPageOffset = out.n
+			out.write(hdr)
+			out.write(e.comp)
+			size += int64(len(hdr) + len(e.plain))
+			md.Encoding = []format.Encoding{format.Plain, format.RLEDictionary}
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
+			for _, k := range e.keys {
+				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
+					md.Statistics.MinValue = []byte(k)
+				}
+				if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
+					md.Statistics.MaxValue = []byte(k)
+				}
+			}
+		}
+		if col.npages > 0 {
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: col.enc, Count: col.npages})
+		}
+		md.DataPageOffset = out.n
+		out.write(col.pages)
+		md.TotalUncompressedSize = size
+		md.TotalCompressedSize = out.n - start
+		total += size
+		chunks = append(chunks, format.ColumnChunk{FileOffset: start, MetaData: md})
+		schema = append(schema, col.schema())
+	}
+	orders := make([]format.ColumnOrder, len(e.cols))
+	for i := range orders {
+		orders[i].Value = &format.TypeDefinedOrder{}
+	}
+	meta := format.FileMetaData{
+		Version:      2,
+		Schema:       schema,
+		NumRows:      int64(e.rows),
+		RowGroups:    []format.RowGroup{{Columns: chunks, TotalByteSize: total, NumRows: int64(e.rows), FileOffset: 4, TotalCompressedSize: out.n - 4}},
+		CreatedBy:    rawCreatedBy,
+		ColumnOrders: orders,
+	}
+	footer, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
+	if err != nil {
+		return err
+	}
+	out.write(footer)
+	out.write(binary.LittleEndian.AppendUint32(nil, uint32(len(footer))))
+	out.write([]byte("PAR1"))
+	return out.err
+}
+
+// schema returns col's schema element.
+func (col *rawColumn) schema() format.SchemaElement {
+	s := format.SchemaElement{Name: col.name, Type: thrift.New(col.typ), RepetitionType: thrift.New(format.Required)}
+	switch {
+	case col.optional:
+		s.RepetitionType = thrift.New(format.Optional)
+	case col.typ == format.ByteArray:
+		s.ConvertedType = thrift.New(deprecated.UTF8)
+		s.LogicalType.Value = &format.StringType{}
+	case col.name == "network_seed" || col.name == "process_seed":
+		s.ConvertedType = thrift.New(deprecated.Uint64)
+		s.LogicalType.Value = &format.IntType{BitWidth: 64, IsSigned: false}
+	case col.typ == format.Int64:
+		s.ConvertedType = thrift.New(deprecated.Int64)
+		s.LogicalType.Value = &format.IntType{BitWidth: 64, IsSigned: true}
+	}
+	return s
+}
+
+// offsetWriter counts what it writes and keeps the first error.
+type offsetWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (o *offsetWriter) write(b []byte) {
+	if o.err != nil {
+		return
+	}
+	k, err := o.w.Write(b)
+	o.n += int64(k)
+	if err != nil {
+		o.err = fmt.Errorf("could not write raw.parquet: %w", err)
+	}
+}
+
+// rawCodec compresses raw.parquet's pages with zstd: one encoder for the
+// process, at the default level, with a window of one page (zstd's
+// default of 8 MB made every run allocate and fault in tens of MB).
+var rawCodec = &zstdEncoder{}
+
+type zstdEncoder struct {
+	once sync.Once
+	mu   sync.Mutex
+	enc  *zstd.Encoder
+}
+
+func (c *zstdEncoder) encode(dst, src []byte) []byte {
+	c.once.Do(func() {
+		var err error
+		c.enc, err = zstd.NewWriter(nil,
+			zstd.WithEncoderConcurrency(1),
+			zstd.WithEncoderLevel(zstd.SpeedDefault),
+			zstd.WithWindowSize(1<<20), // the largest page: 8 bytes × rawPageRows
+			zstd.WithLowerEncoderMem(true),
+			zstd.WithZeroFrames(true),
+			zstd.WithEncoderCRC(false),
+		)
+		if err != nil {
+			panic(err) // only for bad options
+		}
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.enc.EncodeAll(src, dst)
+}
