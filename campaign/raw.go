@@ -34,15 +34,15 @@ type rawRecord struct {
 // rawVersion is the first byte of a raw record's payload.
 const rawVersion = 1
 
-// encodeRaw writes a raw record's payload: version, uvarint number of
-// metrics and each name (uvarint length, bytes), uvarint number of values
-// and each value (8 bytes little-endian).
-func encodeRaw(metrics []string, values []float64) []byte {
+// appendRaw appends a raw record's payload to b: version, uvarint number
+// of metrics and each name (uvarint length, bytes), uvarint number of
+// values and each value (8 bytes little-endian).
+func appendRaw(b []byte, metrics []string, values []float64) []byte {
 	n := 1 + 2*binary.MaxVarintLen64 + 8*len(values)
 	for _, m := range metrics {
 		n += binary.MaxVarintLen64 + len(m)
 	}
-	b := append(make([]byte, 0, n), rawVersion)
+	b = append(slices.Grow(b, n), rawVersion)
 	b = binary.AppendUvarint(b, uint64(len(metrics)))
 	for _, m := range metrics {
 		b = binary.AppendUvarint(b, uint64(len(m)))
@@ -219,7 +219,10 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	if len(r.Raw) != k*r.Chunk.Len() {
 		return fmt.Errorf("%v came with %d raw values, want %d", r.Chunk, len(r.Raw), k*r.Chunk.Len())
 	}
-	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: encodeRaw(c.s.Output.Raw, r.Raw)}
+	// The record's payload is built in a buffer kept from chunk to chunk:
+	// Append copies it.
+	c.rawBuf = appendRaw(c.rawBuf[:0], c.s.Output.Raw, r.Raw)
+	rec := journal.Chunk{Key: c.s.Points[r.Chunk.Point].Key, Start: r.Chunk.Start, End: r.Chunk.End, Summary: c.rawBuf}
 	if err := c.rw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
 	}

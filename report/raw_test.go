@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // encodeRawRowWise is EncodeRaw as it was first written (commit
@@ -80,7 +81,9 @@ func rawSchema(metrics []string) *parquet.Schema {
 
 // rawTestTable returns a raw table of n repetitions of k metrics over
 // points of per repetitions each, with failed repetitions, NaN values
-// and values that repeat (as major's 0 and 1 do).
+// and values that repeat (as major's 0 and 1 do, and a discrete final
+// size); with k > 2 a continuous metric, with k > 4 one null over the
+// first page and a half.
 func rawTestTable(n, per, k int) *RawTable {
 	t := &RawTable{}
 	for j := range k {
@@ -94,6 +97,12 @@ func rawTestTable(n, per, k int) *RawTable {
 			case j%2 == 1:
 				r.Values[j] = float64(i % 2)
 			case i%31 == 5:
+				r.Values[j] = math.NaN()
+			case j == 2:
+				// continuous: more values than a dictionary holds
+				r.Values[j] = float64(i) / 7
+			case j == 4 && i < rawPageRows+1000:
+				// null over the first page and some of the second
 				r.Values[j] = math.NaN()
 			default:
 				r.Values[j] = float64(i%977) / 977
@@ -115,12 +124,13 @@ func rawTestTable(n, per, k int) *RawTable {
 // raw.parquet was written with before): both files, read back with
 // parquet-go, have the same schema, the same values, row by row and
 // column by column, and the same statistics of every column chunk; for
-// empty and tiny tables, row counts on either side of a page, and a table
-// large enough (3·10^5 rows) for several pages a column.
+// empty and tiny tables, row counts on either side of a page, tables
+// large enough (3·10^5 rows) for several pages a column, metrics
+// dictionary-encoded, falling back to PLAIN and null over whole pages.
 func TestEncodeRawParquetWriter(t *testing.T) {
 	for _, tc := range []struct{ n, per, k int }{
 		{0, 1, 2}, {1, 1, 1}, {63, 10, 2}, {64, 10, 2}, {65, 7, 3}, {4095, 1000, 2},
-		{rawPageRows - 1, 100, 2}, {rawPageRows, 4097, 1}, {rawPageRows + 1, 1, 2}, {20000, 5000, 0}, {300000, 10000, 2},
+		{rawPageRows - 1, 100, 2}, {rawPageRows, 4097, 1}, {rawPageRows + 1, 1, 2}, {20000, 5000, 0}, {300000, 10000, 2}, {3 * rawPageRows / 2, 1000, 5},
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics", tc.n, tc.per, tc.k)
 		tab := rawTestTable(tc.n, tc.per, tc.k)
@@ -155,6 +165,20 @@ func TestEncodeRawParquetWriter(t *testing.T) {
 			continue
 		}
 		gm, wm := gf.Metadata().RowGroups[0].Columns, wf.Metadata().RowGroups[0].Columns
+		if tc.k == 5 {
+			// m0 discrete: a dictionary; m2 continuous: none, PLAIN pages;
+			// m4: a PLAIN page of nulls, then a dictionary-encoded one.
+			var got []string
+			for _, c := range gm[len(rawFixed):] {
+				got = append(got, fmt.Sprint(c.MetaData.DictionaryPageOffset != 0, []format.PageEncodingStats(c.MetaData.EncodingStats)))
+			}
+			dict := "true [{DICTIONARY_PAGE PLAIN 1} {DATA_PAGE_V2 RLE_DICTIONARY 2}]"
+			want := []string{dict, dict, "false [{DATA_PAGE_V2 PLAIN 2}]", dict,
+				"true [{DICTIONARY_PAGE PLAIN 1} {DATA_PAGE_V2 RLE_DICTIONARY 1} {DATA_PAGE_V2 PLAIN 1}]"}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s: dictionaries and page encodings %q, want %q", name, got, want)
+			}
+		}
 		for c := range wm {
 			g, w := gm[c].MetaData, wm[c].MetaData
 			if g.NumValues != w.NumValues || g.Statistics.NullCount != w.Statistics.NullCount ||

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -43,10 +44,51 @@ type rawColumn struct {
 	enc      format.Encoding // of the values of its data pages
 	optional bool
 	pages    []byte // the data pages: header, levels, compressed values
-	npages   int32
-	size     int64 // uncompressed size of the pages, headers included
+	npages   int32  // data pages of encoding enc
+	nplain   int32  // data pages PLAIN although enc is not
+	size     int64  // uncompressed size of the pages, headers included
 	nulls    int64
 	min, max []byte // statistics, in the column's order; nil if no value
+	dict     doubleDict
+}
+
+// rawDictMax is the most values a metric's dictionary holds: a metric
+// with more distinct values (a continuous one) has its later pages
+// PLAIN, as Parquet writers fall back from a dictionary that grows too
+// large.
+const rawDictMax = 1 << 12
+
+// doubleDict is the dictionary of a metric's column: its distinct values
+// in order of first use, found by their bits in an open-addressing hash
+// table.
+type doubleDict struct {
+	values []float64
+	slots  []int32 // 1 + index into values; 0 for an empty slot
+	full   bool    // a value found no room: no page uses the dictionary since
+}
+
+// index returns x's index in d, adding it if new, or false if d is full.
+func (d *doubleDict) index(x float64) (int32, bool) {
+	const logSlots = 13 // twice rawDictMax
+	if d.slots == nil {
+		d.slots = make([]int32, 1<<logSlots)
+	}
+	b := math.Float64bits(x)
+	for h := (b * 0x9e3779b97f4a7c15) >> (64 - logSlots); ; h = (h + 1) & (1<<logSlots - 1) {
+		i := d.slots[h]
+		if i == 0 {
+			if len(d.values) == rawDictMax {
+				d.full = true
+				return 0, false
+			}
+			d.values = append(d.values, x)
+			d.slots[h] = int32(len(d.values))
+			return int32(len(d.values) - 1), true
+		}
+		if math.Float64bits(d.values[i-1]) == b {
+			return i - 1, true
+		}
+	}
 }
 
 // rawEncoder holds one encoding's buffers.
@@ -65,7 +107,8 @@ type rawEncoder struct {
 	keyMap  map[string]int32
 	lastKey int32 // the dictionary index of the last row's key, -1 before
 	// scratch
-	plain, levels, comp, header []byte
+	plain, levels, packed, comp []byte
+	idx                         []int32
 	rows                        int
 }
 
@@ -98,7 +141,7 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 		e.cols = append(e.cols, rawColumn{name: name, typ: types[i], enc: enc})
 	}
 	for _, m := range metrics {
-		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, optional: true})
+		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, enc: format.RLEDictionary, optional: true})
 	}
 	e.values = make([][]float64, len(metrics))
 	e.defs = make([][]uint8, len(metrics))
@@ -141,7 +184,7 @@ func (e *rawEncoder) flush() error {
 	if n == 0 {
 		return nil
 	}
-	var enc plain.Encoding
+	var plainEnc plain.Encoding
 	var err error
 	for _, c := range []struct {
 		col int
@@ -154,7 +197,7 @@ func (e *rawEncoder) flush() error {
 				return err
 			}
 		} else {
-			e.plain, _ = enc.EncodeInt64(e.plain[:0], c.v)
+			e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], c.v)
 		}
 		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
 			return err
@@ -167,10 +210,10 @@ func (e *rawEncoder) flush() error {
 		maxIdx = max(maxIdx, i)
 	}
 	width := max(1, bits.Len32(uint32(maxIdx)))
-	if e.levels, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.levels, e.keyIdx); err != nil {
+	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.keyIdx); err != nil {
 		return err
 	}
-	e.plain = append(append(e.plain[:0], byte(width)), e.levels...)
+	e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
 	if err := e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain); err != nil {
 		return err
 	}
@@ -195,9 +238,42 @@ func (e *rawEncoder) flush() error {
 		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j]); err != nil {
 			return err
 		}
-		e.plain, _ = enc.EncodeDouble(e.plain[:0], e.values[j])
-		col.statsDouble(e.values[j])
-		if err := e.page(col, n, n-len(e.values[j]), format.Plain, e.levels, e.plain); err != nil {
+		vals := e.values[j]
+		col.statsDouble(vals)
+		// Dictionary indices while the dictionary has room, PLAIN values
+		// from the page that finds it full on; a page of nulls only is
+		// PLAIN (empty), so that a dictionary-encoded page always has a
+		// dictionary.
+		dict := len(vals) > 0 && !col.dict.full
+		if dict {
+			e.idx = e.idx[:0]
+			top := int32(0)
+			for _, x := range vals {
+				i, ok := col.dict.index(x)
+				if !ok {
+					if col.npages == 0 {
+						col.dict.values = nil // no page uses it: no dictionary page
+					}
+					dict = false
+					break
+				}
+				e.idx = append(e.idx, i)
+				top = max(top, i)
+			}
+			if dict {
+				width := max(1, bits.Len32(uint32(top)))
+				if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.idx); err != nil {
+					return err
+				}
+				e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
+			}
+		}
+		enc := format.RLEDictionary
+		if !dict {
+			enc = format.Plain
+			e.plain, _ = plainEnc.EncodeDouble(e.plain[:0], vals)
+		}
+		if err := e.page(col, n, n-len(vals), enc, e.levels, e.plain); err != nil {
 			return err
 		}
 		e.values[j], e.defs[j] = e.values[j][:0], e.defs[j][:0]
@@ -233,7 +309,11 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 	col.pages = append(append(append(col.pages, hdr...), levels...), e.comp...)
 	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
 	col.nulls += int64(nulls)
-	col.npages++
+	if enc == col.enc {
+		col.npages++
+	} else {
+		col.nplain++
+	}
 	return nil
 }
 
@@ -316,23 +396,35 @@ func (e *rawEncoder) finish(w io.Writer) error {
 			NumValues:    int64(e.rows),
 			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
 		}
-		if col.optional {
-			md.Encoding = append(md.Encoding, format.RLE)
-		}
-		size := col.size
-		if i == rcKey {
-			// The dictionary page: the keys, PLAIN.
-			e.plain = e.plain[:0]
+		// The dictionary, PLAIN, first in the chunk.
+		var dict []byte
+		ndict := 0
+		switch {
+		case i == rcKey:
 			for _, k := range e.keys {
-				e.plain = binary.LittleEndian.AppendUint32(e.plain, uint32(len(k)))
-				e.plain = append(e.plain, k...)
+				dict = binary.LittleEndian.AppendUint32(dict, uint32(len(k)))
+				dict = append(dict, k...)
+				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
+					md.Statistics.MinValue = []byte(k)
+				}
+				if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
+					md.Statistics.MaxValue = []byte(k)
+				}
 			}
-			e.comp = rawCodec.encode(e.comp[:0], e.plain)
+			ndict = len(e.keys)
+		case col.typ == format.Double:
+			dict, _ = (&plain.Encoding{}).EncodeDouble(nil, col.dict.values)
+			ndict = len(col.dict.values)
+		}
+		md.Encoding = nil
+		size := col.size
+		if ndict > 0 {
+			e.comp = rawCodec.encode(e.comp[:0], dict)
 			h := format.PageHeader{
 				Type:                 format.DictionaryPage,
-				UncompressedPageSize: int32(len(e.plain)),
+				UncompressedPageSize: int32(len(dict)),
 				CompressedPageSize:   int32(len(e.comp)),
-				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(len(e.keys)), Encoding: format.Plain}),
+				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(ndict), Encoding: format.Plain}),
 			}
 			hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
 			if err != nil {
@@ -341,21 +433,25 @@ func (e *rawEncoder) finish(w io.Writer) error {
 			md.DictionaryPageOffset = out.n
 			out.write(hdr)
 			out.write(e.comp)
-			size += int64(len(hdr) + len(e.plain))
-			md.Encoding = []format.Encoding{format.Plain, format.RLEDictionary}
+			size += int64(len(hdr) + len(dict))
+			md.Encoding = append(md.Encoding, format.Plain)
 			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
-			for _, k := range e.keys {
-				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
-					md.Statistics.MinValue = []byte(k)
-				}
-				if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
-					md.Statistics.MaxValue = []byte(k)
-				}
-			}
+		}
+		if col.optional {
+			md.Encoding = append(md.Encoding, format.RLE)
 		}
 		if col.npages > 0 {
+			md.Encoding = append(md.Encoding, col.enc)
 			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: col.enc, Count: col.npages})
 		}
+		if col.nplain > 0 {
+			if ndict == 0 {
+				md.Encoding = append(md.Encoding, format.Plain)
+			}
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.Plain, Count: col.nplain})
+		}
+		slices.Sort(md.Encoding)
+		md.Encoding = slices.Compact(md.Encoding)
 		md.DataPageOffset = out.n
 		out.write(col.pages)
 		md.TotalUncompressedSize = size
