@@ -12,6 +12,7 @@ import (
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/report"
+	"github.com/netsweep/netsweep/sim"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -155,9 +156,10 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 // from the records of x. Every repetition must be indexed.
 func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) error) {
 	var (
-		recs []*rawRecord // the point's records, sorted by start
-		r    *rawRecord   // the record of the last repetition
-		cols []int        // where each wanted metric lies in r's rows
+		recs   []*rawRecord  // the point's records, sorted by start
+		r      *rawRecord    // the record of the last repetition
+		cols   []int         // where each wanted metric lies in r's rows
+		nk, pk sim.StreamKey // the point's seed keys
 	)
 	return len(s.Points) * s.Repetitions, func(i int, row *report.RawRow) error {
 		p, rep := i/s.Repetitions, i%s.Repetitions
@@ -166,6 +168,7 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 			recs = append(recs[:0], x.byKey[pt.Key]...)
 			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
 			r = nil
+			nk, pk = pt.SeedKeys(s.Seed)
 		}
 		if r == nil || rep >= r.end {
 			// The record covering rep: recs are sorted by start.
@@ -181,7 +184,7 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 			}
 		}
 		row.Point, row.Key, row.Rep = p, pt.Key, rep
-		row.NetworkSeed, row.ProcessSeed = pt.Seeds(s.Seed, rep)
+		row.NetworkSeed, row.ProcessSeed = nk.Seed(rep, sim.StreamNetwork), pk.Seed(rep, sim.StreamProcess)
 		at := (rep - r.start) * len(r.metrics)
 		for j, c := range cols {
 			row.Values[j] = r.values[at+c]

@@ -34,7 +34,7 @@ type RawRow struct {
 var rawFixed = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
 
 // EncodeRaw writes t as Parquet to w. The bytes depend on t alone: equal
-// tables give byte-identical files (one row group, zstd pages, a fixed
+// tables give byte-identical files (one row group, Snappy pages, a fixed
 // created_by).
 func EncodeRaw(w io.Writer, t *RawTable) error {
 	return EncodeRawRows(w, t.Metrics, len(t.Rows), func(i int, r *RawRow) error {

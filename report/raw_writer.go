@@ -7,9 +7,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"sync"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/compress/snappy"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/encoding/plain"
@@ -24,12 +23,18 @@ import (
 // the whole column, a zstd encoder with a window of 8 MB) cost most of
 // what keeping raw values cost a campaign of short repetitions
 // (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
-// same schema, one row group, data pages v2 of rawPageRows rows, PLAIN
-// values, definition levels and dictionary indices in RLE, the point key
-// dictionary-encoded, zstd pages, statistics per column chunk.
+// same schema, one row group, data pages v2 of rawPageRows rows, the
+// point key and the metrics dictionary-encoded (a metric falls back to
+// PLAIN once its dictionary would pass rawDictMax values), point and rep
+// DELTA_BINARY_PACKED, the seeds PLAIN, definition levels RLE, Snappy
+// pages (Snappy needs no encoder state and, with the metrics as
+// dictionary indices, leaves files as small as zstd's within 6 %),
+// statistics per column chunk.
 
-// rawPageRows is how many rows a data page holds: 8 bytes a value make a
-// page of an INT64 column 128 KiB, one zstd block.
+// rawPageRows is how many rows a data page holds: 512 KiB of an INT64
+// column, large enough for Snappy to find the network seeds that points
+// sharing their networks repeat (10^4 repetitions apart on the short
+// campaign of BENCHMARKS.md); 16384 rows made that file 28 % larger.
 const rawPageRows = 65536
 
 // rawCreatedBy is the file's created_by: raw-2 is the layout of this
@@ -43,10 +48,10 @@ type rawColumn struct {
 	typ      format.Type
 	enc      format.Encoding // of the values of its data pages
 	optional bool
-	pages    []byte // the data pages: header, levels, compressed values
-	npages   int32  // data pages of encoding enc
-	nplain   int32  // data pages PLAIN although enc is not
-	size     int64  // uncompressed size of the pages, headers included
+	pages    [][]byte // the data pages, in pieces: header, levels, compressed values
+	npages   int32    // data pages of encoding enc
+	nplain   int32    // data pages PLAIN although enc is not
+	size     int64    // uncompressed size of the pages, headers included
 	nulls    int64
 	min, max []byte // statistics, in the column's order; nil if no value
 	dict     doubleDict
@@ -107,9 +112,9 @@ type rawEncoder struct {
 	keyMap  map[string]int32
 	lastKey int32 // the dictionary index of the last row's key, -1 before
 	// scratch
-	plain, levels, packed, comp []byte
-	idx                         []int32
-	rows                        int
+	plain, levels, packed []byte
+	idx                   []int32
+	rows                  int
 }
 
 // Column indices of the fixed columns.
@@ -287,11 +292,13 @@ func (e *rawEncoder) flush() error {
 // page appends a data page (v2) of n rows, nulls of them null, to col:
 // its definition levels (uncompressed, as v2 keeps them) and values.
 func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
-	e.comp = rawCodec.encode(e.comp[:0], values)
+	// A page's pieces are kept as they are, each allocated once (an
+	// allocation's capacity left untouched costs no memory).
+	comp := snappy.Encode(nil, values)
 	h := format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(len(levels) + len(values)),
-		CompressedPageSize:   int32(len(levels) + len(e.comp)),
+		CompressedPageSize:   int32(len(levels) + len(comp)),
 		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
 			NumValues:                  int32(n),
 			NumNulls:                   int32(nulls),
@@ -306,7 +313,11 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 	if err != nil {
 		return err
 	}
-	col.pages = append(append(append(col.pages, hdr...), levels...), e.comp...)
+	col.pages = append(col.pages, hdr)
+	if len(levels) > 0 {
+		col.pages = append(col.pages, append([]byte(nil), levels...))
+	}
+	col.pages = append(col.pages, comp)
 	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
 	col.nulls += int64(nulls)
 	if enc == col.enc {
@@ -392,7 +403,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 			Type:         col.typ,
 			Encoding:     []format.Encoding{col.enc},
 			PathInSchema: []string{col.name},
-			Codec:        format.Zstd,
+			Codec:        format.Snappy,
 			NumValues:    int64(e.rows),
 			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
 		}
@@ -419,11 +430,11 @@ func (e *rawEncoder) finish(w io.Writer) error {
 		md.Encoding = nil
 		size := col.size
 		if ndict > 0 {
-			e.comp = rawCodec.encode(e.comp[:0], dict)
+			comp := snappy.Encode(nil, dict)
 			h := format.PageHeader{
 				Type:                 format.DictionaryPage,
 				UncompressedPageSize: int32(len(dict)),
-				CompressedPageSize:   int32(len(e.comp)),
+				CompressedPageSize:   int32(len(comp)),
 				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(ndict), Encoding: format.Plain}),
 			}
 			hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
@@ -432,7 +443,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 			}
 			md.DictionaryPageOffset = out.n
 			out.write(hdr)
-			out.write(e.comp)
+			out.write(comp)
 			size += int64(len(hdr) + len(dict))
 			md.Encoding = append(md.Encoding, format.Plain)
 			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
@@ -453,7 +464,9 @@ func (e *rawEncoder) finish(w io.Writer) error {
 		slices.Sort(md.Encoding)
 		md.Encoding = slices.Compact(md.Encoding)
 		md.DataPageOffset = out.n
-		out.write(col.pages)
+		for _, b := range col.pages {
+			out.write(b)
+		}
 		md.TotalUncompressedSize = size
 		md.TotalCompressedSize = out.n - start
 		total += size
@@ -517,35 +530,4 @@ func (o *offsetWriter) write(b []byte) {
 	if err != nil {
 		o.err = fmt.Errorf("could not write raw.parquet: %w", err)
 	}
-}
-
-// rawCodec compresses raw.parquet's pages with zstd: one encoder for the
-// process, at the default level, with a window of one page (zstd's
-// default of 8 MB made every run allocate and fault in tens of MB).
-var rawCodec = &zstdEncoder{}
-
-type zstdEncoder struct {
-	once sync.Once
-	mu   sync.Mutex
-	enc  *zstd.Encoder
-}
-
-func (c *zstdEncoder) encode(dst, src []byte) []byte {
-	c.once.Do(func() {
-		var err error
-		c.enc, err = zstd.NewWriter(nil,
-			zstd.WithEncoderConcurrency(1),
-			zstd.WithEncoderLevel(zstd.SpeedDefault),
-			zstd.WithWindowSize(1<<20), // the largest page: 8 bytes × rawPageRows
-			zstd.WithLowerEncoderMem(true),
-			zstd.WithZeroFrames(true),
-			zstd.WithEncoderCRC(false),
-		)
-		if err != nil {
-			panic(err) // only for bad options
-		}
-	})
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.enc.EncodeAll(src, dst)
 }
