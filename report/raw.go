@@ -71,11 +71,8 @@ func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawR
 		if err := row(i, &r); err != nil {
 			return err
 		}
-		e.add(&r)
-		if len(e.point) == rawPageRows {
-			if err := e.flush(); err != nil {
-				return fmt.Errorf("could not encode raw.parquet: %w", err)
-			}
+		if err := e.add(&r); err != nil {
+			return fmt.Errorf("could not encode raw.parquet: %w", err)
 		}
 	}
 	return e.finish(w)

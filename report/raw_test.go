@@ -130,7 +130,7 @@ func rawTestTable(n, per, k int) *RawTable {
 func TestEncodeRawParquetWriter(t *testing.T) {
 	for _, tc := range []struct{ n, per, k int }{
 		{0, 1, 2}, {1, 1, 1}, {63, 10, 2}, {64, 10, 2}, {65, 7, 3}, {4095, 1000, 2},
-		{rawPageRows - 1, 100, 2}, {rawPageRows, 4097, 1}, {rawPageRows + 1, 1, 2}, {20000, 5000, 0}, {300000, 10000, 2}, {3 * rawPageRows / 2, 1000, 5},
+		{rawPageRows - 1, 100, 2}, {rawPageRows, 4097, 1}, {rawPageRows + 1, 1, 2}, {rawSeedPageRows, 1000, 1}, {rawSeedPageRows + 1, 1000, 2}, {20000, 5000, 0}, {300000, 10000, 2}, {3 * rawPageRows / 2, 1000, 5},
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics", tc.n, tc.per, tc.k)
 		tab := rawTestTable(tc.n, tc.per, tc.k)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -8,7 +9,7 @@ import (
 	"math/bits"
 	"slices"
 
-	"github.com/klauspost/compress/snappy"
+	"github.com/klauspost/compress/s2"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/encoding/plain"
@@ -23,7 +24,7 @@ import (
 // the whole column, a zstd encoder with a window of 8 MB) cost most of
 // what keeping raw values cost a campaign of short repetitions
 // (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
-// same schema, one row group, data pages v2 of rawPageRows rows, the
+// same schema, one row group, data pages v2 (rawPageRows), the
 // point key and the metrics dictionary-encoded (a metric falls back to
 // PLAIN once its dictionary would pass rawDictMax values), point and rep
 // DELTA_BINARY_PACKED, the seeds PLAIN, definition levels RLE, Snappy
@@ -31,11 +32,17 @@ import (
 // dictionary indices, leaves files as small as zstd's within 6 %),
 // statistics per column chunk.
 
-// rawPageRows is how many rows a data page holds: 512 KiB of an INT64
-// column, large enough for Snappy to find the network seeds that points
-// sharing their networks repeat (10^4 repetitions apart on the short
-// campaign of BENCHMARKS.md); 16384 rows made that file 28 % larger.
-const rawPageRows = 65536
+// rawPageRows is how many rows a data page of the seeds holds,
+// rawPageRows the other columns': the seeds' pages are 512 KiB, large
+// enough for Snappy to find the network seeds that points sharing their
+// networks repeat (10^4 repetitions apart on the short campaign of
+// BENCHMARKS.md; pages of 16384 rows made that file 28 % larger), while
+// the other columns, which compress to little whatever their pages, keep
+// only small pages in memory.
+const (
+	rawSeedPageRows = 65536
+	rawPageRows     = 8192
+)
 
 // rawCreatedBy is the file's created_by: raw-2 is the layout of this
 // writer (raw-1 was parquet.Writer's).
@@ -112,9 +119,9 @@ type rawEncoder struct {
 	keyMap  map[string]int32
 	lastKey int32 // the dictionary index of the last row's key, -1 before
 	// scratch
-	plain, levels, packed []byte
-	idx                   []int32
-	rows                  int
+	plain, levels, packed, comp []byte
+	idx                         []int32
+	rows                        int
 }
 
 // Column indices of the fixed columns.
@@ -130,10 +137,10 @@ const (
 // newRawEncoder returns an encoder of n rows of these metrics.
 func newRawEncoder(metrics []string, n int) *rawEncoder {
 	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
-	p := min(n, rawPageRows)
-	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, p)
+	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
+	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, ps), make([]int64, 0, ps)
 	e.keyIdx, e.failed = make([]int32, 0, p), make([]bool, 0, p)
-	e.plain = make([]byte, 0, 8*p+8)
+	e.plain = make([]byte, 0, 8*ps+8)
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
 		enc := format.Plain
@@ -156,8 +163,9 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 	return e
 }
 
-// add appends row r to the current page.
-func (e *rawEncoder) add(r *RawRow) {
+// add appends row r to the current pages, and writes those it fills.
+func (e *rawEncoder) add(r *RawRow) error {
+	e.rows++
 	e.point = append(e.point, int64(r.Point))
 	e.rep = append(e.rep, int64(r.Rep))
 	e.seeds[0] = append(e.seeds[0], int64(r.NetworkSeed))
@@ -181,9 +189,38 @@ func (e *rawEncoder) add(r *RawRow) {
 			e.values[j] = append(e.values[j], x)
 		}
 	}
+	if len(e.seeds[0]) == rawSeedPageRows {
+		if err := e.flushSeeds(); err != nil {
+			return err
+		}
+	}
+	if len(e.point) == rawPageRows {
+		return e.flush()
+	}
+	return nil
 }
 
-// flush writes the current page of every column and starts the next.
+// flushSeeds writes the current page of the seeds and starts the next.
+func (e *rawEncoder) flushSeeds() error {
+	n := len(e.seeds[0])
+	if n == 0 {
+		return nil
+	}
+	var plainEnc plain.Encoding
+	for s, c := range []int{rcNetworkSeed, rcProcessSeed} {
+		col := &e.cols[c]
+		col.statsInt64(e.seeds[s], true)
+		e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], e.seeds[s])
+		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
+			return err
+		}
+		e.seeds[s] = e.seeds[s][:0]
+	}
+	return nil
+}
+
+// flush writes the current page of every column but the seeds and
+// starts the next.
 func (e *rawEncoder) flush() error {
 	n := len(e.point)
 	if n == 0 {
@@ -194,15 +231,11 @@ func (e *rawEncoder) flush() error {
 	for _, c := range []struct {
 		col int
 		v   []int64
-	}{{rcPoint, e.point}, {rcRep, e.rep}, {rcNetworkSeed, e.seeds[0]}, {rcProcessSeed, e.seeds[1]}} {
+	}{{rcPoint, e.point}, {rcRep, e.rep}} {
 		col := &e.cols[c.col]
-		col.statsInt64(c.v, c.col == rcNetworkSeed || c.col == rcProcessSeed)
-		if col.enc == format.DeltaBinaryPacked {
-			if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
-				return err
-			}
-		} else {
-			e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], c.v)
+		col.statsInt64(c.v, false)
+		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
+			return err
 		}
 		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
 			return err
@@ -253,8 +286,14 @@ func (e *rawEncoder) flush() error {
 		if dict {
 			e.idx = e.idx[:0]
 			top := int32(0)
+			last, i := uint64(0), int32(-1) // the last value looked up, its index
 			for _, x := range vals {
-				i, ok := col.dict.index(x)
+				b := math.Float64bits(x)
+				if b == last && i >= 0 {
+					e.idx = append(e.idx, i)
+					continue
+				}
+				j, ok := col.dict.index(x)
 				if !ok {
 					if col.npages == 0 {
 						col.dict.values = nil // no page uses it: no dictionary page
@@ -262,8 +301,9 @@ func (e *rawEncoder) flush() error {
 					dict = false
 					break
 				}
-				e.idx = append(e.idx, i)
-				top = max(top, i)
+				last, i = b, j
+				e.idx = append(e.idx, j)
+				top = max(top, j)
 			}
 			if dict {
 				width := max(1, bits.Len32(uint32(top)))
@@ -283,8 +323,7 @@ func (e *rawEncoder) flush() error {
 		}
 		e.values[j], e.defs[j] = e.values[j][:0], e.defs[j][:0]
 	}
-	e.rows += n
-	e.point, e.rep, e.seeds[0], e.seeds[1] = e.point[:0], e.rep[:0], e.seeds[0][:0], e.seeds[1][:0]
+	e.point, e.rep = e.point[:0], e.rep[:0]
 	e.keyIdx, e.failed = e.keyIdx[:0], e.failed[:0]
 	return nil
 }
@@ -292,9 +331,11 @@ func (e *rawEncoder) flush() error {
 // page appends a data page (v2) of n rows, nulls of them null, to col:
 // its definition levels (uncompressed, as v2 keeps them) and values.
 func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
-	// A page's pieces are kept as they are, each allocated once (an
-	// allocation's capacity left untouched costs no memory).
-	comp := snappy.Encode(nil, values)
+	// Compressed into a buffer kept from page to page, then copied to
+	// one of the compressed size: snappy.Encode(nil, values) would
+	// allocate, and clear, its bound of 7/6 of values.
+	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
+	comp := bytes.Clone(e.comp)
 	h := format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(len(levels) + len(values)),
@@ -371,7 +412,14 @@ func (col *rawColumn) statsDouble(v []float64) {
 		lo, hi = math.Float64frombits(binary.LittleEndian.Uint64(col.min)), math.Float64frombits(binary.LittleEndian.Uint64(col.max))
 	}
 	for _, x := range v {
-		lo, hi = min(lo, x), max(hi, x)
+		// Comparisons rather than min and max, which order NaN and -0:
+		// v holds no NaN, and either zero will do.
+		if x < lo {
+			lo = x
+		}
+		if x > hi {
+			hi = x
+		}
 	}
 	col.min = binary.LittleEndian.AppendUint64(col.min[:0], math.Float64bits(lo))
 	col.max = binary.LittleEndian.AppendUint64(col.max[:0], math.Float64bits(hi))
@@ -389,6 +437,9 @@ func (col *rawColumn) statsBool(lo, hi bool) {
 // finish writes the file: magic, column chunks, footer.
 func (e *rawEncoder) finish(w io.Writer) error {
 	if err := e.flush(); err != nil {
+		return err
+	}
+	if err := e.flushSeeds(); err != nil {
 		return err
 	}
 	out := offsetWriter{w: w}
@@ -430,7 +481,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 		md.Encoding = nil
 		size := col.size
 		if ndict > 0 {
-			comp := snappy.Encode(nil, dict)
+			comp := s2.EncodeSnappy(nil, dict)
 			h := format.PageHeader{
 				Type:                 format.DictionaryPage,
 				UncompressedPageSize: int32(len(dict)),
