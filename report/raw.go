@@ -52,8 +52,9 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 
 // EncodeRawRows writes as Parquet to w the n rows of a raw table with
 // these metrics, without the whole table in memory: row(i, r) fills in
-// every field of row i, for i = 0, 1, ..., n-1 in turn, into an r whose
-// Values has room for one value per metric (row must not keep r). Its
+// every field of row i, for i = 0, 1, ..., n-1 in turn, into an r that
+// still holds row i-1 and whose Values has room for one value per metric
+// (row must not keep r). Its
 // error stops the encoding. The bytes are those EncodeRaw writes for the
 // same rows.
 func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawRow) error) error {
@@ -67,7 +68,6 @@ func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawR
 	e := newRawEncoder(metrics, n)
 	r := RawRow{Values: make([]float64, len(metrics))}
 	for i := range n {
-		r = RawRow{Values: r.Values}
 		if err := row(i, &r); err != nil {
 			return err
 		}

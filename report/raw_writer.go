@@ -107,7 +107,10 @@ func (d *doubleDict) index(x float64) (int32, bool) {
 type rawEncoder struct {
 	metrics []string
 	cols    []rawColumn
-	// the current page's values, column by column
+	// the current pages' values, column by column, n rows (ns of the
+	// seeds, nv[j] non-null values of metric j)
+	n, ns      int
+	nv         []int
 	point, rep []int64
 	seeds      [2][]int64
 	keyIdx     []int32
@@ -138,8 +141,8 @@ const (
 func newRawEncoder(metrics []string, n int) *rawEncoder {
 	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
-	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, 0, p), make([]int64, 0, p), make([]int64, 0, ps), make([]int64, 0, ps)
-	e.keyIdx, e.failed = make([]int32, 0, p), make([]bool, 0, p)
+	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, p), make([]int64, p), make([]int64, ps), make([]int64, ps)
+	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
 	e.plain = make([]byte, 0, 8*ps+8)
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
@@ -157,8 +160,9 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 	}
 	e.values = make([][]float64, len(metrics))
 	e.defs = make([][]uint8, len(metrics))
+	e.nv = make([]int, len(metrics))
 	for j := range metrics {
-		e.values[j], e.defs[j] = make([]float64, 0, p), make([]uint8, 0, p)
+		e.values[j], e.defs[j] = make([]float64, p), make([]uint8, p)
 	}
 	return e
 }
@@ -166,35 +170,36 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 // add appends row r to the current pages, and writes those it fills.
 func (e *rawEncoder) add(r *RawRow) error {
 	e.rows++
-	e.point = append(e.point, int64(r.Point))
-	e.rep = append(e.rep, int64(r.Rep))
-	e.seeds[0] = append(e.seeds[0], int64(r.NetworkSeed))
-	e.seeds[1] = append(e.seeds[1], int64(r.ProcessSeed))
-	e.failed = append(e.failed, r.Failed)
+	i := e.n
+	e.point[i], e.rep[i], e.failed[i] = int64(r.Point), int64(r.Rep), r.Failed
 	if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
-		i, ok := e.keyMap[r.Key]
+		k, ok := e.keyMap[r.Key]
 		if !ok {
-			i = int32(len(e.keys))
+			k = int32(len(e.keys))
 			e.keys = append(e.keys, r.Key)
-			e.keyMap[r.Key] = i
+			e.keyMap[r.Key] = k
 		}
-		e.lastKey = i
+		e.lastKey = k
 	}
-	e.keyIdx = append(e.keyIdx, e.lastKey)
+	e.keyIdx[i] = e.lastKey
 	for j, x := range r.Values {
 		if r.Failed || math.IsNaN(x) {
-			e.defs[j] = append(e.defs[j], 0)
+			e.defs[j][i] = 0
 		} else {
-			e.defs[j] = append(e.defs[j], 1)
-			e.values[j] = append(e.values[j], x)
+			e.defs[j][i] = 1
+			e.values[j][e.nv[j]] = x
+			e.nv[j]++
 		}
 	}
-	if len(e.seeds[0]) == rawSeedPageRows {
+	e.n++
+	e.seeds[0][e.ns], e.seeds[1][e.ns] = int64(r.NetworkSeed), int64(r.ProcessSeed)
+	e.ns++
+	if e.ns == len(e.seeds[0]) {
 		if err := e.flushSeeds(); err != nil {
 			return err
 		}
 	}
-	if len(e.point) == rawPageRows {
+	if e.n == len(e.point) {
 		return e.flush()
 	}
 	return nil
@@ -202,27 +207,28 @@ func (e *rawEncoder) add(r *RawRow) error {
 
 // flushSeeds writes the current page of the seeds and starts the next.
 func (e *rawEncoder) flushSeeds() error {
-	n := len(e.seeds[0])
+	n := e.ns
 	if n == 0 {
 		return nil
 	}
 	var plainEnc plain.Encoding
 	for s, c := range []int{rcNetworkSeed, rcProcessSeed} {
 		col := &e.cols[c]
-		col.statsInt64(e.seeds[s], true)
-		e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], e.seeds[s])
+		v := e.seeds[s][:n]
+		col.statsInt64(v, true)
+		e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], v)
 		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
 			return err
 		}
-		e.seeds[s] = e.seeds[s][:0]
 	}
+	e.ns = 0
 	return nil
 }
 
 // flush writes the current page of every column but the seeds and
 // starts the next.
 func (e *rawEncoder) flush() error {
-	n := len(e.point)
+	n := e.n
 	if n == 0 {
 		return nil
 	}
@@ -231,7 +237,7 @@ func (e *rawEncoder) flush() error {
 	for _, c := range []struct {
 		col int
 		v   []int64
-	}{{rcPoint, e.point}, {rcRep, e.rep}} {
+	}{{rcPoint, e.point[:n]}, {rcRep, e.rep[:n]}} {
 		col := &e.cols[c.col]
 		col.statsInt64(c.v, false)
 		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
@@ -244,11 +250,11 @@ func (e *rawEncoder) flush() error {
 
 	// The point key: indices into the dictionary, bit width first.
 	maxIdx := int32(0)
-	for _, i := range e.keyIdx {
+	for _, i := range e.keyIdx[:n] {
 		maxIdx = max(maxIdx, i)
 	}
 	width := max(1, bits.Len32(uint32(maxIdx)))
-	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.keyIdx); err != nil {
+	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.keyIdx[:n]); err != nil {
 		return err
 	}
 	e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
@@ -259,7 +265,7 @@ func (e *rawEncoder) flush() error {
 	// failed: PLAIN booleans, one bit each, least significant first.
 	e.plain = append(e.plain[:0], make([]byte, (n+7)/8)...)
 	lo, hi := true, false
-	for i, f := range e.failed {
+	for i, f := range e.failed[:n] {
 		if f {
 			e.plain[i/8] |= 1 << (i % 8)
 		}
@@ -273,10 +279,10 @@ func (e *rawEncoder) flush() error {
 
 	for j := range e.metrics {
 		col := &e.cols[len(rawFixed)+j]
-		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j]); err != nil {
+		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j][:n]); err != nil {
 			return err
 		}
-		vals := e.values[j]
+		vals := e.values[j][:e.nv[j]]
 		col.statsDouble(vals)
 		// Dictionary indices while the dictionary has room, PLAIN values
 		// from the page that finds it full on; a page of nulls only is
@@ -321,10 +327,9 @@ func (e *rawEncoder) flush() error {
 		if err := e.page(col, n, n-len(vals), enc, e.levels, e.plain); err != nil {
 			return err
 		}
-		e.values[j], e.defs[j] = e.values[j][:0], e.defs[j][:0]
+		e.nv[j] = 0
 	}
-	e.point, e.rep = e.point[:0], e.rep[:0]
-	e.keyIdx, e.failed = e.keyIdx[:0], e.failed[:0]
+	e.n = 0
 	return nil
 }
 
