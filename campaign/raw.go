@@ -160,9 +160,16 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 		r      *rawRecord    // the record of the last repetition
 		cols   []int         // where each wanted metric lies in r's rows
 		nk, pk sim.StreamKey // the point's seed keys
+		p, rep = 0, -1       // the last row's point and repetition
 	)
 	return len(s.Points) * s.Repetitions, func(i int, row *report.RawRow) error {
-		p, rep := i/s.Repetitions, i%s.Repetitions
+		// Rows come in turn: the next repetition, without dividing.
+		if rep++; rep == s.Repetitions {
+			p, rep = p+1, 0
+		}
+		if i != p*s.Repetitions+rep {
+			p, rep = i/s.Repetitions, i%s.Repetitions
+		}
 		pt := &s.Points[p]
 		if rep == 0 {
 			recs = append(recs[:0], x.byKey[pt.Key]...)
