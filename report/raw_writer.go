@@ -24,15 +24,15 @@ import (
 // the whole column, a zstd encoder with a window of 8 MB) cost most of
 // what keeping raw values cost a campaign of short repetitions
 // (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
-// same schema, one row group, data pages v2 (rawPageRows), the
-// point key and the metrics dictionary-encoded (a metric falls back to
-// PLAIN once its dictionary would pass rawDictMax values), point and rep
-// DELTA_BINARY_PACKED, the seeds PLAIN, definition levels RLE, Snappy
-// pages (Snappy needs no encoder state and, with the metrics as
-// dictionary indices, leaves files as small as zstd's within 6 %),
-// statistics per column chunk.
+// same schema, one row group, data pages v2 (rawSeedPageRows,
+// rawPageRows), the point key and the metrics dictionary-encoded (a
+// metric falls back to PLAIN once its dictionary would pass rawDictMax
+// values), point and rep DELTA_BINARY_PACKED, the seeds PLAIN,
+// definition levels RLE, Snappy pages (Snappy needs no encoder state
+// and, with the metrics as dictionary indices, leaves files 6 % larger
+// than zstd's did), statistics per column chunk.
 
-// rawPageRows is how many rows a data page of the seeds holds,
+// rawSeedPageRows is how many rows a data page of the seeds holds,
 // rawPageRows the other columns': the seeds' pages are 512 KiB, large
 // enough for Snappy to find the network seeds that points sharing their
 // networks repeat (10^4 repetitions apart on the short campaign of
