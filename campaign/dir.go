@@ -77,6 +77,7 @@ type Campaign struct {
 	jw       *journal.Writer
 	raw      *rawIndex       // with [output] raw: the raw values held
 	rw       *journal.Writer // with [output] raw: the raw journal
+	rawBuf   []byte          // a raw record's payload, reused
 	failures *os.File
 	lock     *os.File // the directory's lock (journal.LockDir)
 	closed   bool

@@ -217,17 +217,7 @@ func TestPercolationSweepCoupled(t *testing.T) {
 	}
 	rows := func(text string) map[string]string {
 		t.Helper()
-		s := parse(t, text)
-		dir := filepath.Join(t.TempDir(), "out")
-		if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2, Chunk: 7}); err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]string{}
-		for _, line := range strings.Split(strings.TrimSpace(string(results(t, dir))), "\n")[1:] {
-			f := strings.SplitN(line, ",", 2)
-			out[f[0]] = f[1]
-		}
-		return out
+		return rowsByFirst(t, parse(t, text), 7)
 	}
 	for _, model := range []string{"bond_percolation", "site_percolation"} {
 		for _, extra := range []string{"", "realisations = \"independent\"\n"} {
@@ -257,27 +247,30 @@ func TestPercolationCurveOneTask(t *testing.T) {
 	if got := sir.TaskPoints(0); got != 0 {
 		t.Errorf("TaskPoints of a SIR sweep: %d, want 0 (no coupled points)", got)
 	}
-	run := func(s *spec.Spec) map[string]string {
-		t.Helper()
-		dir := filepath.Join(t.TempDir(), "out")
-		if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2, Chunk: 5}); err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]string{}
-		for _, line := range strings.Split(strings.TrimSpace(string(results(t, dir))), "\n")[1:] {
-			f := strings.SplitN(line, ",", 2)
-			out[f[0]] = f[1]
-		}
-		return out
-	}
-	curve := run(s)
+	curve := rowsByFirst(t, s, 5)
 	if len(curve) != 40 {
 		t.Fatalf("%d rows, want 40", len(curve))
 	}
 	for _, occ := range []string{"0.025", "0.4", "0.825", "1"} {
-		alone := run(parse(t, fmt.Sprintf(text, "["+occ+"]")))
+		alone := rowsByFirst(t, parse(t, fmt.Sprintf(text, "["+occ+"]")), 5)
 		if curve[occ] == "" || alone[occ] != curve[occ] {
 			t.Errorf("occupation %s: in the curve %q, alone %q", occ, curve[occ], alone[occ])
 		}
 	}
+}
+
+// rowsByFirst runs s on two workers in chunks of chunk repetitions and
+// returns its results.csv rows by their first column (the swept value).
+func rowsByFirst(t *testing.T, s *spec.Spec, chunk int) map[string]string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2, Chunk: chunk}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(results(t, dir))), "\n")[1:] {
+		f := strings.SplitN(line, ",", 2)
+		out[f[0]] = f[1]
+	}
+	return out
 }

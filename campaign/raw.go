@@ -12,6 +12,7 @@ import (
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
 	"github.com/netsweep/netsweep/report"
+	"github.com/netsweep/netsweep/sim"
 	"github.com/netsweep/netsweep/spec"
 )
 
@@ -34,15 +35,15 @@ type rawRecord struct {
 // rawVersion is the first byte of a raw record's payload.
 const rawVersion = 1
 
-// encodeRaw writes a raw record's payload: version, uvarint number of
-// metrics and each name (uvarint length, bytes), uvarint number of values
-// and each value (8 bytes little-endian).
-func encodeRaw(metrics []string, values []float64) []byte {
+// appendRaw appends a raw record's payload to b: version, uvarint number
+// of metrics and each name (uvarint length, bytes), uvarint number of
+// values and each value (8 bytes little-endian).
+func appendRaw(b []byte, metrics []string, values []float64) []byte {
 	n := 1 + 2*binary.MaxVarintLen64 + 8*len(values)
 	for _, m := range metrics {
 		n += binary.MaxVarintLen64 + len(m)
 	}
-	b := append(make([]byte, 0, n), rawVersion)
+	b = append(slices.Grow(b, n), rawVersion)
 	b = binary.AppendUvarint(b, uint64(len(metrics)))
 	for _, m := range metrics {
 		b = binary.AppendUvarint(b, uint64(len(m)))
@@ -155,18 +156,29 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 // from the records of x. Every repetition must be indexed.
 func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) error) {
 	var (
-		recs []*rawRecord // the point's records, sorted by start
-		r    *rawRecord   // the record of the last repetition
-		cols []int        // where each wanted metric lies in r's rows
-		key  string       // the point's key
+		recs   []*rawRecord  // the point's records, sorted by start
+		r      *rawRecord    // the record of the last repetition
+		cols   []int         // where each wanted metric lies in r's rows
+		nk, pk sim.StreamKey // the point's seed keys
+		p, rep = 0, -1       // the last row's point and repetition
+		key    string        // the point's key
+		loaded = -1          // the point whose records, key and seed keys these are
 	)
 	return s.NumPoints() * s.Repetitions, func(i int, row *report.RawRow) error {
-		p, rep := i/s.Repetitions, i%s.Repetitions
-		if rep == 0 {
+		// Rows come in turn: the next repetition, without dividing.
+		if rep++; rep == s.Repetitions {
+			p, rep = p+1, 0
+		}
+		if i != p*s.Repetitions+rep {
+			p, rep = i/s.Repetitions, i%s.Repetitions
+		}
+		if p != loaded {
+			loaded = p
 			key = s.PointKey(p)
 			recs = append(recs[:0], x.byKey[key]...)
 			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
 			r = nil
+			nk, pk = s.PointSeedKeys(p)
 		}
 		if r == nil || rep >= r.end {
 			// The record covering rep: recs are sorted by start.
@@ -182,7 +194,7 @@ func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) erro
 			}
 		}
 		row.Point, row.Key, row.Rep = p, key, rep
-		row.NetworkSeed, row.ProcessSeed = s.PointSeeds(p, rep)
+		row.NetworkSeed, row.ProcessSeed = nk.Seed(rep, sim.StreamNetwork), pk.Seed(rep, sim.StreamProcess)
 		at := (rep - r.start) * len(r.metrics)
 		for j, c := range cols {
 			row.Values[j] = r.values[at+c]
@@ -220,7 +232,10 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	if len(r.Raw) != k*r.Chunk.Len() {
 		return fmt.Errorf("%v came with %d raw values, want %d", r.Chunk, len(r.Raw), k*r.Chunk.Len())
 	}
-	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: encodeRaw(c.s.Output.Raw, r.Raw)}
+	// The record's payload is built in a buffer kept from chunk to chunk:
+	// Append copies it.
+	c.rawBuf = appendRaw(c.rawBuf[:0], c.s.Output.Raw, r.Raw)
+	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: c.rawBuf}
 	if err := c.rw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -165,17 +166,22 @@ func decodeWork(b []byte) (c Chunk, stop bool, err error) {
 // task, one per point: none or one as encodeResult does, several as 2,
 // their number, and each as encodeResult writes it after its leading 1.
 func encodeResults(rs []*Result) []byte {
+	return appendResults(nil, rs)
+}
+
+// appendResults appends encodeResults(rs) to b.
+func appendResults(b []byte, rs []*Result) []byte {
 	switch len(rs) {
 	case 0:
-		return encodeResult(nil)
+		return append(b, 0)
 	case 1:
-		return encodeResult(rs[0])
+		return appendResult(slices.Grow(b, 32+len(rs[0].Summary)+8*len(rs[0].Raw)), rs[0])
 	}
 	n := 0
 	for _, r := range rs {
 		n += 32 + len(r.Summary) + 8*len(r.Raw)
 	}
-	b := make([]byte, 0, 8+n)
+	b = slices.Grow(b, 8+n)
 	b = append(b, 2)
 	b = binary.AppendUvarint(b, uint64(len(rs)))
 	for _, r := range rs {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -34,30 +33,8 @@ type RawRow struct {
 // The fixed columns of raw.parquet, before one column per metric.
 var rawFixed = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
 
-// rawSchema returns the schema of a raw table with these metrics: the
-// fixed columns, then an optional double per metric (null where the
-// repetition failed), in that order.
-func rawSchema(metrics []string) *parquet.Schema {
-	g := orderedGroup{
-		{"point", parquet.Int(64)},
-		{"point_key", parquet.Encoded(parquet.String(), &parquet.RLEDictionary)},
-		{"rep", parquet.Int(64)},
-		{"network_seed", parquet.Uint(64)},
-		{"process_seed", parquet.Uint(64)},
-		{"failed", parquet.Leaf(parquet.BooleanType)},
-	}
-	for _, m := range metrics {
-		g = append(g, orderedField{m, parquet.Optional(parquet.Leaf(parquet.DoubleType))})
-	}
-	return parquet.NewSchema("netsweep_raw", g)
-}
-
-// rawPiece is how many rows of a column EncodeRaw writes at once: 64, as
-// parquet.Writer.WriteRows does, for the same page boundaries.
-const rawPiece = 64
-
 // EncodeRaw writes t as Parquet to w. The bytes depend on t alone: equal
-// tables give byte-identical files (one row group, zstd pages, a fixed
+// tables give byte-identical files (one row group, Snappy pages, a fixed
 // created_by).
 func EncodeRaw(w io.Writer, t *RawTable) error {
 	return EncodeRawRows(w, t.Metrics, len(t.Rows), func(i int, r *RawRow) error {
@@ -75,8 +52,9 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 
 // EncodeRawRows writes as Parquet to w the n rows of a raw table with
 // these metrics, without the whole table in memory: row(i, r) fills in
-// every field of row i, for i = 0, 1, ..., n-1 in turn, into an r whose
-// Values has room for one value per metric (row must not keep r). Its
+// every field of row i, for i = 0, 1, ..., n-1 in turn, into an r that
+// still holds row i-1 and whose Values has room for one value per metric
+// (row must not keep r). Its
 // error stops the encoding. The bytes are those EncodeRaw writes for the
 // same rows.
 func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawRow) error) error {
@@ -87,93 +65,28 @@ func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawR
 			}
 		}
 	}
-	pw := parquet.NewWriter(w, rawSchema(metrics),
-		parquet.CreatedBy("netsweep", "raw-1", ""),
-		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(math.MaxInt64),
-		parquet.PageBufferSize(1<<20),
-	)
-	// In pieces of rawPiece rows, column by column. A column's pages go to
-	// its own buffer until Close, and a column writer cuts a page only
-	// between two writes, so the bytes are those of writing whole rows
-	// (parquet.Writer.WriteRows cuts its input in pieces of 64 rows too;
-	// TestEncodeRawRowWise holds the two to the same bytes), without
-	// building a Row per repetition. The rows of a piece are read once,
-	// into every column's values.
-	k := len(metrics)
-	cols := pw.ColumnWriters()
-	width := len(rawFixed) + k
-	vals := make([]parquet.Value, width*rawPiece)
-	piece := make([]RawRow, rawPiece)
-	flat := make([]float64, rawPiece*k)
-	var key []byte
-	for lo := 0; lo < n; lo += rawPiece {
-		rows := piece[:min(rawPiece, n-lo)]
-		for i := range rows {
-			r := &rows[i]
-			*r = RawRow{Values: flat[i*k : (i+1)*k : (i+1)*k]}
-			if err := row(lo+i, r); err != nil {
-				return err
-			}
-			if string(key) != r.Key {
-				key = []byte(r.Key)
-			}
-			// Set in place: Value.Level, which returns a copy, costs
-			// several times as much (it stores bytes and loads them back
-			// whole).
-			vals[i] = parquet.Int64Value(int64(r.Point))
-			vals[rawPiece+i] = parquet.ByteArrayValue(key)
-			vals[2*rawPiece+i] = parquet.Int64Value(int64(r.Rep))
-			vals[3*rawPiece+i] = parquet.Int64Value(int64(r.NetworkSeed))
-			vals[4*rawPiece+i] = parquet.Int64Value(int64(r.ProcessSeed))
-			vals[5*rawPiece+i] = parquet.BooleanValue(r.Failed)
-			for c := range len(rawFixed) {
-				vals[c*rawPiece+i].SetColumnIndex(c)
-			}
-			for j, x := range r.Values {
-				c := len(rawFixed) + j
-				v := &vals[c*rawPiece+i]
-				if r.Failed || math.IsNaN(x) {
-					*v = parquet.NullValue()
-				} else {
-					*v = parquet.DoubleValue(x)
-					v.SetDefinitionLevel(1)
-				}
-				v.SetColumnIndex(c)
-			}
+	e := newRawEncoder(metrics, n)
+	r := RawRow{Values: make([]float64, len(metrics))}
+	for i := range n {
+		if err := row(i, &r); err != nil {
+			return err
 		}
-		for c := range width {
-			if _, err := cols[c].WriteRowValues(vals[c*rawPiece : c*rawPiece+len(rows)]); err != nil {
-				return fmt.Errorf("could not encode raw.parquet: %w", err)
-			}
+		if err := e.add(&r); err != nil {
+			return fmt.Errorf("could not encode raw.parquet: %w", err)
 		}
 	}
-	if err := pw.Close(); err != nil {
-		return fmt.Errorf("could not encode raw.parquet: %w", err)
-	}
-	return nil
+	return e.finish(w)
 }
 
 // WriteRaw writes t to path as Parquet, atomically.
 func WriteRaw(path string, t *RawTable) error {
-	var buf bytes.Buffer
-	if err := EncodeRaw(&buf, t); err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return writeFileAtomic(path, func(w io.Writer) error { return EncodeRaw(w, t) })
 }
 
 // WriteRawRows writes to path as Parquet, atomically, the n rows that row
 // fills in, as EncodeRawRows does; path is left alone if row fails.
 func WriteRawRows(path string, metrics []string, n int, row func(i int, r *RawRow) error) error {
-	var buf bytes.Buffer
-	// Room for the file in one allocation: about 11 bytes a row with two
-	// metrics (BENCHMARKS.md); pages not written to cost nothing.
-	buf.Grow(4096 + n*(8+4*len(metrics)))
-	if err := EncodeRawRows(&buf, metrics, n, row); err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return writeFileAtomic(path, func(w io.Writer) error { return EncodeRawRows(w, metrics, n, row) })
 }
 
 // ReadRaw reads a raw.parquet written by WriteRaw.

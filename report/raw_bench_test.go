@@ -1,17 +1,26 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"testing"
+
+	"github.com/netsweep/netsweep/sim"
 )
 
 // benchRawTable is 10^5 repetitions of two metrics, as the end of a
 // campaign of 10^5 short repetitions writes raw.parquet.
 func benchRawTable() *RawTable {
 	tab := &RawTable{Metrics: []string{"final_size", "major"}}
+	var key string
 	for i := range 100000 {
-		tab.Rows = append(tab.Rows, RawRow{Point: i / 10000, Key: "b99864e869de86e4d3c9e7516ba6402ece817b88965bb9110a1ebbec93a072aa", Rep: i % 10000,
-			NetworkSeed: uint64(i) * 0x9e3779b97f4a7c15, ProcessSeed: uint64(i) * 0xbf58476d1ce4e5b9, Values: []float64{float64(i%97) / 100, float64(i % 2)}})
+		p, rep := i/10000, i%10000
+		if rep == 0 {
+			key = fmt.Sprintf("%064x", p*0x9e3779b9) // one string a point, as campaign passes them
+		}
+		tab.Rows = append(tab.Rows, RawRow{Point: p, Key: key, Rep: rep,
+			NetworkSeed: sim.StreamSeed(3, 5, rep, sim.StreamNetwork), ProcessSeed: sim.StreamSeed(3, uint64(p), rep, sim.StreamProcess),
+			Values: []float64{float64(i%97) / 100, float64(i % 2)}})
 	}
 	return tab
 }

@@ -748,16 +748,7 @@ func (p *Compartmental) move(g *Graph, v int32, a, b int, t float64) {
 	}
 	cb.n++
 	cb.degrees += int64(deg)
-	p.state[v] = uint8(b)
-	if cb.n > cb.peak {
-		cb.peak, cb.tPeak = cb.n, t
-	}
-	if !p.revisit {
-		cb.ever++ // no node enters a compartment twice
-	} else if m := uint16(1) << b; p.ever[v]&m == 0 {
-		p.ever[v] |= m
-		cb.ever++
-	}
+	p.entered(v, b, t)
 	if p.exit != nil && p.exit[b] >= 0 {
 		p.schedule(v, b, t)
 	}
@@ -1165,13 +1156,11 @@ func (p *Compartmental) eventTables() {
 	}
 }
 
-// shift moves node v from compartment a to b at time t, keeping the
-// counts, peaks and entries that the event path reports (move also keeps
-// the Gillespie loop's class lists and pair counts).
-func (p *Compartmental) shift(v int32, a, b int, t float64) {
+// entered records node v's entry into compartment b at time t, whose
+// count already includes it: its state, b's peak and the entries that
+// ever_X reports.
+func (p *Compartmental) entered(v int32, b int, t float64) {
 	cb := &p.comp[b]
-	p.comp[a].n--
-	cb.n++
 	p.state[v] = uint8(b)
 	if cb.n > cb.peak {
 		cb.peak, cb.tPeak = cb.n, t
@@ -1182,6 +1171,15 @@ func (p *Compartmental) shift(v int32, a, b int, t float64) {
 		p.ever[v] |= m
 		cb.ever++
 	}
+}
+
+// shift moves node v from compartment a to b at time t, keeping the
+// counts, peaks and entries that the event path reports (move also keeps
+// the Gillespie loop's class lists and pair counts).
+func (p *Compartmental) shift(v int32, a, b int, t float64) {
+	p.comp[a].n--
+	p.comp[b].n++
+	p.entered(v, b, t)
 }
 
 // exitEvent is the c of an event that moves its node from compartment a

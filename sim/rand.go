@@ -45,10 +45,23 @@ func mix(h, v uint64) uint64 {
 // runs it, in whatever order or chunk, and whichever other points the
 // campaign has.
 func StreamSeed(campaign, key uint64, rep int, stream uint64) uint64 {
-	h := mix(0x6e657473776565, campaign) // "netswee"
-	h = mix(h, key)
-	h = mix(h, uint64(rep))
-	return mix(h, stream)
+	return NewStreamKey(campaign, key).Seed(rep, stream)
+}
+
+// StreamKey is the part of StreamSeed that the campaign seed and the key
+// decide, for the seeds of many repetitions of one point at half the
+// cost: NewStreamKey(campaign, key).Seed(rep, stream) is
+// StreamSeed(campaign, key, rep, stream).
+type StreamKey uint64
+
+// NewStreamKey returns the StreamKey of a campaign seed and a key.
+func NewStreamKey(campaign, key uint64) StreamKey {
+	return StreamKey(mix(mix(0x6e657473776565, campaign), key)) // "netswee"
+}
+
+// Seed returns the seed of stream of repetition rep.
+func (k StreamKey) Seed(rep int, stream uint64) uint64 {
+	return mix(mix(uint64(k), uint64(rep)), stream)
 }
 
 // NewRand returns a generator seeded from seed through SplitMix64.

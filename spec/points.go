@@ -103,6 +103,13 @@ func (s *Spec) PointSeeds(i, rep int) (network, process uint64) {
 	return sim.StreamSeed(s.Seed, e.networkSeed, rep, sim.StreamNetwork), sim.StreamSeed(s.Seed, e.processSeed, rep, sim.StreamProcess)
 }
 
+// PointSeedKeys returns the parts of point i's seeds that do not depend
+// on the repetition (Point.SeedKeys), from the table where there is one.
+func (s *Spec) PointSeedKeys(i int) (network, process sim.StreamKey) {
+	e := s.entry(i)
+	return sim.NewStreamKey(s.Seed, e.networkSeed), sim.NewStreamKey(s.Seed, e.processSeed)
+}
+
 // PointIndex returns the point whose key (Point.Key) is key. Its first
 // call sorts the points by key, 4 bytes a point; it is safe for concurrent
 // use.

@@ -4,7 +4,9 @@
 # system, getrusage of the child), N times (default 5) for each binary given, the variants and
 # binaries alternating in one loop so that the shared machine's drifting
 # speed hits all alike; prints per binary and campaign the median CPU
-# seconds without and with raw and the cost in % (BENCHMARKS.md, "Higher
+# seconds without and with raw and the cost in %, and the median (and
+# quartiles) of the paired differences, raw run minus the plain run just
+# before it (BENCHMARKS.md, "Higher
 # moments, conditions and raw values"). Campaigns: "short", 10^5
 # repetitions of a few microseconds (SIR on G(n,p), n = 100, 10 points ×
 # 10^4), and the quickstart (examples/quickstart.toml, 1500 repetitions);
@@ -67,5 +69,10 @@ for _ in range(n):
 for b in bins:
     for c in campaigns:
         p, r = statistics.median(t[b, c, 'plain']), statistics.median(t[b, c, 'raw'])
-        print(f"{b} {c}: without raw {p:.3f} CPU-s, with raw {r:.3f} CPU-s, cost {1000 * (r - p):+.0f} ms, {100 * (r - p) / p:+.1f} % ({n} runs each)")
+        # The pairs run back to back, so the median of their differences
+        # is steadier than the difference of the medians on a shared machine.
+        d = [y - x for x, y in zip(t[b, c, 'plain'], t[b, c, 'raw'])]
+        q = statistics.quantiles(d, n=4) if n > 1 else [d[0]] * 3
+        print(f"{b} {c}: without raw {p:.3f} CPU-s, with raw {r:.3f} CPU-s, cost {1000 * (r - p):+.0f} ms, {100 * (r - p) / p:+.1f} %; "
+              f"paired median {1000 * statistics.median(d):+.1f} ms, {100 * statistics.median(d) / p:+.1f} % (quartiles {1000 * q[0]:+.0f} to {1000 * q[2]:+.0f} ms) ({n} runs each)")
 PY

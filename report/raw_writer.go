@@ -1,0 +1,589 @@
+package report
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"slices"
+
+	"github.com/klauspost/compress/s2"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/delta"
+	"github.com/parquet-go/parquet-go/encoding/plain"
+	"github.com/parquet-go/parquet-go/encoding/rle"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// raw.parquet is laid out here, with parquet-go's format structures,
+// encodings and thrift codec, rather than through parquet.Writer: its
+// value path (a parquet.Value per value, column buffers, page buffers of
+// the whole column, a zstd encoder with a window of 8 MB) cost most of
+// what keeping raw values cost a campaign of short repetitions
+// (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
+// same schema, one row group, data pages v2 (rawSeedPageRows,
+// rawPageRows), the point key and the metrics dictionary-encoded (a
+// metric falls back to PLAIN once its dictionary would pass rawDictMax
+// values), point and rep DELTA_BINARY_PACKED, the seeds PLAIN,
+// definition levels RLE, Snappy pages (Snappy needs no encoder state
+// and, with the metrics as dictionary indices, leaves files 6 % larger
+// than zstd's did), statistics per column chunk.
+
+// rawSeedPageRows is how many rows a data page of the seeds holds,
+// rawPageRows the other columns': the seeds' pages are 512 KiB, large
+// enough for Snappy to find the network seeds that points sharing their
+// networks repeat (10^4 repetitions apart on the short campaign of
+// BENCHMARKS.md; pages of 16384 rows made that file 28 % larger), while
+// the other columns, which compress to little whatever their pages, keep
+// only small pages in memory.
+const (
+	rawSeedPageRows = 65536
+	rawPageRows     = 8192
+)
+
+// rawCreatedBy is the file's created_by: raw-2 is the layout of this
+// writer (raw-1 was parquet.Writer's).
+const rawCreatedBy = "netsweep version raw-2"
+
+// rawColumn is one column chunk as it is written: its pages so far and
+// what the footer says of them.
+type rawColumn struct {
+	name     string
+	typ      format.Type
+	enc      format.Encoding // of the values of its data pages
+	optional bool
+	pages    [][]byte // the data pages, in pieces: header, levels, compressed values
+	npages   int32    // data pages of encoding enc
+	nplain   int32    // data pages PLAIN although enc is not
+	size     int64    // uncompressed size of the pages, headers included
+	nulls    int64
+	min, max []byte // statistics, in the column's order; nil if no value
+	dict     doubleDict
+}
+
+// rawDictMax is the most values a metric's dictionary holds: a metric
+// with more distinct values (a continuous one) has its later pages
+// PLAIN, as Parquet writers fall back from a dictionary that grows too
+// large.
+const rawDictMax = 1 << 12
+
+// doubleDict is the dictionary of a metric's column: its distinct values
+// in order of first use, found by their bits in an open-addressing hash
+// table.
+type doubleDict struct {
+	values []float64
+	slots  []int32 // 1 + index into values; 0 for an empty slot
+	full   bool    // a value found no room: no page uses the dictionary since
+}
+
+// index returns x's index in d, adding it if new, or false if d is full.
+func (d *doubleDict) index(x float64) (int32, bool) {
+	const logSlots = 13 // twice rawDictMax
+	if d.slots == nil {
+		d.slots = make([]int32, 1<<logSlots)
+	}
+	b := math.Float64bits(x)
+	for h := (b * 0x9e3779b97f4a7c15) >> (64 - logSlots); ; h = (h + 1) & (1<<logSlots - 1) {
+		i := d.slots[h]
+		if i == 0 {
+			if len(d.values) == rawDictMax {
+				d.full = true
+				return 0, false
+			}
+			d.values = append(d.values, x)
+			d.slots[h] = int32(len(d.values))
+			return int32(len(d.values) - 1), true
+		}
+		if math.Float64bits(d.values[i-1]) == b {
+			return i - 1, true
+		}
+	}
+}
+
+// rawEncoder holds one encoding's buffers.
+type rawEncoder struct {
+	metrics []string
+	cols    []rawColumn
+	// the current pages' values, column by column, n rows (ns of the
+	// seeds, nv[j] non-null values of metric j)
+	n, ns      int
+	nv         []int
+	point, rep []int64
+	seeds      [2][]int64
+	keyIdx     []int32
+	failed     []bool
+	values     [][]float64 // per metric, the non-null values
+	defs       [][]uint8   // per metric, the definition levels
+	// the dictionary of point keys, in order of first use
+	keys    []string
+	keyMap  map[string]int32
+	lastKey int32 // the dictionary index of the last row's key, -1 before
+	// scratch
+	plain, levels, packed, comp []byte
+	idx                         []int32
+	rows                        int
+}
+
+// Column indices of the fixed columns.
+const (
+	rcPoint = iota
+	rcKey
+	rcRep
+	rcNetworkSeed
+	rcProcessSeed
+	rcFailed
+)
+
+// newRawEncoder returns an encoder of n rows of these metrics.
+func newRawEncoder(metrics []string, n int) *rawEncoder {
+	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
+	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
+	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, p), make([]int64, p), make([]int64, ps), make([]int64, ps)
+	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
+	e.plain = make([]byte, 0, 8*ps+8)
+	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
+	for i, name := range rawFixed {
+		enc := format.Plain
+		switch i {
+		case rcPoint, rcRep:
+			enc = format.DeltaBinaryPacked
+		case rcKey:
+			enc = format.RLEDictionary
+		}
+		e.cols = append(e.cols, rawColumn{name: name, typ: types[i], enc: enc})
+	}
+	for _, m := range metrics {
+		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, enc: format.RLEDictionary, optional: true})
+	}
+	e.values = make([][]float64, len(metrics))
+	e.defs = make([][]uint8, len(metrics))
+	e.nv = make([]int, len(metrics))
+	for j := range metrics {
+		e.values[j], e.defs[j] = make([]float64, p), make([]uint8, p)
+	}
+	return e
+}
+
+// add appends row r to the current pages, and writes those it fills.
+func (e *rawEncoder) add(r *RawRow) error {
+	e.rows++
+	i := e.n
+	e.point[i], e.rep[i], e.failed[i] = int64(r.Point), int64(r.Rep), r.Failed
+	if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
+		k, ok := e.keyMap[r.Key]
+		if !ok {
+			k = int32(len(e.keys))
+			e.keys = append(e.keys, r.Key)
+			e.keyMap[r.Key] = k
+		}
+		e.lastKey = k
+	}
+	e.keyIdx[i] = e.lastKey
+	for j, x := range r.Values {
+		if r.Failed || math.IsNaN(x) {
+			e.defs[j][i] = 0
+		} else {
+			e.defs[j][i] = 1
+			e.values[j][e.nv[j]] = x
+			e.nv[j]++
+		}
+	}
+	e.n++
+	e.seeds[0][e.ns], e.seeds[1][e.ns] = int64(r.NetworkSeed), int64(r.ProcessSeed)
+	e.ns++
+	if e.ns == len(e.seeds[0]) {
+		if err := e.flushSeeds(); err != nil {
+			return err
+		}
+	}
+	if e.n == len(e.point) {
+		return e.flush()
+	}
+	return nil
+}
+
+// flushSeeds writes the current page of the seeds and starts the next.
+func (e *rawEncoder) flushSeeds() error {
+	n := e.ns
+	if n == 0 {
+		return nil
+	}
+	var plainEnc plain.Encoding
+	for s, c := range []int{rcNetworkSeed, rcProcessSeed} {
+		col := &e.cols[c]
+		v := e.seeds[s][:n]
+		col.statsInt64(v, true)
+		e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], v)
+		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
+			return err
+		}
+	}
+	e.ns = 0
+	return nil
+}
+
+// flush writes the current page of every column but the seeds and
+// starts the next.
+func (e *rawEncoder) flush() error {
+	n := e.n
+	if n == 0 {
+		return nil
+	}
+	var plainEnc plain.Encoding
+	var err error
+	for _, c := range []struct {
+		col int
+		v   []int64
+	}{{rcPoint, e.point[:n]}, {rcRep, e.rep[:n]}} {
+		col := &e.cols[c.col]
+		col.statsInt64(c.v, false)
+		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
+			return err
+		}
+		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
+			return err
+		}
+	}
+
+	// The point key: indices into the dictionary, bit width first.
+	maxIdx := int32(0)
+	for _, i := range e.keyIdx[:n] {
+		maxIdx = max(maxIdx, i)
+	}
+	width := max(1, bits.Len32(uint32(maxIdx)))
+	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.keyIdx[:n]); err != nil {
+		return err
+	}
+	e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
+	if err := e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain); err != nil {
+		return err
+	}
+
+	// failed: PLAIN booleans, one bit each, least significant first.
+	e.plain = append(e.plain[:0], make([]byte, (n+7)/8)...)
+	lo, hi := true, false
+	for i, f := range e.failed[:n] {
+		if f {
+			e.plain[i/8] |= 1 << (i % 8)
+		}
+		lo, hi = lo && f, hi || f
+	}
+	col := &e.cols[rcFailed]
+	col.statsBool(lo, hi)
+	if err := e.page(col, n, 0, format.Plain, nil, e.plain); err != nil {
+		return err
+	}
+
+	for j := range e.metrics {
+		col := &e.cols[len(rawFixed)+j]
+		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j][:n]); err != nil {
+			return err
+		}
+		vals := e.values[j][:e.nv[j]]
+		col.statsDouble(vals)
+		// Dictionary indices while the dictionary has room, PLAIN values
+		// from the page that finds it full on; a page of nulls only is
+		// PLAIN (empty), so that a dictionary-encoded page always has a
+		// dictionary.
+		dict := len(vals) > 0 && !col.dict.full
+		if dict {
+			e.idx = e.idx[:0]
+			top := int32(0)
+			last, i := uint64(0), int32(-1) // the last value looked up, its index
+			for _, x := range vals {
+				b := math.Float64bits(x)
+				if b == last && i >= 0 {
+					e.idx = append(e.idx, i)
+					continue
+				}
+				j, ok := col.dict.index(x)
+				if !ok {
+					if col.npages == 0 {
+						col.dict.values = nil // no page uses it: no dictionary page
+					}
+					dict = false
+					break
+				}
+				last, i = b, j
+				e.idx = append(e.idx, j)
+				top = max(top, j)
+			}
+			if dict {
+				width := max(1, bits.Len32(uint32(top)))
+				if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.idx); err != nil {
+					return err
+				}
+				e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
+			}
+		}
+		enc := format.RLEDictionary
+		if !dict {
+			enc = format.Plain
+			e.plain, _ = plainEnc.EncodeDouble(e.plain[:0], vals)
+		}
+		if err := e.page(col, n, n-len(vals), enc, e.levels, e.plain); err != nil {
+			return err
+		}
+		e.nv[j] = 0
+	}
+	e.n = 0
+	return nil
+}
+
+// page appends a data page (v2) of n rows, nulls of them null, to col:
+// its definition levels (uncompressed, as v2 keeps them) and values.
+func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
+	// Compressed into a buffer kept from page to page, then copied to
+	// one of the compressed size: snappy.Encode(nil, values) would
+	// allocate, and clear, its bound of 7/6 of values.
+	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
+	comp := bytes.Clone(e.comp)
+	h := format.PageHeader{
+		Type:                 format.DataPageV2,
+		UncompressedPageSize: int32(len(levels) + len(values)),
+		CompressedPageSize:   int32(len(levels) + len(comp)),
+		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
+			NumValues:                  int32(n),
+			NumNulls:                   int32(nulls),
+			NumRows:                    int32(n),
+			Encoding:                   enc,
+			DefinitionLevelsByteLength: int32(len(levels)),
+			IsCompressed:               thrift.New(true),
+			Statistics:                 format.Statistics{NullCount: int64(nulls)},
+		}),
+	}
+	hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+	if err != nil {
+		return err
+	}
+	col.pages = append(col.pages, hdr)
+	if len(levels) > 0 {
+		col.pages = append(col.pages, append([]byte(nil), levels...))
+	}
+	col.pages = append(col.pages, comp)
+	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
+	col.nulls += int64(nulls)
+	if enc == col.enc {
+		col.npages++
+	} else {
+		col.nplain++
+	}
+	return nil
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// statsInt64 folds v into col's minimum and maximum, compared as signed
+// or, for unsigned columns, unsigned integers.
+func (col *rawColumn) statsInt64(v []int64, unsigned bool) {
+	if len(v) == 0 {
+		return
+	}
+	lo, hi := v[0], v[0]
+	if col.min != nil {
+		lo, hi = int64(binary.LittleEndian.Uint64(col.min)), int64(binary.LittleEndian.Uint64(col.max))
+	}
+	if unsigned {
+		ulo, uhi := uint64(lo), uint64(hi)
+		for _, x := range v {
+			ulo, uhi = min(ulo, uint64(x)), max(uhi, uint64(x))
+		}
+		lo, hi = int64(ulo), int64(uhi)
+	} else {
+		for _, x := range v {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	col.min = binary.LittleEndian.AppendUint64(col.min[:0], uint64(lo))
+	col.max = binary.LittleEndian.AppendUint64(col.max[:0], uint64(hi))
+}
+
+// statsDouble folds v, which holds no NaN, into col's minimum and
+// maximum.
+func (col *rawColumn) statsDouble(v []float64) {
+	if len(v) == 0 {
+		return
+	}
+	lo, hi := v[0], v[0]
+	if col.min != nil {
+		lo, hi = math.Float64frombits(binary.LittleEndian.Uint64(col.min)), math.Float64frombits(binary.LittleEndian.Uint64(col.max))
+	}
+	for _, x := range v {
+		// Comparisons rather than min and max, which order NaN and -0:
+		// v holds no NaN, and either zero will do.
+		if x < lo {
+			lo = x
+		}
+		if x > hi {
+			hi = x
+		}
+	}
+	col.min = binary.LittleEndian.AppendUint64(col.min[:0], math.Float64bits(lo))
+	col.max = binary.LittleEndian.AppendUint64(col.max[:0], math.Float64bits(hi))
+}
+
+// statsBool folds a page's booleans, whose least is lo and greatest hi,
+// into col's minimum and maximum.
+func (col *rawColumn) statsBool(lo, hi bool) {
+	if col.min != nil {
+		lo, hi = lo && col.min[0] == 1, hi || col.max[0] == 1
+	}
+	col.min, col.max = append(col.min[:0], b2u(lo)), append(col.max[:0], b2u(hi))
+}
+
+// finish writes the file: magic, column chunks, footer.
+func (e *rawEncoder) finish(w io.Writer) error {
+	if err := e.flush(); err != nil {
+		return err
+	}
+	if err := e.flushSeeds(); err != nil {
+		return err
+	}
+	out := offsetWriter{w: w}
+	out.write([]byte("PAR1"))
+	schema := []format.SchemaElement{{Name: "netsweep_raw", NumChildren: thrift.New(int32(len(e.cols)))}}
+	var chunks []format.ColumnChunk
+	var total int64
+	for i := range e.cols {
+		col := &e.cols[i]
+		start := out.n
+		md := format.ColumnMetaData{
+			Type:         col.typ,
+			Encoding:     []format.Encoding{col.enc},
+			PathInSchema: []string{col.name},
+			Codec:        format.Snappy,
+			NumValues:    int64(e.rows),
+			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
+		}
+		// The dictionary, PLAIN, first in the chunk.
+		var dict []byte
+		ndict := 0
+		switch {
+		case i == rcKey:
+			for _, k := range e.keys {
+				dict = binary.LittleEndian.AppendUint32(dict, uint32(len(k)))
+				dict = append(dict, k...)
+				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
+					md.Statistics.MinValue = []byte(k)
+				}
+				if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
+					md.Statistics.MaxValue = []byte(k)
+				}
+			}
+			ndict = len(e.keys)
+		case col.typ == format.Double:
+			dict, _ = (&plain.Encoding{}).EncodeDouble(nil, col.dict.values)
+			ndict = len(col.dict.values)
+		}
+		md.Encoding = nil
+		size := col.size
+		if ndict > 0 {
+			comp := s2.EncodeSnappy(nil, dict)
+			h := format.PageHeader{
+				Type:                 format.DictionaryPage,
+				UncompressedPageSize: int32(len(dict)),
+				CompressedPageSize:   int32(len(comp)),
+				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(ndict), Encoding: format.Plain}),
+			}
+			hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+			if err != nil {
+				return err
+			}
+			md.DictionaryPageOffset = out.n
+			out.write(hdr)
+			out.write(comp)
+			size += int64(len(hdr) + len(dict))
+			md.Encoding = append(md.Encoding, format.Plain)
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
+		}
+		if col.optional {
+			md.Encoding = append(md.Encoding, format.RLE)
+		}
+		if col.npages > 0 {
+			md.Encoding = append(md.Encoding, col.enc)
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: col.enc, Count: col.npages})
+		}
+		if col.nplain > 0 {
+			if ndict == 0 {
+				md.Encoding = append(md.Encoding, format.Plain)
+			}
+			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.Plain, Count: col.nplain})
+		}
+		slices.Sort(md.Encoding)
+		md.Encoding = slices.Compact(md.Encoding)
+		md.DataPageOffset = out.n
+		for _, b := range col.pages {
+			out.write(b)
+		}
+		md.TotalUncompressedSize = size
+		md.TotalCompressedSize = out.n - start
+		total += size
+		chunks = append(chunks, format.ColumnChunk{FileOffset: start, MetaData: md})
+		schema = append(schema, col.schema())
+	}
+	orders := make([]format.ColumnOrder, len(e.cols))
+	for i := range orders {
+		orders[i].Value = &format.TypeDefinedOrder{}
+	}
+	meta := format.FileMetaData{
+		Version:      2,
+		Schema:       schema,
+		NumRows:      int64(e.rows),
+		RowGroups:    []format.RowGroup{{Columns: chunks, TotalByteSize: total, NumRows: int64(e.rows), FileOffset: 4, TotalCompressedSize: out.n - 4}},
+		CreatedBy:    rawCreatedBy,
+		ColumnOrders: orders,
+	}
+	footer, err := thrift.Marshal(new(thrift.CompactProtocol), &meta)
+	if err != nil {
+		return err
+	}
+	out.write(footer)
+	out.write(binary.LittleEndian.AppendUint32(nil, uint32(len(footer))))
+	out.write([]byte("PAR1"))
+	return out.err
+}
+
+// schema returns col's schema element.
+func (col *rawColumn) schema() format.SchemaElement {
+	s := format.SchemaElement{Name: col.name, Type: thrift.New(col.typ), RepetitionType: thrift.New(format.Required)}
+	switch {
+	case col.optional:
+		s.RepetitionType = thrift.New(format.Optional)
+	case col.typ == format.ByteArray:
+		s.ConvertedType = thrift.New(deprecated.UTF8)
+		s.LogicalType.Value = &format.StringType{}
+	case col.name == "network_seed" || col.name == "process_seed":
+		s.ConvertedType = thrift.New(deprecated.Uint64)
+		s.LogicalType.Value = &format.IntType{BitWidth: 64, IsSigned: false}
+	case col.typ == format.Int64:
+		s.ConvertedType = thrift.New(deprecated.Int64)
+		s.LogicalType.Value = &format.IntType{BitWidth: 64, IsSigned: true}
+	}
+	return s
+}
+
+// offsetWriter counts what it writes and keeps the first error.
+type offsetWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (o *offsetWriter) write(b []byte) {
+	if o.err != nil {
+		return
+	}
+	k, err := o.w.Write(b)
+	o.n += int64(k)
+	if err != nil {
+		o.err = fmt.Errorf("could not write raw.parquet: %w", err)
+	}
+}
