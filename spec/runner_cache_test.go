@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 )
@@ -10,21 +11,7 @@ import (
 // that setting models up again gives the same values (they are a cache).
 func TestRunnerModelsBounded(t *testing.T) {
 	const points = 5 * maxModels
-	s, err := Parse("g.toml", fmt.Appendf(nil, `name = "g"
-seed = 1
-repetitions = 2
-[network]
-generator = "er"
-n = 20
-mean_degree = 2.0
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-seeds = 1
-[sweep]
-"process.beta" = { start = 0.1, stop = 0.9, num = %d }
-`, points))
+	s, err := Parse("g.toml", bytes.Replace(gridText(points), []byte("repetitions = 1"), []byte("repetitions = 2"), 1))
 	if err != nil {
 		t.Fatal(err)
 	}
