@@ -236,3 +236,31 @@ func AsScheduler(b Backend, name string) (Scheduler, error) {
 	}
 	return sched, nil
 }
+
+// ArrayTasks returns the shards (array task - 1, below k) that a job
+// array's task list stands for, as Grid Engine and PBS write it: "2",
+// "1-3", "1-3:1", "4,6-9:2". Tasks count from 1 there, shards from 0;
+// parts that do not parse are passed over.
+func ArrayTasks(set string, k int) []int {
+	var out []int
+	for _, part := range strings.Split(set, ",") {
+		rng, stepS, hasStep := strings.Cut(strings.TrimSpace(part), ":")
+		lo, hi, isRange := strings.Cut(rng, "-")
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.Atoi(hi)
+		}
+		step, err3 := 1, error(nil)
+		if hasStep {
+			step, err3 = strconv.Atoi(stepS)
+		}
+		if err1 != nil || err2 != nil || err3 != nil || step < 1 {
+			continue
+		}
+		for t := max(a, 1); t <= b && t-1 < k; t += step {
+			out = append(out, t-1)
+		}
+	}
+	return out
+}

@@ -126,35 +126,9 @@ func status(j JobInfo, k int) cluster.JobStatus {
 			st.Tasks = []int{n - 1}
 		}
 	case strings.Contains(j.ID, "[]"):
-		st.Tasks = arrayTasks(j.Indices, k)
+		st.Tasks = cluster.ArrayTasks(j.Indices, k)
 	case j.Shard >= 0 && j.Shard < k:
 		st.Tasks = []int{j.Shard}
 	}
 	return st
-}
-
-// arrayTasks returns the shards (index - 1, below k) of PBS's index list
-// "1-3", "1,3-5", "1-9:2".
-func arrayTasks(set string, k int) []int {
-	var out []int
-	for _, part := range strings.Split(set, ",") {
-		rng, stepS, hasStep := strings.Cut(strings.TrimSpace(part), ":")
-		lo, hi, isRange := strings.Cut(rng, "-")
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := a, error(nil)
-		if isRange {
-			b, err2 = strconv.Atoi(hi)
-		}
-		step, err3 := 1, error(nil)
-		if hasStep {
-			step, err3 = strconv.Atoi(stepS)
-		}
-		if err1 != nil || err2 != nil || err3 != nil || step < 1 {
-			continue
-		}
-		for t := max(a, 1); t <= b && t-1 < k; t += step {
-			out = append(out, t-1)
-		}
-	}
-	return out
 }

@@ -105,21 +105,6 @@ func TestParseQacct(t *testing.T) {
 	}
 }
 
-func TestArrayTasks(t *testing.T) {
-	for _, tc := range []struct {
-		set  string
-		k    int
-		want []int
-	}{
-		{"", 3, nil}, {"2", 3, []int{1}}, {"1-3:1", 3, []int{0, 1, 2}}, {"1-3:1", 2, []int{0, 1}},
-		{"4,6-9:2", 10, []int{3, 5, 7}}, {"x,2", 3, []int{1}}, {"1-9:0", 3, nil}, {"0-2", 5, []int{0, 1}},
-	} {
-		if got := ArrayTasks(tc.set, tc.k); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("ArrayTasks(%q, %d) = %v, want %v", tc.set, tc.k, got, tc.want)
-		}
-	}
-}
-
 // FuzzParsers feeds arbitrary text to every output parser: none may
 // panic, and what they accept must hold together.
 func FuzzParsers(f *testing.F) {
@@ -148,7 +133,7 @@ func FuzzParsers(f *testing.F) {
 			}
 		}
 		for _, k := range []int{0, 3} {
-			for _, task := range ArrayTasks(s, k) {
+			for _, task := range cluster.ArrayTasks(s, k) {
 				if task < 0 || task >= k {
 					t.Fatalf("ArrayTasks(%q, %d) gave %d", s, k, task)
 				}

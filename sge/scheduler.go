@@ -136,7 +136,7 @@ func (s *Scheduler) Cancel(ctx context.Context, id string) error { return s.cmds
 // queueStatus is the neutral state of a qstat entry, one of a job array of
 // k shards.
 func queueStatus(e QueueEntry, k int) cluster.JobStatus {
-	j := cluster.JobStatus{ID: e.ID, State: e.State, Tasks: ArrayTasks(e.Tasks, k)}
+	j := cluster.JobStatus{ID: e.ID, State: e.State, Tasks: cluster.ArrayTasks(e.Tasks, k)}
 	if e.Tasks != "" && !strings.ContainsAny(e.Tasks, "-,:") {
 		j.ID += "." + e.Tasks
 	}
@@ -176,34 +176,4 @@ func acctStatus(a AcctEntry, k int) cluster.JobStatus {
 		j.State = "EXITED"
 	}
 	return j
-}
-
-// ArrayTasks returns the shards (array task - 1, below k) that Grid
-// Engine's task list set stands for: "2", "1-3:1", "4,6-9:2". Tasks count
-// from 1 in Grid Engine, shards from 0.
-func ArrayTasks(set string, k int) []int {
-	if set == "" {
-		return nil
-	}
-	var out []int
-	for _, part := range strings.Split(set, ",") {
-		rng, stepS, hasStep := strings.Cut(part, ":")
-		lo, hi, isRange := strings.Cut(rng, "-")
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := a, error(nil)
-		if isRange {
-			b, err2 = strconv.Atoi(hi)
-		}
-		step, err3 := 1, error(nil)
-		if hasStep {
-			step, err3 = strconv.Atoi(stepS)
-		}
-		if err1 != nil || err2 != nil || err3 != nil || step < 1 {
-			continue
-		}
-		for t := max(a, 1); t <= b && t-1 < k; t += step {
-			out = append(out, t-1)
-		}
-	}
-	return out
 }
