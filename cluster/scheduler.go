@@ -102,6 +102,15 @@ type JobLogger interface {
 // for a job the scheduler no longer knows.
 var ErrUnknownJob = errors.New("no longer known to the scheduler")
 
+// UnknownJob returns a scheduler's own ErrUnknownJob: an error saying
+// msg that matches cluster.ErrUnknownJob too (errors.Is).
+func UnknownJob(msg string) error { return unknownJob{msg} }
+
+type unknownJob struct{ msg string }
+
+func (e unknownJob) Error() string      { return e.msg }
+func (unknownJob) Is(target error) bool { return target == ErrUnknownJob }
+
 // JobStatus is the state of one job, or one task of a job array.
 type JobStatus struct {
 	ID      string // the scheduler's id of the job or task, e.g. "123", "123_4"

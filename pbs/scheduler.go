@@ -21,12 +21,7 @@ var Backend = cluster.Factory{
 // no longer knows (PBS Pro keeps finished jobs for job_history_duration
 // where job_history_enable is set; Torque for keep_completed seconds). It
 // matches cluster.ErrUnknownJob too.
-var ErrUnknownJob error = unknownJob{}
-
-type unknownJob struct{}
-
-func (unknownJob) Error() string        { return "no longer known to PBS" }
-func (unknownJob) Is(target error) bool { return target == cluster.ErrUnknownJob }
+var ErrUnknownJob = cluster.UnknownJob("no longer known to PBS")
 
 // Commands are the PBS commands a Scheduler runs: a *Runner, or a fake in
 // tests.

@@ -22,12 +22,7 @@ var Backend = cluster.Factory{
 // ErrUnknownJob is the error of Scheduler.Status for a job that neither
 // qstat nor qacct knows: deleted before it ran, or ended and not yet (or
 // no longer) in the accounting file. It matches cluster.ErrUnknownJob too.
-var ErrUnknownJob error = unknownJob{}
-
-type unknownJob struct{}
-
-func (unknownJob) Error() string        { return "no longer known to Grid Engine" }
-func (unknownJob) Is(target error) bool { return target == cluster.ErrUnknownJob }
+var ErrUnknownJob = cluster.UnknownJob("no longer known to Grid Engine")
 
 // Commands are the Grid Engine commands a Scheduler runs: a *Runner, or a
 // fake in tests.

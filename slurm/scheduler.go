@@ -22,12 +22,7 @@ var Backend = cluster.Factory{
 // ErrUnknownJob is the error of Scheduler.Status for a job that slurmctld
 // no longer knows (MinJobAge seconds after it ended) and sacct cannot
 // tell of. It matches cluster.ErrUnknownJob too.
-var ErrUnknownJob error = unknownJob{}
-
-type unknownJob struct{}
-
-func (unknownJob) Error() string        { return "no longer known to Slurm" }
-func (unknownJob) Is(target error) bool { return target == cluster.ErrUnknownJob }
+var ErrUnknownJob = cluster.UnknownJob("no longer known to Slurm")
 
 // Commands are the Slurm commands a Scheduler runs: a *Runner, or a fake
 // in tests.

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -19,5 +21,18 @@ func TestArrayTasks(t *testing.T) {
 		if got := ArrayTasks(tc.set, tc.k); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("ArrayTasks(%q, %d) = %v, want %v", tc.set, tc.k, got, tc.want)
 		}
+	}
+}
+
+// TestUnknownJob: a scheduler's ErrUnknownJob matches its own value and
+// cluster.ErrUnknownJob, not another scheduler's.
+func TestUnknownJob(t *testing.T) {
+	a, b := UnknownJob("no longer known to A"), UnknownJob("no longer known to B")
+	wrapped := fmt.Errorf("status of 12: %w", a)
+	if !errors.Is(wrapped, a) || !errors.Is(wrapped, ErrUnknownJob) || errors.Is(wrapped, b) {
+		t.Errorf("errors.Is of %v: own %v, cluster %v, other %v", wrapped, errors.Is(wrapped, a), errors.Is(wrapped, ErrUnknownJob), errors.Is(wrapped, b))
+	}
+	if a.Error() != "no longer known to A" {
+		t.Errorf("Error() = %q", a.Error())
 	}
 }
