@@ -3,8 +3,10 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"text/template"
 
 	"github.com/netsweep/netsweep/internal/shell"
 )
@@ -69,6 +71,18 @@ func (j Job) PathProblems() []*FieldError {
 		}
 	}
 	return errs
+}
+
+// ExecuteScript executes a scheduler's job-script template t on data and
+// writes the script to w only if the template ran through, so that a
+// failed render writes nothing; sched prefixes the error.
+func ExecuteScript(w io.Writer, sched string, t *template.Template, data any) error {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return fmt.Errorf("%s: could not render the job script: %w", sched, err)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // RenderError is the error of a scheduler's Render for job name with the

@@ -88,12 +88,7 @@ func Render(w io.Writer, job Job) error {
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	if err := scriptTmpl.Execute(&b, d); err != nil {
-		return fmt.Errorf("pbs: could not render the job script: %w", err)
-	}
-	_, err = io.WriteString(w, b.String())
-	return err
+	return cluster.ExecuteScript(w, "pbs", scriptTmpl, d)
 }
 
 // ValidateJob checks the job's fields and its Cluster, with PBS's Options.
