@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -375,45 +374,14 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		}
 		want = append(want, call{Name: "qsub", Args: append(q, job.Script)})
 	}
-	if len(calls) != len(want) {
-		t.Fatalf("calls %v, want %v\n%s", calls, want, out)
-	}
-	deadline := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-	for i, c := range calls {
-		w := want[i]
-		if c.Name == w.Name && len(c.Args) == len(w.Args) {
-			for j := range w.Args {
-				if w.Args[j] == "DEADLINE" && deadline.MatchString(c.Args[j]) {
-					w.Args[j] = c.Args[j]
-				}
-			}
-		}
-		if c.Name != w.Name || strings.Join(c.Args, "\x00") != strings.Join(w.Args, "\x00") {
-			t.Fatalf("call %d: %s %q, want %s %q", i, c.Name, c.Args, w.Name, w.Args)
-		}
-		if c.Name == "mpirun" {
-			for k, v := range job.Cluster.Env {
-				if got, ok := c.Env[k]; !ok || got != v {
-					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
-				}
-			}
-			if !jobtest.SameDir(c.Pwd, cwd) {
-				t.Errorf("launcher ran in %q, want %q", c.Pwd, cwd)
-			}
-		}
-	}
+	jobtest.CheckCalls(t, calls, want, out, "mpirun", job.Cluster.Env, cwd)
 	if resubmit {
 		jobs, err := os.ReadFile(filepath.Join(job.Dir, "slurm", "jobs"))
 		if err != nil || string(jobs) != "4242\n" {
 			t.Errorf("jobs file = %q, %v; want \"4242\\n\"", jobs, err)
 		}
 	}
-	filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == "pwned" {
-			t.Errorf("a value ran as a command: %s exists", p)
-		}
-		return nil
-	})
+	jobtest.NothingRan(t, tmp)
 	return true
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -370,32 +369,8 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 		}
 		want = append(want, call{Name: "sbatch", Args: append(sb, job.Script)})
 	}
-	if len(calls) != len(want) {
-		t.Fatalf("calls %v, want %v\n%s", calls, want, out)
-	}
-	deadline := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-	for i, c := range calls {
-		w := want[i]
-		if c.Name == w.Name && len(c.Args) == len(w.Args) {
-			for j := range w.Args {
-				if w.Args[j] == "DEADLINE" && deadline.MatchString(c.Args[j]) {
-					w.Args[j] = c.Args[j]
-				}
-			}
-		}
-		if c.Name != w.Name || !equal(c.Args, w.Args) {
-			t.Fatalf("call %d: %s %q, want %s %q", i, c.Name, c.Args, w.Name, w.Args)
-		}
-		if c.Name == OptionsOf(&job.Cluster).LauncherName() {
-			for k, v := range job.Cluster.Env {
-				if got, ok := c.Env[k]; !ok || got != v {
-					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
-				}
-			}
-			if !jobtest.SameDir(c.Pwd, cwd) {
-				t.Errorf("launcher ran in %q, want %q", c.Pwd, cwd)
-			}
-		}
+	jobtest.CheckCalls(t, calls, want, out, OptionsOf(&job.Cluster).LauncherName(), job.Cluster.Env, cwd)
+	for _, c := range calls {
 		if c.Name == "sbatch" && c.Env["NETSWEEP_ATTEMPT"] != "1" {
 			t.Errorf("sbatch saw NETSWEEP_ATTEMPT=%q, want 1", c.Env["NETSWEEP_ATTEMPT"])
 		}
@@ -406,12 +381,7 @@ func runScript(t *testing.T, bash, fakes string, job Job) (ran bool) {
 			t.Errorf("jobs file = %q, %v; want \"4242\\n\"", jobs, err)
 		}
 	}
-	filepath.WalkDir(tmp, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == "pwned" {
-			t.Errorf("a value ran as a command: %s exists", p)
-		}
-		return nil
-	})
+	jobtest.NothingRan(t, tmp)
 	return true
 }
 

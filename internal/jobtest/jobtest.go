@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -91,4 +92,54 @@ func ExitStatus(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// deadline is how a run's --deadline argument looks.
+var deadline = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+// CheckCalls fails t unless calls are want, call by call, where an
+// argument "DEADLINE" in want stands for any UTC time in RFC 3339; and
+// checks that the launcher's calls saw env and ran in cwd. out is the
+// script's output, shown when the number of calls differs.
+func CheckCalls(t testing.TB, calls, want []Call, out []byte, launcher string, env map[string]string, cwd string) {
+	t.Helper()
+	if len(calls) != len(want) {
+		t.Fatalf("calls %v, want %v\n%s", calls, want, out)
+	}
+	for i, c := range calls {
+		w := want[i]
+		if c.Name == w.Name && len(c.Args) == len(w.Args) {
+			w.Args = append([]string(nil), w.Args...)
+			for j := range w.Args {
+				if w.Args[j] == "DEADLINE" && deadline.MatchString(c.Args[j]) {
+					w.Args[j] = c.Args[j]
+				}
+			}
+		}
+		if c.Name != w.Name || strings.Join(c.Args, "\x00") != strings.Join(w.Args, "\x00") {
+			t.Fatalf("call %d: %s %q, want %s %q", i, c.Name, c.Args, w.Name, w.Args)
+		}
+		if c.Name == launcher {
+			for k, v := range env {
+				if got, ok := c.Env[k]; !ok || got != v {
+					t.Errorf("launcher saw %s=%q, want %q", k, got, v)
+				}
+			}
+			if !SameDir(c.Pwd, cwd) {
+				t.Errorf("launcher ran in %q, want %q", c.Pwd, cwd)
+			}
+		}
+	}
+}
+
+// NothingRan fails t if a file named "pwned" exists below dir: a value
+// that the tests give as "$(touch pwned)" and the like ran as a command.
+func NothingRan(t testing.TB, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() == "pwned" {
+			t.Errorf("a value ran as a command: %s exists", p)
+		}
+		return nil
+	})
 }
