@@ -97,7 +97,7 @@ func TestSlurmShipsNetworkFile(t *testing.T) {
 		release(t, id)
 		ids, jobs := c.waitAll(2 * time.Minute)
 		if len(ids) != 1 || jobs[0].State != "COMPLETED" || jobs[0].ExitCode != 0 {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("jobs %v, latest %+v; want job %s COMPLETED with exit 0", ids, jobs[0], id)
 		}
 		sameResults(t, filepath.Join(c.dir, "results.csv"), want)
@@ -122,7 +122,7 @@ func TestSlurmShipsNetworkFile(t *testing.T) {
 		release(t, id)
 		ids, jobs := c.waitAll(2 * time.Minute)
 		if len(ids) != 1 || jobs[0].State == "COMPLETED" {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("jobs %v, latest %+v; want job %s to fail, not resubmit", ids, jobs[0], id)
 		}
 		log, _ := os.ReadFile(filepath.Join(c.dir, "slurm", "ship-changed-"+id+".out"))

@@ -13,7 +13,6 @@ package cli
 // most of it the campaign that outlives its one-minute soft limit.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -61,54 +60,14 @@ func sgeTable(bin string, ntasks int, extra string) string {
 
 // sgeCampaign is one submitted campaign under test.
 type sgeCampaign struct {
-	t     *testing.T
+	clusterCampaign
 	sched *sge.Scheduler
-	spec  string // the user's spec file
-	dir   string // the campaign directory
 }
 
 func newSGECampaign(t *testing.T, r *sge.Runner, text string, shards int) *sgeCampaign {
 	t.Helper()
-	base := t.TempDir()
-	if err := os.Chmod(base, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	c := &sgeCampaign{t: t, sched: sge.NewScheduler(&cluster.Config{ArrayShards: shards}, r),
-		spec: filepath.Join(base, "spec.toml"), dir: filepath.Join(base, "camp")}
-	if err := os.WriteFile(c.spec, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func (c *sgeCampaign) submit() string {
-	c.t.Helper()
-	var stdout, stderr bytes.Buffer
-	if err := dispatch(context.Background(), []string{"submit", c.spec, "--out", c.dir}, &stdout, &stderr); err != nil {
-		c.t.Fatalf("submit: %v\n%s", err, stderr.String())
-	}
-	id := strings.TrimSpace(stdout.String())
-	if ids, _ := sge.ReadJobIDs(c.dir); len(ids) != 1 || ids[0] != id {
-		c.t.Fatalf("submit printed %q; the jobs file lists %v", id, ids)
-	}
-	return id
-}
-
-func (c *sgeCampaign) status() string {
-	c.t.Helper()
-	code, out := netsweep(c.t, "status", c.dir)
-	if code != 0 {
-		c.t.Fatalf("status: exit %d: %s", code, out)
-	}
-	return out
-}
-
-func (c *sgeCampaign) logs() {
-	files, _ := filepath.Glob(filepath.Join(c.dir, "slurm", "*.o*"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		c.t.Logf("%s:\n%s", f, b)
-	}
+	return &sgeCampaign{clusterCampaign: newClusterCampaign(t, text, sge.ReadJobIDs, filepath.Join("slurm", "*.o*")),
+		sched: sge.NewScheduler(&cluster.Config{ArrayShards: shards}, r)}
 }
 
 // wait polls Status of job id until every entry is done (qacct has
@@ -124,7 +83,7 @@ func (c *sgeCampaign) wait(id string, limit time.Duration) []cluster.JobStatus {
 			}
 		}
 		if time.Now().After(deadline) {
-			c.logs()
+			c.writeLogs()
 			c.t.Fatalf("job %s not done after %v: %+v, %v\n%s", id, limit, st, err, c.status())
 		}
 		time.Sleep(time.Second)
@@ -167,7 +126,7 @@ func TestSGEIntegration(t *testing.T) {
 		}
 		ids, st := c.waitAll(3 * time.Minute)
 		if len(ids) != 1 || st[0].State != "COMPLETED" {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("jobs %v, latest %+v; want job %s COMPLETED", ids, st, id)
 		}
 		sameResults(t, filepath.Join(c.dir, "results.csv"), want)
@@ -201,7 +160,7 @@ func TestSGEIntegration(t *testing.T) {
 			ids, st := c.waitAll(10 * time.Minute)
 			want := <-ref
 			if st[0].State != "COMPLETED" || len(ids) < 2 {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("jobs %v, latest %+v; want at least one resubmission and the latest COMPLETED", ids, st)
 			}
 			t.Logf("%d repetitions × 60 points took %d jobs", resubmitReps, len(ids))
@@ -229,7 +188,7 @@ func TestSGEIntegration(t *testing.T) {
 			deadline := time.Now().Add(4 * time.Minute)
 			for journalRuns(t, c.dir) < 2 {
 				if time.Now().After(deadline) {
-					c.logs()
+					c.writeLogs()
 					t.Fatalf("job %s journaled nothing in 4 minutes\n%s", id, c.status())
 				}
 				time.Sleep(250 * time.Millisecond)
@@ -252,7 +211,7 @@ func TestSGEIntegration(t *testing.T) {
 			stopped := st[0].State == "EXITED" && st[0].ExitCode == 75
 			killed := strings.HasPrefix(st[0].State, "FAILED (100")
 			if len(ids) != 1 || !(stopped || killed) || after < before {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("after cancel: jobs %v, latest %+v, %d runs journaled (%d before); want job %s stopped or killed, no resubmission, the journal kept", ids, st, after, before, id)
 			}
 			t.Logf("job %s: %s; the journal kept %d runs", id, st[0], after)
@@ -277,12 +236,12 @@ func TestSGEIntegration(t *testing.T) {
 			}
 			ids, st := c.waitAll(5 * time.Minute)
 			if len(ids) != 1 || len(st) != 3 {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("jobs %v, tasks %+v; want one array job of 3 tasks", ids, st)
 			}
 			for _, j := range st {
 				if j.State != "COMPLETED" {
-					c.logs()
+					c.writeLogs()
 					t.Errorf("task %s: %+v; want COMPLETED", j.ID, j)
 				}
 			}

@@ -71,7 +71,7 @@ func TestSlurmBudget(t *testing.T) {
 		var jobs []slurm.JobInfo
 		ids, jobs = c.waitAll(2 * time.Minute)
 		if ids[len(ids)-1] != id || jobs[0].ExitCode != 77 {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("jobs %v, latest %+v; want job %s last, ended with exit 77", ids, jobs[0], id)
 		}
 		log, _ := os.ReadFile(filepath.Join(c.dir, "slurm", "slurm-budget-"+id+".out"))
@@ -84,7 +84,7 @@ func TestSlurmBudget(t *testing.T) {
 	// core-hours (written 1e-09h, as the job script writes it): the job
 	// hands out no chunk.
 	if n := stopped("1e-09h"); n != pilot || len(ids) != 1 {
-		c.logs()
+		c.writeLogs()
 		t.Fatalf("a job whose budget the pilot had spent: %d repetitions journaled, %d by the pilot, jobs %v", n, pilot, ids)
 	}
 	// A budget just above the pilot's cost: the job's first chunks spend
@@ -101,7 +101,7 @@ func TestSlurmBudget(t *testing.T) {
 	}
 	spent := stopped(strconv.FormatFloat(cost.CoreSeconds/3600+1e-7, 'g', -1, 64) + "h")
 	if spent <= pilot || spent >= total || len(ids) != 2 {
-		c.logs()
+		c.writeLogs()
 		t.Fatalf("%d repetitions journaled after the budget stop, %d by the pilot, jobs %v; want the chunks in flight journaled, not the whole campaign, and no resubmission", spent, pilot, ids)
 	}
 	t.Logf("the pilot ran %d repetitions, the second job %d more before its budget stopped it", pilot, spent-pilot)
@@ -109,7 +109,7 @@ func TestSlurmBudget(t *testing.T) {
 	id3 := submit("1000h")
 	ids, jobs := c.waitAll(2 * time.Minute)
 	if len(ids) != 3 || ids[2] != id3 || jobs[0].State != "COMPLETED" || jobs[0].ExitCode != 0 {
-		c.logs()
+		c.writeLogs()
 		t.Fatalf("jobs %v, latest %+v; want job %s COMPLETED with exit 0", ids, jobs[0], id3)
 	}
 	log, _ := os.ReadFile(filepath.Join(c.dir, "slurm", "slurm-budget-"+id3+".out"))

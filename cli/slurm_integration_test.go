@@ -112,56 +112,13 @@ seeds = 1
 
 // slurmCampaign is one submitted campaign under test.
 type slurmCampaign struct {
-	t    *testing.T
-	r    *slurm.Runner
-	spec string // the user's spec file
-	dir  string // the campaign directory
+	clusterCampaign
+	r *slurm.Runner
 }
 
 func newSlurmCampaign(t *testing.T, r *slurm.Runner, text string) *slurmCampaign {
 	t.Helper()
-	base := t.TempDir()
-	if err := os.Chmod(base, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	c := &slurmCampaign{t: t, r: r, spec: filepath.Join(base, "spec.toml"), dir: filepath.Join(base, "camp")}
-	if err := os.WriteFile(c.spec, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// submit runs 'netsweep submit' and returns the job id it prints.
-func (c *slurmCampaign) submit() string {
-	c.t.Helper()
-	var stdout, stderr bytes.Buffer
-	if err := dispatch(context.Background(), []string{"submit", c.spec, "--out", c.dir}, &stdout, &stderr); err != nil {
-		c.t.Fatalf("submit: %v\n%s", err, stderr.String())
-	}
-	id := strings.TrimSpace(stdout.String())
-	if ids, _ := slurm.ReadJobIDs(c.dir); len(ids) != 1 || ids[0] != id {
-		c.t.Fatalf("submit printed %q; the jobs file lists %v", id, ids)
-	}
-	return id
-}
-
-// status runs 'netsweep status' and returns its output.
-func (c *slurmCampaign) status() string {
-	c.t.Helper()
-	code, out := netsweep(c.t, "status", c.dir)
-	if code != 0 {
-		c.t.Fatalf("status: exit %d: %s", code, out)
-	}
-	return out
-}
-
-// logs writes the jobs' logs to the test log.
-func (c *slurmCampaign) logs() {
-	files, _ := filepath.Glob(filepath.Join(c.dir, "slurm", "*.out"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		c.t.Logf("%s:\n%s", f, b)
-	}
+	return &slurmCampaign{clusterCampaign: newClusterCampaign(t, text, slurm.ReadJobIDs, filepath.Join("slurm", "*.out")), r: r}
 }
 
 // waitAll waits until the campaign's latest job has ended and no job
@@ -178,7 +135,7 @@ func (c *slurmCampaign) waitAll(limit time.Duration) ([]string, []slurm.JobInfo)
 		last := ids[len(ids)-1]
 		jobs, err := c.r.Wait(ctx, last, 500*time.Millisecond)
 		if err != nil {
-			c.logs()
+			c.writeLogs()
 			c.t.Fatalf("%v (jobs so far: %v)\n%s", err, ids, c.status())
 		}
 		// A job appends its successor's id just before it ends.
@@ -239,7 +196,7 @@ func TestSlurmIntegration(t *testing.T) {
 		}
 		ids, jobs := c.waitAll(2 * time.Minute)
 		if len(ids) != 1 || jobs[0].State != "COMPLETED" || jobs[0].ExitCode != 0 {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("jobs %v, latest %+v; want job %s COMPLETED with exit 0", ids, jobs[0], id)
 		}
 		sameResults(t, filepath.Join(c.dir, "results.csv"), want)
@@ -280,7 +237,7 @@ func TestSlurmIntegration(t *testing.T) {
 		ids, jobs := c.waitAll(time.Minute)
 		after := journalRuns(t, c.dir)
 		if len(ids) != 1 || jobs[0].State != "CANCELLED" || after <= before || after >= 24 {
-			c.logs()
+			c.writeLogs()
 			t.Fatalf("after scancel: jobs %v, latest %+v, %d runs journaled, %d at the cancel; want the chunks in flight journaled and no resubmission", ids, jobs[0], after, before)
 		}
 		code, msg := netsweep(t, "run", filepath.Join(c.dir, campaign.SpecFile), "--out", c.dir, "--workers", "2")
@@ -314,7 +271,7 @@ func TestSlurmIntegration(t *testing.T) {
 			ids, jobs := c.waitAll(5 * time.Minute)
 			want := <-ref
 			if jobs[0].State != "COMPLETED" || len(ids) < 2 {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("jobs %v, latest %+v; want at least one resubmission and the latest COMPLETED", ids, jobs[0])
 			}
 			t.Logf("%d repetitions × 60 points took %d jobs", reps, len(ids))
@@ -362,7 +319,7 @@ func TestSlurmIntegration(t *testing.T) {
 			}
 			ids, jobs := c.waitAll(time.Minute)
 			if len(ids) != 1 || jobs[0].State != "CANCELLED" {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("after cancel: jobs %v, latest %+v; want job %s CANCELLED and no resubmission", ids, jobs[0], id)
 			}
 			wantLines(t, "status", c.status(), "job "+id+": CANCELLED")
@@ -383,12 +340,12 @@ func TestSlurmIntegration(t *testing.T) {
 			}
 			ids, jobs := c.waitAll(3 * time.Minute)
 			if len(ids) != 1 || len(jobs) != 3 {
-				c.logs()
+				c.writeLogs()
 				t.Fatalf("jobs %v, tasks %+v; want one array job of 3 tasks", ids, jobs)
 			}
 			for _, j := range jobs {
 				if j.State != "COMPLETED" {
-					c.logs()
+					c.writeLogs()
 					t.Errorf("task %s: %+v; want COMPLETED", j.ID, j)
 				}
 			}
