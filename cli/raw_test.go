@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -225,6 +228,170 @@ assert ((m - res["final_size_mean"]).abs() < 1e-12).all(), (m, res["final_size_m
 	if msg, err := exec.Command(py, "-c", script, out).CombinedOutput(); err != nil {
 		t.Fatalf("pandas: %v\n%s", err, msg)
 	}
+}
+
+// polarsRead is what scripts/polars/read-raw.js prints: DIR/raw.parquet,
+// results.csv and export-results.parquet as polars reads them.
+type polarsRead struct {
+	Polars  string                     `json:"polars"`
+	Columns []string                   `json:"columns"`
+	Dtypes  []string                   `json:"dtypes"`
+	Height  int                        `json:"height"`
+	Values  map[string]json.RawMessage `json:"values"`
+	Means   []struct {
+		Point     int      `json:"point"`
+		FinalSize *float64 `json:"final_size"`
+	} `json:"means"`
+	Results struct {
+		Height        int       `json:"height"`
+		FinalSizeMean []float64 `json:"final_size_mean"`
+	} `json:"results"`
+	Export *struct {
+		Columns []string `json:"columns"`
+		Height  int      `json:"height"`
+	} `json:"export"`
+}
+
+// TestRawPolars reads raw.parquet with polars, with no options, as users
+// will: nodejs-polars runs the Rust polars-io reader that Python's polars
+// uses, and .ci/run installs it from npm (scripts/polars). The columns,
+// their order and polars dtypes, and every cell must be those
+// report.ReadRaw reads (the seeds exactly: polars casts them to strings);
+// polars' mean of final_size per point must be results.csv's
+// final_size_mean within 1e-12, results.csv read by polars must hold the
+// same means, and polars must read `export --format parquet`'s table.
+// Where node or the package is missing it skips loudly, except under CI,
+// whose .ci/run installs the package wherever node is.
+func TestRawPolars(t *testing.T) {
+	pkg, err := filepath.Abs(filepath.Join("..", "scripts", "polars"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skipf("SKIPPED: node not found (%v): raw.parquet is not checked with polars here; install Node.js 20 or newer, then `npm ci --prefix scripts/polars`", err)
+	}
+	if _, err := os.Stat(filepath.Join(pkg, "node_modules", "nodejs-polars")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("node is here but nodejs-polars is not (%v): .ci/run should have run `npm ci --prefix scripts/polars`", err)
+		}
+		t.Skipf("SKIPPED: nodejs-polars not installed (%v): raw.parquet is not checked with polars here; run `npm ci --prefix scripts/polars`", err)
+	}
+	sp := writeSpec(t, rawSpec)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, msg := netsweep(t, "run", sp, "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	if code, msg := netsweep(t, "export", out, "--format", "parquet"); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, msg)
+	}
+	cmd := exec.Command(node, filepath.Join(pkg, "read-raw.js"), out)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("polars: %v\n%s", err, stderr.Bytes())
+	}
+	var pr polarsRead
+	if err := json.Unmarshal(stdout, &pr); err != nil {
+		t.Fatalf("polars output: %v\n%.500s", err, stdout)
+	}
+	t.Logf("read with nodejs-polars %s", pr.Polars)
+
+	// The schema, as report/raw_writer.go declares it: INT64, UTF-8
+	// string, UINT64 seeds, BOOLEAN, optional DOUBLE metrics.
+	wantCols := []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed", "final_size", "major"}
+	wantTypes := []string{"Int64", "String", "Int64", "UInt64", "UInt64", "Bool", "Float64", "Float64"}
+	if got, want := strings.Join(pr.Columns, ","), strings.Join(wantCols, ","); got != want {
+		t.Fatalf("polars columns %s, want %s", got, want)
+	}
+	if got, want := strings.Join(pr.Dtypes, ","), strings.Join(wantTypes, ","); got != want {
+		t.Fatalf("polars dtypes %s, want %s", got, want)
+	}
+	_, tab := readRaw(t, out)
+	s, err := spec.Load(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.NumPoints() * s.Repetitions; pr.Height != n || len(tab.Rows) != n {
+		t.Fatalf("polars reads %d rows, report.ReadRaw %d, want %d", pr.Height, len(tab.Rows), n)
+	}
+
+	// Every cell.
+	var ints [5][]string // point, point_key, rep, network_seed, process_seed
+	var failed []bool
+	var metrics [2][]*float64
+	for i := range ints {
+		if err := json.Unmarshal(pr.Values[wantCols[i]], &ints[i]); err != nil {
+			t.Fatalf("column %s: %v", wantCols[i], err)
+		}
+	}
+	if err := json.Unmarshal(pr.Values["failed"], &failed); err != nil {
+		t.Fatalf("column failed: %v", err)
+	}
+	for j := range metrics {
+		if err := json.Unmarshal(pr.Values[wantCols[6+j]], &metrics[j]); err != nil {
+			t.Fatalf("column %s: %v", wantCols[6+j], err)
+		}
+	}
+	bad := 0
+	for i, r := range tab.Rows {
+		want := []string{strconv.Itoa(r.Point), r.Key, strconv.Itoa(r.Rep), strconv.FormatUint(r.NetworkSeed, 10), strconv.FormatUint(r.ProcessSeed, 10)}
+		for c := range ints {
+			if i >= len(ints[c]) || ints[c][i] != want[c] {
+				bad++
+				t.Errorf("row %d column %s: polars %v, report.ReadRaw %s", i, wantCols[c], cell(ints[c], i), want[c])
+			}
+		}
+		if i >= len(failed) || failed[i] != r.Failed {
+			bad++
+			t.Errorf("row %d failed: polars %v, report.ReadRaw %v", i, cell(failed, i), r.Failed)
+		}
+		for j := range metrics {
+			v := r.Values[j]
+			ok := i < len(metrics[j]) && (metrics[j][i] == nil && r.Failed && math.IsNaN(v) || metrics[j][i] != nil && !r.Failed && *metrics[j][i] == v)
+			if !ok {
+				bad++
+				t.Errorf("row %d %s: polars %v, report.ReadRaw %v (failed %v)", i, wantCols[6+j], cell(metrics[j], i), v, r.Failed)
+			}
+		}
+		if bad > 10 {
+			t.Fatal("too many differences")
+		}
+	}
+
+	// Per point, polars' mean of the raw final sizes is results.csv's, and
+	// polars reads results.csv and the exported results too.
+	rows := readCSV(t, filepath.Join(out, "results.csv"))
+	if len(pr.Means) != len(rows) || pr.Results.Height != len(rows) || len(pr.Results.FinalSizeMean) != len(rows) {
+		t.Fatalf("polars: %d point means, results.csv %d rows (%d read by polars)", len(pr.Means), len(rows), pr.Results.Height)
+	}
+	for p, m := range pr.Means {
+		want, err := strconv.ParseFloat(rows[p]["final_size_mean"], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Point != p || m.FinalSize == nil || math.Abs(*m.FinalSize-want) > 1e-12 {
+			t.Errorf("point %d: polars mean of raw final sizes %v (point %d), results.csv %v", p, m.FinalSize, m.Point, want)
+		}
+		if got := pr.Results.FinalSizeMean[p]; got != want {
+			t.Errorf("point %d: final_size_mean %v read by polars, %v by Go", p, got, want)
+		}
+	}
+	if pr.Export == nil {
+		t.Fatal("polars did not read export-results.parquet")
+	}
+	if pr.Export.Height != s.NumPoints() || len(pr.Export.Columns) == 0 || pr.Export.Columns[0] != "process.beta" || !slices.Contains(pr.Export.Columns, "final_size_mean") {
+		t.Errorf("export-results.parquet read by polars: %d rows, columns %v; want %d rows, process.beta first, final_size_mean", pr.Export.Height, pr.Export.Columns, s.NumPoints())
+	}
+}
+
+// cell is s[i], or "missing" past its end.
+func cell[T any](s []T, i int) any {
+	if i < len(s) {
+		return s[i]
+	}
+	return "missing"
 }
 
 // TestExport exports a campaign's results and raw values as CSV and
