@@ -24,45 +24,45 @@ const (
 
 // rawRecord is a chunk's raw values as the raw journal keeps them: the
 // names of the metrics, then per repetition of [Start, End) one value
-// each, NaN for a failed repetition.
+// each, NaN for a failed repetition, encoded (mpirun.RawValues).
 type rawRecord struct {
 	key        string
 	start, end int
 	metrics    []string
-	values     []float64
+	values     mpirun.RawValues
 }
 
-// rawVersion is the first byte of a raw record's payload.
-const rawVersion = 1
+// The first byte of a raw record's payload: its version. Version 1 held
+// the values 8 bytes each; version 2, written since, holds them as
+// mpirun.RawValues.
+const (
+	rawVersion1 = 1
+	rawVersion  = 2
+)
 
-// appendRaw appends a raw record's payload to b: version, uvarint number
-// of metrics and each name (uvarint length, bytes), uvarint number of
-// values and each value (8 bytes little-endian).
-func appendRaw(b []byte, metrics []string, values []float64) []byte {
-	n := 1 + 2*binary.MaxVarintLen64 + 8*len(values)
-	for _, m := range metrics {
-		n += binary.MaxVarintLen64 + len(m)
-	}
-	b = append(slices.Grow(b, n), rawVersion)
+// appendRawHeader appends the start of a raw record's payload to b:
+// version and the uvarint number of metrics and each name (uvarint
+// length, bytes). The values (mpirun.RawValues) follow.
+func appendRawHeader(b []byte, metrics []string) []byte {
+	b = append(b, rawVersion)
 	b = binary.AppendUvarint(b, uint64(len(metrics)))
 	for _, m := range metrics {
 		b = binary.AppendUvarint(b, uint64(len(m)))
 		b = append(b, m...)
-	}
-	b = binary.AppendUvarint(b, uint64(len(values)))
-	for _, v := range values {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
 	return b
 }
 
 var errRawCorrupt = errors.New("corrupt raw record")
 
-func decodeRaw(c journal.Chunk) (*rawRecord, error) {
+// decodeRaw decodes a raw journal record; enc re-encodes version 1's
+// values.
+func decodeRaw(c journal.Chunk, enc *mpirun.RawEncoder) (*rawRecord, error) {
 	b := c.Summary
-	if len(b) == 0 || b[0] != rawVersion {
+	if len(b) == 0 || b[0] != rawVersion && b[0] != rawVersion1 {
 		return nil, errRawCorrupt
 	}
+	version := b[0]
 	b = b[1:]
 	next := func() (uint64, bool) {
 		v, k := binary.Uvarint(b)
@@ -85,13 +85,22 @@ func decodeRaw(c journal.Chunk) (*rawRecord, error) {
 		r.metrics = append(r.metrics, string(b[:n]))
 		b = b[n:]
 	}
-	n, ok := next()
-	if !ok || n != uint64(len(b))/8 || len(b)%8 != 0 || n != uint64(len(r.metrics))*uint64(c.End-c.Start) {
-		return nil, errRawCorrupt
+	reps := c.End - c.Start
+	if version == rawVersion1 {
+		n, ok := next()
+		if !ok || n != uint64(len(b))/8 || len(b)%8 != 0 || n != uint64(len(r.metrics))*uint64(reps) {
+			return nil, errRawCorrupt
+		}
+		values := make([]float64, n)
+		for i := range values {
+			values[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+		r.values = enc.Append(nil, reps, len(r.metrics), values)
+		return r, nil
 	}
-	r.values = make([]float64, n)
-	for i := range r.values {
-		r.values[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	r.values = mpirun.RawValues(b)
+	if n, m, err := r.values.Shape(); err != nil || n != reps || m != len(r.metrics) {
+		return nil, errRawCorrupt
 	}
 	return r, nil
 }
@@ -101,6 +110,7 @@ func decodeRaw(c journal.Chunk) (*rawRecord, error) {
 type rawIndex struct {
 	metrics []string                // the spec's [output] raw
 	byKey   map[string][]*rawRecord // records holding every one of metrics
+	enc     mpirun.RawEncoder       // for records of version 1
 }
 
 func newRawIndex(s *spec.Spec) *rawIndex {
@@ -110,7 +120,7 @@ func newRawIndex(s *spec.Spec) *rawIndex {
 // add indexes the records of a raw journal that hold the wanted metrics.
 func (x *rawIndex) add(records []journal.Chunk) error {
 	for _, c := range records {
-		r, err := decodeRaw(c)
+		r, err := decodeRaw(c, &x.enc)
 		if err != nil {
 			return fmt.Errorf("the raw journal's record of reps [%d,%d): %w", c.Start, c.End, err)
 		}
@@ -150,56 +160,87 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 	return out, len(records) - len(out)
 }
 
-// rows returns the number of raw.parquet's rows, one per repetition
+// runs returns the number of raw.parquet's rows, one per repetition
 // [0, Repetitions) of every point of s in canonical order, and a function
-// that fills in row i, for i = 0, 1, ... in turn (report.EncodeRawRows),
-// from the records of x. Every repetition must be indexed.
-func (x *rawIndex) rows(s *spec.Spec) (int, func(i int, row *report.RawRow) error) {
+// that fills in the next run of them (report.EncodeRawRuns) from the
+// records of x: the rest of a record's repetitions, in turn. Every
+// repetition must be indexed.
+func (x *rawIndex) runs(s *spec.Spec) (int, func(run *report.RawRun) error) {
 	var (
 		recs   []*rawRecord  // the point's records, sorted by start
-		r      *rawRecord    // the record of the last repetition
-		cols   []int         // where each wanted metric lies in r's rows
 		nk, pk sim.StreamKey // the point's seed keys
-		p, rep = 0, -1       // the last row's point and repetition
-		key    string        // the point's key
-		loaded = -1          // the point whose records, key and seed keys these are
+		p, rep = -1, s.Repetitions
+		key    string    // the point's key
+		cols   []int     // where each wanted metric lies in a record
+		vals   []float64 // one metric's decoded values
 	)
-	return s.NumPoints() * s.Repetitions, func(i int, row *report.RawRow) error {
-		// Rows come in turn: the next repetition, without dividing.
-		if rep++; rep == s.Repetitions {
+	return s.NumPoints() * s.Repetitions, func(run *report.RawRun) error {
+		if rep == s.Repetitions {
 			p, rep = p+1, 0
-		}
-		if i != p*s.Repetitions+rep {
-			p, rep = i/s.Repetitions, i%s.Repetitions
-		}
-		if p != loaded {
-			loaded = p
 			key = s.PointKey(p)
 			recs = append(recs[:0], x.byKey[key]...)
 			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
-			r = nil
 			nk, pk = s.PointSeedKeys(p)
 		}
-		if r == nil || rep >= r.end {
-			// The record covering rep: recs are sorted by start.
-			i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
-			for i--; i >= 0 && recs[i].end <= rep; i-- {
-			}
-			if i < 0 {
-				return fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
-			}
-			r, cols = recs[i], cols[:0]
-			for _, m := range x.metrics {
-				cols = append(cols, slices.Index(r.metrics, m))
-			}
+		// The record covering rep: recs are sorted by start.
+		i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
+		for i--; i >= 0 && recs[i].end <= rep; i-- {
 		}
-		row.Point, row.Key, row.Rep = p, key, rep
-		row.NetworkSeed, row.ProcessSeed = nk.Seed(rep, sim.StreamNetwork), pk.Seed(rep, sim.StreamProcess)
-		at := (rep - r.start) * len(r.metrics)
+		if i < 0 {
+			return fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
+		}
+		r := recs[i]
+		end := min(r.end, s.Repetitions)
+		n := end - rep
+		run.Point, run.Key, run.Rep = p, key, rep
+		cols = cols[:0]
+		for _, m := range x.metrics {
+			cols = append(cols, slices.Index(r.metrics, m))
+		}
+		// Each metric as the record keeps it: a dictionary and indices
+		// (discrete metrics), which the encoder takes without decoding,
+		// or values.
+		if len(run.Dict) != len(cols) {
+			run.Dict, run.Index = make([][]float64, len(cols)), make([][]uint8, len(cols))
+		}
 		for j, c := range cols {
-			row.Values[j] = r.values[at+c]
+			var ok bool
+			var err error
+			run.Dict[j], run.Index[j], ok, err = r.values.DecodeMetricDict(c, run.Dict[j][:0], run.Index[j][:0])
+			if ok {
+				run.Index[j] = run.Index[j][rep-r.start : end-r.start]
+			} else {
+				run.Dict[j] = nil // run.Index[j] keeps its memory for the next run
+				if err == nil {
+					vals, err = r.values.DecodeMetric(c, vals[:0])
+				}
+				if err == nil {
+					run.Values[j] = append(run.Values[j][:0], vals[rep-r.start:end-r.start]...)
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("the raw values of %s reps [%d,%d): %w", s.PointLabel(p), r.start, r.end, err)
+			}
 		}
-		row.Failed = math.IsNaN(row.Values[0])
+		// A failed repetition's values are NaN, and no other's.
+		run.Failed = slices.Grow(run.Failed[:0], n)[:n]
+		for i := range run.Failed {
+			switch {
+			case len(cols) == 0:
+				run.Failed[i] = false
+			case run.Dict[0] != nil:
+				run.Failed[i] = math.IsNaN(run.Dict[0][run.Index[0][i]])
+			default:
+				run.Failed[i] = math.IsNaN(run.Values[0][i])
+			}
+		}
+		run.NetworkSeeds = slices.Grow(run.NetworkSeeds[:0], n)[:n]
+		run.ProcessSeeds = slices.Grow(run.ProcessSeeds[:0], n)[:n]
+		for i := range n {
+			run.NetworkSeeds[i] = nk.Seed(rep+i, sim.StreamNetwork)
+			run.ProcessSeeds[i] = pk.Seed(rep+i, sim.StreamProcess)
+		}
+		rep = end
 		return nil
 	}
 }
@@ -229,12 +270,12 @@ func (c *Campaign) openRaw() error {
 // record is passed over on resume and its repetitions run again.
 func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	k := len(c.s.Output.Raw)
-	if len(r.Raw) != k*r.Chunk.Len() {
-		return fmt.Errorf("%v came with %d raw values, want %d", r.Chunk, len(r.Raw), k*r.Chunk.Len())
+	if reps, m, err := r.Raw.Shape(); err != nil || reps != r.Chunk.Len() || m != k {
+		return fmt.Errorf("%v came with raw values of %d repetitions of %d metrics (%v), want %d of %d", r.Chunk, reps, m, err, r.Chunk.Len(), k)
 	}
 	// The record's payload is built in a buffer kept from chunk to chunk:
 	// Append copies it.
-	c.rawBuf = appendRaw(c.rawBuf[:0], c.s.Output.Raw, r.Raw)
+	c.rawBuf = append(appendRawHeader(c.rawBuf[:0], c.s.Output.Raw), r.Raw...)
 	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: c.rawBuf}
 	if err := c.rw.Append(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
@@ -245,6 +286,6 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 
 // writeRaw writes dir's raw.parquet from the raw values of x.
 func writeRaw(dir string, s *spec.Spec, x *rawIndex) error {
-	n, row := x.rows(s)
-	return report.WriteRawRows(filepath.Join(dir, RawFile), x.metrics, n, row)
+	n, next := x.runs(s)
+	return report.WriteRawRuns(filepath.Join(dir, RawFile), x.metrics, n, next)
 }

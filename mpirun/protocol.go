@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 )
@@ -45,9 +44,11 @@ type Result struct {
 	Summary  []byte
 	Failures []Failure
 	// Raw holds, repetition after repetition of the chunk, the values of
-	// the metrics RawJob.RawMetrics names; a failed repetition's are NaN
-	// (no metric value is NaN). Nil unless the job asks for them.
-	Raw []float64
+	// the metrics RawJob.RawMetrics names, encoded (RawValues.Decode
+	// decodes them); a failed repetition's are NaN (no metric value is
+	// NaN). Nil unless the job asks for them. On rank 0 it shares the
+	// received message's memory, which nothing else uses.
+	Raw RawValues
 	// Elapsed is the controller's measure of the chunk's wall time on its
 	// rank (its share of its task's), set on rank 0 before OnResult; it
 	// does not travel between ranks.
@@ -175,11 +176,11 @@ func appendResults(b []byte, rs []*Result) []byte {
 	case 0:
 		return append(b, 0)
 	case 1:
-		return appendResult(slices.Grow(b, 32+len(rs[0].Summary)+8*len(rs[0].Raw)), rs[0])
+		return appendResult(slices.Grow(b, 32+len(rs[0].Summary)+len(rs[0].Raw)), rs[0])
 	}
 	n := 0
 	for _, r := range rs {
-		n += 32 + len(r.Summary) + 8*len(r.Raw)
+		n += 32 + len(r.Summary) + len(r.Raw)
 	}
 	b = slices.Grow(b, 8+n)
 	b = append(b, 2)
@@ -217,7 +218,7 @@ func encodeResult(r *Result) []byte {
 	if r == nil {
 		return []byte{0}
 	}
-	return appendResult(make([]byte, 0, 32+len(r.Summary)+8*len(r.Raw)), r)
+	return appendResult(make([]byte, 0, 32+len(r.Summary)+len(r.Raw)), r)
 }
 
 // appendResult appends 1 and r's result to b.
@@ -237,10 +238,7 @@ func appendResult(b []byte, r *Result) []byte {
 		b = append(b, f.Message...)
 	}
 	b = binary.AppendUvarint(b, uint64(len(r.Raw)))
-	for _, v := range r.Raw {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return b
+	return append(b, r.Raw...)
 }
 
 func decodeResult(b []byte) (*Result, error) {
@@ -269,16 +267,8 @@ func (d *decoder) result() *Result {
 	for i := 0; i < n && d.err == nil; i++ {
 		r.Failures = append(r.Failures, Failure{Point: d.int(), Rep: d.int(), Seed: d.uint(), Message: string(d.bytes())})
 	}
-	if n := d.int(); n > 0 && d.err == nil {
-		if n > len(d.b)/8 {
-			d.fail()
-			return r
-		}
-		r.Raw = make([]float64, n)
-		for i := range r.Raw {
-			r.Raw[i] = math.Float64frombits(binary.LittleEndian.Uint64(d.b[8*i:]))
-		}
-		d.b = d.b[8*n:]
+	if raw := d.bytes(); len(raw) > 0 {
+		r.Raw = raw
 	}
 	return r
 }

@@ -54,7 +54,8 @@ const MaxTaskPoints = 1024
 
 // RawJob is implemented by a Job that keeps some metrics of every
 // repetition: workers send their values with each chunk's summary
-// (Result.Raw), 8 bytes a value.
+// (Result.Raw), encoded (RawValues): a few bits a value for discrete
+// metrics, 8 bytes for continuous ones.
 type RawJob interface {
 	// RawMetrics returns the layout indices of the metrics to keep, or
 	// none.
@@ -232,11 +233,15 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 	if rj, ok := job.(RawJob); ok {
 		raw = rj.RawMetrics()
 	}
-	// A task's raw values and its message, kept from task to task (Send
-	// copies the message): fewer allocations, and so fewer collections
-	// while the repetitions run.
-	var rawBuf []float64
-	var msgBuf []byte
+	// A task's raw values, their encoding and its message, kept from task
+	// to task (Send copies the message): fewer allocations, and so fewer
+	// collections while the repetitions run.
+	var (
+		rawBuf []float64
+		rawEnc RawEncoder
+		encBuf []byte
+		msgBuf []byte
+	)
 	for range lookahead {
 		if err := comm.Send(0, tagResult, encodeResult(nil)); err != nil {
 			return fmt.Errorf("could not ask the controller for work: %w", err)
@@ -267,11 +272,10 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 		if cap(rawBuf) < k*len(points) {
 			rawBuf = make([]float64, k*len(points))
 		}
+		vals := make([][]float64, len(points)) // each point's raw values
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}
-			if len(raw) > 0 {
-				results[i].Raw = rawBuf[i*k : i*k : (i+1)*k]
-			}
+			vals[i] = rawBuf[i*k : i*k : (i+1)*k]
 			sums[i] = reduce.NewSummary(layout)
 		}
 		if tr, ok := runner.(TaskRunner); ok {
@@ -294,13 +298,28 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 					if err == nil {
 						v = out[m]
 					}
-					results[i].Raw = append(results[i].Raw, v)
+					vals[i] = append(vals[i], v)
 				}
 			}
 		}
 		start := time.Now()
 		for i := range points {
 			results[i].Summary = sums[i].AppendBinary(nil)
+		}
+		if len(raw) > 0 {
+			// Encoded one after another into encBuf, then sliced: an
+			// earlier result's bytes may have moved as it grew.
+			encBuf = encBuf[:0]
+			ends := make([]int, len(points))
+			for i := range points {
+				encBuf = rawEnc.Append(encBuf, t.Len(), len(raw), vals[i])
+				ends[i] = len(encBuf)
+			}
+			from := 0
+			for i, end := range ends {
+				results[i].Raw = RawValues(encBuf[from:end:end])
+				from = end
+			}
 		}
 		busy[0] += int64(time.Since(start))
 		busy[1] += int64(len(points))

@@ -50,14 +50,32 @@ func EncodeRaw(w io.Writer, t *RawTable) error {
 	})
 }
 
-// EncodeRawRows writes as Parquet to w the n rows of a raw table with
-// these metrics, without the whole table in memory: row(i, r) fills in
-// every field of row i, for i = 0, 1, ..., n-1 in turn, into an r that
-// still holds row i-1 and whose Values has room for one value per metric
-// (row must not keep r). Its
+// RawRun is a run of consecutive rows of a raw table that share their
+// point: repetitions Rep, Rep+1, ..., one row each, their columns as
+// slices of one element a row.
+type RawRun struct {
+	Point        int    // the point's index in the grid
+	Key          string // the point's key
+	Rep          int    // the first row's repetition
+	Failed       []bool // per row: the repetition failed (its values are null in the file)
+	NetworkSeeds []uint64
+	ProcessSeeds []uint64
+	Values       [][]float64 // per metric, per row; NaN (or a failed row's) is null
+	// Dict and Index, where Dict[j] is not nil, give metric j's values
+	// instead of Values[j]: a dictionary of at most 256 values and each
+	// row's index into it, the form in which discrete values travel
+	// (mpirun.RawValues), encoded without decoding them.
+	Dict  [][]float64
+	Index [][]uint8
+}
+
+// EncodeRawRuns writes as Parquet to w the n rows of a raw table with
+// these metrics, run after run, without the whole table in memory: next
+// fills in r with the next run of rows, into whatever slices r holds from
+// the call before (next must not keep r), until n rows have come. Its
 // error stops the encoding. The bytes are those EncodeRaw writes for the
-// same rows.
-func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawRow) error) error {
+// same rows, however they are cut into runs.
+func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) error) error {
 	for _, m := range metrics {
 		for _, f := range rawFixed {
 			if m == f {
@@ -66,21 +84,70 @@ func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawR
 		}
 	}
 	e := newRawEncoder(metrics, n)
-	r := RawRow{Values: make([]float64, len(metrics))}
-	for i := range n {
-		if err := row(i, &r); err != nil {
+	r := RawRun{Values: make([][]float64, len(metrics))}
+	for e.rows < n {
+		if err := next(&r); err != nil {
 			return err
 		}
-		if err := e.add(&r); err != nil {
+		if len(r.Failed) == 0 || len(r.Failed) > n-e.rows {
+			return fmt.Errorf("report: a run of %d rows after %d of %d", len(r.Failed), e.rows, n)
+		}
+		if err := e.addRun(&r); err != nil {
 			return fmt.Errorf("could not encode raw.parquet: %w", err)
 		}
 	}
 	return e.finish(w)
 }
 
+// EncodeRawRows is EncodeRawRuns for rows that come one at a time:
+// row(i, r) fills in every field of row i, for i = 0, 1, ..., n-1 in
+// turn, into an r that still holds row i-1 and whose Values has room for
+// one value per metric (row must not keep r).
+func EncodeRawRows(w io.Writer, metrics []string, n int, row func(i int, r *RawRow) error) error {
+	const most = 1024 // rows a run
+	i := 0
+	rr := RawRow{Values: make([]float64, len(metrics))}
+	pending := false // rr holds row i-1, not yet in a run
+	return EncodeRawRuns(w, metrics, n, func(r *RawRun) error {
+		r.Failed, r.NetworkSeeds, r.ProcessSeeds = r.Failed[:0], r.NetworkSeeds[:0], r.ProcessSeeds[:0]
+		for j := range r.Values {
+			r.Values[j] = r.Values[j][:0]
+		}
+		for len(r.Failed) < most && (pending || i < n) {
+			if !pending {
+				if err := row(i, &rr); err != nil {
+					return err
+				}
+				i++
+			}
+			if k := len(r.Failed); k > 0 && (rr.Point != r.Point || rr.Key != r.Key || rr.Rep != r.Rep+k) {
+				pending = true // rr starts the next run
+				return nil
+			}
+			pending = false
+			if len(r.Failed) == 0 {
+				r.Point, r.Key, r.Rep = rr.Point, rr.Key, rr.Rep
+			}
+			r.Failed = append(r.Failed, rr.Failed)
+			r.NetworkSeeds = append(r.NetworkSeeds, rr.NetworkSeed)
+			r.ProcessSeeds = append(r.ProcessSeeds, rr.ProcessSeed)
+			for j, v := range rr.Values {
+				r.Values[j] = append(r.Values[j], v)
+			}
+		}
+		return nil
+	})
+}
+
 // WriteRaw writes t to path as Parquet, atomically.
 func WriteRaw(path string, t *RawTable) error {
 	return writeFileAtomic(path, func(w io.Writer) error { return EncodeRaw(w, t) })
+}
+
+// WriteRawRuns writes to path as Parquet, atomically, the n rows that
+// next fills in, as EncodeRawRuns does; path is left alone if next fails.
+func WriteRawRuns(path string, metrics []string, n int, next func(r *RawRun) error) error {
+	return writeFileAtomic(path, func(w io.Writer) error { return EncodeRawRuns(w, metrics, n, next) })
 }
 
 // WriteRawRows writes to path as Parquet, atomically, the n rows that row

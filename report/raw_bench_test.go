@@ -31,6 +31,32 @@ func BenchmarkEncodeRaw(b *testing.B) {
 	benchEncode(b, EncodeRaw)
 }
 
+// BenchmarkEncodeRawRuns encodes benchRawTable in runs of 312 rows, as
+// a campaign's chunks of the short campaign come.
+func BenchmarkEncodeRawRuns(b *testing.B) {
+	benchEncode(b, func(w io.Writer, t *RawTable) error {
+		i := 0
+		return EncodeRawRuns(w, t.Metrics, len(t.Rows), func(r *RawRun) error {
+			first := &t.Rows[i]
+			r.Point, r.Key, r.Rep = first.Point, first.Key, first.Rep
+			r.Failed, r.NetworkSeeds, r.ProcessSeeds = r.Failed[:0], r.NetworkSeeds[:0], r.ProcessSeeds[:0]
+			for j := range r.Values {
+				r.Values[j] = r.Values[j][:0]
+			}
+			for ; i < len(t.Rows) && len(r.Failed) < 312 && t.Rows[i].Point == first.Point; i++ {
+				row := &t.Rows[i]
+				r.Failed = append(r.Failed, row.Failed)
+				r.NetworkSeeds = append(r.NetworkSeeds, row.NetworkSeed)
+				r.ProcessSeeds = append(r.ProcessSeeds, row.ProcessSeed)
+				for j, v := range row.Values {
+					r.Values[j] = append(r.Values[j], v)
+				}
+			}
+			return nil
+		})
+	})
+}
+
 // BenchmarkEncodeRawRowWise encodes it row by row, as EncodeRaw did
 // before (the same bytes), for a side-by-side comparison.
 func BenchmarkEncodeRawRowWise(b *testing.B) {

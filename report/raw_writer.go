@@ -72,34 +72,58 @@ const rawDictMax = 1 << 12
 
 // doubleDict is the dictionary of a metric's column: its distinct values
 // in order of first use, found by their bits in an open-addressing hash
-// table.
+// table that keeps the bits beside the index (one load a look-up) and
+// grows with the dictionary.
 type doubleDict struct {
 	values []float64
-	slots  []int32 // 1 + index into values; 0 for an empty slot
-	full   bool    // a value found no room: no page uses the dictionary since
+	slots  []dictSlot
+	full   bool // a value found no room: no page uses the dictionary since
+}
+
+// dictSlot is a slot of doubleDict's table.
+type dictSlot struct {
+	bits uint64
+	idx  int32 // 1 + index into values; 0 for an empty slot
 }
 
 // index returns x's index in d, adding it if new, or false if d is full.
 func (d *doubleDict) index(x float64) (int32, bool) {
-	const logSlots = 13 // twice rawDictMax
 	if d.slots == nil {
-		d.slots = make([]int32, 1<<logSlots)
+		d.slots = make([]dictSlot, 64)
 	}
 	b := math.Float64bits(x)
-	for h := (b * 0x9e3779b97f4a7c15) >> (64 - logSlots); ; h = (h + 1) & (1<<logSlots - 1) {
-		i := d.slots[h]
-		if i == 0 {
+	mask := uint64(len(d.slots) - 1)
+	for h := (b * 0x9e3779b97f4a7c15) >> 32 & mask; ; h = (h + 1) & mask {
+		s := &d.slots[h]
+		if s.bits == b && s.idx != 0 {
+			return s.idx - 1, true
+		}
+		if s.idx == 0 {
 			if len(d.values) == rawDictMax {
 				d.full = true
 				return 0, false
 			}
 			d.values = append(d.values, x)
-			d.slots[h] = int32(len(d.values))
+			s.bits, s.idx = b, int32(len(d.values))
+			if 2*len(d.values) > len(d.slots) {
+				d.grow()
+			}
 			return int32(len(d.values) - 1), true
 		}
-		if math.Float64bits(d.values[i-1]) == b {
-			return i - 1, true
+	}
+}
+
+// grow doubles d's table.
+func (d *doubleDict) grow() {
+	d.slots = make([]dictSlot, 2*len(d.slots))
+	mask := uint64(len(d.slots) - 1)
+	for i, x := range d.values {
+		b := math.Float64bits(x)
+		h := (b * 0x9e3779b97f4a7c15) >> 32 & mask
+		for d.slots[h].idx != 0 {
+			h = (h + 1) & mask
 		}
+		d.slots[h] = dictSlot{bits: b, idx: int32(i + 1)}
 	}
 }
 
@@ -112,11 +136,20 @@ type rawEncoder struct {
 	n, ns      int
 	nv         []int
 	point, rep []int64
-	seeds      [2][]int64
+	seeds      [2][]byte // PLAIN: 8 bytes little-endian a seed
+	seedLo     [2]uint64 // the least and greatest seed of each page
+	seedHi     [2]uint64
+	pointLo    int64 // the least and greatest point and rep of the page
+	pointHi    int64
+	repLo      int64
+	repHi      int64
 	keyIdx     []int32
 	failed     []bool
 	values     [][]float64 // per metric, the non-null values
+	gidx       [][]int32   // per metric, their indices into its dictionary
+	plainPage  []bool      // per metric, the dictionary filled up in this page: PLAIN
 	defs       [][]uint8   // per metric, the definition levels
+	remap      []int32     // a run's dictionary's indices into a column's
 	// the dictionary of point keys, in order of first use
 	keys    []string
 	keyMap  map[string]int32
@@ -141,9 +174,12 @@ const (
 func newRawEncoder(metrics []string, n int) *rawEncoder {
 	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
-	e.point, e.rep, e.seeds[0], e.seeds[1] = make([]int64, p), make([]int64, p), make([]int64, ps), make([]int64, ps)
+	e.point, e.rep = make([]int64, p), make([]int64, p)
+	e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
+	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
+	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
 	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
-	e.plain = make([]byte, 0, 8*ps+8)
+	e.plain = make([]byte, 0, 8*p+8)
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
 		enc := format.Plain
@@ -159,19 +195,40 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, enc: format.RLEDictionary, optional: true})
 	}
 	e.values = make([][]float64, len(metrics))
+	e.gidx = make([][]int32, len(metrics))
+	e.plainPage = make([]bool, len(metrics))
 	e.defs = make([][]uint8, len(metrics))
 	e.nv = make([]int, len(metrics))
 	for j := range metrics {
-		e.values[j], e.defs[j] = make([]float64, p), make([]uint8, p)
+		e.values[j], e.gidx[j], e.defs[j] = make([]float64, p), make([]int32, p), make([]uint8, p)
 	}
 	return e
 }
 
-// add appends row r to the current pages, and writes those it fills.
-func (e *rawEncoder) add(r *RawRow) error {
-	e.rows++
-	i := e.n
-	e.point[i], e.rep[i], e.failed[i] = int64(r.Point), int64(r.Rep), r.Failed
+// addRun appends the rows of r to the current pages, and writes those
+// it fills.
+func (e *rawEncoder) addRun(r *RawRun) error {
+	n := len(r.Failed)
+	if n == 0 {
+		return nil
+	}
+	if len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n || len(r.Values) != len(e.metrics) {
+		return fmt.Errorf("a run of %d rows with %d and %d seeds and %d metrics' values, want %d", n, len(r.NetworkSeeds), len(r.ProcessSeeds), len(r.Values), len(e.metrics))
+	}
+	for j, v := range r.Values {
+		if j < len(r.Dict) && r.Dict[j] != nil {
+			if len(r.Dict[j]) > 256 || j >= len(r.Index) || len(r.Index[j]) != n {
+				return fmt.Errorf("a run of %d rows with a dictionary of %d values of %s", n, len(r.Dict[j]), e.metrics[j])
+			}
+			for _, k := range r.Index[j] {
+				if int(k) >= len(r.Dict[j]) {
+					return fmt.Errorf("an index %d past the %d values of %s's dictionary", k, len(r.Dict[j]), e.metrics[j])
+				}
+			}
+		} else if len(v) != n {
+			return fmt.Errorf("a run of %d rows with %d values of %s", n, len(v), e.metrics[j])
+		}
+	}
 	if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
 		k, ok := e.keyMap[r.Key]
 		if !ok {
@@ -181,28 +238,111 @@ func (e *rawEncoder) add(r *RawRow) error {
 		}
 		e.lastKey = k
 	}
-	e.keyIdx[i] = e.lastKey
-	for j, x := range r.Values {
-		if r.Failed || math.IsNaN(x) {
-			e.defs[j][i] = 0
-		} else {
-			e.defs[j][i] = 1
-			e.values[j][e.nv[j]] = x
-			e.nv[j]++
+	for off := 0; off < n; {
+		// The rows that fit in the current pages of every column.
+		k := min(n-off, len(e.point)-e.n, cap(e.seeds[0])/8-e.ns)
+		at := e.n
+		point, rep := int64(r.Point), int64(r.Rep+off)
+		for i := range k {
+			e.point[at+i], e.rep[at+i], e.keyIdx[at+i] = point, rep+int64(i), e.lastKey
 		}
-	}
-	e.n++
-	e.seeds[0][e.ns], e.seeds[1][e.ns] = int64(r.NetworkSeed), int64(r.ProcessSeed)
-	e.ns++
-	if e.ns == len(e.seeds[0]) {
-		if err := e.flushSeeds(); err != nil {
-			return err
+		e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
+		e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
+		failed := r.Failed[off : off+k]
+		copy(e.failed[at:], failed)
+		for j := range e.metrics {
+			if j < len(r.Dict) && r.Dict[j] != nil {
+				e.addDict(j, r.Dict[j], r.Index[j][off:off+k], failed, at)
+			} else {
+				e.addValues(j, r.Values[j][off:off+k], failed, at)
+			}
 		}
-	}
-	if e.n == len(e.point) {
-		return e.flush()
+		e.addSeeds(0, r.NetworkSeeds[off:off+k])
+		e.addSeeds(1, r.ProcessSeeds[off:off+k])
+		e.n, e.ns, e.rows, off = e.n+k, e.ns+k, e.rows+k, off+k
+		if e.ns == cap(e.seeds[0])/8 {
+			if err := e.flushSeeds(); err != nil {
+				return err
+			}
+		}
+		if e.n == len(e.point) {
+			if err := e.flush(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// addValues appends metric j's values of rows at, at+1, ... of the
+// current page, null where failed or NaN, each looked up in the column's
+// dictionary while it has room (in row order, so that it lists the values
+// in order of first use, whatever the runs).
+func (e *rawEncoder) addValues(j int, values []float64, failed []bool, at int) {
+	col := &e.cols[len(rawFixed)+j]
+	defs, vals, gidx, nv := e.defs[j][at:at+len(values)], e.values[j], e.gidx[j], e.nv[j]
+	for i, x := range values {
+		if failed[i] || math.IsNaN(x) {
+			defs[i] = 0
+			continue
+		}
+		defs[i], vals[nv] = 1, x
+		if !col.dict.full {
+			g, ok := col.index(x)
+			if !ok {
+				e.plainPage[j] = true
+			}
+			gidx[nv] = g
+		}
+		nv++
+	}
+	e.nv[j] = nv
+}
+
+// addDict is addValues for values given as a dictionary and each row's
+// index into it: each of the run's dictionary values is looked up in the
+// column's once, at its first use by a row that is not null.
+func (e *rawEncoder) addDict(j int, dict []float64, index []uint8, failed []bool, at int) {
+	col := &e.cols[len(rawFixed)+j]
+	const unseen, null = -1, -2
+	e.remap = e.remap[:0]
+	for _, x := range dict {
+		g := int32(unseen)
+		if math.IsNaN(x) {
+			g = null
+		}
+		e.remap = append(e.remap, g)
+	}
+	defs, vals, gidx, nv := e.defs[j][at:at+len(index)], e.values[j], e.gidx[j], e.nv[j]
+	for i, k := range index {
+		g := e.remap[k]
+		if failed[i] || g == null {
+			defs[i] = 0
+			continue
+		}
+		if g == unseen && !col.dict.full {
+			var ok bool
+			if g, ok = col.index(dict[k]); ok {
+				e.remap[k] = g
+			} else {
+				e.plainPage[j] = true
+			}
+		}
+		defs[i], vals[nv], gidx[nv] = 1, dict[k], g
+		nv++
+	}
+	e.nv[j] = nv
+}
+
+// addSeeds appends seeds to the current page of seed column s (0 the
+// network's, 1 the process's), PLAIN, noting their least and greatest.
+func (e *rawEncoder) addSeeds(s int, seeds []uint64) {
+	lo, hi, b := e.seedLo[s], e.seedHi[s], e.seeds[s]
+	for _, x := range seeds {
+		lo, hi = min(lo, x), max(hi, x)
+		b = binary.LittleEndian.AppendUint64(b, x)
+	}
+	e.seedLo[s], e.seedHi[s], e.seeds[s] = lo, hi, b
 }
 
 // flushSeeds writes the current page of the seeds and starts the next.
@@ -211,15 +351,13 @@ func (e *rawEncoder) flushSeeds() error {
 	if n == 0 {
 		return nil
 	}
-	var plainEnc plain.Encoding
 	for s, c := range []int{rcNetworkSeed, rcProcessSeed} {
 		col := &e.cols[c]
-		v := e.seeds[s][:n]
-		col.statsInt64(v, true)
-		e.plain, _ = plainEnc.EncodeInt64(e.plain[:0], v)
-		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
+		col.statsInt64(int64(e.seedLo[s]), int64(e.seedHi[s]), true)
+		if err := e.page(col, n, 0, col.enc, nil, e.seeds[s]); err != nil {
 			return err
 		}
+		e.seeds[s], e.seedLo[s], e.seedHi[s] = e.seeds[s][:0], math.MaxUint64, 0
 	}
 	e.ns = 0
 	return nil
@@ -235,11 +373,12 @@ func (e *rawEncoder) flush() error {
 	var plainEnc plain.Encoding
 	var err error
 	for _, c := range []struct {
-		col int
-		v   []int64
-	}{{rcPoint, e.point[:n]}, {rcRep, e.rep[:n]}} {
+		col    int
+		v      []int64
+		lo, hi int64
+	}{{rcPoint, e.point[:n], e.pointLo, e.pointHi}, {rcRep, e.rep[:n], e.repLo, e.repHi}} {
 		col := &e.cols[c.col]
-		col.statsInt64(c.v, false)
+		col.statsInt64(c.lo, c.hi, false)
 		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
 			return err
 		}
@@ -247,6 +386,7 @@ func (e *rawEncoder) flush() error {
 			return err
 		}
 	}
+	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
 
 	// The point key: indices into the dictionary, bit width first.
 	maxIdx := int32(0)
@@ -283,44 +423,32 @@ func (e *rawEncoder) flush() error {
 			return err
 		}
 		vals := e.values[j][:e.nv[j]]
-		col.statsDouble(vals)
 		// Dictionary indices while the dictionary has room, PLAIN values
-		// from the page that finds it full on; a page of nulls only is
-		// PLAIN (empty), so that a dictionary-encoded page always has a
-		// dictionary.
-		dict := len(vals) > 0 && !col.dict.full
+		// from the page that finds it full on (addValues); a page of
+		// nulls only is PLAIN (empty), so that a dictionary-encoded page
+		// always has a dictionary.
+		dict := len(vals) > 0 && !e.plainPage[j] && !col.dict.full
+		if e.plainPage[j] && col.npages == 0 {
+			col.dict.values = nil // no page uses it: no dictionary page
+		}
+		e.plainPage[j] = false
 		if dict {
-			e.idx = e.idx[:0]
+			idx := e.gidx[j][:len(vals)]
 			top := int32(0)
-			last, i := uint64(0), int32(-1) // the last value looked up, its index
-			for _, x := range vals {
-				b := math.Float64bits(x)
-				if b == last && i >= 0 {
-					e.idx = append(e.idx, i)
-					continue
-				}
-				j, ok := col.dict.index(x)
-				if !ok {
-					if col.npages == 0 {
-						col.dict.values = nil // no page uses it: no dictionary page
-					}
-					dict = false
-					break
-				}
-				last, i = b, j
-				e.idx = append(e.idx, j)
-				top = max(top, j)
+			for _, g := range idx {
+				top = max(top, g)
 			}
-			if dict {
-				width := max(1, bits.Len32(uint32(top)))
-				if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.idx); err != nil {
-					return err
-				}
-				e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
+			width := max(1, bits.Len32(uint32(top)))
+			if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, idx); err != nil {
+				return err
 			}
+			e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
 		}
 		enc := format.RLEDictionary
 		if !dict {
+			// A dictionary page's values are in the statistics since
+			// each was added to the dictionary (rawColumn.index).
+			col.statsDouble(vals)
 			enc = format.Plain
 			e.plain, _ = plainEnc.EncodeDouble(e.plain[:0], vals)
 		}
@@ -381,29 +509,32 @@ func b2u(b bool) byte {
 	return 0
 }
 
-// statsInt64 folds v into col's minimum and maximum, compared as signed
-// or, for unsigned columns, unsigned integers.
-func (col *rawColumn) statsInt64(v []int64, unsigned bool) {
-	if len(v) == 0 {
-		return
-	}
-	lo, hi := v[0], v[0]
+// statsInt64 folds a page's least and greatest values, lo and hi, into
+// col's minimum and maximum, compared as signed or, for unsigned columns,
+// unsigned integers.
+func (col *rawColumn) statsInt64(lo, hi int64, unsigned bool) {
 	if col.min != nil {
-		lo, hi = int64(binary.LittleEndian.Uint64(col.min)), int64(binary.LittleEndian.Uint64(col.max))
-	}
-	if unsigned {
-		ulo, uhi := uint64(lo), uint64(hi)
-		for _, x := range v {
-			ulo, uhi = min(ulo, uint64(x)), max(uhi, uint64(x))
-		}
-		lo, hi = int64(ulo), int64(uhi)
-	} else {
-		for _, x := range v {
-			lo, hi = min(lo, x), max(hi, x)
+		clo, chi := int64(binary.LittleEndian.Uint64(col.min)), int64(binary.LittleEndian.Uint64(col.max))
+		if unsigned {
+			lo, hi = int64(min(uint64(lo), uint64(clo))), int64(max(uint64(hi), uint64(chi)))
+		} else {
+			lo, hi = min(lo, clo), max(hi, chi)
 		}
 	}
 	col.min = binary.LittleEndian.AppendUint64(col.min[:0], uint64(lo))
 	col.max = binary.LittleEndian.AppendUint64(col.max[:0], uint64(hi))
+}
+
+// index returns x's index in col's dictionary, adding it if new, and
+// then folding it into col's minimum and maximum; or false if the
+// dictionary is full.
+func (col *rawColumn) index(x float64) (int32, bool) {
+	n := len(col.dict.values)
+	g, ok := col.dict.index(x)
+	if len(col.dict.values) > n {
+		col.statsDouble(col.dict.values[n:])
+	}
+	return g, ok
 }
 
 // statsDouble folds v, which holds no NaN, into col's minimum and

@@ -1,0 +1,120 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// rawRuns cuts t's rows into runs of random lengths (at most most rows,
+// never across points), giving each metric of a run, at random, as values
+// or, where it has at most 256 distinct values, as a dictionary in random
+// order with values no row uses (and NaN) thrown in.
+func rawRuns(rng *rand.Rand, t *RawTable, most int) []RawRun {
+	var runs []RawRun
+	for i := 0; i < len(t.Rows); {
+		first := t.Rows[i]
+		n := 1 + rng.IntN(most)
+		r := RawRun{Point: first.Point, Key: first.Key, Rep: first.Rep,
+			Values: make([][]float64, len(t.Metrics)), Dict: make([][]float64, len(t.Metrics)), Index: make([][]uint8, len(t.Metrics))}
+		for ; i < len(t.Rows) && len(r.Failed) < n && t.Rows[i].Point == first.Point && t.Rows[i].Rep == first.Rep+len(r.Failed); i++ {
+			row := &t.Rows[i]
+			r.Failed = append(r.Failed, row.Failed)
+			r.NetworkSeeds = append(r.NetworkSeeds, row.NetworkSeed)
+			r.ProcessSeeds = append(r.ProcessSeeds, row.ProcessSeed)
+			for j, v := range row.Values {
+				r.Values[j] = append(r.Values[j], v)
+			}
+		}
+		for j, vals := range r.Values {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			seen := map[uint64]bool{}
+			var dict []float64
+			for _, v := range vals {
+				if b := math.Float64bits(v); !seen[b] {
+					seen[b] = true
+					dict = append(dict, v)
+				}
+			}
+			dict = append(dict, math.NaN(), -1e300, 42.5)
+			if len(dict) > 256 {
+				continue
+			}
+			rng.Shuffle(len(dict), func(a, b int) { dict[a], dict[b] = dict[b], dict[a] })
+			at := map[uint64]uint8{}
+			for k, v := range dict {
+				at[math.Float64bits(v)] = uint8(k)
+			}
+			r.Dict[j], r.Values[j] = dict, nil
+			for _, v := range vals {
+				r.Index[j] = append(r.Index[j], at[math.Float64bits(v)])
+			}
+		}
+		runs = append(runs, r)
+	}
+	return runs
+}
+
+// TestEncodeRawRuns checks that EncodeRawRuns writes the bytes that
+// EncodeRaw writes for the same rows, however they are cut into runs and
+// whichever metrics come as dictionaries: the column's dictionary lists
+// values in order of first use by a row that is not null, and falls back
+// to PLAIN at the same page, as when every value is looked up in turn.
+func TestEncodeRawRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 19))
+	for _, tc := range []struct{ n, per, k, most int }{
+		{1, 1, 1, 1}, {65, 7, 3, 5}, {4095, 1000, 2, 300}, {rawPageRows + 1, 1, 2, 1},
+		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {3 * rawPageRows / 2, 1000, 5, 250}, {100000, 10000, 3, 256},
+	} {
+		name := fmt.Sprintf("%d rows, %d a point, %d metrics, runs of up to %d", tc.n, tc.per, tc.k, tc.most)
+		tab := rawTestTable(tc.n, tc.per, tc.k)
+		var want, got bytes.Buffer
+		if err := EncodeRaw(&want, tab); err != nil {
+			t.Fatal(err)
+		}
+		runs := rawRuns(rng, tab, tc.most)
+		next := 0
+		err := EncodeRawRuns(&got, tab.Metrics, tc.n, func(r *RawRun) error {
+			*r = runs[next]
+			next++
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: EncodeRawRuns wrote %d bytes, unlike EncodeRaw's %d", name, got.Len(), want.Len())
+		}
+	}
+}
+
+// TestEncodeRawRunsBad checks that malformed runs stop the encoding with
+// an error rather than a panic or a file.
+func TestEncodeRawRunsBad(t *testing.T) {
+	good := func() RawRun {
+		return RawRun{Key: "k", Failed: []bool{false, false}, NetworkSeeds: []uint64{1, 2}, ProcessSeeds: []uint64{3, 4},
+			Values: [][]float64{{0.5, 1}}, Dict: [][]float64{nil}, Index: [][]uint8{nil}}
+	}
+	for name, bad := range map[string]func(r *RawRun){
+		"empty run":       func(r *RawRun) { *r = RawRun{Values: [][]float64{nil}} },
+		"too many rows":   func(r *RawRun) { r.Failed = append(r.Failed, false) },
+		"short seeds":     func(r *RawRun) { r.ProcessSeeds = r.ProcessSeeds[:1] },
+		"short values":    func(r *RawRun) { r.Values[0] = r.Values[0][:1] },
+		"index past dict": func(r *RawRun) { r.Dict[0], r.Index[0] = []float64{0.5}, []uint8{0, 1} },
+		"short index":     func(r *RawRun) { r.Dict[0], r.Index[0] = []float64{0.5}, []uint8{0} },
+	} {
+		var b bytes.Buffer
+		err := EncodeRawRuns(&b, []string{"m"}, 2, func(r *RawRun) error {
+			*r = good()
+			bad(r)
+			return nil
+		})
+		if err == nil || b.Len() != 0 {
+			t.Errorf("%s: err %v, %d bytes written", name, err, b.Len())
+		}
+	}
+}
