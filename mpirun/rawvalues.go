@@ -35,13 +35,20 @@ const (
 // rawDictMax is the most distinct values a dictionary block holds.
 const rawDictMax = 256
 
+// RawEncoder's hash table has rawSlots slots: 4 times rawDictMax, so
+// that few look-ups collide.
+const (
+	rawSlotBits = 10
+	rawSlots    = 1 << rawSlotBits
+)
+
 // errRawValues reports RawValues that do not decode.
 var errRawValues = errors.New("mpirun: bad raw values")
 
 // RawEncoder encodes RawValues, reusing its scratch space from call to
 // call. Its zero value is ready to use.
 type RawEncoder struct {
-	slots [2 * rawDictMax]rawSlot // open addressing
+	slots [rawSlots]rawSlot // open addressing
 	gen   uint16                  // the current look-ups' slots are of this generation
 	dict  [rawDictMax]uint64
 	idx   []uint8
@@ -98,7 +105,7 @@ func (e *RawEncoder) index(values []float64, metrics, j int, idx []uint8) (int, 
 	gen, d := e.gen, 0
 	for r := range idx {
 		v := math.Float64bits(values[r*metrics+j])
-		h := (v * 0x9e3779b97f4a7c15) >> (64 - 9) // 9 bits: 2*rawDictMax slots
+		h := (v * 0x9e3779b97f4a7c15) >> (64 - rawSlotBits)
 		s := &e.slots[h]
 		for s.bits != v || s.gen != gen {
 			if s.gen != gen {
@@ -110,7 +117,7 @@ func (e *RawEncoder) index(values []float64, metrics, j int, idx []uint8) (int, 
 				d++
 				break
 			}
-			h = (h + 1) & (2*rawDictMax - 1)
+			h = (h + 1) & (rawSlots - 1)
 			s = &e.slots[h]
 		}
 		idx[r] = uint8(s.idx)

@@ -270,7 +270,8 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 		sums := make([]*reduce.Summary, len(points))
 		k := len(raw) * t.Len() // raw values a point
 		if cap(rawBuf) < k*len(points) {
-			rawBuf = make([]float64, k*len(points))
+			// Doubled at least, as chunks grow while the run goes on.
+			rawBuf = make([]float64, max(k*len(points), 2*cap(rawBuf)))
 		}
 		vals := make([][]float64, len(points)) // each point's raw values
 		for i := range points {

@@ -137,6 +137,7 @@ type rawEncoder struct {
 	nv         []int
 	point, rep []int64
 	seeds      [2][]byte // PLAIN: 8 bytes little-endian a seed
+	seedRows   int       // rows a page of the seeds
 	seedLo     [2]uint64 // the least and greatest seed of each page
 	seedHi     [2]uint64
 	pointLo    int64 // the least and greatest point and rep of the page
@@ -175,7 +176,7 @@ func newRawEncoder(metrics []string, n int) *rawEncoder {
 	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.point, e.rep = make([]int64, p), make([]int64, p)
-	e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
+	e.seeds[0], e.seeds[1], e.seedRows = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps), ps
 	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
 	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
@@ -240,7 +241,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 	}
 	for off := 0; off < n; {
 		// The rows that fit in the current pages of every column.
-		k := min(n-off, len(e.point)-e.n, cap(e.seeds[0])/8-e.ns)
+		k := min(n-off, len(e.point)-e.n, e.seedRows-e.ns)
 		at := e.n
 		point, rep := int64(r.Point), int64(r.Rep+off)
 		for i := range k {
@@ -260,7 +261,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 		e.addSeeds(0, r.NetworkSeeds[off:off+k])
 		e.addSeeds(1, r.ProcessSeeds[off:off+k])
 		e.n, e.ns, e.rows, off = e.n+k, e.ns+k, e.rows+k, off+k
-		if e.ns == cap(e.seeds[0])/8 {
+		if e.ns == e.seedRows {
 			if err := e.flushSeeds(); err != nil {
 				return err
 			}
