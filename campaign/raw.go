@@ -222,16 +222,24 @@ func (x *rawIndex) runs(s *spec.Spec) (int, func(run *report.RawRun) error) {
 				return fmt.Errorf("the raw values of %s reps [%d,%d): %w", s.PointLabel(p), r.start, r.end, err)
 			}
 		}
-		// A failed repetition's values are NaN, and no other's.
+		// A failed repetition's values are NaN, and no other's: looked up
+		// in the first metric's dictionary once, where it has one.
 		run.Failed = slices.Grow(run.Failed[:0], n)[:n]
-		for i := range run.Failed {
-			switch {
-			case len(cols) == 0:
-				run.Failed[i] = false
-			case run.Dict[0] != nil:
-				run.Failed[i] = math.IsNaN(run.Dict[0][run.Index[0][i]])
-			default:
-				run.Failed[i] = math.IsNaN(run.Values[0][i])
+		clear(run.Failed)
+		switch {
+		case len(cols) == 0:
+		case run.Dict[0] != nil:
+			for k, x := range run.Dict[0] {
+				if !math.IsNaN(x) {
+					continue
+				}
+				for i, at := range run.Index[0] {
+					run.Failed[i] = run.Failed[i] || int(at) == k
+				}
+			}
+		default:
+			for i, v := range run.Values[0] {
+				run.Failed[i] = math.IsNaN(v)
 			}
 		}
 		run.NetworkSeeds = slices.Grow(run.NetworkSeeds[:0], n)[:n]

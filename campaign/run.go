@@ -153,16 +153,23 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	prov := provenance(o.Provenance, s, o.Runtime, o.Ranks, o.Chunk, start)
 	prov.Resumed = out.Resumed
 	prov.Journal = JournalFile
-	if err := report.Write(dir, s, table, prov); err != nil {
+	// raw.parquet is written beside results.csv and results.json, on
+	// another core where there is one (both wait on fsyncs).
+	rawDone := make(chan error, 1)
+	if c.raw != nil {
+		go func() { rawDone <- writeRaw(dir, s, c.raw) }()
+	} else {
+		rawDone <- nil
+	}
+	err = report.Write(dir, s, table, prov)
+	if rawErr := <-rawDone; err == nil {
+		err = rawErr
+	}
+	if err != nil {
 		if diskFull(err) {
 			return Outcome{}, fullErr(dir, err)
 		}
 		return Outcome{}, err
-	}
-	if c.raw != nil {
-		if err := writeRaw(dir, s, c.raw); err != nil {
-			return Outcome{}, err
-		}
 	}
 	if err := c.Finish(); err != nil {
 		return Outcome{}, err

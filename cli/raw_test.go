@@ -83,11 +83,13 @@ func checkRaw(t *testing.T, specPath, dir string, tab *report.RawTable) {
 	}
 }
 
-// TestRawParquet runs a campaign keeping raw values with 1 to 3 workers
-// and several chunk sizes: raw.parquet is byte-identical, and agrees with
-// the spec and results.csv (see checkRaw). A campaign without raw values
-// writes none.
+// TestRawParquet runs a campaign keeping raw values, with three
+// repetitions failing, with 1 to 3 workers and several chunk sizes:
+// raw.parquet is byte-identical, and agrees with the spec and results.csv
+// (see checkRaw), the failed repetitions failed and null. A campaign
+// without raw values writes none.
 func TestRawParquet(t *testing.T) {
+	t.Setenv(spec.FaultsEnv, "error@0/3,panic@1/100,error@2/149")
 	sp := writeSpec(t, rawSpec)
 	var ref []byte
 	for _, args := range [][]string{{"--workers", "1"}, {"--workers", "3", "--chunk", "1"}, {"--workers", "2", "--chunk", "7"}, {"--workers", "2"}} {
@@ -99,6 +101,18 @@ func TestRawParquet(t *testing.T) {
 		if ref == nil {
 			ref = data
 			checkRaw(t, sp, out, tab)
+			var failed []string
+			for _, r := range tab.Rows {
+				if r.Failed != math.IsNaN(r.Values[0]) || r.Failed != math.IsNaN(r.Values[1]) {
+					t.Errorf("point %d rep %d: failed %v with values %v", r.Point, r.Rep, r.Failed, r.Values)
+				}
+				if r.Failed {
+					failed = append(failed, fmt.Sprintf("%d/%d", r.Point, r.Rep))
+				}
+			}
+			if got := strings.Join(failed, ","); got != "0/3,1/100,2/149" {
+				t.Errorf("failed repetitions %s, want 0/3,1/100,2/149", got)
+			}
 		} else if !bytes.Equal(ref, data) {
 			t.Errorf("%v: raw.parquet differs from --workers 1", args)
 		}

@@ -49,7 +49,7 @@ var errRawValues = errors.New("mpirun: bad raw values")
 // call. Its zero value is ready to use.
 type RawEncoder struct {
 	slots [rawSlots]rawSlot // open addressing
-	gen   uint16                  // the current look-ups' slots are of this generation
+	gen   uint16            // the current look-ups' slots are of this generation
 	dict  [rawDictMax]uint64
 	idx   []uint8
 }

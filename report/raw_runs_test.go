@@ -6,6 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // rawRuns cuts t's rows into runs of random lengths (at most most rows,
@@ -115,6 +118,41 @@ func TestEncodeRawRunsBad(t *testing.T) {
 		})
 		if err == nil || b.Len() != 0 {
 			t.Errorf("%s: err %v, %d bytes written", name, err, b.Len())
+		}
+	}
+}
+
+// TestDataPageV2Header checks appendDataPageV2Header against parquet-go's
+// thrift encoder, for headers as the writer makes them.
+func TestDataPageV2Header(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 29))
+	for i := range 2000 {
+		size := func() int32 { return int32(rng.Uint32() >> uint(rng.IntN(32))) }
+		n := size()
+		h := format.PageHeader{
+			Type:                 format.DataPageV2,
+			UncompressedPageSize: size(),
+			CompressedPageSize:   size(),
+			DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
+				NumValues:                  n,
+				NumNulls:                   n / int32(1+rng.IntN(3)),
+				NumRows:                    n,
+				Encoding:                   []format.Encoding{format.Plain, format.RLEDictionary, format.DeltaBinaryPacked}[rng.IntN(3)],
+				DefinitionLevelsByteLength: size() * int32(rng.IntN(2)),
+				IsCompressed:               thrift.New(true),
+			}),
+		}
+		h.DataPageHeaderV2.V.Statistics.NullCount = int64(h.DataPageHeaderV2.V.NumNulls)
+		if i == 0 {
+			h.UncompressedPageSize, h.CompressedPageSize, h.DataPageHeaderV2.V.NumValues = 0, 0, 0
+			h.DataPageHeaderV2.V.NumNulls, h.DataPageHeaderV2.V.Statistics.NullCount = 0, 0
+		}
+		want, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendDataPageV2Header(nil, &h); !bytes.Equal(got, want) {
+			t.Fatalf("header %+v: %x, want %x", h, got, want)
 		}
 	}
 }

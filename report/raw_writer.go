@@ -484,10 +484,7 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 			Statistics:                 format.Statistics{NullCount: int64(nulls)},
 		}),
 	}
-	hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
-	if err != nil {
-		return err
-	}
+	hdr := appendDataPageV2Header(nil, &h)
 	col.pages = append(col.pages, hdr)
 	if len(levels) > 0 {
 		col.pages = append(col.pages, append([]byte(nil), levels...))
@@ -501,6 +498,33 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 		col.nplain++
 	}
 	return nil
+}
+
+// appendDataPageV2Header appends h, a header of a data page v2 as page
+// writes them, in Thrift's compact protocol: the bytes of
+// thrift.Marshal(new(thrift.CompactProtocol), h) (TestDataPageV2Header),
+// without its reflection, which took a tenth of the encoding's time.
+func appendDataPageV2Header(b []byte, h *format.PageHeader) []byte {
+	const (
+		i32, boolTrue, i64, structType = 5, 1, 6, 12
+	)
+	field := func(b []byte, delta, typ byte) []byte { return append(b, delta<<4|typ) }
+	varint := func(b []byte, v int64) []byte { return binary.AppendUvarint(b, uint64(v<<1^v>>63)) }
+	v2 := &h.DataPageHeaderV2.V
+	b = varint(field(b, 1, i32), int64(h.Type))
+	b = varint(field(b, 1, i32), int64(h.UncompressedPageSize))
+	b = varint(field(b, 1, i32), int64(h.CompressedPageSize))
+	b = field(b, 5, structType) // field 8
+	b = varint(field(b, 1, i32), int64(v2.NumValues))
+	b = varint(field(b, 1, i32), int64(v2.NumNulls))
+	b = varint(field(b, 1, i32), int64(v2.NumRows))
+	b = varint(field(b, 1, i32), int64(v2.Encoding))
+	b = varint(field(b, 1, i32), int64(v2.DefinitionLevelsByteLength))
+	b = varint(field(b, 1, i32), int64(v2.RepetitionLevelsByteLength))
+	b = field(b, 1, boolTrue) // is_compressed, always true here
+	b = field(b, 1, structType)
+	b = varint(field(b, 3, i64), v2.Statistics.NullCount) // null_count, written when 0
+	return append(b, 0, 0, 0)                             // the ends of the statistics, the v2 header and the header
 }
 
 func b2u(b bool) byte {
