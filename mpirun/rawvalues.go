@@ -69,6 +69,15 @@ func (e *RawEncoder) Append(b []byte, reps, metrics int, values []float64) RawVa
 	if len(values) != reps*metrics {
 		panic("mpirun: RawEncoder.Append: len(values) != reps*metrics")
 	}
+	return e.AppendStrided(b, reps, metrics, metrics, values)
+}
+
+// AppendStrided is Append for values whose repetitions lie stride values
+// apart: metric j of repetition r is values[r*stride+j].
+func (e *RawEncoder) AppendStrided(b []byte, reps, metrics, stride int, values []float64) RawValues {
+	if reps > 0 && (stride < metrics || len(values) < (reps-1)*stride+metrics) {
+		panic("mpirun: RawEncoder.AppendStrided: values too short for reps and stride")
+	}
 	b = binary.AppendUvarint(b, uint64(reps))
 	b = binary.AppendUvarint(b, uint64(metrics))
 	if cap(e.idx) < reps {
@@ -76,11 +85,11 @@ func (e *RawEncoder) Append(b []byte, reps, metrics int, values []float64) RawVa
 	}
 	idx := e.idx[:reps]
 	for j := range metrics {
-		d, ok := e.index(values, metrics, j, idx)
+		d, ok := e.index(values, stride, j, idx)
 		if !ok || d == 0 {
 			b = append(b, rawPlain)
 			for r := range reps {
-				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(values[r*metrics+j]))
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(values[r*stride+j]))
 			}
 			continue
 		}
@@ -95,16 +104,16 @@ func (e *RawEncoder) Append(b []byte, reps, metrics int, values []float64) RawVa
 }
 
 // index writes to idx the dictionary index of metric j's value in each
-// repetition, building e.dict, and returns the number of distinct values,
+// repetition (values[r*stride+j]), building e.dict, and returns the number of distinct values,
 // or false if there are more than rawDictMax.
-func (e *RawEncoder) index(values []float64, metrics, j int, idx []uint8) (int, bool) {
+func (e *RawEncoder) index(values []float64, stride, j int, idx []uint8) (int, bool) {
 	if e.gen++; e.gen == 0 {
 		clear(e.slots[:])
 		e.gen = 1
 	}
 	gen, d := e.gen, 0
 	for r := range idx {
-		v := math.Float64bits(values[r*metrics+j])
+		v := math.Float64bits(values[r*stride+j])
 		h := (v * 0x9e3779b97f4a7c15) >> (64 - rawSlotBits)
 		s := &e.slots[h]
 		for s.bits != v || s.gen != gen {

@@ -273,10 +273,8 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 			// Doubled at least, as chunks grow while the run goes on.
 			rawBuf = make([]float64, max(k*len(points), 2*cap(rawBuf)))
 		}
-		vals := make([][]float64, len(points)) // each point's raw values
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}
-			vals[i] = rawBuf[i*k : i*k : (i+1)*k]
 			sums[i] = reduce.NewSummary(layout)
 		}
 		if tr, ok := runner.(TaskRunner); ok {
@@ -294,12 +292,16 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 					sums[i].AddFailed()
 					results[i].Failures = append(results[i].Failures, Failure{Point: p, Rep: rep, Seed: runner.Seed(p, rep), Message: err.Error()})
 				}
-				for _, m := range raw {
+				// Repetition by repetition, every point's values side by
+				// side: one stream of writes through the buffer, not one a
+				// point.
+				at := ((rep-t.Start)*len(points) + i) * len(raw)
+				for j, m := range raw {
 					v := math.NaN()
 					if err == nil {
 						v = out[m]
 					}
-					vals[i] = append(vals[i], v)
+					rawBuf[at+j] = v
 				}
 			}
 		}
@@ -313,7 +315,7 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 			encBuf = encBuf[:0]
 			ends := make([]int, len(points))
 			for i := range points {
-				encBuf = rawEnc.Append(encBuf, t.Len(), len(raw), vals[i])
+				encBuf = rawEnc.AppendStrided(encBuf, t.Len(), len(raw), len(points)*len(raw), rawBuf[i*len(raw):])
 				ends[i] = len(encBuf)
 			}
 			from := 0
