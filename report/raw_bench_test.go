@@ -31,30 +31,52 @@ func BenchmarkEncodeRaw(b *testing.B) {
 	benchEncode(b, EncodeRaw)
 }
 
-// BenchmarkEncodeRawRuns encodes benchRawTable in runs of 312 rows, as
-// a campaign's chunks of the short campaign come.
+// BenchmarkEncodeRawRuns encodes benchRawTable from runs of 312 rows, as
+// a campaign's chunks of the short campaign come, built beforehand: the
+// metrics as values, and as the dictionaries and indices that discrete
+// metrics travel as (mpirun.RawValues), which campaign hands over.
 func BenchmarkEncodeRawRuns(b *testing.B) {
-	benchEncode(b, func(w io.Writer, t *RawTable) error {
-		i := 0
-		return EncodeRawRuns(w, t.Metrics, len(t.Rows), func(r *RawRun) error {
-			first := &t.Rows[i]
-			r.Point, r.Key, r.Rep = first.Point, first.Key, first.Rep
-			r.Failed, r.NetworkSeeds, r.ProcessSeeds = r.Failed[:0], r.NetworkSeeds[:0], r.ProcessSeeds[:0]
-			for j := range r.Values {
-				r.Values[j] = r.Values[j][:0]
-			}
-			for ; i < len(t.Rows) && len(r.Failed) < 312 && t.Rows[i].Point == first.Point; i++ {
-				row := &t.Rows[i]
-				r.Failed = append(r.Failed, row.Failed)
-				r.NetworkSeeds = append(r.NetworkSeeds, row.NetworkSeed)
-				r.ProcessSeeds = append(r.ProcessSeeds, row.ProcessSeed)
-				for j, v := range row.Values {
-					r.Values[j] = append(r.Values[j], v)
+	tab := benchRawTable()
+	var values, dicts []RawRun
+	for i := 0; i < len(tab.Rows); {
+		first := &tab.Rows[i]
+		v := RawRun{Point: first.Point, Key: first.Key, Rep: first.Rep, Values: make([][]float64, 2)}
+		d := RawRun{Point: first.Point, Key: first.Key, Rep: first.Rep, Values: make([][]float64, 2), Dict: make([][]float64, 2), Index: make([][]uint8, 2)}
+		at := []map[float64]uint8{{}, {}}
+		for ; i < len(tab.Rows) && len(v.Failed) < 312 && tab.Rows[i].Point == first.Point; i++ {
+			row := &tab.Rows[i]
+			v.Failed = append(v.Failed, row.Failed)
+			v.NetworkSeeds = append(v.NetworkSeeds, row.NetworkSeed)
+			v.ProcessSeeds = append(v.ProcessSeeds, row.ProcessSeed)
+			for j, x := range row.Values {
+				v.Values[j] = append(v.Values[j], x)
+				k, ok := at[j][x]
+				if !ok {
+					k = uint8(len(d.Dict[j]))
+					at[j][x] = k
+					d.Dict[j] = append(d.Dict[j], x)
 				}
+				d.Index[j] = append(d.Index[j], k)
 			}
-			return nil
+		}
+		d.Failed, d.NetworkSeeds, d.ProcessSeeds = v.Failed, v.NetworkSeeds, v.ProcessSeeds
+		values, dicts = append(values, v), append(dicts, d)
+	}
+	for _, bc := range []struct {
+		name string
+		runs []RawRun
+	}{{"values", values}, {"dict", dicts}} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchEncode(b, func(w io.Writer, t *RawTable) error {
+				next := 0
+				return EncodeRawRuns(w, t.Metrics, len(t.Rows), func(r *RawRun) error {
+					*r = bc.runs[next]
+					next++
+					return nil
+				})
+			})
 		})
-	})
+	}
 }
 
 // BenchmarkEncodeRawRowWise encodes it row by row, as EncodeRaw did
