@@ -34,8 +34,8 @@ type RawRow struct {
 var rawFixed = []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed"}
 
 // EncodeRaw writes t as Parquet to w. The bytes depend on t alone: equal
-// tables give byte-identical files (one row group, Snappy pages, a fixed
-// created_by).
+// tables give byte-identical files (row groups of a fixed number of
+// rows, Snappy pages, a fixed created_by).
 func EncodeRaw(w io.Writer, t *RawTable) error {
 	return EncodeRawRows(w, t.Metrics, len(t.Rows), func(i int, r *RawRow) error {
 		src := &t.Rows[i]
@@ -83,7 +83,7 @@ func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) er
 			}
 		}
 	}
-	e := newRawEncoder(metrics, n)
+	e := newRawEncoder(w, metrics, n)
 	r := RawRun{Values: make([][]float64, len(metrics))}
 	for e.rows < n {
 		if err := next(&r); err != nil {
@@ -96,7 +96,7 @@ func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) er
 			return fmt.Errorf("could not encode raw.parquet: %w", err)
 		}
 	}
-	return e.finish(w)
+	return e.finish()
 }
 
 // EncodeRawRows is EncodeRawRuns for rows that come one at a time:

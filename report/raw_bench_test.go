@@ -103,3 +103,44 @@ func benchEncode(b *testing.B, encode func(io.Writer, *RawTable) error) {
 		b.ReportMetric(cpu/float64(b.N)*1e3, "cpu-ms/op")
 	}
 }
+
+// BenchmarkEncodeRawGroups encodes 2^22 rows of two metrics (four row
+// groups of rawGroupRows), as benchRawTable's rows go on, in runs of 312
+// rows, to io.Discard, and reports the most bytes of pages the encoder
+// held (held-MB), the file's size (file-MB) and its bytes a row: the
+// encoder's memory is that of one row group, not of the file.
+func BenchmarkEncodeRawGroups(b *testing.B) {
+	const n, per, run = 1 << 22, 10000, 312
+	metrics := []string{"final_size", "major"}
+	var held, size int64
+	for b.Loop() {
+		e := newRawEncoder(io.Discard, metrics, n)
+		r := RawRun{Values: make([][]float64, 2)}
+		for i := 0; i < n; {
+			p, rep := i/per, i%per
+			k := min(run, per-rep, n-i)
+			r.Point, r.Key, r.Rep = p, fmt.Sprintf("%064x", p*0x9e3779b9), rep
+			r.Failed, r.NetworkSeeds, r.ProcessSeeds = r.Failed[:0], r.NetworkSeeds[:0], r.ProcessSeeds[:0]
+			r.Values[0], r.Values[1] = r.Values[0][:0], r.Values[1][:0]
+			for x := i; x < i+k; x++ {
+				rep := x % per
+				r.Failed = append(r.Failed, false)
+				r.NetworkSeeds = append(r.NetworkSeeds, sim.StreamSeed(3, 5, rep, sim.StreamNetwork))
+				r.ProcessSeeds = append(r.ProcessSeeds, sim.StreamSeed(3, uint64(p), rep, sim.StreamProcess))
+				r.Values[0] = append(r.Values[0], float64(x%97)/100)
+				r.Values[1] = append(r.Values[1], float64(x%2))
+			}
+			if err := e.addRun(&r); err != nil {
+				b.Fatal(err)
+			}
+			i += k
+		}
+		if err := e.finish(); err != nil {
+			b.Fatal(err)
+		}
+		held, size = e.mostHeld, e.out.n
+	}
+	b.ReportMetric(float64(held)/1e6, "held-MB")
+	b.ReportMetric(float64(size)/1e6, "file-MB")
+	b.ReportMetric(float64(size)/n, "bytes/row")
+}

@@ -66,15 +66,26 @@ func rawRuns(rng *rand.Rand, t *RawTable, most int) []RawRun {
 // EncodeRaw writes for the same rows, however they are cut into runs and
 // whichever metrics come as dictionaries: the column's dictionary lists
 // values in order of first use by a row that is not null, and falls back
-// to PLAIN at the same page, as when every value is looked up in turn.
+// to PLAIN at the same page, as when every value is looked up in turn;
+// with row groups of the default size and of one page of the seeds, so
+// that runs cross from group to group and start their dictionaries
+// afresh.
 func TestEncodeRawRuns(t *testing.T) {
-	rng := rand.New(rand.NewPCG(17, 19))
+	t.Run("default groups", func(t *testing.T) { testEncodeRawRuns(t, rand.New(rand.NewPCG(17, 19))) })
+	t.Run("small groups", func(t *testing.T) {
+		setRawGroupRows(t, rawSeedPageRows)
+		testEncodeRawRuns(t, rand.New(rand.NewPCG(41, 43)))
+	})
+}
+
+func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
 	for _, tc := range []struct{ n, per, k, most int }{
 		{1, 1, 1, 1}, {65, 7, 3, 5}, {4095, 1000, 2, 300}, {rawPageRows + 1, 1, 2, 1},
 		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {3 * rawPageRows / 2, 1000, 5, 250}, {100000, 10000, 3, 256},
+		{3*rawSeedPageRows + 100, 40000, 5, 256},
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics, runs of up to %d", tc.n, tc.per, tc.k, tc.most)
-		tab := rawTestTable(tc.n, tc.per, tc.k)
+		tab := rawGroupTable(tc.n, tc.per, tc.k, rawGroupRows)
 		var want, got bytes.Buffer
 		if err := EncodeRaw(&want, tab); err != nil {
 			t.Fatal(err)

@@ -15,10 +15,16 @@ import (
 // 303e846): a parquet.Row per repetition through parquet.Writer.WriteRows.
 // It is the reference for the content of raw.parquet.
 func encodeRawRowWise(w io.Writer, t *RawTable) error {
+	return encodeRawRowWiseGroups(w, t, math.MaxInt64)
+}
+
+// encodeRawRowWiseGroups is encodeRawRowWise in row groups of at most
+// groupRows rows.
+func encodeRawRowWiseGroups(w io.Writer, t *RawTable, groupRows int64) error {
 	pw := parquet.NewWriter(w, rawSchema(t.Metrics),
 		parquet.CreatedBy("netsweep", "raw-1", ""),
 		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(math.MaxInt64),
+		parquet.MaxRowsPerRowGroup(groupRows),
 		parquet.PageBufferSize(1<<20),
 	)
 	k := len(t.Metrics)

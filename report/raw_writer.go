@@ -24,13 +24,20 @@ import (
 // the whole column, a zstd encoder with a window of 8 MB) cost most of
 // what keeping raw values cost a campaign of short repetitions
 // (BENCHMARKS.md, issue 17). The file is plain Parquet as before: the
-// same schema, one row group, data pages v2 (rawSeedPageRows,
+// same schema, row groups of rawGroupRows rows (the last one partial; a
+// table of no rows has one empty group), data pages v2 (rawSeedPageRows,
 // rawPageRows), the point key and the metrics dictionary-encoded (a
 // metric falls back to PLAIN once its dictionary would pass rawDictMax
 // values), point and rep DELTA_BINARY_PACKED, the seeds PLAIN,
 // definition levels RLE, Snappy pages (Snappy needs no encoder state
 // and, with the metrics as dictionary indices, leaves files 6 % larger
 // than zstd's did), statistics per column chunk.
+//
+// The encoder writes each row group to its io.Writer as soon as the
+// group is full, and keeps of it only its metadata for the footer: what
+// it holds is the pages of one row group (about 11 bytes a row for two
+// metrics), whatever the size of the file. Dictionaries and statistics
+// are per column chunk, so each group starts them afresh.
 
 // rawSeedPageRows is how many rows a data page of the seeds holds,
 // rawPageRows the other columns': the seeds' pages are 512 KiB, large
@@ -43,6 +50,13 @@ const (
 	rawSeedPageRows = 65536
 	rawPageRows     = 8192
 )
+
+// rawGroupRows is how many rows a row group holds, a multiple of
+// rawSeedPageRows (and so of rawPageRows), so that a group ends where
+// the pages of every column end: 16 pages of the seeds, 128 of the other
+// columns. A file of at most rawGroupRows rows is one row group, byte
+// for byte what the writer wrote when every file was one. Tests lower it.
+var rawGroupRows = 1 << 20
 
 // rawCreatedBy is the file's created_by: raw-2 is the layout of this
 // writer (raw-1 was parquet.Writer's).
@@ -158,7 +172,14 @@ type rawEncoder struct {
 	// scratch
 	plain, levels, packed, comp []byte
 	idx                         []int32
-	rows                        int
+	rows                        int // rows added so far
+	// the file: where it goes, the row groups written, the first row of
+	// the current one; the bytes of the pages held, and their most
+	out      offsetWriter
+	groups   []format.RowGroup
+	groupRow int
+	held     int64
+	mostHeld int64
 }
 
 // Column indices of the fixed columns.
@@ -171,9 +192,12 @@ const (
 	rcFailed
 )
 
-// newRawEncoder returns an encoder of n rows of these metrics.
-func newRawEncoder(metrics []string, n int) *rawEncoder {
-	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1}
+// newRawEncoder returns an encoder of n rows of these metrics to w.
+func newRawEncoder(w io.Writer, metrics []string, n int) *rawEncoder {
+	if rawGroupRows <= 0 || rawGroupRows%rawSeedPageRows != 0 {
+		panic(fmt.Sprintf("report: rawGroupRows %d is not a multiple of %d", rawGroupRows, rawSeedPageRows))
+	}
+	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1, out: offsetWriter{w: w}}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.point, e.rep = make([]int64, p), make([]int64, p)
 	e.seeds[0], e.seeds[1], e.seedRows = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps), ps
@@ -230,16 +254,18 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 			return fmt.Errorf("a run of %d rows with %d values of %s", n, len(v), e.metrics[j])
 		}
 	}
-	if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
-		k, ok := e.keyMap[r.Key]
-		if !ok {
-			k = int32(len(e.keys))
-			e.keys = append(e.keys, r.Key)
-			e.keyMap[r.Key] = k
-		}
-		e.lastKey = k
-	}
 	for off := 0; off < n; {
+		// The key, in the dictionary of the current group (a run may
+		// start a group partway through).
+		if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
+			k, ok := e.keyMap[r.Key]
+			if !ok {
+				k = int32(len(e.keys))
+				e.keys = append(e.keys, r.Key)
+				e.keyMap[r.Key] = k
+			}
+			e.lastKey = k
+		}
 		// The rows that fit in the current pages of every column.
 		k := min(n-off, len(e.point)-e.n, e.seedRows-e.ns)
 		at := e.n
@@ -268,6 +294,13 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 		}
 		if e.n == len(e.point) {
 			if err := e.flush(); err != nil {
+				return err
+			}
+		}
+		// A full group ends where the pages of every column end
+		// (rawGroupRows): write it.
+		if e.rows-e.groupRow == rawGroupRows {
+			if err := e.writeGroup(); err != nil {
 				return err
 			}
 		}
@@ -490,6 +523,8 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 		col.pages = append(col.pages, append([]byte(nil), levels...))
 	}
 	col.pages = append(col.pages, comp)
+	e.held += int64(len(hdr) + len(levels) + len(comp))
+	e.mostHeld = max(e.mostHeld, e.held)
 	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
 	col.nulls += int64(nulls)
 	if enc == col.enc {
@@ -595,17 +630,17 @@ func (col *rawColumn) statsBool(lo, hi bool) {
 	col.min, col.max = append(col.min[:0], b2u(lo)), append(col.max[:0], b2u(hi))
 }
 
-// finish writes the file: magic, column chunks, footer.
-func (e *rawEncoder) finish(w io.Writer) error {
-	if err := e.flush(); err != nil {
-		return err
+// writeGroup writes the current row group, its rows' pages all flushed:
+// the magic first if it is the file's first, then its column chunks; it
+// keeps the group's metadata for the footer and starts the next group,
+// with no page, statistics or dictionary.
+func (e *rawEncoder) writeGroup() error {
+	out := &e.out
+	if out.n == 0 {
+		out.write([]byte("PAR1"))
 	}
-	if err := e.flushSeeds(); err != nil {
-		return err
-	}
-	out := offsetWriter{w: w}
-	out.write([]byte("PAR1"))
-	schema := []format.SchemaElement{{Name: "netsweep_raw", NumChildren: thrift.New(int32(len(e.cols)))}}
+	rows := int64(e.rows - e.groupRow)
+	first := out.n
 	var chunks []format.ColumnChunk
 	var total int64
 	for i := range e.cols {
@@ -616,7 +651,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 			Encoding:     []format.Encoding{col.enc},
 			PathInSchema: []string{col.name},
 			Codec:        format.Snappy,
-			NumValues:    int64(e.rows),
+			NumValues:    rows,
 			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
 		}
 		// The dictionary, PLAIN, first in the chunk.
@@ -683,7 +718,48 @@ func (e *rawEncoder) finish(w io.Writer) error {
 		md.TotalCompressedSize = out.n - start
 		total += size
 		chunks = append(chunks, format.ColumnChunk{FileOffset: start, MetaData: md})
-		schema = append(schema, col.schema())
+
+		// The next group's column chunk starts afresh. The statistics
+		// are in md: they get new slices.
+		clear(col.pages)
+		col.pages = col.pages[:0]
+		col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
+		col.min, col.max = nil, nil
+		col.dict.reset()
+	}
+	e.groups = append(e.groups, format.RowGroup{Columns: chunks, TotalByteSize: total, NumRows: rows, FileOffset: first, TotalCompressedSize: out.n - first})
+	e.keys = e.keys[:0]
+	clear(e.keyMap)
+	e.lastKey = -1
+	e.groupRow = e.rows
+	e.held = 0
+	return out.err
+}
+
+// reset empties d, keeping its table's room.
+func (d *doubleDict) reset() {
+	d.values = d.values[:0]
+	clear(d.slots)
+	d.full = false
+}
+
+// finish writes the last row group, partial (or the one empty group of a
+// table of no rows), and the footer listing every group.
+func (e *rawEncoder) finish() error {
+	if err := e.flush(); err != nil {
+		return err
+	}
+	if err := e.flushSeeds(); err != nil {
+		return err
+	}
+	if e.rows > e.groupRow || len(e.groups) == 0 {
+		if err := e.writeGroup(); err != nil {
+			return err
+		}
+	}
+	schema := []format.SchemaElement{{Name: "netsweep_raw", NumChildren: thrift.New(int32(len(e.cols)))}}
+	for i := range e.cols {
+		schema = append(schema, e.cols[i].schema())
 	}
 	orders := make([]format.ColumnOrder, len(e.cols))
 	for i := range orders {
@@ -693,7 +769,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 		Version:      2,
 		Schema:       schema,
 		NumRows:      int64(e.rows),
-		RowGroups:    []format.RowGroup{{Columns: chunks, TotalByteSize: total, NumRows: int64(e.rows), FileOffset: 4, TotalCompressedSize: out.n - 4}},
+		RowGroups:    e.groups,
 		CreatedBy:    rawCreatedBy,
 		ColumnOrders: orders,
 	}
@@ -701,6 +777,7 @@ func (e *rawEncoder) finish(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	out := &e.out
 	out.write(footer)
 	out.write(binary.LittleEndian.AppendUint32(nil, uint32(len(footer))))
 	out.write([]byte("PAR1"))
