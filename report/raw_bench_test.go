@@ -45,11 +45,8 @@ func BenchmarkEncodeRawRuns(b *testing.B) {
 		at := []map[float64]uint8{{}, {}}
 		for ; i < len(tab.Rows) && len(v.Failed) < 312 && tab.Rows[i].Point == first.Point; i++ {
 			row := &tab.Rows[i]
-			v.Failed = append(v.Failed, row.Failed)
-			v.NetworkSeeds = append(v.NetworkSeeds, row.NetworkSeed)
-			v.ProcessSeeds = append(v.ProcessSeeds, row.ProcessSeed)
+			v.appendRow(row)
 			for j, x := range row.Values {
-				v.Values[j] = append(v.Values[j], x)
 				k, ok := at[j][x]
 				if !ok {
 					k = uint8(len(d.Dict[j]))

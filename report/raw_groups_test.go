@@ -55,30 +55,9 @@ func TestEncodeRawGroups(t *testing.T) {
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics", tc.n, tc.per, tc.k)
 		tab := rawGroupTable(tc.n, tc.per, tc.k, g)
-		var want, got bytes.Buffer
-		if err := encodeRawRowWiseGroups(&want, tab, int64(g)); err != nil {
-			t.Fatal(err)
-		}
-		if err := EncodeRaw(&got, tab); err != nil {
-			t.Fatal(err)
-		}
-		wf, err := parquet.OpenFile(bytes.NewReader(want.Bytes()), int64(want.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		gf, err := parquet.OpenFile(bytes.NewReader(got.Bytes()), int64(got.Len()))
-		if err != nil {
-			t.Fatalf("%s: parquet-go cannot open EncodeRaw's file: %v", name, err)
-		}
-		if g, w := gf.NumRows(), wf.NumRows(); g != w || g != int64(tc.n) {
-			t.Fatalf("%s: %d rows, parquet.Writer's file %d", name, g, w)
-		}
-		gr, wr := readRows(t, gf), readRows(t, wf)
-		for i := range wr {
-			if !parquet.Row(gr[i]).Equal(wr[i]) {
-				t.Fatalf("%s: row %d is %v, want %v", name, i, gr[i], wr[i])
-			}
-		}
+		got, gf, wf := encodeAgainst(t, name, tab, func(w io.Writer, tab *RawTable) error {
+			return encodeRawRowWiseGroups(w, tab, int64(g))
+		})
 		groups := gf.Metadata().RowGroups
 		ngroups := max(1, (tc.n+g-1)/g)
 		if len(groups) != ngroups {
@@ -103,7 +82,7 @@ func TestEncodeRawGroups(t *testing.T) {
 			}
 			org := of.Metadata().RowGroups[0]
 			if rg.TotalCompressedSize != org.TotalCompressedSize || rg.TotalByteSize != org.TotalByteSize ||
-				!bytes.Equal(got.Bytes()[rg.FileOffset:rg.FileOffset+rg.TotalCompressedSize], one.Bytes()[4:4+org.TotalCompressedSize]) {
+				!bytes.Equal(got[rg.FileOffset:rg.FileOffset+rg.TotalCompressedSize], one.Bytes()[4:4+org.TotalCompressedSize]) {
 				t.Errorf("%s: group %d (%d bytes at %d) is not the file of its rows (%d bytes)", name, i, rg.TotalCompressedSize, rg.FileOffset, org.TotalCompressedSize)
 			}
 			if tc.n == 0 {

@@ -23,13 +23,7 @@ func rawRuns(rng *rand.Rand, t *RawTable, most int) []RawRun {
 		r := RawRun{Point: first.Point, Key: first.Key, Rep: first.Rep,
 			Values: make([][]float64, len(t.Metrics)), Dict: make([][]float64, len(t.Metrics)), Index: make([][]uint8, len(t.Metrics))}
 		for ; i < len(t.Rows) && len(r.Failed) < n && t.Rows[i].Point == first.Point && t.Rows[i].Rep == first.Rep+len(r.Failed); i++ {
-			row := &t.Rows[i]
-			r.Failed = append(r.Failed, row.Failed)
-			r.NetworkSeeds = append(r.NetworkSeeds, row.NetworkSeed)
-			r.ProcessSeeds = append(r.ProcessSeeds, row.ProcessSeed)
-			for j, v := range row.Values {
-				r.Values[j] = append(r.Values[j], v)
-			}
+			r.appendRow(&t.Rows[i])
 		}
 		for j, vals := range r.Values {
 			if rng.IntN(3) == 0 {
@@ -60,6 +54,16 @@ func rawRuns(rng *rand.Rand, t *RawTable, most int) []RawRun {
 		runs = append(runs, r)
 	}
 	return runs
+}
+
+// appendRow appends row to r, its metrics as values.
+func (r *RawRun) appendRow(row *RawRow) {
+	r.Failed = append(r.Failed, row.Failed)
+	r.NetworkSeeds = append(r.NetworkSeeds, row.NetworkSeed)
+	r.ProcessSeeds = append(r.ProcessSeeds, row.ProcessSeed)
+	for j, v := range row.Values {
+		r.Values[j] = append(r.Values[j], v)
+	}
 }
 
 // TestEncodeRawRuns checks that EncodeRawRuns writes the bytes that

@@ -139,34 +139,7 @@ func TestEncodeRawParquetWriter(t *testing.T) {
 		{rawPageRows - 1, 100, 2}, {rawPageRows, 4097, 1}, {rawPageRows + 1, 1, 2}, {rawSeedPageRows, 1000, 1}, {rawSeedPageRows + 1, 1000, 2}, {20000, 5000, 0}, {300000, 10000, 2}, {3 * rawPageRows / 2, 1000, 5},
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics", tc.n, tc.per, tc.k)
-		tab := rawTestTable(tc.n, tc.per, tc.k)
-		var want, got bytes.Buffer
-		if err := encodeRawRowWise(&want, tab); err != nil {
-			t.Fatal(err)
-		}
-		if err := EncodeRaw(&got, tab); err != nil {
-			t.Fatal(err)
-		}
-		wf, err := parquet.OpenFile(bytes.NewReader(want.Bytes()), int64(want.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		gf, err := parquet.OpenFile(bytes.NewReader(got.Bytes()), int64(got.Len()))
-		if err != nil {
-			t.Fatalf("%s: parquet-go cannot open EncodeRaw's file: %v", name, err)
-		}
-		if g, w := gf.Schema().String(), wf.Schema().String(); g != w {
-			t.Fatalf("%s: schema\n%s\nwant\n%s", name, g, w)
-		}
-		if g, w := gf.NumRows(), wf.NumRows(); g != w || g != int64(tc.n) {
-			t.Fatalf("%s: %d rows, parquet.Writer's file %d", name, g, w)
-		}
-		gr, wr := readRows(t, gf), readRows(t, wf)
-		for i := range wr {
-			if !parquet.Row(gr[i]).Equal(wr[i]) {
-				t.Fatalf("%s: row %d is %v, want %v", name, i, gr[i], wr[i])
-			}
-		}
+		_, gf, wf := encodeAgainst(t, name, rawTestTable(tc.n, tc.per, tc.k), encodeRawRowWise)
 		if tc.n == 0 {
 			continue
 		}
@@ -195,6 +168,41 @@ func TestEncodeRawParquetWriter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// encodeAgainst encodes tab with EncodeRaw and with ref (parquet.Writer),
+// checks that parquet-go reads both back with the same schema and rows,
+// and returns EncodeRaw's bytes and both files.
+func encodeAgainst(t *testing.T, name string, tab *RawTable, ref func(io.Writer, *RawTable) error) (got []byte, gf, wf *parquet.File) {
+	t.Helper()
+	var want, buf bytes.Buffer
+	if err := ref(&want, tab); err != nil {
+		t.Fatal(err)
+	}
+	if err := EncodeRaw(&buf, tab); err != nil {
+		t.Fatal(err)
+	}
+	wf, err := parquet.OpenFile(bytes.NewReader(want.Bytes()), int64(want.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gf, err = parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatalf("%s: parquet-go cannot open EncodeRaw's file: %v", name, err)
+	}
+	if g, w := gf.Schema().String(), wf.Schema().String(); g != w {
+		t.Fatalf("%s: schema\n%s\nwant\n%s", name, g, w)
+	}
+	if g, w := gf.NumRows(), wf.NumRows(); g != w || g != int64(len(tab.Rows)) {
+		t.Fatalf("%s: %d rows, parquet.Writer's file %d", name, g, w)
+	}
+	gr, wr := readRows(t, gf), readRows(t, wf)
+	for i := range wr {
+		if !parquet.Row(gr[i]).Equal(wr[i]) {
+			t.Fatalf("%s: row %d is %v, want %v", name, i, gr[i], wr[i])
+		}
+	}
+	return buf.Bytes(), gf, wf
 }
 
 // readRows reads every row of f.
