@@ -306,7 +306,8 @@ func (c *Campaign) checkSpace() error {
 		return nil // unknown on this platform: do not guess
 	}
 	need := c.spaceNeeded()
-	// Raw values: 8 bytes a value in raw.journal, and at most about as
+	// Raw values: at most 8 bytes a value in raw.journal (a continuous
+	// metric's; a discrete one's take a few bits), and at most about as
 	// much again, with the seeds, in raw.parquet, for every repetition.
 	if k := int64(len(c.s.Output.Raw)); k > 0 {
 		var left int64
