@@ -112,9 +112,10 @@ func baseNames(p sim.Params) sim.Params {
 	return out
 }
 
-// gridText is an SIR spec on G(n,p), n = 20, over n values of beta.
-func gridText(n int) []byte {
-	return fmt.Appendf(nil, `name = "big"
+// sirText is an SIR spec on G(n,p), n = 20, named name, over the
+// [sweep] section sweep.
+func sirText(name, sweep string) []byte {
+	return fmt.Appendf(nil, `name = %q
 seed = 1
 repetitions = 1
 [network]
@@ -127,8 +128,13 @@ beta = 0.5
 gamma = 1.0
 seeds = 1
 [sweep]
-"process.beta" = { start = 0.1, stop = 0.9, num = %d }
-`, n)
+%s
+`, name, sweep)
+}
+
+// gridText is sirText over n values of beta.
+func gridText(n int) []byte {
+	return sirText("big", fmt.Sprintf(`"process.beta" = { start = 0.1, stop = 0.9, num = %d }`, n))
 }
 
 // liveBytes returns the live heap after a collection.

@@ -43,20 +43,7 @@ func TestWorkerSpec(t *testing.T) {
 			}
 		}
 	}
-	bad := []byte(`name = "bad"
-seed = 1
-repetitions = 1
-[network]
-generator = "er"
-n = 20
-mean_degree = 2.0
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-[sweep]
-"process.beta" = [0.1, -1.0, 0.3]
-`)
+	bad := sirText("bad", `"process.beta" = [0.1, -1.0, 0.3]`)
 	_, want := Parse("bad.toml", bad)
 	_, got := ParseWorker("bad.toml", bad)
 	if want == nil || got == nil || got.Error() != want.Error() {
@@ -177,27 +164,10 @@ func TestParallelParse(t *testing.T) {
 	for _, f := range files {
 		texts[f], _ = ReadFile(f)
 	}
-	grid := `name = "g"
-seed = 1
-repetitions = 1
-%s
-[network]
-generator = "er"
-n = 20
-mean_degree = 2.0
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-%s
-[sweep]
-"process.beta" = [0.1, 0.2, 0.3]
+	texts["groups.toml"] = sirText("g", `"process.beta" = [0.1, 0.2, 0.3]
 "network.mean_degree" = [1.0, 2.0, 3.0, 4.0]
-"process.immunise" = [0.0, 0.2]
-`
-	texts["groups.toml"] = fmt.Appendf(nil, grid, "", "")
-	texts["independent.toml"] = fmt.Appendf(nil, grid, "", "")
-	texts["independent.toml"] = bytes.Replace(texts["independent.toml"], []byte("mean_degree = 2.0\n"), []byte("mean_degree = 2.0\nrealisations = \"independent\"\n"), 1)
+"process.immunise" = [0.0, 0.2]`)
+	texts["independent.toml"] = bytes.Replace(texts["groups.toml"], []byte("mean_degree = 2.0\n"), []byte("mean_degree = 2.0\nrealisations = \"independent\"\n"), 1)
 	texts["bad.toml"] = bytes.Replace(texts["groups.toml"], []byte("[0.1, 0.2, 0.3]"), []byte("[0.1, -0.2, 0.3, -0.4]"), 1)
 	parse := func(name string, text []byte, min int) string {
 		parallelMin = min
