@@ -174,12 +174,10 @@ type rawEncoder struct {
 	idx                         []int32
 	rows                        int // rows added so far
 	// the file: where it goes, the row groups written, the first row of
-	// the current one; the bytes of the pages held, and their most
+	// the current one
 	out      offsetWriter
 	groups   []format.RowGroup
 	groupRow int
-	held     int64
-	mostHeld int64
 }
 
 // Column indices of the fixed columns.
@@ -523,8 +521,6 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 		col.pages = append(col.pages, append([]byte(nil), levels...))
 	}
 	col.pages = append(col.pages, comp)
-	e.held += int64(len(hdr) + len(levels) + len(comp))
-	e.mostHeld = max(e.mostHeld, e.held)
 	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
 	col.nulls += int64(nulls)
 	if enc == col.enc {
@@ -732,7 +728,6 @@ func (e *rawEncoder) writeGroup() error {
 	clear(e.keyMap)
 	e.lastKey = -1
 	e.groupRow = e.rows
-	e.held = 0
 	return out.err
 }
 
