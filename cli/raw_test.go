@@ -214,40 +214,65 @@ func TestRawShards(t *testing.T) {
 	checkRaw(t, sp, dir, tab)
 }
 
-// TestRawPandas reads raw.parquet with pandas (pyarrow) where python3 has
-// them, as users will. Elsewhere it skips loudly, under CI too: Debian
-// packages pandas but not pyarrow, without which pandas reads no Parquet,
-// so .ci/run cannot install them.
+// TestRawPandas reads raw.parquet with pandas, with no options, as users
+// will: pandas.read_parquet through pyarrow, the engine it picks first.
+// Debian bookworm packages neither pyarrow nor fastparquet, so pandas
+// runs in a Debian testing root that scripts/pandas/root.sh builds and
+// names in NETSWEEP_PANDAS_ROOT (.ci/run does), under chroot; without
+// it, python3 is used where it imports pandas and pyarrow.
+// scripts/pandas/read-raw.py prints what pandas read, and the checks are
+// TestRawPolars's. Elsewhere it skips loudly, except under CI.
 func TestRawPandas(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(py, "-c", "import pandas, pyarrow").Run()
-	}
+	script, err := os.ReadFile(filepath.Join("..", "scripts", "pandas", "read-raw.py"))
 	if err != nil {
-		t.Skipf("SKIPPED: python3 with pandas and pyarrow not found (%v): raw.parquet is not checked with pandas here", err)
+		t.Fatal(err)
 	}
-	sp := writeSpec(t, rawSpec)
-	out := filepath.Join(t.TempDir(), "out")
-	if code, msg := netsweep(t, "run", sp, "--out", out, "--quiet"); code != 0 {
-		t.Fatalf("exit %d: %s", code, msg)
+	root := os.Getenv("NETSWEEP_PANDAS_ROOT")
+	var python []string
+	outDir := t.TempDir()
+	if root != "" {
+		// The root sees only its own files: the campaign is written
+		// inside it.
+		python = []string{"chroot", root, "python3"}
+		d, err := os.MkdirTemp(filepath.Join(root, "tmp"), "netsweep-pandas-")
+		if err != nil {
+			t.Fatalf("NETSWEEP_PANDAS_ROOT=%s: %v (build it with `eval \"$(scripts/pandas/root.sh up)\"`)", root, err)
+		}
+		t.Cleanup(func() { os.RemoveAll(d) })
+		outDir = d
+	} else {
+		python = []string{"python3"}
+		err := exec.Command("python3", "-c", "import pandas, pyarrow").Run()
+		if err != nil {
+			msg := fmt.Sprintf("python3 with pandas and pyarrow not found (%v), and NETSWEEP_PANDAS_ROOT is not set: raw.parquet is not checked with pandas here; as root, run `eval \"$(scripts/pandas/root.sh up)\"`", err)
+			if os.Getenv("CI") != "" {
+				t.Fatal(msg + ", as .ci/run does")
+			}
+			t.Skip("SKIPPED: " + msg)
+		}
 	}
-	script := `import sys, pandas
-raw = pandas.read_parquet(sys.argv[1] + "/raw.parquet")
-res = pandas.read_csv(sys.argv[1] + "/results.csv")
-assert list(raw.columns) == ["point", "point_key", "rep", "network_seed", "process_seed", "failed", "final_size", "major"], list(raw.columns)
-assert len(raw) == 450, len(raw)
-m = raw.groupby("point")["final_size"].mean()
-assert ((m - res["final_size_mean"]).abs() < 1e-12).all(), (m, res["final_size_mean"])
-`
-	if msg, err := exec.Command(py, "-c", script, out).CombinedOutput(); err != nil {
-		t.Fatalf("pandas: %v\n%s", err, msg)
+	out := filepath.Join(outDir, "out")
+	pr, sp := readWith(t, out, func() *exec.Cmd {
+		arg := out
+		if root != "" {
+			arg = "/" + strings.TrimPrefix(out, filepath.Clean(root)+"/")
+		}
+		cmd := exec.Command(python[0], append(python[1:], "-", arg)...)
+		cmd.Stdin = bytes.NewReader(script)
+		return cmd
+	})
+	wantTypes := []string{"int64", "object", "int64", "uint64", "uint64", "bool", "float64", "float64"}
+	if len(pr.Dtypes) > 1 && pr.Dtypes[1] == "str" {
+		wantTypes[1] = "str" // pandas 3's string dtype
 	}
+	checkRead(t, "pandas", sp, out, pr, wantTypes)
 }
 
-// polarsRead is what scripts/polars/read-raw.js prints: DIR/raw.parquet,
-// results.csv and export-results.parquet as polars reads them.
-type polarsRead struct {
-	Polars  string                     `json:"polars"`
+// readerOut is what scripts/polars/read-raw.js and
+// scripts/pandas/read-raw.py print: DIR/raw.parquet, results.csv and
+// export-results.parquet as polars or pandas reads them.
+type readerOut struct {
+	Version string                     `json:"version"`
 	Columns []string                   `json:"columns"`
 	Dtypes  []string                   `json:"dtypes"`
 	Height  int                        `json:"height"`
@@ -291,36 +316,54 @@ func TestRawPolars(t *testing.T) {
 		}
 		t.Skipf("SKIPPED: nodejs-polars not installed (%v): raw.parquet is not checked with polars here; run `npm ci --prefix scripts/polars`", err)
 	}
-	sp := writeSpec(t, rawSpec)
 	out := filepath.Join(t.TempDir(), "out")
+	pr, sp := readWith(t, out, func() *exec.Cmd {
+		return exec.Command(node, filepath.Join(pkg, "read-raw.js"), out)
+	})
+	wantTypes := []string{"Int64", "String", "Int64", "UInt64", "UInt64", "Bool", "Float64", "Float64"}
+	checkRead(t, "polars", sp, out, pr, wantTypes)
+}
+
+// readWith runs the campaign rawSpec into out, exports its results as
+// Parquet, and runs a reader's command (read-raw.js or read-raw.py) on
+// out, returning what it printed and the spec's path.
+func readWith(t *testing.T, out string, reader func() *exec.Cmd) (readerOut, string) {
+	t.Helper()
+	sp := writeSpec(t, rawSpec)
 	if code, msg := netsweep(t, "run", sp, "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
 	if code, msg := netsweep(t, "export", out, "--format", "parquet"); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, msg)
 	}
-	cmd := exec.Command(node, filepath.Join(pkg, "read-raw.js"), out)
+	cmd := reader()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("polars: %v\n%s", err, stderr.Bytes())
+		t.Fatalf("%v: %v\n%s", cmd.Args, err, stderr.Bytes())
 	}
-	var pr polarsRead
+	var pr readerOut
 	if err := json.Unmarshal(stdout, &pr); err != nil {
-		t.Fatalf("polars output: %v\n%.500s", err, stdout)
+		t.Fatalf("%v printed: %v\n%.500s", cmd.Args, err, stdout)
 	}
-	t.Logf("read with nodejs-polars %s", pr.Polars)
+	t.Logf("read with %s", pr.Version)
+	return pr, sp
+}
 
-	// The schema, as report/raw_writer.go declares it: INT64, UTF-8
-	// string, UINT64 seeds, BOOLEAN, optional DOUBLE metrics.
+// checkRead checks what a reader (polars, pandas) read of out, the
+// campaign of the spec sp, against report.ReadRaw and results.csv: the schema
+// as report/raw_writer.go declares it (INT64, UTF-8 string, UINT64
+// seeds, BOOLEAN, optional DOUBLE metrics) in the reader's wantTypes,
+// every cell, the per-point means, results.csv and the exported table.
+func checkRead(t *testing.T, reader, sp, out string, pr readerOut, wantTypes []string) {
+	t.Helper()
 	wantCols := []string{"point", "point_key", "rep", "network_seed", "process_seed", "failed", "final_size", "major"}
-	wantTypes := []string{"Int64", "String", "Int64", "UInt64", "UInt64", "Bool", "Float64", "Float64"}
 	if got, want := strings.Join(pr.Columns, ","), strings.Join(wantCols, ","); got != want {
-		t.Fatalf("polars columns %s, want %s", got, want)
+		t.Fatalf("%s columns %s, want %s", reader, got, want)
 	}
 	if got, want := strings.Join(pr.Dtypes, ","), strings.Join(wantTypes, ","); got != want {
-		t.Fatalf("polars dtypes %s, want %s", got, want)
+		t.Fatalf("%s dtypes %s, want %s", reader, got, want)
 	}
 	_, tab := readRaw(t, out)
 	s, err := spec.Load(sp)
@@ -328,7 +371,7 @@ func TestRawPolars(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n := s.NumPoints() * s.Repetitions; pr.Height != n || len(tab.Rows) != n {
-		t.Fatalf("polars reads %d rows, report.ReadRaw %d, want %d", pr.Height, len(tab.Rows), n)
+		t.Fatalf("%s reads %d rows, report.ReadRaw %d, want %d", reader, pr.Height, len(tab.Rows), n)
 	}
 
 	// Every cell.
@@ -354,19 +397,19 @@ func TestRawPolars(t *testing.T) {
 		for c := range ints {
 			if i >= len(ints[c]) || ints[c][i] != want[c] {
 				bad++
-				t.Errorf("row %d column %s: polars %v, report.ReadRaw %s", i, wantCols[c], cell(ints[c], i), want[c])
+				t.Errorf("row %d column %s: %s %v, report.ReadRaw %s", i, wantCols[c], reader, cell(ints[c], i), want[c])
 			}
 		}
 		if i >= len(failed) || failed[i] != r.Failed {
 			bad++
-			t.Errorf("row %d failed: polars %v, report.ReadRaw %v", i, cell(failed, i), r.Failed)
+			t.Errorf("row %d failed: %s %v, report.ReadRaw %v", i, reader, cell(failed, i), r.Failed)
 		}
 		for j := range metrics {
 			v := r.Values[j]
 			ok := i < len(metrics[j]) && (metrics[j][i] == nil && r.Failed && math.IsNaN(v) || metrics[j][i] != nil && !r.Failed && *metrics[j][i] == v)
 			if !ok {
 				bad++
-				t.Errorf("row %d %s: polars %v, report.ReadRaw %v (failed %v)", i, wantCols[6+j], cell(metrics[j], i), v, r.Failed)
+				t.Errorf("row %d %s: %s %v, report.ReadRaw %v (failed %v)", i, wantCols[6+j], reader, cell(metrics[j], i), v, r.Failed)
 			}
 		}
 		if bad > 10 {
@@ -374,11 +417,11 @@ func TestRawPolars(t *testing.T) {
 		}
 	}
 
-	// Per point, polars' mean of the raw final sizes is results.csv's, and
-	// polars reads results.csv and the exported results too.
+	// Per point, the reader's mean of the raw final sizes is results.csv's, and
+	// the reader reads results.csv and the exported results too.
 	rows := readCSV(t, filepath.Join(out, "results.csv"))
 	if len(pr.Means) != len(rows) || pr.Results.Height != len(rows) || len(pr.Results.FinalSizeMean) != len(rows) {
-		t.Fatalf("polars: %d point means, results.csv %d rows (%d read by polars)", len(pr.Means), len(rows), pr.Results.Height)
+		t.Fatalf("%s: %d point means, results.csv %d rows (%d read by %s)", reader, len(pr.Means), len(rows), pr.Results.Height, reader)
 	}
 	for p, m := range pr.Means {
 		want, err := strconv.ParseFloat(rows[p]["final_size_mean"], 64)
@@ -386,17 +429,17 @@ func TestRawPolars(t *testing.T) {
 			t.Fatal(err)
 		}
 		if m.Point != p || m.FinalSize == nil || math.Abs(*m.FinalSize-want) > 1e-12 {
-			t.Errorf("point %d: polars mean of raw final sizes %v (point %d), results.csv %v", p, m.FinalSize, m.Point, want)
+			t.Errorf("point %d: %s mean of raw final sizes %v (point %d), results.csv %v", p, reader, m.FinalSize, m.Point, want)
 		}
 		if got := pr.Results.FinalSizeMean[p]; got != want {
-			t.Errorf("point %d: final_size_mean %v read by polars, %v by Go", p, got, want)
+			t.Errorf("point %d: final_size_mean %v read by %s, %v by Go", p, got, reader, want)
 		}
 	}
 	if pr.Export == nil {
-		t.Fatal("polars did not read export-results.parquet")
+		t.Fatalf("%s did not read export-results.parquet", reader)
 	}
 	if pr.Export.Height != s.NumPoints() || len(pr.Export.Columns) == 0 || pr.Export.Columns[0] != "process.beta" || !slices.Contains(pr.Export.Columns, "final_size_mean") {
-		t.Errorf("export-results.parquet read by polars: %d rows, columns %v; want %d rows, process.beta first, final_size_mean", pr.Export.Height, pr.Export.Columns, s.NumPoints())
+		t.Errorf("export-results.parquet read by %s: %d rows, columns %v; want %d rows, process.beta first, final_size_mean", reader, pr.Export.Height, pr.Export.Columns, s.NumPoints())
 	}
 }
 

@@ -2,7 +2,7 @@
 // Rust polars-io reader that Python's polars uses), with no options, as a
 // user would, and prints what polars made of it as one JSON object:
 //
-//   polars     the nodejs-polars version
+//   version    "nodejs-polars X"
 //   columns    the column names, in order
 //   dtypes     their polars dtypes (Int64, UInt64, String, Boolean, ...)
 //   height     the row count
@@ -29,7 +29,7 @@ if (!dir) {
 const integer = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]);
 const raw = pl.readParquet(path.join(dir, "raw.parquet"));
 const out = {
-  polars: pl.version,
+  version: `nodejs-polars ${pl.version}`,
   columns: raw.columns,
   dtypes: raw.dtypes.map((d) => d.variant),
   height: raw.height,
