@@ -51,7 +51,7 @@ EXECD_SPOOL=/var/spool/gridengine/execd
 execd_pid() {
 	local f
 	for f in "$EXECD_SPOOL"/*/execd.pid; do
-		[[ -f $f ]] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+		pid_alive "$f" sge_execd && return 0
 	done
 	return 1
 }
@@ -75,7 +75,16 @@ tails() {
 
 exports() { printf 'export SGE_ROOT=%s SGE_CELL=%s\n' "$SGE_ROOT" "$SGE_CELL"; }
 
-pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# pid_alive PIDFILE NAME: the pid in PIDFILE is a running NAME. A pid file
+# left by an earlier run may name a pid that another process has since
+# taken (then "up" would not start the daemon).
+pid_alive() {
+	local pid
+	[[ -s $1 ]] || return 1
+	pid=$(<"$1")
+	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+		[[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2" ]]
+}
 
 usable() {
 	# The queue instance on this host exists and is not in an error,
@@ -164,7 +173,7 @@ up() {
 	printf '%s localhost\n' "$HOST" >"$COMMON/host_aliases"
 	printf '%s\n' "$HOST" >"$COMMON/act_qmaster"
 
-	if ! pid_alive "$QMASTER_SPOOL/qmaster.pid"; then
+	if ! pid_alive "$QMASTER_SPOOL/qmaster.pid" sge_qmaster; then
 		say "starting sge_qmaster"
 		/usr/sbin/sge_qmaster >&2 || die "sge_qmaster did not start"
 	fi
@@ -191,7 +200,7 @@ up() {
 }
 
 status() {
-	pid_alive "$QMASTER_SPOOL/qmaster.pid" || {
+	pid_alive "$QMASTER_SPOOL/qmaster.pid" sge_qmaster || {
 		say "sge_qmaster is not running"
 		return 1
 	}
@@ -204,11 +213,11 @@ status() {
 	usable
 }
 
-# wait_gone waits up to 30 s for the process in pid file $1 to exit.
+# wait_gone PIDFILE NAME waits up to 30 s for the NAME in PIDFILE to exit.
 wait_gone() {
 	local i
 	for ((i = 0; i < 60; i++)); do
-		[[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null || return 0
+		pid_alive "$1" "$2" || return 0
 		sleep 0.5
 	done
 	say "warning: $(cat "$1") from $1 still runs"
@@ -221,13 +230,13 @@ down() {
 		say "stopping sge_execd"
 		qconf -ke "$HOST" >/dev/null 2>&1 || kill $(cat "$EXECD_SPOOL"/*/execd.pid) || true
 		for f in "$EXECD_SPOOL"/*/execd.pid; do
-			wait_gone "$f"
+			wait_gone "$f" sge_execd
 		done
 	fi
-	if pid_alive "$QMASTER_SPOOL/qmaster.pid"; then
+	if pid_alive "$QMASTER_SPOOL/qmaster.pid" sge_qmaster; then
 		say "stopping sge_qmaster"
 		qconf -km >/dev/null 2>&1 || kill "$(cat "$QMASTER_SPOOL/qmaster.pid")" || true
-		wait_gone "$QMASTER_SPOOL/qmaster.pid"
+		wait_gone "$QMASTER_SPOOL/qmaster.pid" sge_qmaster
 	fi
 }
 

@@ -70,12 +70,15 @@ need() {
 	done
 }
 
-# alive PIDFILE: the pid in PIDFILE names a running process.
+# alive PIDFILE: the pid in PIDFILE names a running process of the
+# daemon the file is named after (munged.pid: munged). A pid file left by
+# an earlier run may name a pid that another process has since taken.
 alive() {
 	local pid
 	[[ -s $1 ]] || return 1
 	pid=$(<"$1")
-	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+	[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+		[[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$(basename "$1" .pid)" ]]
 }
 
 # stop NAME PIDFILE: TERM the process, wait up to 15 s, then KILL.
