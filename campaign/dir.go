@@ -201,14 +201,21 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 		if err := writeSpecCopy(s, dir); err != nil {
 			return nil, err
 		}
-		if c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON}); err != nil {
-			return nil, err
-		}
+		// The raw journal is made beside the journal, each waiting on
+		// its own fsyncs.
+		rawErr := make(chan error, 1)
 		if len(s.Output.Raw) > 0 {
-			if err := c.openRaw(); err != nil {
-				c.Close()
-				return nil, err
-			}
+			go func() { rawErr <- c.openRaw() }()
+		} else {
+			rawErr <- nil
+		}
+		c.jw, err = journal.Create(path, journal.Header{SpecSHA256: s.CampaignID, Meta: metaJSON})
+		if rerr := <-rawErr; err == nil {
+			err = rerr
+		}
+		if err != nil {
+			c.Close()
+			return nil, err
 		}
 	}
 	if c.failures, err = os.OpenFile(filepath.Join(dir, FailuresFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644); err != nil {
@@ -440,14 +447,19 @@ func (c *Campaign) Close() error {
 	if c.failures != nil {
 		c.failures.Close()
 	}
-	var err error
+	// The two journals' last fsyncs, side by side.
+	rawErr := make(chan error, 1)
 	if c.rw != nil {
-		err = c.rw.Close()
+		go func() { rawErr <- c.rw.Close() }()
+	} else {
+		rawErr <- nil
 	}
+	var err error
 	if c.jw != nil {
-		if jerr := c.jw.Close(); err == nil {
-			err = jerr
-		}
+		err = c.jw.Close()
+	}
+	if rerr := <-rawErr; rerr != nil {
+		err = rerr
 	}
 	if c.lock != nil {
 		c.lock.Close()

@@ -160,27 +160,25 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 	return out, len(records) - len(out)
 }
 
-// runs returns the number of raw.parquet's rows, one per repetition
-// [0, Repetitions) of every point of s in canonical order, and a function
-// that fills in the next run of them (report.EncodeRawRuns) from the
-// records of x: the rest of a record's repetitions, in turn. Every
-// repetition must be indexed.
-func (x *rawIndex) runs(s *spec.Spec) (int, func(run *report.RawRun) error) {
+// runs returns a function that fills in the next run of raw.parquet's
+// rows, one per repetition [0, Repetitions) of every point of s in
+// canonical order (rawLayout), from the records of x: the rest of a
+// record's repetitions, in turn, their values (report.EncodeRawLayout
+// gives the seeds). Every repetition must be indexed.
+func (x *rawIndex) runs(s *spec.Spec) func(run *report.RawRun) error {
 	var (
-		recs   []*rawRecord  // the point's records, sorted by start
-		nk, pk sim.StreamKey // the point's seed keys
+		recs   []*rawRecord // the point's records, sorted by start
 		p, rep = -1, s.Repetitions
 		key    string    // the point's key
 		cols   []int     // where each wanted metric lies in a record
 		vals   []float64 // one metric's decoded values
 	)
-	return s.NumPoints() * s.Repetitions, func(run *report.RawRun) error {
+	return func(run *report.RawRun) error {
 		if rep == s.Repetitions {
 			p, rep = p+1, 0
 			key = s.PointKey(p)
 			recs = append(recs[:0], x.byKey[key]...)
 			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
-			nk, pk = s.PointSeedKeys(p)
 		}
 		// The record covering rep: recs are sorted by start.
 		i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
@@ -242,14 +240,24 @@ func (x *rawIndex) runs(s *spec.Spec) (int, func(run *report.RawRun) error) {
 				run.Failed[i] = math.IsNaN(v)
 			}
 		}
-		run.NetworkSeeds = slices.Grow(run.NetworkSeeds[:0], n)[:n]
-		run.ProcessSeeds = slices.Grow(run.ProcessSeeds[:0], n)[:n]
-		for i := range n {
-			run.NetworkSeeds[i] = nk.Seed(rep+i, sim.StreamNetwork)
-			run.ProcessSeeds[i] = pk.Seed(rep+i, sim.StreamProcess)
-		}
 		rep = end
 		return nil
+	}
+}
+
+// rawLayout is where raw.parquet's rows lie: every point of s in turn,
+// each with repetitions [0, Repetitions), and their seeds.
+func rawLayout(s *spec.Spec) report.RawLayout {
+	return report.RawLayout{
+		Rows: s.NumPoints() * s.Repetitions, Reps: s.Repetitions,
+		Key: s.PointKey,
+		Seeds: func(p, rep int, network, process []uint64) {
+			nk, pk := s.PointSeedKeys(p)
+			for i := range network {
+				network[i] = nk.Seed(rep+i, sim.StreamNetwork)
+				process[i] = pk.Seed(rep+i, sim.StreamProcess)
+			}
+		},
 	}
 }
 
@@ -292,8 +300,13 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	return nil
 }
 
-// writeRaw writes dir's raw.parquet from the raw values of x.
-func writeRaw(dir string, s *spec.Spec, x *rawIndex) error {
-	n, next := x.runs(s)
-	return report.WriteRawRuns(filepath.Join(dir, RawFile), x.metrics, n, next)
+// writeRaw writes dir's raw.parquet from the raw values of x, with the
+// layout columns that layout encodes (started with the run), or, if it
+// is nil, that another core encodes meanwhile, where there is one.
+func writeRaw(dir string, s *spec.Spec, x *rawIndex, layout *report.RawLayoutEncoding) error {
+	path := filepath.Join(dir, RawFile)
+	if layout == nil {
+		return report.WriteRawLayout(path, x.metrics, rawLayout(s), x.runs(s))
+	}
+	return layout.WriteFile(path, x.metrics, x.runs(s))
 }

@@ -117,6 +117,18 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	if c.dec != nil {
 		opts.Extend = c.dec.extend
 	}
+	// raw.parquet's layout (points, keys, repetitions, seeds) depends on
+	// the spec alone: it is encoded while the repetitions run, so that
+	// the end of the run encodes only their values. Not for a shard,
+	// whose collect writes the file, nor where precision targets decide
+	// the repetitions as they go.
+	var layout *report.RawLayoutEncoding
+	if c.raw != nil && o.Shard.K == 0 && c.dec == nil {
+		if layout, err = report.StartRawLayout(rawLayout(s)); err != nil {
+			return Outcome{}, err
+		}
+		defer layout.Stop()
+	}
 	table, err := exec(ctx, opts)
 	switch {
 	case err == nil:
@@ -157,7 +169,7 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	// another core where there is one (both wait on fsyncs).
 	rawDone := make(chan error, 1)
 	if c.raw != nil {
-		go func() { rawDone <- writeRaw(dir, s, c.raw) }()
+		go func() { rawDone <- writeRaw(dir, s, c.raw, layout) }()
 	} else {
 		rawDone <- nil
 	}

@@ -1,11 +1,14 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"reflect"
+	"slices"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
@@ -76,15 +79,27 @@ type RawRun struct {
 // error stops the encoding. The bytes are those EncodeRaw writes for the
 // same rows, however they are cut into runs.
 func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) error) error {
+	if err := checkRawMetrics(metrics); err != nil {
+		return err
+	}
+	return newRawEncoder(w, metrics, n, true, true).encode(n, next)
+}
+
+// checkRawMetrics refuses a metric named as one of raw.parquet's fixed
+// columns.
+func checkRawMetrics(metrics []string) error {
 	for _, m := range metrics {
-		for _, f := range rawFixed {
-			if m == f {
-				return fmt.Errorf("report: a metric named %q clashes with raw.parquet's column", m)
-			}
+		if slices.Contains(rawFixed, m) {
+			return fmt.Errorf("report: a metric named %q clashes with raw.parquet's column", m)
 		}
 	}
-	e := newRawEncoder(w, metrics, n)
-	r := RawRun{Values: make([][]float64, len(metrics))}
+	return nil
+}
+
+// encode adds the runs that next gives until n rows have come, and
+// finishes the file.
+func (e *rawEncoder) encode(n int, next func(r *RawRun) error) error {
+	r := RawRun{Values: make([][]float64, len(e.metrics))}
 	for e.rows < n {
 		if err := next(&r); err != nil {
 			return err
@@ -95,6 +110,142 @@ func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) er
 		if err := e.addRun(&r); err != nil {
 			return fmt.Errorf("could not encode raw.parquet: %w", err)
 		}
+	}
+	return e.finish()
+}
+
+// RawLayout is where a raw table's rows lie, before any value: Rows rows,
+// each point's repetitions 0, 1, ..., Reps-1 in turn (the last point's
+// may stop short), point after point from 0. Its columns point,
+// point_key, rep, network_seed and process_seed depend on nothing else:
+// Key gives a point's key, and Seeds fills in network and process, of
+// equal lengths, with the seeds of repetitions rep, rep+1, ... of point.
+// Both are called from another goroutine than the encoding's caller.
+type RawLayout struct {
+	Rows, Reps int
+	Key        func(point int) string
+	Seeds      func(point, rep int, network, process []uint64)
+}
+
+// EncodeRawLayout is EncodeRawRuns for a table laid out as l: the runs
+// that next gives need only their values (Failed, and Values or Dict and
+// Index), and Point and Rep, which must be where the run lies (their
+// seeds and key are not read). The layout's columns are encoded on
+// another goroutine meanwhile (StartRawLayout). The bytes are those
+// EncodeRawRuns writes for the same rows.
+func EncodeRawLayout(w io.Writer, metrics []string, l RawLayout, next func(r *RawRun) error) error {
+	p, err := StartRawLayout(l)
+	if err != nil {
+		return err
+	}
+	return p.Encode(w, metrics, next)
+}
+
+// WriteRawLayout writes to path as Parquet, atomically, what
+// EncodeRawLayout encodes; path is left alone if next fails.
+func WriteRawLayout(path string, metrics []string, l RawLayout, next func(r *RawRun) error) error {
+	p, err := StartRawLayout(l)
+	if err != nil {
+		return err
+	}
+	return p.WriteFile(path, metrics, next)
+}
+
+// RawLayoutEncoding is a raw table's layout columns being encoded on a
+// goroutine of their own, from StartRawLayout on, so that they are ready,
+// or nearly, when the values are: a campaign starts it with its run,
+// since the layout depends on the spec alone. It holds the column chunks
+// of a row group, and works on the next one, until Encode takes them:
+// about 16 bytes a row (the seeds, which hardly compress) up to two
+// groups of rawGroupRows rows. Encode or Stop must be called once, to end
+// the goroutine.
+type RawLayoutEncoding struct {
+	l      RawLayout
+	groups chan rawLayoutGroup
+	done   chan struct{}
+	once   sync.Once
+}
+
+// StartRawLayout starts encoding the layout columns of l.
+func StartRawLayout(l RawLayout) (*RawLayoutEncoding, error) {
+	if l.Rows < 0 || l.Reps <= 0 {
+		return nil, fmt.Errorf("report: a layout of %d rows of %d repetitions a point", l.Rows, l.Reps)
+	}
+	p := &RawLayoutEncoding{l: l, groups: make(chan rawLayoutGroup), done: make(chan struct{})}
+	go func() {
+		le := newRawEncoder(nil, nil, l.Rows, true, false)
+		le.stop = p.done
+		le.sink = func(g rawLayoutGroup) bool {
+			select {
+			case p.groups <- g:
+				return true
+			case <-p.done:
+				return false
+			}
+		}
+		if err := le.encodeLayout(l); err != nil && !errors.Is(err, errRawStopped) {
+			select {
+			case p.groups <- rawLayoutGroup{err: err}:
+			case <-p.done:
+			}
+		}
+	}()
+	return p, nil
+}
+
+// Stop ends the encoding of the layout, if Encode has not; it may be
+// called more than once, and after Encode.
+func (p *RawLayoutEncoding) Stop() { p.once.Do(func() { close(p.done) }) }
+
+// Encode writes to w as Parquet the table of p's layout with these
+// metrics, the values of its rows from the runs that next gives, as
+// EncodeRawLayout does, and stops p.
+func (p *RawLayoutEncoding) Encode(w io.Writer, metrics []string, next func(r *RawRun) error) error {
+	defer p.Stop()
+	select {
+	case <-p.done:
+		return errRawStopped
+	default:
+	}
+	if err := checkRawMetrics(metrics); err != nil {
+		return err
+	}
+	e := newRawEncoder(w, metrics, p.l.Rows, false, true)
+	e.layoutIn, e.reps, e.stop = p.groups, p.l.Reps, p.done
+	return e.encode(p.l.Rows, next)
+}
+
+// WriteFile writes to path as Parquet, atomically, what Encode encodes;
+// path is left alone if next fails.
+func (p *RawLayoutEncoding) WriteFile(path string, metrics []string, next func(r *RawRun) error) error {
+	defer p.Stop()
+	return writeFileAtomic(path, func(w io.Writer) error { return p.Encode(w, metrics, next) })
+}
+
+// encodeLayout adds l's rows, in runs of up to 4096 rows, to an encoder
+// of the layout's columns, until its stop is closed.
+func (e *rawEncoder) encodeLayout(l RawLayout) error {
+	const most = 4096
+	r := RawRun{Failed: make([]bool, most), NetworkSeeds: make([]uint64, most), ProcessSeeds: make([]uint64, most)}
+	failed, network, process := r.Failed, r.NetworkSeeds, r.ProcessSeeds
+	for row := 0; row < l.Rows; {
+		select {
+		case <-e.stop:
+			return errRawStopped
+		default:
+		}
+		p, rep := row/l.Reps, row%l.Reps
+		k := min(most, l.Reps-rep, l.Rows-row)
+		if rep == 0 || row == 0 {
+			r.Key = l.Key(p)
+		}
+		r.Point, r.Rep = p, rep
+		r.Failed, r.NetworkSeeds, r.ProcessSeeds = failed[:k], network[:k], process[:k]
+		l.Seeds(p, rep, r.NetworkSeeds, r.ProcessSeeds)
+		if err := e.addRun(&r); err != nil {
+			return fmt.Errorf("could not encode raw.parquet's layout: %w", err)
+		}
+		row += k
 	}
 	return e.finish()
 }

@@ -111,7 +111,7 @@ func BenchmarkEncodeRawGroups(b *testing.B) {
 	metrics := []string{"final_size", "major"}
 	var held, size int64
 	for b.Loop() {
-		e := newRawEncoder(io.Discard, metrics, n)
+		e := newRawEncoder(io.Discard, metrics, n, true, true)
 		r := RawRun{Values: make([][]float64, 2)}
 		for i := 0; i < n; {
 			p, rep := i/per, i%per

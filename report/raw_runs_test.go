@@ -2,10 +2,14 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
@@ -106,6 +110,91 @@ func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%s: EncodeRawRuns wrote %d bytes, unlike EncodeRaw's %d", name, got.Len(), want.Len())
+		}
+	}
+}
+
+// TestEncodeRawLayout checks that EncodeRawLayout, given the layout of
+// the tables of TestEncodeRawRuns and runs with their values only, writes
+// the bytes that EncodeRaw writes, with groups of the default size and
+// of one page of the seeds (so that the encoder of the layout hands over
+// several groups), and that a run that is not where the layout puts it,
+// or a failing next, stops it with an error.
+func TestEncodeRawLayout(t *testing.T) {
+	t.Run("default groups", func(t *testing.T) { testEncodeRawLayout(t, rand.New(rand.NewPCG(23, 29))) })
+	t.Run("small groups", func(t *testing.T) {
+		setRawGroupRows(t, rawSeedPageRows)
+		testEncodeRawLayout(t, rand.New(rand.NewPCG(47, 53)))
+	})
+}
+
+func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
+	// The encoders of the layout end with their encodings, even those
+	// stopped early.
+	base := runtime.NumGoroutine()
+	defer func() {
+		for range 100 {
+			if runtime.NumGoroutine() <= base {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Errorf("%d goroutines left running, %d before", runtime.NumGoroutine(), base)
+	}()
+	for _, tc := range []struct{ n, per, k, most int }{
+		{0, 1, 2, 1}, {1, 1, 1, 1}, {65, 7, 3, 5}, {4095, 1000, 2, 300}, {rawPageRows + 1, 1, 2, 1},
+		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {100000, 10000, 3, 256},
+		{3*rawSeedPageRows + 100, 40000, 5, 256},
+	} {
+		name := fmt.Sprintf("%d rows, %d a point, %d metrics, runs of up to %d", tc.n, tc.per, tc.k, tc.most)
+		tab := rawGroupTable(tc.n, tc.per, tc.k, rawGroupRows)
+		var want, got bytes.Buffer
+		if err := EncodeRaw(&want, tab); err != nil {
+			t.Fatal(err)
+		}
+		l := RawLayout{Rows: tc.n, Reps: tc.per,
+			Key: func(p int) string { return tab.Rows[p*tc.per].Key },
+			Seeds: func(p, rep int, network, process []uint64) {
+				for i := range network {
+					r := &tab.Rows[p*tc.per+rep+i]
+					network[i], process[i] = r.NetworkSeed, r.ProcessSeed
+				}
+			}}
+		runs := rawRuns(rng, tab, tc.most)
+		next := 0
+		err := EncodeRawLayout(&got, tab.Metrics, l, func(r *RawRun) error {
+			*r = runs[next]
+			r.NetworkSeeds, r.ProcessSeeds, r.Key = nil, nil, "" // not read
+			next++
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: EncodeRawLayout wrote %d bytes, unlike EncodeRaw's %d", name, got.Len(), want.Len())
+		}
+
+		// A run one repetition off, and a failing next, after the
+		// first run.
+		if tc.n < 2 {
+			continue
+		}
+		for _, bad := range []string{"off", "fails"} {
+			next = 0
+			err := EncodeRawLayout(io.Discard, tab.Metrics, l, func(r *RawRun) error {
+				*r = runs[next]
+				if next++; next == 2 || len(runs) == 1 {
+					if bad == "fails" {
+						return errors.New("next failed")
+					}
+					r.Rep++
+				}
+				return nil
+			})
+			if err == nil {
+				t.Errorf("%s: a run %s: no error", name, bad)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -38,6 +39,14 @@ import (
 // it holds is the pages of one row group (about 11 bytes a row for two
 // metrics), whatever the size of the file. Dictionaries and statistics
 // are per column chunk, so each group starts them afresh.
+//
+// The columns point, point_key, rep and the seeds depend only on where a
+// row lies (RawLayout), failed and the metrics on the repetition's
+// values. EncodeRawRuns encodes both on one goroutine; EncodeRawLayout
+// and RawLayoutEncoding encode the layout's on another (an encoder of
+// the layout alone, which hands its column chunks over group by group)
+// and the values' on the caller's, with the same code and so the same
+// bytes.
 
 // rawSeedPageRows is how many rows a data page of the seeds holds,
 // rawPageRows the other columns': the seeds' pages are 512 KiB, large
@@ -178,7 +187,33 @@ type rawEncoder struct {
 	out      offsetWriter
 	groups   []format.RowGroup
 	groupRow int
+	// Which columns it encodes: the layout's (point, point_key, rep and
+	// the seeds, which depend only on where a row is), the values'
+	// (failed and the metrics), or both. An encoder of the values alone
+	// takes the layout's column chunks, group by group, from layoutIn;
+	// an encoder of the layout alone hands them to sink rather than
+	// writing them, and stops when stop is closed.
+	layoutCols, valueCols bool
+	reps                  int // repetitions a point, to check runs against, where a layout gives them
+	layoutIn              <-chan rawLayoutGroup
+	sink                  func(rawLayoutGroup) bool
+	stop                  <-chan struct{}
 }
+
+// rawLayoutGroup is a row group's layout column chunks (its first
+// rcFailed columns) and point keys, handed from the encoder of the
+// layout to the encoder of the values; or the error that stopped the
+// encoder of the layout.
+type rawLayoutGroup struct {
+	rows int
+	cols []rawColumn
+	keys []string
+	err  error
+}
+
+// errRawStopped ends an encoder of the layout whose encoder of the values
+// has returned.
+var errRawStopped = errors.New("report: the encoding of raw.parquet stopped")
 
 // Column indices of the fixed columns.
 const (
@@ -190,15 +225,19 @@ const (
 	rcFailed
 )
 
-// newRawEncoder returns an encoder of n rows of these metrics to w.
-func newRawEncoder(w io.Writer, metrics []string, n int) *rawEncoder {
+// newRawEncoder returns an encoder of n rows of these metrics to w, of
+// the layout's columns, the values' columns or both.
+func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols bool) *rawEncoder {
 	if rawGroupRows <= 0 || rawGroupRows%rawSeedPageRows != 0 {
 		panic(fmt.Sprintf("report: rawGroupRows %d is not a multiple of %d", rawGroupRows, rawSeedPageRows))
 	}
-	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1, out: offsetWriter{w: w}}
+	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1, out: offsetWriter{w: w}, layoutCols: layoutCols, valueCols: valueCols}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.point, e.rep = make([]int64, p), make([]int64, p)
-	e.seeds[0], e.seeds[1], e.seedRows = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps), ps
+	e.seedRows = ps
+	if layoutCols {
+		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
+	}
 	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
 	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
@@ -235,8 +274,11 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 	if n == 0 {
 		return nil
 	}
-	if len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n || len(r.Values) != len(e.metrics) {
+	if e.layoutCols && (len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n) || len(r.Values) != len(e.metrics) {
 		return fmt.Errorf("a run of %d rows with %d and %d seeds and %d metrics' values, want %d", n, len(r.NetworkSeeds), len(r.ProcessSeeds), len(r.Values), len(e.metrics))
+	}
+	if !e.layoutCols && (r.Point != e.rows/e.reps || r.Rep != e.rows%e.reps) {
+		return fmt.Errorf("a run of point %d from repetition %d at row %d, which is point %d repetition %d", r.Point, r.Rep, e.rows, e.rows/e.reps, e.rows%e.reps)
 	}
 	for j, v := range r.Values {
 		if j < len(r.Dict) && r.Dict[j] != nil {
@@ -255,7 +297,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 	for off := 0; off < n; {
 		// The key, in the dictionary of the current group (a run may
 		// start a group partway through).
-		if e.lastKey < 0 || e.keys[e.lastKey] != r.Key {
+		if e.layoutCols && (e.lastKey < 0 || e.keys[e.lastKey] != r.Key) {
 			k, ok := e.keyMap[r.Key]
 			if !ok {
 				k = int32(len(e.keys))
@@ -267,23 +309,27 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 		// The rows that fit in the current pages of every column.
 		k := min(n-off, len(e.point)-e.n, e.seedRows-e.ns)
 		at := e.n
-		point, rep := int64(r.Point), int64(r.Rep+off)
-		for i := range k {
-			e.point[at+i], e.rep[at+i], e.keyIdx[at+i] = point, rep+int64(i), e.lastKey
+		if e.layoutCols {
+			point, rep := int64(r.Point), int64(r.Rep+off)
+			for i := range k {
+				e.point[at+i], e.rep[at+i], e.keyIdx[at+i] = point, rep+int64(i), e.lastKey
+			}
+			e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
+			e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
+			e.addSeeds(0, r.NetworkSeeds[off:off+k])
+			e.addSeeds(1, r.ProcessSeeds[off:off+k])
 		}
-		e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
-		e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
-		failed := r.Failed[off : off+k]
-		copy(e.failed[at:], failed)
-		for j := range e.metrics {
-			if j < len(r.Dict) && r.Dict[j] != nil {
-				e.addDict(j, r.Dict[j], r.Index[j][off:off+k], failed, at)
-			} else {
-				e.addValues(j, r.Values[j][off:off+k], failed, at)
+		if e.valueCols {
+			failed := r.Failed[off : off+k]
+			copy(e.failed[at:], failed)
+			for j := range e.metrics {
+				if j < len(r.Dict) && r.Dict[j] != nil {
+					e.addDict(j, r.Dict[j], r.Index[j][off:off+k], failed, at)
+				} else {
+					e.addValues(j, r.Values[j][off:off+k], failed, at)
+				}
 			}
 		}
-		e.addSeeds(0, r.NetworkSeeds[off:off+k])
-		e.addSeeds(1, r.ProcessSeeds[off:off+k])
 		e.n, e.ns, e.rows, off = e.n+k, e.ns+k, e.rows+k, off+k
 		if e.ns == e.seedRows {
 			if err := e.flushSeeds(); err != nil {
@@ -380,7 +426,8 @@ func (e *rawEncoder) addSeeds(s int, seeds []uint64) {
 // flushSeeds writes the current page of the seeds and starts the next.
 func (e *rawEncoder) flushSeeds() error {
 	n := e.ns
-	if n == 0 {
+	if n == 0 || !e.layoutCols {
+		e.ns = 0
 		return nil
 	}
 	for s, c := range []int{rcNetworkSeed, rcProcessSeed} {
@@ -402,7 +449,23 @@ func (e *rawEncoder) flush() error {
 	if n == 0 {
 		return nil
 	}
-	var plainEnc plain.Encoding
+	if e.layoutCols {
+		if err := e.flushLayout(n); err != nil {
+			return err
+		}
+	}
+	if e.valueCols {
+		if err := e.flushValues(n); err != nil {
+			return err
+		}
+	}
+	e.n = 0
+	return nil
+}
+
+// flushLayout writes the current pages of the layout's columns but the
+// seeds: point, rep and point_key, of n rows.
+func (e *rawEncoder) flushLayout(n int) error {
 	var err error
 	for _, c := range []struct {
 		col    int
@@ -430,10 +493,14 @@ func (e *rawEncoder) flush() error {
 		return err
 	}
 	e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
-	if err := e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain); err != nil {
-		return err
-	}
+	return e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain)
+}
 
+// flushValues writes the current pages of the values' columns, failed
+// and the metrics, of n rows.
+func (e *rawEncoder) flushValues(n int) error {
+	var plainEnc plain.Encoding
+	var err error
 	// failed: PLAIN booleans, one bit each, least significant first.
 	e.plain = append(e.plain[:0], make([]byte, (n+7)/8)...)
 	lo, hi := true, false
@@ -489,7 +556,6 @@ func (e *rawEncoder) flush() error {
 		}
 		e.nv[j] = 0
 	}
-	e.n = 0
 	return nil
 }
 
@@ -631,16 +697,39 @@ func (col *rawColumn) statsBool(lo, hi bool) {
 // keeps the group's metadata for the footer and starts the next group,
 // with no page, statistics or dictionary.
 func (e *rawEncoder) writeGroup() error {
+	if e.sink != nil {
+		return e.handGroup()
+	}
+	rows := int64(e.rows - e.groupRow)
+	keys := e.keys
+	var layout []rawColumn
+	if e.layoutIn != nil {
+		var g rawLayoutGroup
+		select {
+		case g = <-e.layoutIn:
+		case <-e.stop:
+			return errRawStopped
+		}
+		switch {
+		case g.err != nil:
+			return g.err
+		case int64(g.rows) != rows:
+			return fmt.Errorf("report: a row group of %d rows, its layout of %d", rows, g.rows)
+		}
+		keys, layout = g.keys, g.cols
+	}
 	out := &e.out
 	if out.n == 0 {
 		out.write([]byte("PAR1"))
 	}
-	rows := int64(e.rows - e.groupRow)
 	first := out.n
 	var chunks []format.ColumnChunk
 	var total int64
 	for i := range e.cols {
 		col := &e.cols[i]
+		if i < len(layout) {
+			col = &layout[i]
+		}
 		start := out.n
 		md := format.ColumnMetaData{
 			Type:         col.typ,
@@ -655,7 +744,7 @@ func (e *rawEncoder) writeGroup() error {
 		ndict := 0
 		switch {
 		case i == rcKey:
-			for _, k := range e.keys {
+			for _, k := range keys {
 				dict = binary.LittleEndian.AppendUint32(dict, uint32(len(k)))
 				dict = append(dict, k...)
 				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
@@ -665,7 +754,7 @@ func (e *rawEncoder) writeGroup() error {
 					md.Statistics.MaxValue = []byte(k)
 				}
 			}
-			ndict = len(e.keys)
+			ndict = len(keys)
 		case col.typ == format.Double:
 			dict, _ = (&plain.Encoding{}).EncodeDouble(nil, col.dict.values)
 			ndict = len(col.dict.values)
@@ -731,6 +820,27 @@ func (e *rawEncoder) writeGroup() error {
 	return out.err
 }
 
+// handGroup is writeGroup for an encoder of the layout: it hands the
+// group's layout column chunks and keys to sink, and starts the next
+// group with new ones.
+func (e *rawEncoder) handGroup() error {
+	g := rawLayoutGroup{rows: e.rows - e.groupRow, cols: slices.Clone(e.cols[:rcFailed]), keys: slices.Clone(e.keys)}
+	for i := range rcFailed {
+		col := &e.cols[i]
+		col.pages, col.min, col.max = nil, nil, nil
+		col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
+	}
+	e.groups = append(e.groups, format.RowGroup{NumRows: int64(g.rows)})
+	e.keys = e.keys[:0]
+	clear(e.keyMap)
+	e.lastKey = -1
+	e.groupRow = e.rows
+	if !e.sink(g) {
+		return errRawStopped
+	}
+	return nil
+}
+
 // reset empties d, keeping its table's room.
 func (d *doubleDict) reset() {
 	d.values = d.values[:0]
@@ -751,6 +861,9 @@ func (e *rawEncoder) finish() error {
 		if err := e.writeGroup(); err != nil {
 			return err
 		}
+	}
+	if e.sink != nil {
+		return nil
 	}
 	schema := []format.SchemaElement{{Name: "netsweep_raw", NumChildren: thrift.New(int32(len(e.cols)))}}
 	for i := range e.cols {
