@@ -248,18 +248,42 @@ func (x *rawIndex) runs(s *spec.Spec) func(run *report.RawRun) error {
 // rawLayout is where raw.parquet's rows lie: every point of s in turn,
 // each with repetitions [0, Repetitions), and their seeds.
 func rawLayout(s *spec.Spec) report.RawLayout {
+	// Points that share their networks share their network seeds: those
+	// of the last point's network are kept (up to rawSeedCache of them),
+	// so that a sweep of the process's settings derives them once. The
+	// encoder asks for a point's repetitions in order, from 0.
+	var (
+		lastNet sim.StreamKey
+		netSeed []uint64
+	)
 	return report.RawLayout{
 		Rows: s.NumPoints() * s.Repetitions, Reps: s.Repetitions,
 		Key: s.PointKey,
 		Seeds: func(p, rep int, network, process []uint64) {
 			nk, pk := s.PointSeedKeys(p)
-			for i := range network {
-				network[i] = nk.Seed(rep+i, sim.StreamNetwork)
+			if nk != lastNet || netSeed == nil {
+				lastNet, netSeed = nk, netSeed[:0]
+			}
+			switch end := rep + len(network); {
+			case end <= len(netSeed):
+				copy(network, netSeed[rep:end])
+			default:
+				for i := range network {
+					network[i] = nk.Seed(rep+i, sim.StreamNetwork)
+				}
+				if rep == len(netSeed) && end <= rawSeedCache {
+					netSeed = append(netSeed, network...)
+				}
+			}
+			for i := range process {
 				process[i] = pk.Seed(rep+i, sim.StreamProcess)
 			}
 		},
 	}
 }
+
+// rawSeedCache is the most network seeds rawLayout keeps: 512 KiB.
+const rawSeedCache = 1 << 16
 
 // openRaw opens (or creates) the raw journal beside the journal of a
 // campaign that keeps raw values, and indexes what it holds.

@@ -157,6 +157,7 @@ type rawEncoder struct {
 	// the current pages' values, column by column, n rows (ns of the
 	// seeds, nv[j] non-null values of metric j)
 	n, ns      int
+	pageRows   int // rows a page of the columns but the seeds
 	nv         []int
 	point, rep []int64
 	seeds      [2][]byte // PLAIN: 8 bytes little-endian a seed
@@ -233,14 +234,16 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	}
 	e := &rawEncoder{metrics: metrics, keyMap: map[string]int32{}, lastKey: -1, out: offsetWriter{w: w}, layoutCols: layoutCols, valueCols: valueCols}
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
-	e.point, e.rep = make([]int64, p), make([]int64, p)
-	e.seedRows = ps
+	e.pageRows, e.seedRows = p, ps
 	if layoutCols {
+		e.point, e.rep, e.keyIdx = make([]int64, p), make([]int64, p), make([]int32, p)
 		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
+	}
+	if valueCols {
+		e.failed = make([]bool, p)
 	}
 	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
-	e.keyIdx, e.failed = make([]int32, p), make([]bool, p)
 	e.plain = make([]byte, 0, 8*p+8)
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
@@ -307,7 +310,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 			e.lastKey = k
 		}
 		// The rows that fit in the current pages of every column.
-		k := min(n-off, len(e.point)-e.n, e.seedRows-e.ns)
+		k := min(n-off, e.pageRows-e.n, e.seedRows-e.ns)
 		at := e.n
 		if e.layoutCols {
 			point, rep := int64(r.Point), int64(r.Rep+off)
@@ -336,7 +339,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 				return err
 			}
 		}
-		if e.n == len(e.point) {
+		if e.n == e.pageRows {
 			if err := e.flush(); err != nil {
 				return err
 			}
