@@ -251,7 +251,7 @@ func rawLayout(s *spec.Spec) report.RawLayout {
 	// Points that share their networks share their network seeds: those
 	// of the last point's network are kept (up to rawSeedCache of them),
 	// so that a sweep of the process's settings derives them once. The
-	// encoder asks for a point's repetitions in order, from 0.
+	// encoder asks for a point's repetitions in order.
 	var (
 		lastNet sim.StreamKey
 		netSeed []uint64
@@ -259,24 +259,26 @@ func rawLayout(s *spec.Spec) report.RawLayout {
 	return report.RawLayout{
 		Rows: s.NumPoints() * s.Repetitions, Reps: s.Repetitions,
 		Key: s.PointKey,
-		Seeds: func(p, rep int, network, process []uint64) {
-			nk, pk := s.PointSeedKeys(p)
+		NetworkSeeds: func(p, rep int, seeds []uint64) {
+			nk, _ := s.PointSeedKeys(p)
 			if nk != lastNet || netSeed == nil {
-				lastNet, netSeed = nk, netSeed[:0]
+				lastNet, netSeed = nk, make([]uint64, 0, min(s.Repetitions, rawSeedCache))
 			}
-			switch end := rep + len(network); {
-			case end <= len(netSeed):
-				copy(network, netSeed[rep:end])
-			default:
-				for i := range network {
-					network[i] = nk.Seed(rep+i, sim.StreamNetwork)
-				}
-				if rep == len(netSeed) && end <= rawSeedCache {
-					netSeed = append(netSeed, network...)
-				}
+			if end := rep + len(seeds); end <= len(netSeed) {
+				copy(seeds, netSeed[rep:end])
+				return
 			}
-			for i := range process {
-				process[i] = pk.Seed(rep+i, sim.StreamProcess)
+			for i := range seeds {
+				seeds[i] = nk.Seed(rep+i, sim.StreamNetwork)
+			}
+			if rep == len(netSeed) && rep+len(seeds) <= cap(netSeed) {
+				netSeed = append(netSeed, seeds...)
+			}
+		},
+		ProcessSeeds: func(p, rep int, seeds []uint64) {
+			_, pk := s.PointSeedKeys(p)
+			for i := range seeds {
+				seeds[i] = pk.Seed(rep+i, sim.StreamProcess)
 			}
 		},
 	}

@@ -49,8 +49,8 @@ func TestRawRecordVersions(t *testing.T) {
 }
 
 // TestRawLayoutSeeds checks rawLayout's seeds against each point's own
-// (spec.Point.Seeds), asked for as the encoder asks, a point's
-// repetitions in runs of 4096 from 0: on a grid whose network changes
+// (spec.Point.Seeds), asked for a point's repetitions in runs of 4096
+// from 0, in turn: on a grid whose network changes
 // from some points to the next and not between others, with more
 // repetitions than rawLayout keeps network seeds of.
 func TestRawLayoutSeeds(t *testing.T) {
@@ -73,18 +73,21 @@ gamma = 1.0
 		t.Fatalf("%d repetitions: not more than the %d network seeds kept", s.Repetitions, rawSeedCache)
 	}
 	l := rawLayout(s)
-	network, process := make([]uint64, 4096), make([]uint64, 4096)
+	seeds := make([]uint64, 4096)
 	for p := range s.NumPoints() {
 		pt := s.Point(p)
 		if got := l.Key(p); got != pt.Key {
 			t.Fatalf("point %d: key %s, want %s", p, got, pt.Key)
 		}
-		for rep := 0; rep < s.Repetitions; rep += len(network) {
-			k := min(len(network), s.Repetitions-rep)
-			l.Seeds(p, rep, network[:k], process[:k])
-			for i := range k {
-				if nw, pr := pt.Seeds(s.Seed, rep+i); network[i] != nw || process[i] != pr {
-					t.Fatalf("point %d rep %d: seeds %d %d, want %d %d", p, rep+i, network[i], process[i], nw, pr)
+		for rep := 0; rep < s.Repetitions; rep += len(seeds) {
+			k := min(len(seeds), s.Repetitions-rep)
+			for stream, fill := range []func(int, int, []uint64){l.NetworkSeeds, l.ProcessSeeds} {
+				fill(p, rep, seeds[:k])
+				for i, got := range seeds[:k] {
+					nw, pr := pt.Seeds(s.Seed, rep+i)
+					if want := []uint64{nw, pr}[stream]; got != want {
+						t.Fatalf("point %d rep %d: seed of stream %d %d, want %d", p, rep+i, stream, got, want)
+					}
 				}
 			}
 		}

@@ -118,13 +118,16 @@ func (e *rawEncoder) encode(n int, next func(r *RawRun) error) error {
 // each point's repetitions 0, 1, ..., Reps-1 in turn (the last point's
 // may stop short), point after point from 0. Its columns point,
 // point_key, rep, network_seed and process_seed depend on nothing else:
-// Key gives a point's key, and Seeds fills in network and process, of
-// equal lengths, with the seeds of repetitions rep, rep+1, ... of point.
-// Both are called from another goroutine than the encoding's caller.
+// Key gives a point's key, and NetworkSeeds and ProcessSeeds fill in
+// seeds with those of repetitions rep, rep+1, ... of point. They are
+// called from another goroutine than the encoding's caller, a row
+// group's rows in order (a point's repetitions from the first the group
+// holds) for one column, then for the next.
 type RawLayout struct {
-	Rows, Reps int
-	Key        func(point int) string
-	Seeds      func(point, rep int, network, process []uint64)
+	Rows, Reps   int
+	Key          func(point int) string
+	NetworkSeeds func(point, rep int, seeds []uint64)
+	ProcessSeeds func(point, rep int, seeds []uint64)
 }
 
 // EncodeRawLayout is EncodeRawRuns for a table laid out as l: the runs
@@ -222,12 +225,13 @@ func (p *RawLayoutEncoding) WriteFile(path string, metrics []string, next func(r
 	return writeFileAtomic(path, func(w io.Writer) error { return p.Encode(w, metrics, next) })
 }
 
-// encodeLayout adds l's rows, in runs of up to 4096 rows, to an encoder
-// of the layout's columns, until its stop is closed.
+// encodeLayout adds l's rows, in runs of up to a page, to an encoder of
+// the layout's columns, until its stop is closed; the seeds are asked
+// for group by group (layoutSeeds).
 func (e *rawEncoder) encodeLayout(l RawLayout) error {
-	const most = 4096
-	r := RawRun{Failed: make([]bool, most), NetworkSeeds: make([]uint64, most), ProcessSeeds: make([]uint64, most)}
-	failed, network, process := r.Failed, r.NetworkSeeds, r.ProcessSeeds
+	e.layout = &l
+	r := RawRun{}
+	failed := make([]bool, rawPageRows) // the runs' lengths
 	for row := 0; row < l.Rows; {
 		select {
 		case <-e.stop:
@@ -235,13 +239,11 @@ func (e *rawEncoder) encodeLayout(l RawLayout) error {
 		default:
 		}
 		p, rep := row/l.Reps, row%l.Reps
-		k := min(most, l.Reps-rep, l.Rows-row)
+		k := min(len(failed), l.Reps-rep, l.Rows-row)
 		if rep == 0 || row == 0 {
 			r.Key = l.Key(p)
 		}
-		r.Point, r.Rep = p, rep
-		r.Failed, r.NetworkSeeds, r.ProcessSeeds = failed[:k], network[:k], process[:k]
-		l.Seeds(p, rep, r.NetworkSeeds, r.ProcessSeeds)
+		r.Point, r.Rep, r.Failed = p, rep, failed[:k]
 		if err := e.addRun(&r); err != nil {
 			return fmt.Errorf("could not encode raw.parquet's layout: %w", err)
 		}

@@ -154,10 +154,14 @@ func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
 		}
 		l := RawLayout{Rows: tc.n, Reps: tc.per,
 			Key: func(p int) string { return tab.Rows[p*tc.per].Key },
-			Seeds: func(p, rep int, network, process []uint64) {
-				for i := range network {
-					r := &tab.Rows[p*tc.per+rep+i]
-					network[i], process[i] = r.NetworkSeed, r.ProcessSeed
+			NetworkSeeds: func(p, rep int, seeds []uint64) {
+				for i := range seeds {
+					seeds[i] = tab.Rows[p*tc.per+rep+i].NetworkSeed
+				}
+			},
+			ProcessSeeds: func(p, rep int, seeds []uint64) {
+				for i := range seeds {
+					seeds[i] = tab.Rows[p*tc.per+rep+i].ProcessSeed
 				}
 			}}
 		runs := rawRuns(rng, tab, tc.most)

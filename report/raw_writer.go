@@ -195,7 +195,8 @@ type rawEncoder struct {
 	// an encoder of the layout alone hands them to sink rather than
 	// writing them, and stops when stop is closed.
 	layoutCols, valueCols bool
-	reps                  int // repetitions a point, to check runs against, where a layout gives them
+	reps                  int        // repetitions a point, to check runs against, where a layout gives them
+	layout                *RawLayout // an encoder of the layout alone: the seeds, asked for column by column
 	layoutIn              <-chan rawLayoutGroup
 	sink                  func(rawLayoutGroup) bool
 	stop                  <-chan struct{}
@@ -237,6 +238,8 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	e.pageRows, e.seedRows = p, ps
 	if layoutCols {
 		e.point, e.rep, e.keyIdx = make([]int64, p), make([]int64, p), make([]int32, p)
+	}
+	if layoutCols && valueCols {
 		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
 	}
 	if valueCols {
@@ -277,7 +280,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 	if n == 0 {
 		return nil
 	}
-	if e.layoutCols && (len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n) || len(r.Values) != len(e.metrics) {
+	if e.layoutCols && e.layout == nil && (len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n) || len(r.Values) != len(e.metrics) {
 		return fmt.Errorf("a run of %d rows with %d and %d seeds and %d metrics' values, want %d", n, len(r.NetworkSeeds), len(r.ProcessSeeds), len(r.Values), len(e.metrics))
 	}
 	if !e.layoutCols && (r.Point != e.rows/e.reps || r.Rep != e.rows%e.reps) {
@@ -319,8 +322,10 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 			}
 			e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
 			e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
-			e.addSeeds(0, r.NetworkSeeds[off:off+k])
-			e.addSeeds(1, r.ProcessSeeds[off:off+k])
+			if e.layout == nil {
+				e.addSeeds(0, r.NetworkSeeds[off:off+k])
+				e.addSeeds(1, r.ProcessSeeds[off:off+k])
+			}
 		}
 		if e.valueCols {
 			failed := r.Failed[off : off+k]
@@ -429,7 +434,7 @@ func (e *rawEncoder) addSeeds(s int, seeds []uint64) {
 // flushSeeds writes the current page of the seeds and starts the next.
 func (e *rawEncoder) flushSeeds() error {
 	n := e.ns
-	if n == 0 || !e.layoutCols {
+	if n == 0 || !e.layoutCols || e.layout != nil {
 		e.ns = 0
 		return nil
 	}
@@ -567,9 +572,16 @@ func (e *rawEncoder) flushValues(n int) error {
 func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
 	// Compressed into a buffer kept from page to page, then copied to
 	// one of the compressed size: snappy.Encode(nil, values) would
-	// allocate, and clear, its bound of 7/6 of values.
+	// allocate, and clear, its bound of 7/6 of values. Values that
+	// hardly compress (random seeds) keep the buffer itself, rather
+	// than a copy as large, and the next page gets a new one.
 	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
-	comp := bytes.Clone(e.comp)
+	comp := e.comp
+	if len(comp) < cap(comp)*3/4 {
+		comp = bytes.Clone(comp)
+	} else {
+		e.comp = nil
+	}
 	h := format.PageHeader{
 		Type:                 format.DataPageV2,
 		UncompressedPageSize: int32(len(levels) + len(values)),
@@ -823,10 +835,49 @@ func (e *rawEncoder) writeGroup() error {
 	return out.err
 }
 
+// layoutSeeds adds to an encoder of the layout the pages of both seed
+// columns of rows [from, to), a group's, one column after the other:
+// pages of seedRows rows from the group's first, as addRun cuts them,
+// through one buffer.
+func (e *rawEncoder) layoutSeeds(from, to int) error {
+	l := e.layout
+	if cap(e.seeds[0]) < 8*e.seedRows {
+		e.seeds[0] = make([]byte, 0, 8*e.seedRows)
+	}
+	var chunk [512]uint64
+	for s, fill := range []func(int, int, []uint64){l.NetworkSeeds, l.ProcessSeeds} {
+		col := &e.cols[rcNetworkSeed+s]
+		for row := from; row < to; {
+			n := min(e.seedRows, to-row)
+			lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seeds[0][:0]
+			for i := 0; i < n; {
+				p, rep := (row+i)/l.Reps, (row+i)%l.Reps
+				k := min(n-i, l.Reps-rep, len(chunk))
+				fill(p, rep, chunk[:k])
+				for _, x := range chunk[:k] {
+					lo, hi = min(lo, x), max(hi, x)
+					b = binary.LittleEndian.AppendUint64(b, x)
+				}
+				i += k
+			}
+			e.seeds[0] = b
+			col.statsInt64(int64(lo), int64(hi), true)
+			if err := e.page(col, n, 0, col.enc, nil, b); err != nil {
+				return err
+			}
+			row += n
+		}
+	}
+	return nil
+}
+
 // handGroup is writeGroup for an encoder of the layout: it hands the
 // group's layout column chunks and keys to sink, and starts the next
 // group with new ones.
 func (e *rawEncoder) handGroup() error {
+	if err := e.layoutSeeds(e.groupRow, e.rows); err != nil {
+		return err
+	}
 	g := rawLayoutGroup{rows: e.rows - e.groupRow, cols: slices.Clone(e.cols[:rcFailed]), keys: slices.Clone(e.keys)}
 	for i := range rcFailed {
 		col := &e.cols[i]
