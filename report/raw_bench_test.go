@@ -31,13 +31,62 @@ func BenchmarkEncodeRaw(b *testing.B) {
 	benchEncode(b, EncodeRaw)
 }
 
-// BenchmarkEncodeRawRuns encodes benchRawTable from runs of 312 rows, as
-// a campaign's chunks of the short campaign come, built beforehand: the
-// metrics as values, and as the dictionaries and indices that discrete
-// metrics travel as (mpirun.RawValues), which campaign hands over.
+// BenchmarkEncodeRawRuns encodes benchRawTable from runs of 312 rows
+// built beforehand (benchRawRuns).
 func BenchmarkEncodeRawRuns(b *testing.B) {
+	values, dicts := benchRawRuns(benchRawTable())
+	for _, bc := range []struct {
+		name string
+		runs []RawRun
+	}{{"values", values}, {"dict", dicts}} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchEncode(b, func(w io.Writer, t *RawTable) error {
+				next := 0
+				return EncodeRawRuns(w, t.Metrics, len(t.Rows), func(r *RawRun) error {
+					*r = bc.runs[next]
+					next++
+					return nil
+				})
+			})
+		})
+	}
+}
+
+// BenchmarkEncodeRawLayout encodes benchRawTable as BenchmarkEncodeRawRuns
+// does from dictionaries, with EncodeRawLayout: the layout's columns on
+// a goroutine of their own, the values' on the benchmark's (wall time
+// ns/op; cpu-ms/op is both goroutines').
+func BenchmarkEncodeRawLayout(b *testing.B) {
 	tab := benchRawTable()
-	var values, dicts []RawRun
+	_, dicts := benchRawRuns(tab)
+	const reps = 10000
+	l := RawLayout{Rows: len(tab.Rows), Reps: reps,
+		Key: func(p int) string { return tab.Rows[p*reps].Key },
+		NetworkSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = tab.Rows[p*reps+rep+i].NetworkSeed
+			}
+		},
+		ProcessSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = tab.Rows[p*reps+rep+i].ProcessSeed
+			}
+		}}
+	benchEncode(b, func(w io.Writer, t *RawTable) error {
+		next := 0
+		return EncodeRawLayout(w, t.Metrics, l, func(r *RawRun) error {
+			*r = dicts[next]
+			next++
+			return nil
+		})
+	})
+}
+
+// benchRawRuns cuts tab into runs of 312 rows, as a campaign's chunks of
+// the short campaign come: the metrics as values, and as the
+// dictionaries and indices that discrete metrics travel as
+// (mpirun.RawValues), which campaign hands over.
+func benchRawRuns(tab *RawTable) (values, dicts []RawRun) {
 	for i := 0; i < len(tab.Rows); {
 		first := &tab.Rows[i]
 		v := RawRun{Point: first.Point, Key: first.Key, Rep: first.Rep, Values: make([][]float64, 2)}
@@ -59,21 +108,7 @@ func BenchmarkEncodeRawRuns(b *testing.B) {
 		d.Failed, d.NetworkSeeds, d.ProcessSeeds = v.Failed, v.NetworkSeeds, v.ProcessSeeds
 		values, dicts = append(values, v), append(dicts, d)
 	}
-	for _, bc := range []struct {
-		name string
-		runs []RawRun
-	}{{"values", values}, {"dict", dicts}} {
-		b.Run(bc.name, func(b *testing.B) {
-			benchEncode(b, func(w io.Writer, t *RawTable) error {
-				next := 0
-				return EncodeRawRuns(w, t.Metrics, len(t.Rows), func(r *RawRun) error {
-					*r = bc.runs[next]
-					next++
-					return nil
-				})
-			})
-		})
-	}
+	return values, dicts
 }
 
 // BenchmarkEncodeRawRowWise encodes it row by row, as EncodeRaw did
