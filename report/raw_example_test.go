@@ -42,3 +42,59 @@ func ExampleWriteRawRows() {
 	// 0 1 101 201 false [0.62]
 	// 0 2 102 202 true [NaN]
 }
+
+// ExampleStartRawLayout encodes the layout of two points of two
+// repetitions (keys and seeds) while their values are not yet known, as
+// a campaign does while its repetitions run, then writes raw.parquet
+// from runs that carry only the values, and reads it back.
+func ExampleStartRawLayout() {
+	dir, err := os.MkdirTemp("", "raw")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	layout, err := report.StartRawLayout(report.RawLayout{
+		Rows: 4, Reps: 2,
+		Key: func(p int) string { return fmt.Sprintf("k%d", p) },
+		NetworkSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = uint64(100 + rep + i) // both points share a network
+			}
+		},
+		ProcessSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = uint64(200 + 10*p + rep + i)
+			}
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer layout.Stop()
+
+	// ... the repetitions run ...
+	sizes := [][]float64{{0.01, 0.62}, {0.70, 0.68}} // per point
+	p := 0
+	err = layout.WriteFile(filepath.Join(dir, "raw.parquet"), []string{"final_size"}, func(r *report.RawRun) error {
+		r.Point, r.Rep = p, 0
+		r.Failed = []bool{false, false}
+		r.Values = [][]float64{sizes[p]}
+		p++
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	t, err := report.ReadRaw(filepath.Join(dir, "raw.parquet"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range t.Rows {
+		fmt.Println(r.Point, r.Key, r.Rep, r.NetworkSeed, r.ProcessSeed, r.Values)
+	}
+	// Output:
+	// 0 k0 0 100 200 [0.01]
+	// 0 k0 1 101 201 [0.62]
+	// 1 k1 0 100 210 [0.7]
+	// 1 k1 1 101 211 [0.68]
+}
