@@ -59,19 +59,7 @@ func BenchmarkEncodeRawRuns(b *testing.B) {
 func BenchmarkEncodeRawLayout(b *testing.B) {
 	tab := benchRawTable()
 	_, dicts := benchRawRuns(tab)
-	const reps = 10000
-	l := RawLayout{Rows: len(tab.Rows), Reps: reps,
-		Key: func(p int) string { return tab.Rows[p*reps].Key },
-		NetworkSeeds: func(p, rep int, seeds []uint64) {
-			for i := range seeds {
-				seeds[i] = tab.Rows[p*reps+rep+i].NetworkSeed
-			}
-		},
-		ProcessSeeds: func(p, rep int, seeds []uint64) {
-			for i := range seeds {
-				seeds[i] = tab.Rows[p*reps+rep+i].ProcessSeed
-			}
-		}}
+	l := rawTableLayout(tab, 10000)
 	benchEncode(b, func(w io.Writer, t *RawTable) error {
 		next := 0
 		return EncodeRawLayout(w, t.Metrics, l, func(r *RawRun) error {

@@ -77,7 +77,10 @@ func (r *RawRun) appendRow(row *RawRow) {
 // to PLAIN at the same page, as when every value is looked up in turn;
 // with row groups of the default size and of one page of the seeds, so
 // that runs cross from group to group and start their dictionaries
-// afresh.
+// afresh. So does EncodeRawLayout, given the tables' layout and the same
+// runs without their seeds and keys (its encoder of the layout hands
+// over several groups); a run that is not where the layout puts it, or a
+// failing next, stops it with an error, and its goroutine.
 func TestEncodeRawRuns(t *testing.T) {
 	t.Run("default groups", func(t *testing.T) { testEncodeRawRuns(t, rand.New(rand.NewPCG(17, 19))) })
 	t.Run("small groups", func(t *testing.T) {
@@ -87,48 +90,6 @@ func TestEncodeRawRuns(t *testing.T) {
 }
 
 func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
-	for _, tc := range []struct{ n, per, k, most int }{
-		{1, 1, 1, 1}, {65, 7, 3, 5}, {4095, 1000, 2, 300}, {rawPageRows + 1, 1, 2, 1},
-		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {3 * rawPageRows / 2, 1000, 5, 250}, {100000, 10000, 3, 256},
-		{3*rawSeedPageRows + 100, 40000, 5, 256},
-	} {
-		name := fmt.Sprintf("%d rows, %d a point, %d metrics, runs of up to %d", tc.n, tc.per, tc.k, tc.most)
-		tab := rawGroupTable(tc.n, tc.per, tc.k, rawGroupRows)
-		var want, got bytes.Buffer
-		if err := EncodeRaw(&want, tab); err != nil {
-			t.Fatal(err)
-		}
-		runs := rawRuns(rng, tab, tc.most)
-		next := 0
-		err := EncodeRawRuns(&got, tab.Metrics, tc.n, func(r *RawRun) error {
-			*r = runs[next]
-			next++
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Errorf("%s: EncodeRawRuns wrote %d bytes, unlike EncodeRaw's %d", name, got.Len(), want.Len())
-		}
-	}
-}
-
-// TestEncodeRawLayout checks that EncodeRawLayout, given the layout of
-// the tables of TestEncodeRawRuns and runs with their values only, writes
-// the bytes that EncodeRaw writes, with groups of the default size and
-// of one page of the seeds (so that the encoder of the layout hands over
-// several groups), and that a run that is not where the layout puts it,
-// or a failing next, stops it with an error.
-func TestEncodeRawLayout(t *testing.T) {
-	t.Run("default groups", func(t *testing.T) { testEncodeRawLayout(t, rand.New(rand.NewPCG(23, 29))) })
-	t.Run("small groups", func(t *testing.T) {
-		setRawGroupRows(t, rawSeedPageRows)
-		testEncodeRawLayout(t, rand.New(rand.NewPCG(47, 53)))
-	})
-}
-
-func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
 	// The encoders of the layout end with their encodings, even those
 	// stopped early.
 	base := runtime.NumGoroutine()
@@ -143,40 +104,40 @@ func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
 	}()
 	for _, tc := range []struct{ n, per, k, most int }{
 		{0, 1, 2, 1}, {1, 1, 1, 1}, {65, 7, 3, 5}, {4095, 1000, 2, 300}, {rawPageRows + 1, 1, 2, 1},
-		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {100000, 10000, 3, 256},
+		{rawSeedPageRows + 1, 1000, 2, 700}, {20000, 5000, 0, 200}, {3 * rawPageRows / 2, 1000, 5, 250}, {100000, 10000, 3, 256},
 		{3*rawSeedPageRows + 100, 40000, 5, 256},
 	} {
 		name := fmt.Sprintf("%d rows, %d a point, %d metrics, runs of up to %d", tc.n, tc.per, tc.k, tc.most)
 		tab := rawGroupTable(tc.n, tc.per, tc.k, rawGroupRows)
-		var want, got bytes.Buffer
+		var want bytes.Buffer
 		if err := EncodeRaw(&want, tab); err != nil {
 			t.Fatal(err)
 		}
-		l := RawLayout{Rows: tc.n, Reps: tc.per,
-			Key: func(p int) string { return tab.Rows[p*tc.per].Key },
-			NetworkSeeds: func(p, rep int, seeds []uint64) {
-				for i := range seeds {
-					seeds[i] = tab.Rows[p*tc.per+rep+i].NetworkSeed
-				}
-			},
-			ProcessSeeds: func(p, rep int, seeds []uint64) {
-				for i := range seeds {
-					seeds[i] = tab.Rows[p*tc.per+rep+i].ProcessSeed
-				}
-			}}
 		runs := rawRuns(rng, tab, tc.most)
-		next := 0
-		err := EncodeRawLayout(&got, tab.Metrics, l, func(r *RawRun) error {
-			*r = runs[next]
-			r.NetworkSeeds, r.ProcessSeeds, r.Key = nil, nil, "" // not read
-			next++
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Errorf("%s: EncodeRawLayout wrote %d bytes, unlike EncodeRaw's %d", name, got.Len(), want.Len())
+		l := rawTableLayout(tab, tc.per)
+		for _, enc := range []string{"EncodeRawRuns", "EncodeRawLayout"} {
+			var got bytes.Buffer
+			next := 0
+			give := func(r *RawRun) error {
+				*r = runs[next]
+				next++
+				if enc == "EncodeRawLayout" {
+					r.NetworkSeeds, r.ProcessSeeds, r.Key = nil, nil, "" // not read
+				}
+				return nil
+			}
+			var err error
+			if enc == "EncodeRawRuns" {
+				err = EncodeRawRuns(&got, tab.Metrics, tc.n, give)
+			} else {
+				err = EncodeRawLayout(&got, tab.Metrics, l, give)
+			}
+			if err != nil {
+				t.Fatalf("%s: %s: %v", name, enc, err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s: %s wrote %d bytes, unlike EncodeRaw's %d", name, enc, got.Len(), want.Len())
+			}
 		}
 
 		// A run one repetition off, and a failing next, after the
@@ -185,7 +146,7 @@ func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
 			continue
 		}
 		for _, bad := range []string{"off", "fails"} {
-			next = 0
+			next := 0
 			err := EncodeRawLayout(io.Discard, tab.Metrics, l, func(r *RawRun) error {
 				*r = runs[next]
 				if next++; next == 2 || len(runs) == 1 {
@@ -201,6 +162,23 @@ func testEncodeRawLayout(t *testing.T, rng *rand.Rand) {
 			}
 		}
 	}
+}
+
+// rawTableLayout is the layout of a table of rawTestTable's: per
+// repetitions a point.
+func rawTableLayout(tab *RawTable, per int) RawLayout {
+	return RawLayout{Rows: len(tab.Rows), Reps: per,
+		Key: func(p int) string { return tab.Rows[p*per].Key },
+		NetworkSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = tab.Rows[p*per+rep+i].NetworkSeed
+			}
+		},
+		ProcessSeeds: func(p, rep int, seeds []uint64) {
+			for i := range seeds {
+				seeds[i] = tab.Rows[p*per+rep+i].ProcessSeed
+			}
+		}}
 }
 
 // TestEncodeRawRunsBad checks that malformed runs stop the encoding with
