@@ -261,8 +261,11 @@ func rawLayout(s *spec.Spec) report.RawLayout {
 		Key: s.PointKey,
 		NetworkSeeds: func(p, rep int, seeds []uint64) {
 			nk, _ := s.PointSeedKeys(p)
-			if nk != lastNet || netSeed == nil {
-				lastNet, netSeed = nk, make([]uint64, 0, min(s.Repetitions, rawSeedCache))
+			if netSeed == nil {
+				netSeed = make([]uint64, 0, min(s.Repetitions, rawSeedCache))
+			}
+			if nk != lastNet {
+				lastNet, netSeed = nk, netSeed[:0]
 			}
 			if end := rep + len(seeds); end <= len(netSeed) {
 				copy(seeds, netSeed[rep:end])

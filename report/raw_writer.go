@@ -280,7 +280,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 	if n == 0 {
 		return nil
 	}
-	if e.layoutCols && e.layout == nil && (len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n) || len(r.Values) != len(e.metrics) {
+	if e.seedsByRun() && (len(r.NetworkSeeds) != n || len(r.ProcessSeeds) != n) || len(r.Values) != len(e.metrics) {
 		return fmt.Errorf("a run of %d rows with %d and %d seeds and %d metrics' values, want %d", n, len(r.NetworkSeeds), len(r.ProcessSeeds), len(r.Values), len(e.metrics))
 	}
 	if !e.layoutCols && (r.Point != e.rows/e.reps || r.Rep != e.rows%e.reps) {
@@ -322,7 +322,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 			}
 			e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
 			e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
-			if e.layout == nil {
+			if e.seedsByRun() {
 				e.addSeeds(0, r.NetworkSeeds[off:off+k])
 				e.addSeeds(1, r.ProcessSeeds[off:off+k])
 			}
@@ -431,10 +431,16 @@ func (e *rawEncoder) addSeeds(s int, seeds []uint64) {
 	e.seedLo[s], e.seedHi[s], e.seeds[s] = lo, hi, b
 }
 
+// seedsByRun tells whether the seeds come with the runs (EncodeRawRuns),
+// page by page beside the other columns; an encoder of the layout alone
+// asks for them column by column (layoutSeeds), one of the values alone
+// has none.
+func (e *rawEncoder) seedsByRun() bool { return e.layoutCols && e.layout == nil }
+
 // flushSeeds writes the current page of the seeds and starts the next.
 func (e *rawEncoder) flushSeeds() error {
 	n := e.ns
-	if n == 0 || !e.layoutCols || e.layout != nil {
+	if n == 0 || !e.seedsByRun() {
 		e.ns = 0
 		return nil
 	}
