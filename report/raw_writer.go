@@ -834,10 +834,7 @@ func (e *rawEncoder) writeGroup() error {
 		col.dict.reset()
 	}
 	e.groups = append(e.groups, format.RowGroup{Columns: chunks, TotalByteSize: total, NumRows: rows, FileOffset: first, TotalCompressedSize: out.n - first})
-	e.keys = e.keys[:0]
-	clear(e.keyMap)
-	e.lastKey = -1
-	e.groupRow = e.rows
+	e.nextGroup()
 	return out.err
 }
 
@@ -891,14 +888,20 @@ func (e *rawEncoder) handGroup() error {
 		col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
 	}
 	e.groups = append(e.groups, format.RowGroup{NumRows: int64(g.rows)})
-	e.keys = e.keys[:0]
-	clear(e.keyMap)
-	e.lastKey = -1
-	e.groupRow = e.rows
+	e.nextGroup()
 	if !e.sink(g) {
 		return errRawStopped
 	}
 	return nil
+}
+
+// nextGroup starts the next row group's dictionary of point keys at the
+// current row.
+func (e *rawEncoder) nextGroup() {
+	e.keys = e.keys[:0]
+	clear(e.keyMap)
+	e.lastKey = -1
+	e.groupRow = e.rows
 }
 
 // reset empties d, keeping its table's room.
