@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // RawValues is a chunk's raw values (RawJob), encoded metric by metric
@@ -144,7 +145,8 @@ func rawWidth(d int) int {
 	return w
 }
 
-// appendPacked appends idx packed in w bits each.
+// appendPacked appends idx packed in w bits each, from each byte's least
+// significant bit on.
 func appendPacked(b []byte, idx []uint8, w int) []byte {
 	switch w {
 	case 0:
@@ -153,14 +155,74 @@ func appendPacked(b []byte, idx []uint8, w int) []byte {
 		return append(b, idx...)
 	}
 	per := 8 / w // indices a byte
-	for i := 0; i < len(idx); i += per {
+	full := len(idx) / per
+	at := len(b)
+	b = slices.Grow(b, full+1)[:at+full]
+	out := b[at:]
+	// A byte's indices at once, for each width.
+	switch w {
+	case 1:
+		for i := range out {
+			v := idx[8*i : 8*i+8 : 8*i+8]
+			out[i] = v[0] | v[1]<<1 | v[2]<<2 | v[3]<<3 | v[4]<<4 | v[5]<<5 | v[6]<<6 | v[7]<<7
+		}
+	case 2:
+		for i := range out {
+			v := idx[4*i : 4*i+4 : 4*i+4]
+			out[i] = v[0] | v[1]<<2 | v[2]<<4 | v[3]<<6
+		}
+	case 4:
+		for i := range out {
+			v := idx[2*i : 2*i+2 : 2*i+2]
+			out[i] = v[0] | v[1]<<4
+		}
+	}
+	if rest := idx[full*per:]; len(rest) > 0 {
 		var x uint8
-		for k, v := range idx[i:min(i+per, len(idx))] {
+		for k, v := range rest {
 			x |= v << (k * w)
 		}
 		b = append(b, x)
 	}
 	return b
+}
+
+// unpack writes to dst the len(dst) indices that packed holds in w bits
+// each (appendPacked); w = 0 leaves dst alone (all zero).
+func unpack(dst []uint8, packed []byte, w int) {
+	switch w {
+	case 0:
+		return
+	case 8:
+		copy(dst, packed)
+		return
+	}
+	per := 8 / w
+	full := len(dst) / per
+	switch w {
+	case 1:
+		for i, x := range packed[:full] {
+			v := dst[8*i : 8*i+8 : 8*i+8]
+			v[0], v[1], v[2], v[3] = x&1, x>>1&1, x>>2&1, x>>3&1
+			v[4], v[5], v[6], v[7] = x>>4&1, x>>5&1, x>>6&1, x>>7
+		}
+	case 2:
+		for i, x := range packed[:full] {
+			v := dst[4*i : 4*i+4 : 4*i+4]
+			v[0], v[1], v[2], v[3] = x&3, x>>2&3, x>>4&3, x>>6
+		}
+	case 4:
+		for i, x := range packed[:full] {
+			v := dst[2*i : 2*i+2 : 2*i+2]
+			v[0], v[1] = x&15, x>>4
+		}
+	}
+	if full*per < len(dst) {
+		x, mask := packed[full], uint8(1)<<w-1
+		for k := range dst[full*per:] {
+			dst[full*per+k] = x >> (k * w) & mask
+		}
+	}
 }
 
 // Shape returns the repetitions and metrics that v holds, having checked
@@ -231,18 +293,10 @@ func (v RawValues) DecodeMetricDict(j int, dict []float64, index []uint8) (_ []f
 		d := len(blk.dict) / 8
 		at := len(index)
 		index = append(index, make([]uint8, reps)...)
-		if blk.w == 8 {
-			copy(index[at:], blk.packed)
-		} else if blk.w > 0 {
-			mask, per := uint8(1)<<blk.w-1, 8/blk.w
-			for r := range reps {
-				index[at+r] = blk.packed[r/per] >> (r % per * blk.w) & mask
-			}
-		}
-		for _, k := range index[at:] {
-			if int(k) >= d {
-				return errRawValues
-			}
+		unpack(index[at:], blk.packed, blk.w)
+		// Where w bits could index past the dictionary.
+		if reps > 0 && d < 1<<blk.w && int(slices.Max(index[at:])) >= d {
+			return errRawValues
 		}
 		for i := range d {
 			dict = append(dict, math.Float64frombits(binary.LittleEndian.Uint64(blk.dict[8*i:])))

@@ -280,6 +280,7 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 		if tr, ok := runner.(TaskRunner); ok {
 			tr.StartTask(points)
 		}
+		at := 0 // where the next repetition's raw values go
 		for rep := t.Start; rep < t.End; rep++ {
 			for i, p := range points {
 				err := runOne(runner, p, rep, out)
@@ -295,13 +296,16 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 				// Repetition by repetition, every point's values side by
 				// side: one stream of writes through the buffer, not one a
 				// point.
-				at := ((rep-t.Start)*len(points) + i) * len(raw)
-				for j, m := range raw {
-					v := math.NaN()
-					if err == nil {
-						v = out[m]
+				dst := rawBuf[at : at+len(raw)]
+				at += len(raw)
+				if err == nil {
+					for j, m := range raw {
+						dst[j] = out[m]
 					}
-					rawBuf[at+j] = v
+				} else {
+					for j := range dst {
+						dst[j] = math.NaN()
+					}
 				}
 			}
 		}
