@@ -167,6 +167,7 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 				return nil, err
 			}
 		}
+		removeStaleRaw(dir)
 		if err := c.load(j); err != nil {
 			c.Close()
 			return nil, err
@@ -223,6 +224,17 @@ func openLocked(dir string, s *spec.Spec, o OpenOptions, created bool, lock *os.
 		return nil, fmt.Errorf("could not open %s: %w", FailuresFile, err)
 	}
 	return c, nil
+}
+
+// removeStaleRaw removes what a run killed while it wrote raw.parquet
+// left of it: a run writes the file's layout from its start on, to a
+// temporary file beside it (report.StartRawLayout), which only an
+// orderly end removes or renames. The directory is locked.
+func removeStaleRaw(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, "."+RawFile+".tmp*"))
+	for _, f := range stale {
+		os.Remove(f)
+	}
 }
 
 // Dir is the campaign's directory.

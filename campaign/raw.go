@@ -337,5 +337,5 @@ func writeRaw(dir string, s *spec.Spec, x *rawIndex, layout *report.RawLayoutEnc
 	if layout == nil {
 		return report.WriteRawLayout(path, x.metrics, rawLayout(s), x.runs(s))
 	}
-	return layout.WriteFile(path, x.metrics, x.runs(s))
+	return layout.WriteFile(x.metrics, x.runs(s))
 }

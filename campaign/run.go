@@ -124,7 +124,7 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	// the repetitions as they go.
 	var layout *report.RawLayoutEncoding
 	if c.raw != nil && o.Shard.K == 0 && c.dec == nil {
-		if layout, err = report.StartRawLayout(rawLayout(s)); err != nil {
+		if layout, err = report.StartRawLayout(filepath.Join(dir, RawFile), rawLayout(s)); err != nil {
 			return Outcome{}, err
 		}
 		defer layout.Stop()

@@ -130,7 +130,8 @@ func TestRawParquet(t *testing.T) {
 // TestRawKillAndResume kills a campaign that keeps raw values with
 // SIGKILL at random moments, resuming with other numbers of workers, then
 // grows it from a run without raw values: raw.parquet is byte-identical
-// to an uninterrupted run's each time.
+// to an uninterrupted run's each time, and the killed runs leave no
+// temporary file behind.
 func TestRawKillAndResume(t *testing.T) {
 	sp := writeSpec(t, strings.Replace(rawSpec, "repetitions = 150", "repetitions = 600", 1))
 	ref := filepath.Join(t.TempDir(), "ref")
@@ -172,6 +173,10 @@ func TestRawKillAndResume(t *testing.T) {
 		t.Errorf("raw.parquet after %d kills differs from an uninterrupted run's", interrupted)
 	}
 	checkRaw(t, sp, out, tab)
+	// The killed runs' raw.parquet, written from their start, is gone.
+	if left, _ := filepath.Glob(filepath.Join(out, ".raw.parquet.tmp*")); len(left) > 0 {
+		t.Errorf("the killed runs left %v", left)
+	}
 
 	// A campaign run without raw values, then asked for them: its records
 	// have none, so they run again, and the file is the same.

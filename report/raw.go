@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -134,58 +135,83 @@ type RawLayout struct {
 // that next gives need only their values (Failed, and Values or Dict and
 // Index), and Point and Rep, which must be where the run lies (their
 // seeds and key are not read). The layout's columns are encoded on
-// another goroutine meanwhile (StartRawLayout). The bytes are those
-// EncodeRawRuns writes for the same rows.
+// another goroutine meanwhile. The bytes are those EncodeRawRuns writes
+// for the same rows.
 func EncodeRawLayout(w io.Writer, metrics []string, l RawLayout, next func(r *RawRun) error) error {
-	p, err := StartRawLayout(l)
+	p, err := startRawLayout(nil, l)
 	if err != nil {
 		return err
 	}
-	return p.Encode(w, metrics, next)
+	defer p.Stop()
+	return p.encode(w, metrics, next)
 }
 
 // WriteRawLayout writes to path as Parquet, atomically, what
 // EncodeRawLayout encodes; path is left alone if next fails.
 func WriteRawLayout(path string, metrics []string, l RawLayout, next func(r *RawRun) error) error {
-	p, err := StartRawLayout(l)
+	p, err := StartRawLayout(path, l)
 	if err != nil {
 		return err
 	}
-	return p.WriteFile(path, metrics, next)
+	return p.WriteFile(metrics, next)
 }
 
-// RawLayoutEncoding is a raw table's layout columns being encoded on a
-// goroutine of their own, from StartRawLayout on, so that they are ready,
-// or nearly, when the values are: a campaign starts it with its run,
-// since the layout depends on the spec alone. It holds the column chunks
-// of a row group, and works on the next one, until Encode takes them:
-// about 16 bytes a row (the seeds, which hardly compress) up to two
-// groups of rawGroupRows rows. Encode or Stop must be called once, to end
-// the goroutine.
+// RawLayoutEncoding is a raw.parquet being written: its layout columns
+// from StartRawLayout on, on a goroutine of their own, so that they are
+// written, or nearly, when the values are known (WriteFile): a campaign
+// starts it with its run, since the layout depends on the spec alone.
+// The first row group's layout goes to the file as it is encoded; the
+// layout of a later group is held in memory until WriteFile takes it,
+// about 16 bytes a row (the seeds, which hardly compress), and the
+// encoding works on the next group meanwhile. WriteFile or Stop must be
+// called once, to end the goroutine.
 type RawLayoutEncoding struct {
 	l      RawLayout
+	file   *atomicFile   // nil for EncodeRawLayout's encoding to a writer
+	bw     *bufio.Writer // file's, the layout's for its first group, then the values'
 	groups chan rawLayoutGroup
-	done   chan struct{}
+	done   chan struct{} // closed to stop the goroutine
+	exited chan struct{} // closed when it has
 	once   sync.Once
 }
 
-// StartRawLayout starts encoding the layout columns of l.
-func StartRawLayout(l RawLayout) (*RawLayoutEncoding, error) {
+// StartRawLayout starts writing the raw.parquet of layout l to path
+// (a temporary file beside it until WriteFile completes it).
+func StartRawLayout(path string, l RawLayout) (*RawLayoutEncoding, error) {
+	f, err := createAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := startRawLayout(f, l)
+	if err != nil {
+		f.abort()
+	}
+	return p, err
+}
+
+// startRawLayout starts encoding the layout columns of l, the first row
+// group's into f if it is not nil.
+func startRawLayout(f *atomicFile, l RawLayout) (*RawLayoutEncoding, error) {
 	if l.Rows < 0 || l.Reps <= 0 {
 		return nil, fmt.Errorf("report: a layout of %d rows of %d repetitions a point", l.Rows, l.Reps)
 	}
-	p := &RawLayoutEncoding{l: l, groups: make(chan rawLayoutGroup), done: make(chan struct{})}
-	go func() {
-		le := newRawEncoder(nil, nil, l.Rows, true, false)
-		le.stop = p.done
-		le.sink = func(g rawLayoutGroup) bool {
-			select {
-			case p.groups <- g:
-				return true
-			case <-p.done:
-				return false
-			}
+	p := &RawLayoutEncoding{l: l, file: f, groups: make(chan rawLayoutGroup), done: make(chan struct{}), exited: make(chan struct{})}
+	le := newRawEncoder(nil, nil, l.Rows, true, false)
+	if f != nil {
+		p.bw = bufio.NewWriterSize(f.f, 64<<10)
+		le.file, le.out.w = p.bw, p.bw
+	}
+	le.stop = p.done
+	le.sink = func(g rawLayoutGroup) bool {
+		select {
+		case p.groups <- g:
+			return true
+		case <-p.done:
+			return false
 		}
+	}
+	go func() {
+		defer close(p.exited)
 		if err := le.encodeLayout(l); err != nil && !errors.Is(err, errRawStopped) {
 			select {
 			case p.groups <- rawLayoutGroup{err: err}:
@@ -196,15 +222,23 @@ func StartRawLayout(l RawLayout) (*RawLayoutEncoding, error) {
 	return p, nil
 }
 
-// Stop ends the encoding of the layout, if Encode has not; it may be
-// called more than once, and after Encode.
-func (p *RawLayoutEncoding) Stop() { p.once.Do(func() { close(p.done) }) }
+// Stop ends the encoding of the layout and removes the temporary file,
+// if WriteFile has not completed it; it may be called more than once,
+// and after WriteFile.
+func (p *RawLayoutEncoding) Stop() {
+	p.once.Do(func() {
+		close(p.done)
+		<-p.exited
+		if p.file != nil {
+			p.file.abort()
+		}
+	})
+}
 
-// Encode writes to w as Parquet the table of p's layout with these
-// metrics, the values of its rows from the runs that next gives, as
-// EncodeRawLayout does, and stops p.
-func (p *RawLayoutEncoding) Encode(w io.Writer, metrics []string, next func(r *RawRun) error) error {
-	defer p.Stop()
+// encode writes to w as Parquet the table of p's layout with these
+// metrics, the values of its rows from the runs that next gives, after
+// what p has written to w already.
+func (p *RawLayoutEncoding) encode(w io.Writer, metrics []string, next func(r *RawRun) error) error {
 	select {
 	case <-p.done:
 		return errRawStopped
@@ -218,11 +252,21 @@ func (p *RawLayoutEncoding) Encode(w io.Writer, metrics []string, next func(r *R
 	return e.encode(p.l.Rows, next)
 }
 
-// WriteFile writes to path as Parquet, atomically, what Encode encodes;
-// path is left alone if next fails.
-func (p *RawLayoutEncoding) WriteFile(path string, metrics []string, next func(r *RawRun) error) error {
+// WriteFile completes p's raw.parquet with these metrics, the values of
+// its rows from the runs that next gives, as EncodeRawLayout does, and
+// stops p; path is left alone if next fails.
+func (p *RawLayoutEncoding) WriteFile(metrics []string, next func(r *RawRun) error) error {
 	defer p.Stop()
-	return writeFileAtomic(path, func(w io.Writer) error { return p.Encode(w, metrics, next) })
+	// The values' encoder writes nothing before it has the first
+	// group's layout, which the layout's encoder has written then.
+	err := p.encode(p.bw, metrics, next)
+	if err == nil {
+		err = p.bw.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("could not write %s: %w", p.file.path, err)
+	}
+	return p.file.commit()
 }
 
 // encodeLayout adds l's rows, in runs of up to a page, to an encoder of

@@ -53,7 +53,8 @@ func ExampleStartRawLayout() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	layout, err := report.StartRawLayout(report.RawLayout{
+	path := filepath.Join(dir, "raw.parquet")
+	layout, err := report.StartRawLayout(path, report.RawLayout{
 		Rows: 4, Reps: 2,
 		Key: func(p int) string { return fmt.Sprintf("k%d", p) },
 		NetworkSeeds: func(p, rep int, seeds []uint64) {
@@ -75,7 +76,7 @@ func ExampleStartRawLayout() {
 	// ... the repetitions run ...
 	sizes := [][]float64{{0.01, 0.62}, {0.70, 0.68}} // per point
 	p := 0
-	err = layout.WriteFile(filepath.Join(dir, "raw.parquet"), []string{"final_size"}, func(r *report.RawRun) error {
+	err = layout.WriteFile([]string{"final_size"}, func(r *report.RawRun) error {
 		r.Point, r.Rep = p, 0
 		r.Failed = []bool{false, false}
 		r.Values = [][]float64{sizes[p]}
@@ -85,7 +86,7 @@ func ExampleStartRawLayout() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	t, err := report.ReadRaw(filepath.Join(dir, "raw.parquet"))
+	t, err := report.ReadRaw(path)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -77,10 +79,12 @@ func (r *RawRun) appendRow(row *RawRow) {
 // to PLAIN at the same page, as when every value is looked up in turn;
 // with row groups of the default size and of one page of the seeds, so
 // that runs cross from group to group and start their dictionaries
-// afresh. So does EncodeRawLayout, given the tables' layout and the same
-// runs without their seeds and keys (its encoder of the layout hands
-// over several groups); a run that is not where the layout puts it, or a
-// failing next, stops it with an error, and its goroutine.
+// afresh. So do EncodeRawLayout and WriteRawLayout, given the tables'
+// layout and the same runs without their seeds and keys (their encoder of
+// the layout hands over several groups, WriteRawLayout's the first one
+// written to the file); a run that is not where the layout puts it, or a
+// failing next, stops them with an error, and their goroutine, and
+// leaves no file.
 func TestEncodeRawRuns(t *testing.T) {
 	t.Run("default groups", func(t *testing.T) { testEncodeRawRuns(t, rand.New(rand.NewPCG(17, 19))) })
 	t.Run("small groups", func(t *testing.T) {
@@ -90,6 +94,7 @@ func TestEncodeRawRuns(t *testing.T) {
 }
 
 func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
+	dir := t.TempDir()
 	// The encoders of the layout end with their encodings, even those
 	// stopped early.
 	base := runtime.NumGoroutine()
@@ -115,22 +120,30 @@ func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
 		}
 		runs := rawRuns(rng, tab, tc.most)
 		l := rawTableLayout(tab, tc.per)
-		for _, enc := range []string{"EncodeRawRuns", "EncodeRawLayout"} {
+		for _, enc := range []string{"EncodeRawRuns", "EncodeRawLayout", "WriteRawLayout"} {
 			var got bytes.Buffer
 			next := 0
 			give := func(r *RawRun) error {
 				*r = runs[next]
 				next++
-				if enc == "EncodeRawLayout" {
+				if enc != "EncodeRawRuns" {
 					r.NetworkSeeds, r.ProcessSeeds, r.Key = nil, nil, "" // not read
 				}
 				return nil
 			}
 			var err error
-			if enc == "EncodeRawRuns" {
+			switch enc {
+			case "EncodeRawRuns":
 				err = EncodeRawRuns(&got, tab.Metrics, tc.n, give)
-			} else {
+			case "EncodeRawLayout":
 				err = EncodeRawLayout(&got, tab.Metrics, l, give)
+			default:
+				path := filepath.Join(dir, "raw.parquet")
+				if err = WriteRawLayout(path, tab.Metrics, l, give); err == nil {
+					var b []byte
+					b, err = os.ReadFile(path)
+					got.Write(b)
+				}
 			}
 			if err != nil {
 				t.Fatalf("%s: %s: %v", name, enc, err)
@@ -147,7 +160,7 @@ func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
 		}
 		for _, bad := range []string{"off", "fails"} {
 			next := 0
-			err := EncodeRawLayout(io.Discard, tab.Metrics, l, func(r *RawRun) error {
+			give := func(r *RawRun) error {
 				*r = runs[next]
 				if next++; next == 2 || len(runs) == 1 {
 					if bad == "fails" {
@@ -156,9 +169,17 @@ func testEncodeRawRuns(t *testing.T, rng *rand.Rand) {
 					r.Rep++
 				}
 				return nil
-			})
-			if err == nil {
+			}
+			if err := EncodeRawLayout(io.Discard, tab.Metrics, l, give); err == nil {
 				t.Errorf("%s: a run %s: no error", name, bad)
+			}
+			next = 0
+			bdir := t.TempDir()
+			if err := WriteRawLayout(filepath.Join(bdir, "raw.parquet"), tab.Metrics, l, give); err == nil {
+				t.Errorf("%s: a run %s: WriteRawLayout: no error", name, bad)
+			}
+			if left, _ := os.ReadDir(bdir); len(left) > 0 {
+				t.Errorf("%s: a run %s: WriteRawLayout left %s", name, bad, left[0].Name())
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -46,7 +47,16 @@ import (
 // and RawLayoutEncoding encode the layout's on another (an encoder of
 // the layout alone, which hands its column chunks over group by group)
 // and the values' on the caller's, with the same code and so the same
-// bytes.
+// bytes. RawLayoutEncoding's encoder of the layout writes the first
+// group's layout chunks to the file itself, the seeds' pages as they
+// are encoded, and hands over where they lie: the file's first group
+// holds its layout before its values, so a run's layout is on disk,
+// not in memory, while the repetitions run.
+//
+// A metric's page keeps its values as indices into the column's
+// dictionary while they fit in it (a short loop, addCoded, for values
+// seen before), and as values only from the first that does not; the
+// definition levels of a page with no null are encoded once for its size.
 
 // rawSeedPageRows is how many rows a data page of the seeds holds,
 // rawPageRows the other columns': the seeds' pages are 512 KiB, large
@@ -85,6 +95,11 @@ type rawColumn struct {
 	nulls    int64
 	min, max []byte // statistics, in the column's order; nil if no value
 	dict     doubleDict
+	// The pages of a column whose encoder streams them (the seeds of the
+	// group that an encoder of the layout writes) go to the file as they
+	// come, from offset start, rather than to pages.
+	streamed bool
+	start    int64
 }
 
 // rawDictMax is the most values a metric's dictionary holds: a metric
@@ -156,33 +171,41 @@ type rawEncoder struct {
 	cols    []rawColumn
 	// the current pages' values, column by column, n rows (ns of the
 	// seeds, nv[j] non-null values of metric j)
-	n, ns      int
-	pageRows   int // rows a page of the columns but the seeds
-	nv         []int
-	point, rep []int64
-	seeds      [2][]byte // PLAIN: 8 bytes little-endian a seed
-	seedRows   int       // rows a page of the seeds
-	seedLo     [2]uint64 // the least and greatest seed of each page
-	seedHi     [2]uint64
-	pointLo    int64 // the least and greatest point and rep of the page
-	pointHi    int64
-	repLo      int64
-	repHi      int64
-	keyIdx     []int32
-	failed     []bool
-	values     [][]float64 // per metric, the non-null values
-	gidx       [][]int32   // per metric, their indices into its dictionary
-	plainPage  []bool      // per metric, the dictionary filled up in this page: PLAIN
-	defs       [][]uint8   // per metric, the definition levels
-	remap      []int32     // a run's dictionary's indices into a column's
+	n, ns    int
+	pageRows int // rows a page of the columns but the seeds
+	nv       []int
+	pageRuns []rawPageRun // the layout's: the current page's rows, run by run
+	ints     []int64      // scratch: a page's points, then its reps
+	seeds    [2][]byte    // PLAIN: 8 bytes little-endian a seed
+	seedRows int          // rows a page of the seeds
+	seedLo   [2]uint64    // the least and greatest seed of each page
+	seedHi   [2]uint64
+	pointLo  int64 // the least and greatest point and rep of the page
+	pointHi  int64
+	repLo    int64
+	repHi    int64
+	keyIdx   []int32 // scratch: a page's point keys
+	failed   []bool
+	// Per metric, the current page's non-null values, nv of them: the
+	// first nd as indices into the column's dictionary (gidx), the rest,
+	// from the first that found the dictionary full, as values (values);
+	// and each row's definition level (defs). A page is PLAIN if nd < nv.
+	gidx   [][]int32
+	values [][]float64
+	nd     []int
+	defs   [][]uint8
+	remap  []int32 // a run's dictionary's indices into a column's
+	// the definition levels of a page of onesRows rows, none null
+	ones     []byte
+	onesRows int
 	// the dictionary of point keys, in order of first use
 	keys    []string
 	keyMap  map[string]int32
 	lastKey int32 // the dictionary index of the last row's key, -1 before
 	// scratch
-	plain, levels, packed, comp []byte
-	idx                         []int32
-	rows                        int // rows added so far
+	plain, levels, packed, comp, hdr []byte
+	idx                              []int32
+	rows                             int // rows added so far
 	// the file: where it goes, the row groups written, the first row of
 	// the current one
 	out      offsetWriter
@@ -200,17 +223,24 @@ type rawEncoder struct {
 	layoutIn              <-chan rawLayoutGroup
 	sink                  func(rawLayoutGroup) bool
 	stop                  <-chan struct{}
+	// An encoder of the layout with a file writes the first row group's
+	// layout column chunks there itself (handGroup), through file.
+	file *bufio.Writer
 }
 
 // rawLayoutGroup is a row group's layout column chunks (its first
 // rcFailed columns) and point keys, handed from the encoder of the
 // layout to the encoder of the values; or the error that stopped the
-// encoder of the layout.
+// encoder of the layout. The chunks of the file's first group may come
+// written already: chunks describes them, written from offset first to
+// end, size bytes uncompressed.
 type rawLayoutGroup struct {
-	rows int
-	cols []rawColumn
-	keys []string
-	err  error
+	rows             int
+	cols             []rawColumn
+	keys             []string
+	chunks           []format.ColumnChunk
+	first, end, size int64
+	err              error
 }
 
 // errRawStopped ends an encoder of the layout whose encoder of the values
@@ -237,7 +267,7 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.pageRows, e.seedRows = p, ps
 	if layoutCols {
-		e.point, e.rep, e.keyIdx = make([]int64, p), make([]int64, p), make([]int32, p)
+		e.ints, e.keyIdx = make([]int64, p), make([]int32, p)
 	}
 	if layoutCols && valueCols {
 		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
@@ -262,13 +292,12 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	for _, m := range metrics {
 		e.cols = append(e.cols, rawColumn{name: m, typ: format.Double, enc: format.RLEDictionary, optional: true})
 	}
-	e.values = make([][]float64, len(metrics))
-	e.gidx = make([][]int32, len(metrics))
-	e.plainPage = make([]bool, len(metrics))
-	e.defs = make([][]uint8, len(metrics))
-	e.nv = make([]int, len(metrics))
-	for j := range metrics {
-		e.values[j], e.gidx[j], e.defs[j] = make([]float64, p), make([]int32, p), make([]uint8, p)
+	if valueCols {
+		e.values, e.gidx, e.defs = make([][]float64, len(metrics)), make([][]int32, len(metrics)), make([][]uint8, len(metrics))
+		e.nv, e.nd = make([]int, len(metrics)), make([]int, len(metrics))
+		for j := range metrics {
+			e.gidx[j], e.defs[j] = make([]int32, p), make([]uint8, p) // values[j] when a page needs it
+		}
 	}
 	return e
 }
@@ -291,8 +320,8 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 			if len(r.Dict[j]) > 256 || j >= len(r.Index) || len(r.Index[j]) != n {
 				return fmt.Errorf("a run of %d rows with a dictionary of %d values of %s", n, len(r.Dict[j]), e.metrics[j])
 			}
-			for _, k := range r.Index[j] {
-				if int(k) >= len(r.Dict[j]) {
+			if len(r.Dict[j]) < 256 {
+				if k := slices.Max(r.Index[j]); int(k) >= len(r.Dict[j]) {
 					return fmt.Errorf("an index %d past the %d values of %s's dictionary", k, len(r.Dict[j]), e.metrics[j])
 				}
 			}
@@ -317,9 +346,7 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 		at := e.n
 		if e.layoutCols {
 			point, rep := int64(r.Point), int64(r.Rep+off)
-			for i := range k {
-				e.point[at+i], e.rep[at+i], e.keyIdx[at+i] = point, rep+int64(i), e.lastKey
-			}
+			e.pageRuns = append(e.pageRuns, rawPageRun{rows: k, point: point, rep: rep, key: e.lastKey})
 			e.pointLo, e.pointHi = min(e.pointLo, point), max(e.pointHi, point)
 			e.repLo, e.repHi = min(e.repLo, rep), max(e.repHi, rep+int64(k-1))
 			if e.seedsByRun() {
@@ -366,23 +393,31 @@ func (e *rawEncoder) addRun(r *RawRun) error {
 // in order of first use, whatever the runs).
 func (e *rawEncoder) addValues(j int, values []float64, failed []bool, at int) {
 	col := &e.cols[len(rawFixed)+j]
-	defs, vals, gidx, nv := e.defs[j][at:at+len(values)], e.values[j], e.gidx[j], e.nv[j]
+	defs, vals, gidx := e.defs[j][at:at+len(values)], e.values[j], e.gidx[j]
+	nv, nd := e.nv[j], e.nd[j]
+	coded := nd == nv && !col.dict.full // the page's values so far are indices
 	for i, x := range values {
 		if failed[i] || math.IsNaN(x) {
 			defs[i] = 0
 			continue
 		}
-		defs[i], vals[nv] = 1, x
-		if !col.dict.full {
-			g, ok := col.index(x)
-			if !ok {
-				e.plainPage[j] = true
+		defs[i] = 1
+		if coded {
+			if g, ok := col.index(x); ok {
+				gidx[nv] = g
+				nv++
+				nd = nv
+				continue
 			}
-			gidx[nv] = g
+			coded = false
 		}
+		if vals == nil {
+			vals = e.plainValues(j)
+		}
+		vals[nv] = x
 		nv++
 	}
-	e.nv[j] = nv
+	e.nv[j], e.nd[j] = nv, nd
 }
 
 // addDict is addValues for values given as a dictionary and each row's
@@ -399,25 +434,76 @@ func (e *rawEncoder) addDict(j int, dict []float64, index []uint8, failed []bool
 		}
 		e.remap = append(e.remap, g)
 	}
-	defs, vals, gidx, nv := e.defs[j][at:at+len(index)], e.values[j], e.gidx[j], e.nv[j]
-	for i, k := range index {
-		g := e.remap[k]
+	remap := e.remap
+	defs, vals, gidx := e.defs[j][at:at+len(index)], e.values[j], e.gidx[j]
+	nv, nd := e.nv[j], e.nd[j]
+	coded := nd == nv && !col.dict.full
+	for i := 0; i < len(index); i++ {
+		if coded {
+			// Rows of values the column's dictionary holds, at once.
+			k := addCoded(remap, index[i:], failed[i:], defs[i:], gidx[nv:])
+			i, nv = i+k, nv+k
+			if i == len(index) {
+				break
+			}
+		}
+		k := index[i]
+		g := remap[k]
 		if failed[i] || g == null {
 			defs[i] = 0
 			continue
 		}
-		if g == unseen && !col.dict.full {
-			var ok bool
-			if g, ok = col.index(dict[k]); ok {
-				e.remap[k] = g
-			} else {
-				e.plainPage[j] = true
+		defs[i] = 1
+		if coded {
+			if g == unseen {
+				if x, ok := col.index(dict[k]); ok {
+					g, remap[k] = x, x
+				}
 			}
+			if g >= 0 {
+				gidx[nv] = g
+				nv++
+				continue
+			}
+			coded = false
+			nd = nv
 		}
-		defs[i], vals[nv], gidx[nv] = 1, dict[k], g
+		if vals == nil {
+			vals = e.plainValues(j)
+		}
+		vals[nv] = dict[k]
 		nv++
 	}
-	e.nv[j] = nv
+	if coded {
+		nd = nv
+	}
+	e.nv[j], e.nd[j] = nv, nd
+}
+
+// plainValues returns the buffer of metric j's values, made at the first
+// page that needs it (most metrics' pages are dictionary indices).
+func (e *rawEncoder) plainValues(j int) []float64 {
+	if e.values[j] == nil {
+		e.values[j] = make([]float64, e.pageRows)
+	}
+	return e.values[j]
+}
+
+// addCoded adds to a page of dictionary indices the first rows of index
+// while they did not fail and their values are in the column's
+// dictionary (remap's index not negative), and returns how many.
+func addCoded(remap []int32, index []uint8, failed []bool, defs []uint8, gidx []int32) int {
+	gidx = gidx[:len(index)]
+	failed = failed[:len(index)]
+	defs = defs[:len(index)]
+	for i, k := range index {
+		g := remap[k]
+		if g < 0 || failed[i] {
+			return i
+		}
+		defs[i], gidx[i] = 1, g
+	}
+	return len(index)
 }
 
 // addSeeds appends seeds to the current page of seed column s (0 the
@@ -483,12 +569,26 @@ func (e *rawEncoder) flushLayout(n int) error {
 	var err error
 	for _, c := range []struct {
 		col    int
-		v      []int64
 		lo, hi int64
-	}{{rcPoint, e.point[:n], e.pointLo, e.pointHi}, {rcRep, e.rep[:n], e.repLo, e.repHi}} {
+	}{{rcPoint, e.pointLo, e.pointHi}, {rcRep, e.repLo, e.repHi}} {
+		// The page's points, or its reps, run by run.
+		v, at := e.ints[:n], 0
+		for _, r := range e.pageRuns {
+			seg := v[at : at+r.rows]
+			if c.col == rcPoint {
+				for i := range seg {
+					seg[i] = r.point
+				}
+			} else {
+				for i := range seg {
+					seg[i] = r.rep + int64(i)
+				}
+			}
+			at += r.rows
+		}
 		col := &e.cols[c.col]
 		col.statsInt64(c.lo, c.hi, false)
-		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], c.v); err != nil {
+		if e.plain, err = (&delta.BinaryPackedEncoding{}).EncodeInt64(e.plain[:0], v); err != nil {
 			return err
 		}
 		if err := e.page(col, n, 0, col.enc, nil, e.plain); err != nil {
@@ -498,31 +598,49 @@ func (e *rawEncoder) flushLayout(n int) error {
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
 
 	// The point key: indices into the dictionary, bit width first.
-	maxIdx := int32(0)
-	for _, i := range e.keyIdx[:n] {
-		maxIdx = max(maxIdx, i)
+	idx, at, maxIdx := e.keyIdx[:n], 0, int32(0)
+	for _, r := range e.pageRuns {
+		seg := idx[at : at+r.rows]
+		for i := range seg {
+			seg[i] = r.key
+		}
+		at += r.rows
+		maxIdx = max(maxIdx, r.key)
 	}
+	e.pageRuns = e.pageRuns[:0]
 	width := max(1, bits.Len32(uint32(maxIdx)))
-	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, e.keyIdx[:n]); err != nil {
+	if e.packed, err = (&rle.Encoding{BitWidth: width}).EncodeInt32(e.packed, idx); err != nil {
 		return err
 	}
 	e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
 	return e.page(&e.cols[rcKey], n, 0, e.cols[rcKey].enc, nil, e.plain)
 }
 
+// rawPageRun is a run of a page's rows of one point: their number, the
+// point, the first row's rep and the point key's index in the group's
+// dictionary.
+type rawPageRun struct {
+	rows       int
+	point, rep int64
+	key        int32
+}
+
 // flushValues writes the current pages of the values' columns, failed
 // and the metrics, of n rows.
 func (e *rawEncoder) flushValues(n int) error {
 	var plainEnc plain.Encoding
-	var err error
-	// failed: PLAIN booleans, one bit each, least significant first.
+	// failed: PLAIN booleans, one bit each, least significant first; the
+	// least and greatest, false and false where none failed.
 	e.plain = append(e.plain[:0], make([]byte, (n+7)/8)...)
-	lo, hi := true, false
-	for i, f := range e.failed[:n] {
-		if f {
-			e.plain[i/8] |= 1 << (i % 8)
+	lo, hi := false, false
+	if slices.Contains(e.failed[:n], true) {
+		lo, hi = true, true
+		for i, f := range e.failed[:n] {
+			if f {
+				e.plain[i/8] |= 1 << (i % 8)
+			}
+			lo = lo && f
 		}
-		lo, hi = lo && f, hi || f
 	}
 	col := &e.cols[rcFailed]
 	col.statsBool(lo, hi)
@@ -532,21 +650,18 @@ func (e *rawEncoder) flushValues(n int) error {
 
 	for j := range e.metrics {
 		col := &e.cols[len(rawFixed)+j]
-		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], e.defs[j][:n]); err != nil {
+		nv, nd := e.nv[j], e.nd[j]
+		levels, err := e.defLevels(e.defs[j][:n], nv == n)
+		if err != nil {
 			return err
 		}
-		vals := e.values[j][:e.nv[j]]
 		// Dictionary indices while the dictionary has room, PLAIN values
 		// from the page that finds it full on (addValues); a page of
 		// nulls only is PLAIN (empty), so that a dictionary-encoded page
 		// always has a dictionary.
-		dict := len(vals) > 0 && !e.plainPage[j] && !col.dict.full
-		if e.plainPage[j] && col.npages == 0 {
-			col.dict.values = nil // no page uses it: no dictionary page
-		}
-		e.plainPage[j] = false
-		if dict {
-			idx := e.gidx[j][:len(vals)]
+		enc := format.RLEDictionary
+		if nv > 0 && nd == nv {
+			idx := e.gidx[j][:nv]
 			top := int32(0)
 			for _, g := range idx {
 				top = max(top, g)
@@ -556,21 +671,42 @@ func (e *rawEncoder) flushValues(n int) error {
 				return err
 			}
 			e.plain = append(append(e.plain[:0], byte(width)), e.packed...)
-		}
-		enc := format.RLEDictionary
-		if !dict {
+		} else {
+			// The page's first nd values, kept as indices, from the
+			// dictionary; a chunk whose first pages are PLAIN has no
+			// dictionary page.
+			vals := e.values[j][:nv]
+			for i, g := range e.gidx[j][:nd] {
+				vals[i] = col.dict.values[g]
+			}
+			if nd < nv && col.npages == 0 {
+				col.dict.values = nil
+			}
 			// A dictionary page's values are in the statistics since
 			// each was added to the dictionary (rawColumn.index).
 			col.statsDouble(vals)
 			enc = format.Plain
 			e.plain, _ = plainEnc.EncodeDouble(e.plain[:0], vals)
 		}
-		if err := e.page(col, n, n-len(vals), enc, e.levels, e.plain); err != nil {
+		if err := e.page(col, n, n-nv, enc, levels, e.plain); err != nil {
 			return err
 		}
-		e.nv[j] = 0
+		e.nv[j], e.nd[j] = 0, 0
 	}
 	return nil
+}
+
+// defLevels returns the definition levels of a page of these rows', RLE;
+// those of a page with no null are made once for its size.
+func (e *rawEncoder) defLevels(defs []uint8, noNull bool) ([]byte, error) {
+	if !noNull || len(defs) != e.onesRows {
+		var err error
+		if e.levels, err = (&rle.Encoding{BitWidth: 1}).EncodeLevels(e.levels[:0], defs); err != nil || !noNull {
+			return e.levels, err
+		}
+		e.ones, e.onesRows = append(e.ones[:0], e.levels...), len(defs)
+	}
+	return e.ones, nil
 }
 
 // page appends a data page (v2) of n rows, nulls of them null, to col:
@@ -583,9 +719,11 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 	// than a copy as large, and the next page gets a new one.
 	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
 	comp := e.comp
-	if len(comp) < cap(comp)*3/4 {
+	switch {
+	case col.streamed:
+	case len(comp) < cap(comp)*3/4:
 		comp = bytes.Clone(comp)
-	} else {
+	default:
 		e.comp = nil
 	}
 	h := format.PageHeader{
@@ -602,12 +740,21 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 			Statistics:                 format.Statistics{NullCount: int64(nulls)},
 		}),
 	}
-	hdr := appendDataPageV2Header(nil, &h)
-	col.pages = append(col.pages, hdr)
-	if len(levels) > 0 {
-		col.pages = append(col.pages, append([]byte(nil), levels...))
+	var hdr []byte
+	if col.streamed {
+		e.hdr = appendDataPageV2Header(e.hdr[:0], &h)
+		hdr = e.hdr
+		e.out.write(hdr)
+		e.out.write(levels)
+		e.out.write(comp)
+	} else {
+		hdr = appendDataPageV2Header(nil, &h)
+		col.pages = append(col.pages, hdr)
+		if len(levels) > 0 {
+			col.pages = append(col.pages, append([]byte(nil), levels...))
+		}
+		col.pages = append(col.pages, comp)
 	}
-	col.pages = append(col.pages, comp)
 	col.size += int64(len(hdr)) + int64(h.UncompressedPageSize)
 	col.nulls += int64(nulls)
 	if enc == col.enc {
@@ -722,10 +869,8 @@ func (e *rawEncoder) writeGroup() error {
 		return e.handGroup()
 	}
 	rows := int64(e.rows - e.groupRow)
-	keys := e.keys
-	var layout []rawColumn
+	g := rawLayoutGroup{keys: e.keys}
 	if e.layoutIn != nil {
-		var g rawLayoutGroup
 		select {
 		case g = <-e.layoutIn:
 		case <-e.stop:
@@ -737,162 +882,228 @@ func (e *rawEncoder) writeGroup() error {
 		case int64(g.rows) != rows:
 			return fmt.Errorf("report: a row group of %d rows, its layout of %d", rows, g.rows)
 		}
-		keys, layout = g.keys, g.cols
 	}
 	out := &e.out
-	if out.n == 0 {
+	if g.chunks != nil {
+		out.n = g.end // the layout's chunks are written, from the magic on
+	} else if out.n == 0 {
 		out.write([]byte("PAR1"))
 	}
-	first := out.n
-	var chunks []format.ColumnChunk
-	var total int64
-	for i := range e.cols {
+	first, total := out.n, g.size
+	if g.chunks != nil {
+		first = g.first
+	}
+	chunks := g.chunks
+	for i := len(g.chunks); i < len(e.cols); i++ {
 		col := &e.cols[i]
-		if i < len(layout) {
-			col = &layout[i]
+		if i < len(g.cols) {
+			col = &g.cols[i]
 		}
-		start := out.n
-		md := format.ColumnMetaData{
-			Type:         col.typ,
-			Encoding:     []format.Encoding{col.enc},
-			PathInSchema: []string{col.name},
-			Codec:        format.Snappy,
-			NumValues:    rows,
-			Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
+		c, size, err := e.writeChunk(i, col, g.keys, rows)
+		if err != nil {
+			return err
 		}
-		// The dictionary, PLAIN, first in the chunk.
-		var dict []byte
-		ndict := 0
-		switch {
-		case i == rcKey:
-			for _, k := range keys {
-				dict = binary.LittleEndian.AppendUint32(dict, uint32(len(k)))
-				dict = append(dict, k...)
-				if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
-					md.Statistics.MinValue = []byte(k)
-				}
-				if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
-					md.Statistics.MaxValue = []byte(k)
-				}
-			}
-			ndict = len(keys)
-		case col.typ == format.Double:
-			dict, _ = (&plain.Encoding{}).EncodeDouble(nil, col.dict.values)
-			ndict = len(col.dict.values)
-		}
-		md.Encoding = nil
-		size := col.size
-		if ndict > 0 {
-			comp := s2.EncodeSnappy(nil, dict)
-			h := format.PageHeader{
-				Type:                 format.DictionaryPage,
-				UncompressedPageSize: int32(len(dict)),
-				CompressedPageSize:   int32(len(comp)),
-				DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(ndict), Encoding: format.Plain}),
-			}
-			hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
-			if err != nil {
-				return err
-			}
-			md.DictionaryPageOffset = out.n
-			out.write(hdr)
-			out.write(comp)
-			size += int64(len(hdr) + len(dict))
-			md.Encoding = append(md.Encoding, format.Plain)
-			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
-		}
-		if col.optional {
-			md.Encoding = append(md.Encoding, format.RLE)
-		}
-		if col.npages > 0 {
-			md.Encoding = append(md.Encoding, col.enc)
-			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: col.enc, Count: col.npages})
-		}
-		if col.nplain > 0 {
-			if ndict == 0 {
-				md.Encoding = append(md.Encoding, format.Plain)
-			}
-			md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.Plain, Count: col.nplain})
-		}
-		slices.Sort(md.Encoding)
-		md.Encoding = slices.Compact(md.Encoding)
-		md.DataPageOffset = out.n
-		for _, b := range col.pages {
-			out.write(b)
-		}
-		md.TotalUncompressedSize = size
-		md.TotalCompressedSize = out.n - start
+		chunks = append(chunks, c)
 		total += size
-		chunks = append(chunks, format.ColumnChunk{FileOffset: start, MetaData: md})
-
-		// The next group's column chunk starts afresh. The statistics
-		// are in md: they get new slices.
-		clear(col.pages)
-		col.pages = col.pages[:0]
-		col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
-		col.min, col.max = nil, nil
-		col.dict.reset()
 	}
 	e.groups = append(e.groups, format.RowGroup{Columns: chunks, TotalByteSize: total, NumRows: rows, FileOffset: first, TotalCompressedSize: out.n - first})
 	e.nextGroup()
 	return out.err
 }
 
-// layoutSeeds adds to an encoder of the layout the pages of both seed
-// columns of rows [from, to), a group's, one column after the other:
+// writeChunk writes column i's chunk of a row group of these rows and
+// point keys, col: its dictionary page, if any, and its pages, unless
+// they are written already (col.streamed); it returns the chunk's
+// metadata and uncompressed size, and starts col's next chunk afresh.
+func (e *rawEncoder) writeChunk(i int, col *rawColumn, keys []string, rows int64) (format.ColumnChunk, int64, error) {
+	out := &e.out
+	start := out.n
+	if col.streamed {
+		start = col.start
+	}
+	md := format.ColumnMetaData{
+		Type:         col.typ,
+		PathInSchema: []string{col.name},
+		Codec:        format.Snappy,
+		NumValues:    rows,
+		Statistics:   format.Statistics{NullCount: col.nulls, MinValue: col.min, MaxValue: col.max},
+	}
+	// The dictionary, PLAIN, first in the chunk.
+	var dict []byte
+	ndict := 0
+	switch {
+	case i == rcKey:
+		for _, k := range keys {
+			dict = binary.LittleEndian.AppendUint32(dict, uint32(len(k)))
+			dict = append(dict, k...)
+			if md.Statistics.MinValue == nil || k < string(md.Statistics.MinValue) {
+				md.Statistics.MinValue = []byte(k)
+			}
+			if md.Statistics.MaxValue == nil || k > string(md.Statistics.MaxValue) {
+				md.Statistics.MaxValue = []byte(k)
+			}
+		}
+		ndict = len(keys)
+	case col.typ == format.Double:
+		dict, _ = (&plain.Encoding{}).EncodeDouble(nil, col.dict.values)
+		ndict = len(col.dict.values)
+	}
+	size := col.size
+	if ndict > 0 {
+		comp := s2.EncodeSnappy(nil, dict)
+		h := format.PageHeader{
+			Type:                 format.DictionaryPage,
+			UncompressedPageSize: int32(len(dict)),
+			CompressedPageSize:   int32(len(comp)),
+			DictionaryPageHeader: thrift.New(format.DictionaryPageHeader{NumValues: int32(ndict), Encoding: format.Plain}),
+		}
+		hdr, err := thrift.Marshal(new(thrift.CompactProtocol), &h)
+		if err != nil {
+			return format.ColumnChunk{}, 0, err
+		}
+		md.DictionaryPageOffset = out.n
+		out.write(hdr)
+		out.write(comp)
+		size += int64(len(hdr) + len(dict))
+		md.Encoding = append(md.Encoding, format.Plain)
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
+	}
+	if col.optional {
+		md.Encoding = append(md.Encoding, format.RLE)
+	}
+	if col.npages > 0 {
+		md.Encoding = append(md.Encoding, col.enc)
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: col.enc, Count: col.npages})
+	}
+	if col.nplain > 0 {
+		if ndict == 0 {
+			md.Encoding = append(md.Encoding, format.Plain)
+		}
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: format.Plain, Count: col.nplain})
+	}
+	slices.Sort(md.Encoding)
+	md.Encoding = slices.Compact(md.Encoding)
+	md.DataPageOffset = out.n
+	if col.streamed {
+		md.DataPageOffset = col.start
+	}
+	for _, b := range col.pages {
+		out.write(b)
+	}
+	md.TotalUncompressedSize = size
+	md.TotalCompressedSize = out.n - start
+
+	// The next group's column chunk starts afresh. The statistics are in
+	// md: they get new slices.
+	clear(col.pages)
+	col.pages = col.pages[:0]
+	col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
+	col.min, col.max = nil, nil
+	col.dict.reset()
+	col.streamed = false
+	return format.ColumnChunk{FileOffset: start, MetaData: md}, size, nil
+}
+
+// layoutSeeds adds to an encoder of the layout the pages of seed column
+// s (0 the network's, 1 the process's) of rows [from, to), a group's:
 // pages of seedRows rows from the group's first, as addRun cuts them,
 // through one buffer.
-func (e *rawEncoder) layoutSeeds(from, to int) error {
+func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	l := e.layout
 	if cap(e.seeds[0]) < 8*e.seedRows {
 		e.seeds[0] = make([]byte, 0, 8*e.seedRows)
 	}
+	fill := l.NetworkSeeds
+	if s == 1 {
+		fill = l.ProcessSeeds
+	}
 	var chunk [512]uint64
-	for s, fill := range []func(int, int, []uint64){l.NetworkSeeds, l.ProcessSeeds} {
-		col := &e.cols[rcNetworkSeed+s]
-		for row := from; row < to; {
-			n := min(e.seedRows, to-row)
-			lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seeds[0][:0]
-			for i := 0; i < n; {
-				p, rep := (row+i)/l.Reps, (row+i)%l.Reps
-				k := min(n-i, l.Reps-rep, len(chunk))
-				fill(p, rep, chunk[:k])
-				for _, x := range chunk[:k] {
-					lo, hi = min(lo, x), max(hi, x)
-					b = binary.LittleEndian.AppendUint64(b, x)
-				}
-				i += k
+	col := &e.cols[rcNetworkSeed+s]
+	for row := from; row < to; {
+		n := min(e.seedRows, to-row)
+		lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seeds[0][:0]
+		for i := 0; i < n; {
+			p, rep := (row+i)/l.Reps, (row+i)%l.Reps
+			k := min(n-i, l.Reps-rep, len(chunk))
+			fill(p, rep, chunk[:k])
+			for _, x := range chunk[:k] {
+				lo, hi = min(lo, x), max(hi, x)
+				b = binary.LittleEndian.AppendUint64(b, x)
 			}
-			e.seeds[0] = b
-			col.statsInt64(int64(lo), int64(hi), true)
-			if err := e.page(col, n, 0, col.enc, nil, b); err != nil {
-				return err
-			}
-			row += n
+			i += k
 		}
+		e.seeds[0] = b
+		col.statsInt64(int64(lo), int64(hi), true)
+		if err := e.page(col, n, 0, col.enc, nil, b); err != nil {
+			return err
+		}
+		row += n
 	}
 	return nil
 }
 
 // handGroup is writeGroup for an encoder of the layout: it hands the
 // group's layout column chunks and keys to sink, and starts the next
-// group with new ones.
+// group with new ones. With a file, it writes the first group's chunks
+// there, the seeds' pages as they are encoded, and hands over where they
+// lie.
 func (e *rawEncoder) handGroup() error {
-	if err := e.layoutSeeds(e.groupRow, e.rows); err != nil {
-		return err
+	rows := e.rows - e.groupRow
+	g := rawLayoutGroup{rows: rows}
+	if e.file != nil {
+		if err := e.writeLayoutGroup(&g); err != nil {
+			return err
+		}
+	} else {
+		for s := range 2 {
+			if err := e.layoutSeeds(s, e.groupRow, e.rows); err != nil {
+				return err
+			}
+		}
+		g.cols, g.keys = slices.Clone(e.cols[:rcFailed]), slices.Clone(e.keys)
+		for i := range rcFailed {
+			col := &e.cols[i]
+			col.pages, col.min, col.max = nil, nil, nil
+			col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
+		}
 	}
-	g := rawLayoutGroup{rows: e.rows - e.groupRow, cols: slices.Clone(e.cols[:rcFailed]), keys: slices.Clone(e.keys)}
-	for i := range rcFailed {
-		col := &e.cols[i]
-		col.pages, col.min, col.max = nil, nil, nil
-		col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
-	}
-	e.groups = append(e.groups, format.RowGroup{NumRows: int64(g.rows)})
+	e.groups = append(e.groups, format.RowGroup{NumRows: int64(rows)})
 	e.nextGroup()
 	if !e.sink(g) {
 		return errRawStopped
 	}
 	return nil
+}
+
+// writeLayoutGroup writes to an encoder of the layout's file the magic
+// and the first group's layout column chunks, the seeds' pages as they
+// are encoded, and notes in g where they lie; the file is the encoder of
+// the values' from then on.
+func (e *rawEncoder) writeLayoutGroup(g *rawLayoutGroup) error {
+	out := &e.out
+	out.write([]byte("PAR1"))
+	g.first = out.n
+	rows := int64(g.rows)
+	for i := range rcFailed {
+		if s := i - rcNetworkSeed; s >= 0 {
+			e.cols[i].streamed, e.cols[i].start = true, out.n
+			if err := e.layoutSeeds(s, e.groupRow, e.rows); err != nil {
+				return err
+			}
+		}
+		c, size, err := e.writeChunk(i, &e.cols[i], e.keys, rows)
+		if err != nil {
+			return err
+		}
+		g.chunks = append(g.chunks, c)
+		g.size += size
+	}
+	if err := e.file.Flush(); err != nil && out.err == nil {
+		out.err = fmt.Errorf("could not write raw.parquet: %w", err)
+	}
+	g.end = out.n
+	e.file, out.w = nil, nil
+	return out.err
 }
 
 // nextGroup starts the next row group's dictionary of point keys at the

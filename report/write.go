@@ -432,32 +432,69 @@ func WriteFileAtomic(path string, data []byte) error {
 
 // writeFileAtomic is WriteFileAtomic of what write writes, buffered.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	a, err := createAtomic(path)
 	if err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
+		return err
 	}
-	defer os.Remove(f.Name())
-	bw := bufio.NewWriterSize(f, 64<<10)
+	defer a.abort()
+	bw := bufio.NewWriterSize(a.f, 64<<10)
 	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if err != nil {
-		f.Close()
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("could not write %s: %w", path, err)
+	return a.commit()
+}
+
+// atomicFile is a file being written in place of path: a temporary file
+// beside it, renamed over it once complete (commit), or removed (abort).
+type atomicFile struct {
+	f    *os.File
+	path string
+	done bool // committed or aborted
+}
+
+// createAtomic creates the temporary file of path.
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("could not write %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
+	return &atomicFile{f: f, path: path}, nil
+}
+
+// commit syncs and closes the file and renames it over path.
+func (a *atomicFile) commit() error {
+	if a.done {
+		return fmt.Errorf("could not write %s: its file was already closed", a.path)
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
+	a.done = true
+	tmp := a.f.Name()
+	err := a.f.Sync()
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, a.path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("could not write %s: %w", a.path, err)
 	}
 	return nil
+}
+
+// abort closes and removes the file, unless committed; path is left
+// alone.
+func (a *atomicFile) abort() {
+	if !a.done {
+		a.done = true
+		a.f.Close()
+		os.Remove(a.f.Name())
+	}
 }
