@@ -212,6 +212,11 @@ func startRawLayout(f *atomicFile, l RawLayout) (*RawLayoutEncoding, error) {
 	}
 	go func() {
 		defer close(p.exited)
+		defer func() {
+			if le.free != nil {
+				le.free()
+			}
+		}()
 		if err := le.encodeLayout(l); err != nil && !errors.Is(err, errRawStopped) {
 			select {
 			case p.groups <- rawLayoutGroup{err: err}:

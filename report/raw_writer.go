@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/klauspost/compress/s2"
+	"github.com/netsweep/netsweep/internal/offheap"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/encoding/plain"
@@ -226,6 +227,11 @@ type rawEncoder struct {
 	// An encoder of the layout with a file writes the first row group's
 	// layout column chunks there itself (handGroup), through file.
 	file *bufio.Writer
+	// An encoder of the layout's scratch outside the heap (offheap): a
+	// page of seeds, and the Snappy encoding of a page that goes to the
+	// file at once (streamComp); free frees them.
+	seedPage, streamComp []byte
+	free                 func()
 }
 
 // rawLayoutGroup is a row group's layout column chunks (its first
@@ -717,8 +723,13 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 	// allocate, and clear, its bound of 7/6 of values. Values that
 	// hardly compress (random seeds) keep the buffer itself, rather
 	// than a copy as large, and the next page gets a new one.
-	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
-	comp := e.comp
+	var comp []byte
+	if col.streamed {
+		comp = s2.EncodeSnappy(e.streamComp, values)
+	} else {
+		e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
+		comp = e.comp
+	}
 	switch {
 	case col.streamed:
 	case len(comp) < cap(comp)*3/4:
@@ -1010,8 +1021,14 @@ func (e *rawEncoder) writeChunk(i int, col *rawColumn, keys []string, rows int64
 // through one buffer.
 func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	l := e.layout
-	if cap(e.seeds[0]) < 8*e.seedRows {
-		e.seeds[0] = make([]byte, 0, 8*e.seedRows)
+	if from == to {
+		return nil
+	}
+	if e.free == nil {
+		var freePage, freeComp func()
+		e.seedPage, freePage = offheap.Bytes(8 * e.seedRows)
+		e.streamComp, freeComp = offheap.Bytes(s2.MaxEncodedLen(8 * e.seedRows))
+		e.free = func() { freePage(); freeComp() }
 	}
 	fill := l.NetworkSeeds
 	if s == 1 {
@@ -1021,7 +1038,7 @@ func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	col := &e.cols[rcNetworkSeed+s]
 	for row := from; row < to; {
 		n := min(e.seedRows, to-row)
-		lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seeds[0][:0]
+		lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seedPage[:0]
 		for i := 0; i < n; {
 			p, rep := (row+i)/l.Reps, (row+i)%l.Reps
 			k := min(n-i, l.Reps-rep, len(chunk))
@@ -1032,7 +1049,6 @@ func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 			}
 			i += k
 		}
-		e.seeds[0] = b
 		col.statsInt64(int64(lo), int64(hi), true)
 		if err := e.page(col, n, 0, col.enc, nil, b); err != nil {
 			return err
@@ -1066,6 +1082,12 @@ func (e *rawEncoder) handGroup() error {
 			col.pages, col.min, col.max = nil, nil, nil
 			col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
 		}
+	}
+	if e.rows == e.layout.Rows && e.free != nil {
+		// The last group's seeds are encoded: the scratch goes back
+		// now, not once the values take the group (the run's end).
+		e.free()
+		e.free, e.seedPage, e.streamComp = nil, nil, nil
 	}
 	e.groups = append(e.groups, format.RowGroup{NumRows: int64(rows)})
 	e.nextGroup()
