@@ -273,12 +273,12 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 		results := make([]*Result, len(points))
 		sums := make([]*reduce.Summary, len(points))
 		k := len(raw) * t.Len() // raw values a point
-		if cap(rawBuf) < k*len(points) {
+		if len(rawBuf) < k*len(points) {
 			// Doubled at least, as chunks grow while the run goes on;
 			// outside the heap, so that the collector's cycles come as
 			// they would without raw values.
 			freeRaw()
-			rawBuf, freeRaw = offheap.Float64s(max(k*len(points), 2*cap(rawBuf)))
+			rawBuf, freeRaw = offheap.Slice[float64](max(k*len(points), 2*len(rawBuf)))
 		}
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}

@@ -227,11 +227,28 @@ type rawEncoder struct {
 	// An encoder of the layout with a file writes the first row group's
 	// layout column chunks there itself (handGroup), through file.
 	file *bufio.Writer
-	// An encoder of the layout's scratch outside the heap (offheap): a
-	// page of seeds, and the Snappy encoding of a page that goes to the
-	// file at once (streamComp); free frees them.
+	// An encoder of the layout's page of seeds, and the Snappy encoding
+	// of a page that goes to the file at once.
 	seedPage, streamComp []byte
-	free                 func()
+	// The frees of the scratch (scratch) that release frees.
+	frees []func()
+}
+
+// scratch returns n elements for e's scratch: outside Go's heap, so that
+// raw values do not bring the collector's cycles forward while the
+// repetitions run (package offheap); e.release frees them.
+func scratch[T offheap.Plain](e *rawEncoder, n int) []T {
+	s, free := offheap.Slice[T](n)
+	e.frees = append(e.frees, free)
+	return s
+}
+
+// release frees e's scratch: nothing may use e after.
+func (e *rawEncoder) release() {
+	for _, free := range e.frees {
+		free()
+	}
+	e.frees = nil
 }
 
 // rawLayoutGroup is a row group's layout column chunks (its first
@@ -273,17 +290,17 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.pageRows, e.seedRows = p, ps
 	if layoutCols {
-		e.ints, e.keyIdx = make([]int64, p), make([]int32, p)
+		e.ints, e.keyIdx = scratch[int64](e, p), scratch[int32](e, p)
 	}
 	if layoutCols && valueCols {
-		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
+		e.seeds[0], e.seeds[1] = scratch[byte](e, 8*ps)[:0], scratch[byte](e, 8*ps)[:0]
 	}
 	if valueCols {
-		e.failed = make([]bool, p)
+		e.failed = scratch[bool](e, p)
 	}
 	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
-	e.plain = make([]byte, 0, 8*p+8)
+	e.plain = scratch[byte](e, 8*p+8)[:0]
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
 		enc := format.Plain
@@ -302,7 +319,7 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 		e.values, e.gidx, e.defs = make([][]float64, len(metrics)), make([][]int32, len(metrics)), make([][]uint8, len(metrics))
 		e.nv, e.nd = make([]int, len(metrics)), make([]int, len(metrics))
 		for j := range metrics {
-			e.gidx[j], e.defs[j] = make([]int32, p), make([]uint8, p) // values[j] when a page needs it
+			e.gidx[j], e.defs[j] = scratch[int32](e, p), scratch[uint8](e, p) // values[j] when a page needs it
 		}
 	}
 	return e
@@ -490,7 +507,7 @@ func (e *rawEncoder) addDict(j int, dict []float64, index []uint8, failed []bool
 // page that needs it (most metrics' pages are dictionary indices).
 func (e *rawEncoder) plainValues(j int) []float64 {
 	if e.values[j] == nil {
-		e.values[j] = make([]float64, e.pageRows)
+		e.values[j] = scratch[float64](e, e.pageRows)
 	}
 	return e.values[j]
 }
@@ -1024,11 +1041,9 @@ func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	if from == to {
 		return nil
 	}
-	if e.free == nil {
-		var freePage, freeComp func()
-		e.seedPage, freePage = offheap.Bytes(8 * e.seedRows)
-		e.streamComp, freeComp = offheap.Bytes(s2.MaxEncodedLen(8 * e.seedRows))
-		e.free = func() { freePage(); freeComp() }
+	if e.seedPage == nil {
+		e.seedPage = scratch[byte](e, 8*e.seedRows)
+		e.streamComp = scratch[byte](e, s2.MaxEncodedLen(8*e.seedRows))
 	}
 	fill := l.NetworkSeeds
 	if s == 1 {
@@ -1083,11 +1098,10 @@ func (e *rawEncoder) handGroup() error {
 			col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
 		}
 	}
-	if e.rows == e.layout.Rows && e.free != nil {
-		// The last group's seeds are encoded: the scratch goes back
-		// now, not once the values take the group (the run's end).
-		e.free()
-		e.free, e.seedPage, e.streamComp = nil, nil, nil
+	if e.rows == e.layout.Rows {
+		// The last group is encoded: the scratch goes back now, not
+		// once the values take the group (the run's end).
+		e.release()
 	}
 	e.groups = append(e.groups, format.RowGroup{NumRows: int64(rows)})
 	e.nextGroup()

@@ -19,14 +19,21 @@ import (
 	"unsafe"
 )
 
-// Float64s returns at least n float64s outside the heap and the
-// function that frees them (once, and nothing may use them after).
-func Float64s(n int) ([]float64, func()) {
+// Plain is the element types that Slice gives: no pointers.
+type Plain interface {
+	~bool | ~uint8 | ~int32 | ~uint32 | ~int64 | ~uint64 | ~float64
+}
+
+// Slice returns n elements of type T outside the heap (n long, perhaps
+// of a larger capacity) and the function that frees them (once, and
+// nothing may use them after).
+func Slice[T Plain](n int) ([]T, func()) {
 	if n == 0 {
 		return nil, func() {}
 	}
-	b, free := Bytes(8 * n)
-	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8), free
+	size := int(unsafe.Sizeof(*new(T)))
+	b, free := Bytes(size * n)
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size)[:n], free
 }
 
 // Bytes returns at least n bytes outside the heap and the function that

@@ -15,16 +15,16 @@ func TestOffHeap(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	for round := range 3 {
 		for _, n := range []int{0, 1, 511, 4096, 1 << 20} {
-			f, free := Float64s(n)
-			if len(f) < n {
-				t.Fatalf("Float64s(%d): %d", n, len(f))
+			f, free := Slice[float64](n)
+			if len(f) != n {
+				t.Fatalf("Slice[float64](%d): %d", n, len(f))
 			}
 			for i := range f {
 				f[i] = float64(i+round) + 0.5
 			}
 			for i := range f {
 				if f[i] != float64(i+round)+0.5 {
-					t.Fatalf("Float64s(%d)[%d] = %v", n, i, f[i])
+					t.Fatalf("Slice[float64](%d)[%d] = %v", n, i, f[i])
 				}
 			}
 			free()
