@@ -383,7 +383,13 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	for _, f := range r.Failures {
 		rec.Failures = append(rec.Failures, journal.Failure{Rep: f.Rep, Seed: f.Seed, Message: f.Message})
 	}
-	if err := c.jw.Append(rec); err != nil {
+	// A message's chunks go to the journal in one write, after their
+	// raw values (recordRaw).
+	add := c.jw.Append
+	if r.More {
+		add = c.jw.AppendMore
+	}
+	if err := add(rec); err != nil {
 		return fmt.Errorf("could not record a finished chunk: %w", err)
 	}
 	if c.dec != nil {

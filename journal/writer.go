@@ -147,11 +147,29 @@ func syncDir(dir string) error {
 }
 
 // Append writes c's record to the file with one write(2) before it
-// returns, so a killed process loses no appended record; it is fsync'd
-// within the sync interval, or by Sync or Close. A failed write leaves
-// the file as it was (the partial record is truncated away), and Append
-// may be retried. After a failed fsync every call fails.
+// returns, so a killed process loses no appended record, together with
+// the records that AppendMore has kept for it; it is fsync'd within the
+// sync interval, or by Sync or Close. A failed write leaves the file as
+// it was (the partial records are truncated away, and the kept records
+// dropped), and Append may be retried. After a failed fsync every call
+// fails.
 func (w *Writer) Append(c Chunk) error {
+	if err := w.add(c); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// AppendMore is Append for a record that others follow at once (the
+// chunks of one message of the workers'): it keeps the record, to be
+// written by the next Append, Sync or Close in the same write(2). Until
+// then a killed process loses it.
+func (w *Writer) AppendMore(c Chunk) error {
+	return w.add(c)
+}
+
+// add encodes c's record after the records kept.
+func (w *Writer) add(c Chunk) error {
 	if w.closed {
 		return fmt.Errorf("journal: %s: append after Close", w.path)
 	}
@@ -161,12 +179,24 @@ func (w *Writer) Append(c Chunk) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	w.buf = appendChunk(w.buf[:0], &c)
-	if len(w.buf)-frameOverhead > MaxRecordSize {
-		return fmt.Errorf("journal: chunk of point %.12s, repetitions [%d,%d), is %d bytes: over the %d-byte record limit", c.Key, c.Start, c.End, len(w.buf), MaxRecordSize)
+	at := len(w.buf)
+	w.buf = appendChunk(w.buf, &c)
+	if size := len(w.buf) - at; size-frameOverhead > MaxRecordSize {
+		w.buf = w.buf[:at]
+		return fmt.Errorf("journal: chunk of point %.12s, repetitions [%d,%d), is %d bytes: over the %d-byte record limit", c.Key, c.Start, c.End, size, MaxRecordSize)
+	}
+	return nil
+}
+
+// flush writes the records kept, in one write(2).
+func (w *Writer) flush() error {
+	if len(w.buf) == 0 {
+		return nil
 	}
 	off := w.size.Load()
-	if n, err := w.writeAt(w.buf, off); err != nil {
+	n, err := w.writeAt(w.buf, off)
+	w.buf = w.buf[:0]
+	if err != nil {
 		if n > 0 {
 			if terr := w.f.Truncate(off); terr != nil {
 				w.setErr(fmt.Errorf("journal: could not truncate %s to offset %d after a failed write (%v): %w", w.path, off, err, terr))
@@ -175,7 +205,7 @@ func (w *Writer) Append(c Chunk) error {
 		}
 		return fmt.Errorf("journal: could not append to %s: %w", w.path, err)
 	}
-	w.size.Add(int64(len(w.buf)))
+	w.size.Add(int64(n))
 	if w.interval <= 0 {
 		return w.Sync()
 	}
@@ -187,6 +217,9 @@ func (w *Writer) Append(c Chunk) error {
 func (w *Writer) Sync() error {
 	if w.closed {
 		return fmt.Errorf("journal: %s: Sync after Close", w.path)
+	}
+	if err := w.flush(); err != nil {
+		return err
 	}
 	return w.sync()
 }
@@ -255,12 +288,16 @@ func (w *Writer) Close() error {
 	if w.closed {
 		return fmt.Errorf("journal: %s: writer already closed", w.path)
 	}
+	ferr := w.flush() // the records AppendMore kept
 	w.closed = true
 	if w.stop != nil {
 		close(w.stop)
 		<-w.done
 	}
 	err := w.sync()
+	if ferr != nil {
+		err = ferr
+	}
 	if cerr := w.f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("journal: could not close %s: %w", w.path, cerr)
 	}

@@ -199,3 +199,65 @@ func TestBadChunk(t *testing.T) {
 		t.Errorf("after refused chunks: %d records, err %v; want none", len(j.Records()), err)
 	}
 }
+
+// TestAppendMore: records that AppendMore keeps are written with the next
+// Append, in one write, after the records before them; Close writes what
+// is kept; a failed write drops the kept records with the last one.
+func TestAppendMore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal")
+	w, err := Create(path, testHeader, WithSyncInterval(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	real := w.writeAt
+	w.writeAt = func(b []byte, off int64) (int, error) { writes++; return real(b, off) }
+	chunks := testChunks(10, 100, 8)
+	if err := w.Append(chunks[0]); err != nil {
+		t.Fatal(err)
+	}
+	size := w.Size()
+	for _, c := range chunks[1:4] {
+		if err := w.AppendMore(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := fileSize(t, path); got != size || w.Size() != size || writes != 1 {
+		t.Fatalf("after AppendMore: file %d bytes, writer at %d, %d writes; want %d, %d, 1", got, w.Size(), writes, size, size)
+	}
+	if err := w.Append(chunks[4]); err != nil {
+		t.Fatal(err)
+	}
+	if writes != 2 || fileSize(t, path) != w.Size() {
+		t.Errorf("Append after AppendMore: %d writes, file %d bytes of %d; want 2 writes, all", writes, fileSize(t, path), w.Size())
+	}
+	j, err := Scan(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRecords(t, j.Records(), chunks[:5])
+
+	// A failed write drops the kept records with the last one.
+	size = w.Size()
+	w.AppendMore(chunks[5])
+	w.writeAt = func(b []byte, off int64) (int, error) { return 0, syscall.ENOSPC }
+	if err := w.Append(chunks[6]); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Append on a full disk = %v, want ENOSPC", err)
+	}
+	w.writeAt = real
+	if err := w.Append(chunks[7]); err != nil || w.Size() == size {
+		t.Fatalf("Append after a failed write: %v, size %d", err, w.Size())
+	}
+	// Close writes the kept records.
+	for _, c := range chunks[8:] {
+		if err := w.AppendMore(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	j = mustOpen(t, path)
+	defer j.Close()
+	checkRecords(t, j.Records(), append(append([]Chunk{}, chunks[:5]...), chunks[7:]...))
+}

@@ -53,6 +53,10 @@ type Result struct {
 	// rank (its share of its task's), set on rank 0 before OnResult; it
 	// does not travel between ranks.
 	Elapsed time.Duration
+	// More tells OnResult that results of the same message follow at
+	// once (the chunks of a task of several points), so that it may
+	// write their records together; set on rank 0, it does not travel.
+	More bool
 }
 
 // task is what the controller hands out: repetitions [Start, End) of one

@@ -527,9 +527,10 @@ func control(comm Comm, job Job, opts Options, table *reduce.Table, merging *tim
 				}
 			}
 			*merging += time.Since(t0)
-			for _, res := range results {
+			for i, res := range results {
 				res.Rank = msg.Source
 				res.Elapsed = share
+				res.More = i < len(results)-1
 				c.est.add(res.Chunk.Point, share, res.Chunk.Len())
 				prog.Done += int64(res.Chunk.Len())
 				prog.Failed += int64(len(res.Failures))
