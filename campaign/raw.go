@@ -271,18 +271,14 @@ func rawLayout(s *spec.Spec) report.RawLayout {
 				copy(seeds, netSeed[rep:end])
 				return
 			}
-			for i := range seeds {
-				seeds[i] = nk.Seed(rep+i, sim.StreamNetwork)
-			}
+			nk.Seeds(rep, sim.StreamNetwork, seeds)
 			if rep == len(netSeed) && rep+len(seeds) <= cap(netSeed) {
 				netSeed = append(netSeed, seeds...)
 			}
 		},
 		ProcessSeeds: func(p, rep int, seeds []uint64) {
 			_, pk := s.PointSeedKeys(p)
-			for i := range seeds {
-				seeds[i] = pk.Seed(rep+i, sim.StreamProcess)
-			}
+			pk.Seeds(rep, sim.StreamProcess, seeds)
 		},
 	}
 }

@@ -4,7 +4,8 @@ import "testing"
 
 // TestStreamKey checks that StreamSeed, now computed through StreamKey,
 // gives the seeds it always gave (its four SplitMix64 rounds written out),
-// and that a StreamKey gives them for every repetition.
+// and that a StreamKey gives them for every repetition, one at a time
+// (Seed) and in a run (Seeds).
 func TestStreamKey(t *testing.T) {
 	for _, campaign := range []uint64{0, 1, 3, 1 << 63} {
 		for _, key := range []uint64{0, 5, 0x9e3779b97f4a7c15} {
@@ -20,6 +21,13 @@ func TestStreamKey(t *testing.T) {
 					}
 					if got := k.Seed(rep, stream); got != want {
 						t.Fatalf("NewStreamKey(%d, %d).Seed(%d, %d) = %d, want %d", campaign, key, rep, stream, got, want)
+					}
+					var seeds [3]uint64
+					k.Seeds(rep, stream, seeds[:])
+					for i, got := range seeds {
+						if want := k.Seed(rep+i, stream); got != want {
+							t.Fatalf("NewStreamKey(%d, %d).Seeds(%d, %d)[%d] = %d, want %d", campaign, key, rep, stream, i, got, want)
+						}
 					}
 				}
 			}
