@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/netsweep/netsweep/internal/offheap"
-
 	"github.com/netsweep/netsweep/reduce"
 )
 
@@ -239,13 +237,11 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 	// to task (Send copies the message): fewer allocations, and so fewer
 	// collections while the repetitions run.
 	var (
-		rawBuf  []float64
-		freeRaw = func() {}
-		rawEnc  RawEncoder
-		encBuf  []byte
-		msgBuf  []byte
+		rawBuf []float64
+		rawEnc RawEncoder
+		encBuf []byte
+		msgBuf []byte
 	)
-	defer func() { freeRaw() }()
 	for range lookahead {
 		if err := comm.Send(0, tagResult, encodeResult(nil)); err != nil {
 			return fmt.Errorf("could not ask the controller for work: %w", err)
@@ -273,12 +269,9 @@ func work(comm Comm, job Job, busy *[2]int64) error {
 		results := make([]*Result, len(points))
 		sums := make([]*reduce.Summary, len(points))
 		k := len(raw) * t.Len() // raw values a point
-		if len(rawBuf) < k*len(points) {
-			// Doubled at least, as chunks grow while the run goes on;
-			// outside the heap, so that the collector's cycles come as
-			// they would without raw values.
-			freeRaw()
-			rawBuf, freeRaw = offheap.Slice[float64](max(k*len(points), 2*len(rawBuf)))
+		if cap(rawBuf) < k*len(points) {
+			// Doubled at least, as chunks grow while the run goes on.
+			rawBuf = make([]float64, max(k*len(points), 2*cap(rawBuf)))
 		}
 		for i := range points {
 			results[i] = &Result{Chunk: t.chunk(i), Rank: comm.Rank()}

@@ -83,9 +83,7 @@ func EncodeRawRuns(w io.Writer, metrics []string, n int, next func(r *RawRun) er
 	if err := checkRawMetrics(metrics); err != nil {
 		return err
 	}
-	e := newRawEncoder(w, metrics, n, true, true)
-	defer e.release()
-	return e.encode(n, next)
+	return newRawEncoder(w, metrics, n, true, true).encode(n, next)
 }
 
 // checkRawMetrics refuses a metric named as one of raw.parquet's fixed
@@ -214,7 +212,6 @@ func startRawLayout(f *atomicFile, l RawLayout) (*RawLayoutEncoding, error) {
 	}
 	go func() {
 		defer close(p.exited)
-		defer le.release()
 		if err := le.encodeLayout(l); err != nil && !errors.Is(err, errRawStopped) {
 			select {
 			case p.groups <- rawLayoutGroup{err: err}:
@@ -251,7 +248,6 @@ func (p *RawLayoutEncoding) encode(w io.Writer, metrics []string, next func(r *R
 		return err
 	}
 	e := newRawEncoder(w, metrics, p.l.Rows, false, true)
-	defer e.release()
 	e.layoutIn, e.reps, e.stop = p.groups, p.l.Reps, p.done
 	return e.encode(p.l.Rows, next)
 }

@@ -135,7 +135,6 @@ func BenchmarkEncodeRawGroups(b *testing.B) {
 	var held, size int64
 	for b.Loop() {
 		e := newRawEncoder(io.Discard, metrics, n, true, true)
-		defer e.release()
 		r := RawRun{Values: make([][]float64, 2)}
 		for i := 0; i < n; {
 			p, rep := i/per, i%per

@@ -162,7 +162,6 @@ func TestEncodeRawMemory(t *testing.T) {
 	}
 	runs := rawRuns(rand.New(rand.NewPCG(31, 37)), tab, 1000)
 	e := newRawEncoder(io.Discard, tab.Metrics, len(tab.Rows), true, true)
-	defer e.release()
 	most := int64(0) // the most bytes of pages the columns held after a run
 	for i := range runs {
 		if err := e.addRun(&runs[i]); err != nil {

@@ -12,7 +12,6 @@ import (
 	"slices"
 
 	"github.com/klauspost/compress/s2"
-	"github.com/netsweep/netsweep/internal/offheap"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/delta"
 	"github.com/parquet-go/parquet-go/encoding/plain"
@@ -227,28 +226,6 @@ type rawEncoder struct {
 	// An encoder of the layout with a file writes the first row group's
 	// layout column chunks there itself (handGroup), through file.
 	file *bufio.Writer
-	// An encoder of the layout's page of seeds, and the Snappy encoding
-	// of a page that goes to the file at once.
-	seedPage, streamComp []byte
-	// The frees of the scratch (scratch) that release frees.
-	frees []func()
-}
-
-// scratch returns n elements for e's scratch: outside Go's heap, so that
-// raw values do not bring the collector's cycles forward while the
-// repetitions run (package offheap); e.release frees them.
-func scratch[T offheap.Plain](e *rawEncoder, n int) []T {
-	s, free := offheap.Slice[T](n)
-	e.frees = append(e.frees, free)
-	return s
-}
-
-// release frees e's scratch: nothing may use e after.
-func (e *rawEncoder) release() {
-	for _, free := range e.frees {
-		free()
-	}
-	e.frees = nil
 }
 
 // rawLayoutGroup is a row group's layout column chunks (its first
@@ -290,17 +267,17 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 	p, ps := min(n, rawPageRows), min(n, rawSeedPageRows)
 	e.pageRows, e.seedRows = p, ps
 	if layoutCols {
-		e.ints, e.keyIdx = scratch[int64](e, p), scratch[int32](e, p)
+		e.ints, e.keyIdx = make([]int64, p), make([]int32, p)
 	}
 	if layoutCols && valueCols {
-		e.seeds[0], e.seeds[1] = scratch[byte](e, 8*ps)[:0], scratch[byte](e, 8*ps)[:0]
+		e.seeds[0], e.seeds[1] = make([]byte, 0, 8*ps), make([]byte, 0, 8*ps)
 	}
 	if valueCols {
-		e.failed = scratch[bool](e, p)
+		e.failed = make([]bool, p)
 	}
 	e.seedLo, e.seedHi = [2]uint64{math.MaxUint64, math.MaxUint64}, [2]uint64{}
 	e.pointLo, e.pointHi, e.repLo, e.repHi = math.MaxInt64, math.MinInt64, math.MaxInt64, math.MinInt64
-	e.plain = scratch[byte](e, 8*p+8)[:0]
+	e.plain = make([]byte, 0, 8*p+8)
 	types := []format.Type{format.Int64, format.ByteArray, format.Int64, format.Int64, format.Int64, format.Boolean}
 	for i, name := range rawFixed {
 		enc := format.Plain
@@ -319,7 +296,7 @@ func newRawEncoder(w io.Writer, metrics []string, n int, layoutCols, valueCols b
 		e.values, e.gidx, e.defs = make([][]float64, len(metrics)), make([][]int32, len(metrics)), make([][]uint8, len(metrics))
 		e.nv, e.nd = make([]int, len(metrics)), make([]int, len(metrics))
 		for j := range metrics {
-			e.gidx[j], e.defs[j] = scratch[int32](e, p), scratch[uint8](e, p) // values[j] when a page needs it
+			e.gidx[j], e.defs[j] = make([]int32, p), make([]uint8, p) // values[j] when a page needs it
 		}
 	}
 	return e
@@ -507,7 +484,7 @@ func (e *rawEncoder) addDict(j int, dict []float64, index []uint8, failed []bool
 // page that needs it (most metrics' pages are dictionary indices).
 func (e *rawEncoder) plainValues(j int) []float64 {
 	if e.values[j] == nil {
-		e.values[j] = scratch[float64](e, e.pageRows)
+		e.values[j] = make([]float64, e.pageRows)
 	}
 	return e.values[j]
 }
@@ -740,13 +717,8 @@ func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, lev
 	// allocate, and clear, its bound of 7/6 of values. Values that
 	// hardly compress (random seeds) keep the buffer itself, rather
 	// than a copy as large, and the next page gets a new one.
-	var comp []byte
-	if col.streamed {
-		comp = s2.EncodeSnappy(e.streamComp, values)
-	} else {
-		e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
-		comp = e.comp
-	}
+	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
+	comp := e.comp
 	switch {
 	case col.streamed:
 	case len(comp) < cap(comp)*3/4:
@@ -1038,12 +1010,8 @@ func (e *rawEncoder) writeChunk(i int, col *rawColumn, keys []string, rows int64
 // through one buffer.
 func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	l := e.layout
-	if from == to {
-		return nil
-	}
-	if e.seedPage == nil {
-		e.seedPage = scratch[byte](e, 8*e.seedRows)
-		e.streamComp = scratch[byte](e, s2.MaxEncodedLen(8*e.seedRows))
+	if cap(e.seeds[0]) < 8*e.seedRows {
+		e.seeds[0] = make([]byte, 0, 8*e.seedRows)
 	}
 	fill := l.NetworkSeeds
 	if s == 1 {
@@ -1053,7 +1021,7 @@ func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 	col := &e.cols[rcNetworkSeed+s]
 	for row := from; row < to; {
 		n := min(e.seedRows, to-row)
-		lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seedPage[:0]
+		lo, hi, b := uint64(math.MaxUint64), uint64(0), e.seeds[0][:0]
 		for i := 0; i < n; {
 			p, rep := (row+i)/l.Reps, (row+i)%l.Reps
 			k := min(n-i, l.Reps-rep, len(chunk))
@@ -1064,6 +1032,7 @@ func (e *rawEncoder) layoutSeeds(s, from, to int) error {
 			}
 			i += k
 		}
+		e.seeds[0] = b
 		col.statsInt64(int64(lo), int64(hi), true)
 		if err := e.page(col, n, 0, col.enc, nil, b); err != nil {
 			return err
@@ -1097,11 +1066,6 @@ func (e *rawEncoder) handGroup() error {
 			col.pages, col.min, col.max = nil, nil, nil
 			col.npages, col.nplain, col.size, col.nulls = 0, 0, 0, 0
 		}
-	}
-	if e.rows == e.layout.Rows {
-		// The last group is encoded: the scratch goes back now, not
-		// once the values take the group (the run's end).
-		e.release()
 	}
 	e.groups = append(e.groups, format.RowGroup{NumRows: int64(rows)})
 	e.nextGroup()
