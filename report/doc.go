@@ -14,7 +14,9 @@
 // a point's rows, without it. A table's layout (its points, keys,
 // repetitions and seeds) depends on the spec alone: StartRawLayout
 // encodes those columns from a RawLayout on a goroutine of its own, while
-// the values are still being computed, and RawLayoutEncoding.WriteFile
-// then encodes only the values. All of them write the same bytes for the
-// same rows; ReadRaw reads them back.
+// the values are still being computed, writing the first row group's to
+// the file (a temporary one beside it) at once, and
+// RawLayoutEncoding.WriteFile then encodes only the values and completes
+// the file. All of them write the same bytes for the same rows; ReadRaw
+// reads them back.
 package report

@@ -10,7 +10,9 @@
 # moments, conditions and raw values"). Campaigns: "short", 10^5
 # repetitions of a few microseconds (SIR on G(n,p), n = 100, 10 points ×
 # 10^4), and the quickstart (examples/quickstart.toml, 1500 repetitions);
-# set CAMPAIGNS="short" to run only the first. Compare two builds:
+# set CAMPAIGNS="short" to run only the first; PIN=1 runs every command
+# on CPU 1 alone (taskset), as an MPI rank bound to a core. Compare two
+# builds:
 #
 #   mkdir /tmp/old && git archive OLDCOMMIT | tar -x -C /tmp/old
 #   (cd /tmp/old && go build -o /tmp/netsweep.old ./cmd/netsweep)
@@ -52,6 +54,7 @@ done
 python3 - "$tmp" "$n" "$campaigns" "$@" <<'PY'
 import collections, os, resource, shutil, statistics, subprocess, sys, time
 tmp, n, campaigns, bins = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4:]
+pin = ['taskset', '-c', os.environ['PIN']] if os.environ.get('PIN') else []  # PIN=CPU: every run on that core alone
 def cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -63,7 +66,7 @@ for _ in range(n):
             for v in ('plain', 'raw'):
                 shutil.rmtree(tmp + '/out', ignore_errors=True)
                 c0, w0 = cpu(), time.monotonic()
-                p = subprocess.run([b, 'run', f'{tmp}/{c}-{v}.toml', '--out', tmp + '/out', '--quiet'], capture_output=True, text=True)
+                p = subprocess.run(pin + [b, 'run', f'{tmp}/{c}-{v}.toml', '--out', tmp + '/out', '--quiet'], capture_output=True, text=True)
                 if p.returncode:
                     sys.exit(p.stderr)
                 t[b, c, v].append(cpu() - c0)
