@@ -709,14 +709,16 @@ func (e *rawEncoder) defLevels(defs []uint8, noNull bool) ([]byte, error) {
 	return e.ones, nil
 }
 
-// page appends a data page (v2) of n rows, nulls of them null, to col:
-// its definition levels (uncompressed, as v2 keeps them) and values.
+// page appends a data page (v2) of n rows, nulls of them null, to col
+// (or, for a streamed column, writes it): its definition levels
+// (uncompressed, as v2 keeps them) and values.
 func (e *rawEncoder) page(col *rawColumn, n, nulls int, enc format.Encoding, levels, values []byte) error {
 	// Compressed into a buffer kept from page to page, then copied to
 	// one of the compressed size: snappy.Encode(nil, values) would
 	// allocate, and clear, its bound of 7/6 of values. Values that
 	// hardly compress (random seeds) keep the buffer itself, rather
-	// than a copy as large, and the next page gets a new one.
+	// than a copy as large, and the next page gets a new one; a
+	// streamed page is written at once, and the buffer serves the next.
 	e.comp = s2.EncodeSnappy(e.comp[:cap(e.comp)], values)
 	comp := e.comp
 	switch {
