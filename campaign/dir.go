@@ -385,11 +385,7 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 	}
 	// A message's chunks go to the journal in one write, after their
 	// raw values (recordRaw).
-	add := c.jw.Append
-	if r.More {
-		add = c.jw.AppendMore
-	}
-	if err := add(rec); err != nil {
+	if err := appendChunk(c.jw, rec, r.More); err != nil {
 		return fmt.Errorf("could not record a finished chunk: %w", err)
 	}
 	if c.dec != nil {
@@ -408,6 +404,15 @@ func (c *Campaign) Record(r *mpirun.Result) error {
 			len(c.fail), max, filepath.Join(c.dir, FailuresFile), c.dir)
 	}
 	return nil
+}
+
+// appendChunk appends rec to w, kept for the next append's write where
+// more chunks of the same message follow (journal.Writer.AppendMore).
+func appendChunk(w *journal.Writer, rec journal.Chunk, more bool) error {
+	if more {
+		return w.AppendMore(rec)
+	}
+	return w.Append(rec)
 }
 
 // FailureRecord is one line of failures.jsonl: a failed repetition and

@@ -318,11 +318,8 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	// Append copies it.
 	c.rawBuf = append(appendRawHeader(c.rawBuf[:0], c.s.Output.Raw), r.Raw...)
 	rec := journal.Chunk{Key: c.s.PointKey(r.Chunk.Point), Start: r.Chunk.Start, End: r.Chunk.End, Summary: c.rawBuf}
-	add := c.rw.Append
-	if r.More {
-		add = c.rw.AppendMore // written with the message's last chunk, before the journal's records
-	}
-	if err := add(rec); err != nil {
+	// Written with the message's last chunk, before the journal's records.
+	if err := appendChunk(c.rw, rec, r.More); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
 	}
 	c.raw.addRecord(&rawRecord{key: rec.Key, start: rec.Start, end: rec.End, metrics: c.s.Output.Raw, values: r.Raw})

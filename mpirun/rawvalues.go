@@ -315,21 +315,19 @@ func (blk rawBlock) decode(reps int, out []float64, stride int) error {
 		}
 		return nil
 	}
-	if blk.w == 0 {
-		x := math.Float64frombits(binary.LittleEndian.Uint64(blk.dict))
-		for r := range reps {
-			out[r*stride] = x
-		}
-		return nil
-	}
+	// The indices, unpacked 256 at a time (a whole number of bytes of
+	// any width).
 	d := len(blk.dict) / 8
-	mask, per := uint8(1)<<blk.w-1, 8/blk.w
-	for r := range reps {
-		k := int(blk.packed[r/per] >> (r % per * blk.w) & mask)
-		if k >= d {
-			return errRawValues
+	var idx [256]uint8
+	for r := 0; r < reps; r += len(idx) {
+		n := min(len(idx), reps-r)
+		unpack(idx[:n], blk.packed[r*blk.w/8:], blk.w)
+		for i, k := range idx[:n] {
+			if int(k) >= d {
+				return errRawValues
+			}
+			out[(r+i)*stride] = math.Float64frombits(binary.LittleEndian.Uint64(blk.dict[8*int(k):]))
 		}
-		out[r*stride] = math.Float64frombits(binary.LittleEndian.Uint64(blk.dict[8*k:]))
 	}
 	return nil
 }
