@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
@@ -106,15 +107,30 @@ func decodeRaw(c journal.Chunk, enc *mpirun.RawEncoder) (*rawRecord, error) {
 }
 
 // rawIndex finds the raw values of a point's repetitions among raw
-// records, whichever runs and shards wrote them.
+// records, whichever runs and shards wrote them. A run's records come
+// while raw.parquet's values are encoded from those before them (live):
+// the index's lock guards byKey, and the encoder waits for the record it
+// wants (wait).
 type rawIndex struct {
-	metrics []string                // the spec's [output] raw
-	byKey   map[string][]*rawRecord // records holding every one of metrics
-	enc     mpirun.RawEncoder       // for records of version 1
+	metrics []string          // the spec's [output] raw
+	enc     mpirun.RawEncoder // for records of version 1
+
+	mu     sync.Mutex
+	byKey  map[string][]*rawRecord // records holding every one of metrics
+	wanted rawWant                 // the record that a waiting encoder wants
+	more   chan struct{}           // signals the encoder that wanted came, or ended
+	ended  bool                    // no more records come
+}
+
+// rawWant is the point key and repetition whose record an encoder waits
+// for; key "" if none.
+type rawWant struct {
+	key string
+	rep int
 }
 
 func newRawIndex(s *spec.Spec) *rawIndex {
-	return &rawIndex{metrics: s.Output.Raw, byKey: map[string][]*rawRecord{}}
+	return &rawIndex{metrics: s.Output.Raw, byKey: map[string][]*rawRecord{}, more: make(chan struct{}, 1)}
 }
 
 // add indexes the records of a raw journal that hold the wanted metrics.
@@ -135,11 +151,36 @@ func (x *rawIndex) addRecord(r *rawRecord) {
 			return
 		}
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	x.byKey[r.key] = append(x.byKey[r.key], r)
+	if w := x.wanted; w.key == r.key && r.start <= w.rep && w.rep < r.end {
+		x.wanted = rawWant{}
+		x.signal()
+	}
+}
+
+// signal wakes the waiting encoder, if any; it holds x.mu.
+func (x *rawIndex) signal() {
+	select {
+	case x.more <- struct{}{}:
+	default:
+	}
+}
+
+// end tells the encoder that no more records come: one it waits for is
+// missing.
+func (x *rawIndex) end() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.ended = true
+	x.signal()
 }
 
 // covers reports whether the raw values of journal record c are indexed.
 func (x *rawIndex) covers(c journal.Chunk) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	for _, r := range x.byKey[c.Key] {
 		if r.start <= c.Start && c.End <= r.end {
 			return true
@@ -164,8 +205,9 @@ func (x *rawIndex) withRaw(records []journal.Chunk) ([]journal.Chunk, int) {
 // rows, one per repetition [0, Repetitions) of every point of s in
 // canonical order (rawLayout), from the records of x: the rest of a
 // record's repetitions, in turn, their values (report.EncodeRawLayout
-// gives the seeds). Every repetition must be indexed.
-func (x *rawIndex) runs(s *spec.Spec) func(run *report.RawRun) error {
+// gives the seeds). If live, a repetition not indexed yet is waited for
+// until end; otherwise, and after end, every repetition must be indexed.
+func (x *rawIndex) runs(s *spec.Spec, live bool) func(run *report.RawRun) error {
 	var (
 		recs   []*rawRecord // the point's records, sorted by start
 		p, rep = -1, s.Repetitions
@@ -173,21 +215,38 @@ func (x *rawIndex) runs(s *spec.Spec) func(run *report.RawRun) error {
 		cols   []int     // where each wanted metric lies in a record
 		vals   []float64 // one metric's decoded values
 	)
-	return func(run *report.RawRun) error {
-		if rep == s.Repetitions {
-			p, rep = p+1, 0
-			key = s.PointKey(p)
-			recs = append(recs[:0], x.byKey[key]...)
-			slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
-		}
-		// The record covering rep: recs are sorted by start.
+	// find returns the record covering rep, among recs, sorted by
+	// start, or nil.
+	find := func() *rawRecord {
 		i, _ := slices.BinarySearchFunc(recs, rep+1, func(r *rawRecord, v int) int { return r.start - v })
 		for i--; i >= 0 && recs[i].end <= rep; i-- {
 		}
 		if i < 0 {
+			return nil
+		}
+		return recs[i]
+	}
+	// index takes the point's records as they are now.
+	index := func() {
+		x.mu.Lock()
+		recs = append(recs[:0], x.byKey[key]...)
+		x.mu.Unlock()
+		slices.SortStableFunc(recs, func(a, b *rawRecord) int { return a.start - b.start })
+	}
+	return func(run *report.RawRun) error {
+		if rep == s.Repetitions {
+			p, rep = p+1, 0
+			key = s.PointKey(p)
+			index()
+		}
+		r := find()
+		for r == nil && live && x.await(key, rep) {
+			index()
+			r = find()
+		}
+		if r == nil {
 			return fmt.Errorf("no raw values of %s rep %d: the run that did it kept none; run it again into a new directory with [output] raw", s.PointLabel(p), rep)
 		}
-		r := recs[i]
 		end := min(r.end, s.Repetitions)
 		n := end - rep
 		run.Point, run.Key, run.Rep = p, key, rep
@@ -243,6 +302,26 @@ func (x *rawIndex) runs(s *spec.Spec) func(run *report.RawRun) error {
 		rep = end
 		return nil
 	}
+}
+
+// await waits until a record of point key with repetition rep may be
+// indexed; false if none will come.
+func (x *rawIndex) await(key string, rep int) bool {
+	x.mu.Lock()
+	for _, r := range x.byKey[key] {
+		if r.start <= rep && rep < r.end {
+			x.mu.Unlock()
+			return true
+		}
+	}
+	if x.ended {
+		x.mu.Unlock()
+		return false
+	}
+	x.wanted = rawWant{key, rep}
+	x.mu.Unlock()
+	<-x.more
+	return true
 }
 
 // rawLayout is where raw.parquet's rows lie: every point of s in turn,
@@ -332,7 +411,41 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 func writeRaw(dir string, s *spec.Spec, x *rawIndex, layout *report.RawLayoutEncoding) error {
 	path := filepath.Join(dir, RawFile)
 	if layout == nil {
-		return report.WriteRawLayout(path, x.metrics, rawLayout(s), x.runs(s))
+		return report.WriteRawLayout(path, x.metrics, rawLayout(s), x.runs(s, false))
 	}
-	return layout.WriteFile(x.metrics, x.runs(s))
+	return layout.WriteFile(x.metrics, x.runs(s, false))
+}
+
+// liveRaw writes a run's raw.parquet as the run goes: its layout from
+// the start (report.StartRawLayout), its values in canonical order as
+// the records of x come, each waited for until x ends.
+type liveRaw struct {
+	x      *rawIndex
+	done   chan error
+	err    error
+	waited bool
+}
+
+// startRaw starts writing raw.parquet in dir, from the records that x
+// has and will have. It fails at once if the file cannot be created.
+func startRaw(dir string, s *spec.Spec, x *rawIndex) (*liveRaw, error) {
+	layout, err := report.StartRawLayout(filepath.Join(dir, RawFile), rawLayout(s))
+	if err != nil {
+		return nil, err
+	}
+	l := &liveRaw{x: x, done: make(chan error, 1)}
+	go func() { l.done <- layout.WriteFile(x.metrics, x.runs(s, true)) }()
+	return l, nil
+}
+
+// wait ends x, if not yet, and returns once the writing has: nil if
+// raw.parquet is in place, or the error that left none (and no
+// temporary file), such as a repetition whose record never came. It may
+// be called more than once.
+func (l *liveRaw) wait() error {
+	if !l.waited {
+		l.x.end()
+		l.err, l.waited = <-l.done, true
+	}
+	return l.err
 }

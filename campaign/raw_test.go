@@ -1,12 +1,24 @@
 package campaign
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/netsweep/netsweep/journal"
 	"github.com/netsweep/netsweep/mpirun"
+	"github.com/netsweep/netsweep/report"
 )
 
 // TestRawRecordVersions decodes a raw journal record as netsweep wrote it
@@ -91,5 +103,147 @@ gamma = 1.0
 				}
 			}
 		}
+	}
+}
+
+// TestRawIndexLive reads a grid's raw runs from an index while another
+// goroutine adds its records in a shuffled order, as a run records its
+// chunks while raw.parquet's values are encoded: the runs are those read
+// once every record is in. A record that never comes ends the reading
+// with an error naming its repetition once the index ends, rather than
+// waiting for ever.
+func TestRawIndexLive(t *testing.T) {
+	s := parse(t, `name = "live"
+seed = 5
+repetitions = 300
+[network]
+generator = "er"
+n = 20
+mean_degree = 2.0
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+[sweep]
+"process.beta" = [0.5, 1.0, 1.5]
+[output]
+raw = ["final_size", "major"]
+`)
+	rng := rand.New(rand.NewPCG(7, 11))
+	var enc mpirun.RawEncoder
+	var recs []*rawRecord
+	for p := range s.NumPoints() {
+		for start := 0; start < s.Repetitions; {
+			end := min(s.Repetitions, start+1+rng.IntN(70))
+			values := make([]float64, 2*(end-start))
+			for i := range values {
+				values[i] = float64(rng.IntN(5)) / 4
+			}
+			recs = append(recs, &rawRecord{key: s.PointKey(p), start: start, end: end, metrics: s.Output.Raw, values: enc.Append(nil, end-start, 2, values)})
+			start = end
+		}
+	}
+	rng.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	// read returns the rows of next, as text, until err or rows of them.
+	read := func(next func(*report.RawRun) error) ([]string, error) {
+		var rows []string
+		run := report.RawRun{Values: make([][]float64, 2)}
+		for len(rows) < s.NumPoints()*s.Repetitions {
+			if err := next(&run); err != nil {
+				return rows, err
+			}
+			for i := range run.Failed {
+				rows = append(rows, fmt.Sprint(run.Point, run.Rep+i, run.Dict[0][run.Index[0][i]], run.Dict[1][run.Index[1][i]]))
+			}
+		}
+		return rows, nil
+	}
+	for _, missing := range []bool{false, true} {
+		x := newRawIndex(s)
+		added := recs
+		if missing {
+			added = recs[1:]
+		}
+		// With every record added, the index ends once the reading is
+		// done, or 10 s later: stalled tells which. With one missing,
+		// it ends at once.
+		done, stalled := make(chan struct{}), make(chan bool, 1)
+		go func() {
+			for _, r := range added {
+				x.addRecord(r)
+				runtime.Gosched()
+			}
+			if missing {
+				stalled <- false
+			} else {
+				select {
+				case <-done:
+					stalled <- false
+				case <-time.After(10 * time.Second):
+					stalled <- true
+				}
+			}
+			x.end()
+		}()
+		got, err := read(x.runs(s, true))
+		close(done)
+		if <-stalled && !missing {
+			t.Errorf("the reading waited for the index's end, with every record in")
+		}
+		if missing {
+			p := -1
+			for q := range s.NumPoints() {
+				if s.PointKey(q) == recs[0].key {
+					p = q
+				}
+			}
+			want := fmt.Sprintf("%s rep %d:", s.PointLabel(p), recs[0].start)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("a missing record: error %v, want one naming %q", err, want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := read(x.runs(s, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("read live, %d rows differ from those read after", len(got))
+		}
+	}
+}
+
+// TestRawStopAndResume stops a run keeping raw values, whose raw.parquet
+// is written from its start: the stop leaves neither raw.parquet nor its
+// temporary file, and the resume writes the file of a run without a stop.
+func TestRawStopAndResume(t *testing.T) {
+	s := parse(t, testSpec+"[output]\nraw = [\"final_size\"]\n")
+	ctx := context.Background()
+	ref := filepath.Join(t.TempDir(), "ref")
+	if _, err := Run(ctx, ref, s, Local(s, 2), RunOptions{Ranks: 2}); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "dir")
+	rep := &stopAfter{n: 20, stop: make(chan struct{})}
+	o := RunOptions{Ranks: 2, Chunk: 2, Stop: rep.stop}
+	o.Reporter = rep
+	if _, err := Run(ctx, dir, s, Local(s, 2), o); !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("stopped run: %v, want ErrIncomplete", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*raw.parquet*")); len(left) > 0 {
+		t.Errorf("the stopped run left %v", left)
+	}
+	if _, err := Run(ctx, dir, s, Local(s, 1), RunOptions{Ranks: 1}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, RawFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := os.ReadFile(filepath.Join(ref, RawFile)); !bytes.Equal(got, want) {
+		t.Errorf("raw.parquet after a stop and resume differs from an uninterrupted run's")
 	}
 }

@@ -118,16 +118,16 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 		opts.Extend = c.dec.extend
 	}
 	// raw.parquet's layout (points, keys, repetitions, seeds) depends on
-	// the spec alone: it is encoded while the repetitions run, so that
-	// the end of the run encodes only their values. Not for a shard,
-	// whose collect writes the file, nor where precision targets decide
-	// the repetitions as they go.
-	var layout *report.RawLayoutEncoding
+	// the spec alone: it is encoded while the repetitions run, and their
+	// values as the run records them, so that the end of the run encodes
+	// only the last. Not for a shard, whose collect writes the file, nor
+	// where precision targets decide the repetitions as they go.
+	var live *liveRaw
 	if c.raw != nil && o.Shard.K == 0 && c.dec == nil {
-		if layout, err = report.StartRawLayout(filepath.Join(dir, RawFile), rawLayout(s)); err != nil {
+		if live, err = startRaw(dir, s, c.raw); err != nil {
 			return Outcome{}, err
 		}
-		defer layout.Stop()
+		defer live.wait() // a run that stops leaves no temporary file
 	}
 	table, err := exec(ctx, opts)
 	switch {
@@ -165,12 +165,16 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 	prov := provenance(o.Provenance, s, o.Runtime, o.Ranks, o.Chunk, start)
 	prov.Resumed = out.Resumed
 	prov.Journal = JournalFile
-	// raw.parquet is written beside results.csv and results.json, on
+	// raw.parquet is completed beside results.csv and results.json, on
 	// another core where there is one (both wait on fsyncs).
 	rawDone := make(chan error, 1)
-	if c.raw != nil {
-		go func() { rawDone <- writeRaw(dir, s, c.raw, layout) }()
-	} else {
+	switch {
+	case live != nil:
+		c.raw.end() // every record is in
+		go func() { rawDone <- live.wait() }()
+	case c.raw != nil:
+		go func() { rawDone <- writeRaw(dir, s, c.raw, nil) }()
+	default:
 		rawDone <- nil
 	}
 	err = report.Write(dir, s, table, prov)
