@@ -424,10 +424,17 @@ func Write(dir string, s *spec.Spec, t *reduce.Table, prov Provenance) error {
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
 // renames it over path.
 func WriteFileAtomic(path string, data []byte) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(data)
+	a, err := createAtomic(path)
+	if err != nil {
 		return err
-	})
+	}
+	defer a.abort()
+	// In one write: not through writeFileAtomic's buffer, 64 KiB for
+	// the few hundred bytes of progress.json, written every few seconds.
+	if _, err := a.f.Write(data); err != nil {
+		return fmt.Errorf("could not write %s: %w", path, err)
+	}
+	return a.commit()
 }
 
 // writeFileAtomic is WriteFileAtomic of what write writes, buffered.
