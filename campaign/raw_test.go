@@ -247,3 +247,43 @@ func TestRawStopAndResume(t *testing.T) {
 		t.Errorf("raw.parquet after a stop and resume differs from an uninterrupted run's")
 	}
 }
+
+// TestRawTaskSize checks that a run keeping raw values hands out tasks of
+// at most 8192 raw values (mpirun's rawTaskValues), which its workers
+// hold as float64 until the task ends: the journal's chunks of a grid of
+// 3 points × 30000 repetitions keeping 2 metrics hold at most 1365
+// repetitions, where guided self-scheduling alone starts at 5000.
+func TestRawTaskSize(t *testing.T) {
+	s := parse(t, `name = "tasks"
+seed = 5
+repetitions = 30000
+[network]
+generator = "er"
+n = 5
+mean_degree = 1.0
+[process]
+model = "sir"
+beta = 0.5
+gamma = 1.0
+metrics = ["final_size", "major"]
+[sweep]
+"process.beta" = [0.5, 1.0, 1.5]
+[output]
+raw = ["final_size", "major"]
+`)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), dir, s, Local(s, 2), RunOptions{Ranks: 2}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(filepath.Join(dir, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	most := 0
+	for _, c := range j.Records() {
+		most = max(most, c.End-c.Start)
+	}
+	if want := 8192 / (3 * 2); most > want {
+		t.Errorf("chunks of up to %d repetitions, want at most %d", most, want)
+	}
+}

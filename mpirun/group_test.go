@@ -194,6 +194,32 @@ func TestGroupedGuidedChunks(t *testing.T) {
 	}
 }
 
+// TestRawGuidedChunks: a guided task of a job that keeps raw values holds
+// at most rawTaskValues of them, the points' repetitions times the
+// metrics kept; a fixed chunk size stands.
+func TestRawGuidedChunks(t *testing.T) {
+	work := []task{{Chunk: Chunk{0, 0, 10000}, points: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}}
+	s := newTaskScheduler(work, 3, 0)
+	s.rawValues = 2
+	most, total := 0, 0
+	for {
+		c, ok := s.next(-1)
+		if !ok {
+			break
+		}
+		most, total = max(most, c.Len()), total+c.Len()
+	}
+	// Guided alone would start at 10^5 / 6 / 10 = 1667 repetitions.
+	if want := rawTaskValues / 20; most != want || total != 10000 {
+		t.Errorf("raw tasks of up to %d repetitions, %d in all; want up to %d, 10000", most, total, want)
+	}
+	s = newTaskScheduler(work, 3, 1000)
+	s.rawValues = 2
+	if c, _ := s.next(-1); c.Len() != 1000 {
+		t.Errorf("a fixed chunk of 1000 cut to %d", c.Len())
+	}
+}
+
 func TestGroupProtocolRoundTrip(t *testing.T) {
 	tk := task{Chunk: Chunk{4, 10, 20}, points: []int{4, 7, 9}}
 	got, stop, err := decodeTask(encodeTask(tk))

@@ -479,6 +479,9 @@ func control(comm Comm, job Job, opts Options, table *reduce.Table, merging *tim
 	}
 	c := &controller{comm: comm, opts: opts, sched: newTaskScheduler(work, comm.Size(), opts.Chunk),
 		ranks: make([]rankState, comm.Size()), active: comm.Size() * lookahead}
+	if rj, ok := job.(RawJob); ok {
+		c.sched.rawValues = len(rj.RawMetrics())
+	}
 	if opts.Extend != nil {
 		c.outstanding = outstandingOf(work, job.NumPoints())
 	}
@@ -724,6 +727,11 @@ type scheduler struct {
 	ranks     int
 	fixed     int
 	remaining int64 // repetitions, summed over points
+	// rawValues, for a job that keeps raw values (RawJob), is how many
+	// it keeps of a repetition of a point: a guided task holds at most
+	// rawTaskValues of them, which its worker keeps as float64 until
+	// the task ends.
+	rawValues int
 	// prio, once an extension was pushed (extend.go), is each pending
 	// task's priority, in step with work; the tasks of Options.Work have
 	// -Inf.
@@ -735,6 +743,14 @@ type scheduler struct {
 func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
 	return newTaskScheduler(groupWork(work, nil, nil), ranks, fixed)
 }
+
+// rawTaskValues is the most raw values a guided task holds: 64 KiB of
+// them in its worker. Guided self-scheduling's first tasks hold a sixth
+// of the work with two workers; their raw values would take 27 MB a
+// worker on a campaign of 10 points × 10^6 repetitions keeping two
+// metrics, and, even at 10^5 repetitions, enough memory to bring a
+// collection forward.
+const rawTaskValues = 1 << 13
 
 func newTaskScheduler(work []task, ranks, fixed int) *scheduler {
 	s := &scheduler{ranks: ranks, fixed: fixed}
@@ -771,6 +787,9 @@ func (s *scheduler) next(budget int) (task, bool) {
 	if k <= 0 {
 		share := (s.remaining + int64(2*s.ranks) - 1) / int64(2*s.ranks)
 		k = int((share + n - 1) / n)
+		if s.rawValues > 0 {
+			k = min(k, max(1, rawTaskValues/(int(n)*s.rawValues)))
+		}
 	}
 	if budget > 0 {
 		k = min(k, budget)
