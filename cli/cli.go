@@ -60,6 +60,7 @@ var defaultBinary = ""
 // main.
 func (p Program) Main() int {
 	defaultBinary = p.MPIBinary
+	setHeapFloor()
 	ctx, sigs := signals.Own(context.Background(), os.Stderr)
 	defer sigs.Close()
 	return exitCode(dispatch(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
