@@ -115,6 +115,11 @@ type rawIndex struct {
 	metrics []string          // the spec's [output] raw
 	enc     mpirun.RawEncoder // for records of version 1
 
+	// kept holds the raw values of this run's records, copied out of
+	// their messages (whose chunk summaries are not kept), in blocks
+	// of rawKeepBlock bytes or one of its own for a larger record.
+	kept []byte
+
 	mu     sync.Mutex
 	byKey  map[string][]*rawRecord // records holding every one of metrics
 	wanted rawWant                 // the record that a waiting encoder wants
@@ -158,6 +163,22 @@ func (x *rawIndex) addRecord(r *rawRecord) {
 		x.wanted = rawWant{}
 		x.signal()
 	}
+}
+
+// rawKeepBlock is the size of the blocks rawIndex.keep copies raw values
+// into.
+const rawKeepBlock = 64 << 10
+
+// keep returns a copy of v, which the index keeps until raw.parquet is
+// written: v lies in a worker's message, beside the summaries of its
+// chunks, which would be kept with it.
+func (x *rawIndex) keep(v mpirun.RawValues) mpirun.RawValues {
+	if len(v) > cap(x.kept)-len(x.kept) {
+		x.kept = make([]byte, 0, max(rawKeepBlock, len(v)))
+	}
+	at := len(x.kept)
+	x.kept = append(x.kept, v...)
+	return mpirun.RawValues(x.kept[at:len(x.kept):len(x.kept)])
 }
 
 // signal wakes the waiting encoder, if any; it holds x.mu.
@@ -401,7 +422,7 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 	if err := appendChunk(c.rw, rec, r.More); err != nil {
 		return fmt.Errorf("could not record a finished chunk's raw values: %w", err)
 	}
-	c.raw.addRecord(&rawRecord{key: rec.Key, start: rec.Start, end: rec.End, metrics: c.s.Output.Raw, values: r.Raw})
+	c.raw.addRecord(&rawRecord{key: rec.Key, start: rec.Start, end: rec.End, metrics: c.s.Output.Raw, values: c.raw.keep(r.Raw)})
 	return nil
 }
 

@@ -287,3 +287,22 @@ raw = ["final_size", "major"]
 		t.Errorf("chunks of up to %d repetitions, want at most %d", most, want)
 	}
 }
+
+// TestRawKeep checks that rawIndex.keep copies raw values out of their
+// message, into shared blocks that one record cannot overrun.
+func TestRawKeep(t *testing.T) {
+	x := newRawIndex(parse(t, testSpec))
+	msg := []byte{1, 2, 3, 4, 5, 6}
+	a, b := x.keep(mpirun.RawValues(msg[:3])), x.keep(mpirun.RawValues(msg[3:]))
+	msg[0], msg[3] = 9, 9
+	if !bytes.Equal(a, []byte{1, 2, 3}) || !bytes.Equal(b, []byte{4, 5, 6}) {
+		t.Fatalf("kept %v and %v, which follow their message", a, b)
+	}
+	if cap(a) != len(a) || &a[:cap(a)][len(a)-1] == &b[0] {
+		t.Errorf("a kept record may grow into the next")
+	}
+	big := x.keep(make(mpirun.RawValues, 2*rawKeepBlock))
+	if len(big) != 2*rawKeepBlock {
+		t.Errorf("a record larger than a block: %d bytes kept", len(big))
+	}
+}
