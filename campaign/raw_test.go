@@ -249,14 +249,14 @@ func TestRawStopAndResume(t *testing.T) {
 }
 
 // TestRawTaskSize checks that a run keeping raw values hands out tasks of
-// at most 8192 raw values (mpirun's rawTaskValues), which its workers
+// at most 65536 raw values (mpirun's rawTaskValues), which its workers
 // hold as float64 until the task ends: the journal's chunks of a grid of
-// 3 points × 30000 repetitions keeping 2 metrics hold at most 1365
-// repetitions, where guided self-scheduling alone starts at 5000.
+// 3 points × 100000 repetitions keeping 2 metrics hold at most 10922
+// repetitions, where guided self-scheduling alone starts at 25000.
 func TestRawTaskSize(t *testing.T) {
 	s := parse(t, `name = "tasks"
 seed = 5
-repetitions = 30000
+repetitions = 100000
 [network]
 generator = "er"
 n = 5
@@ -283,7 +283,7 @@ raw = ["final_size", "major"]
 	for _, c := range j.Records() {
 		most = max(most, c.End-c.Start)
 	}
-	if want := 8192 / (3 * 2); most > want {
+	if want := 65536 / (3 * 2); most > want {
 		t.Errorf("chunks of up to %d repetitions, want at most %d", most, want)
 	}
 }

@@ -198,7 +198,7 @@ func TestGroupedGuidedChunks(t *testing.T) {
 // at most rawTaskValues of them, the points' repetitions times the
 // metrics kept; a fixed chunk size stands.
 func TestRawGuidedChunks(t *testing.T) {
-	work := []task{{Chunk: Chunk{0, 0, 10000}, points: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}}
+	work := []task{{Chunk: Chunk{0, 0, 100000}, points: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}}
 	s := newTaskScheduler(work, 3, 0)
 	s.rawValues = 2
 	most, total := 0, 0
@@ -209,9 +209,9 @@ func TestRawGuidedChunks(t *testing.T) {
 		}
 		most, total = max(most, c.Len()), total+c.Len()
 	}
-	// Guided alone would start at 10^5 / 6 / 10 = 1667 repetitions.
-	if want := rawTaskValues / 20; most != want || total != 10000 {
-		t.Errorf("raw tasks of up to %d repetitions, %d in all; want up to %d, 10000", most, total, want)
+	// Guided alone would start at 10^6 / 6 / 10 = 16667 repetitions.
+	if want := rawTaskValues / 20; most != want || total != 100000 {
+		t.Errorf("raw tasks of up to %d repetitions, %d in all; want up to %d, 100000", most, total, want)
 	}
 	s = newTaskScheduler(work, 3, 1000)
 	s.rawValues = 2

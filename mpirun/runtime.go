@@ -744,13 +744,15 @@ func newScheduler(work []Chunk, ranks, fixed int) *scheduler {
 	return newTaskScheduler(groupWork(work, nil, nil), ranks, fixed)
 }
 
-// rawTaskValues is the most raw values a guided task holds: 64 KiB of
+// rawTaskValues is the most raw values a guided task holds: 512 KiB of
 // them in its worker. Guided self-scheduling's first tasks hold a sixth
-// of the work with two workers; their raw values would take 27 MB a
-// worker on a campaign of 10 points × 10^6 repetitions keeping two
-// metrics, and, even at 10^5 repetitions, enough memory to bring a
-// collection forward.
-const rawTaskValues = 1 << 13
+// of the work with two workers: on a campaign of 10 points × 10^6
+// repetitions keeping two metrics, 27 MB a worker. Smaller tasks cost
+// more than they save where tasks are small anyway: each of a task's
+// points has its own summary, about 25 us of work (the short campaign of
+// BENCHMARKS.md, on one core: 8192 values a task, 34 tasks instead of
+// 15, cost 5 ms more CPU time).
+const rawTaskValues = 1 << 16
 
 func newTaskScheduler(work []task, ranks, fixed int) *scheduler {
 	s := &scheduler{ranks: ranks, fixed: fixed}
