@@ -11,7 +11,7 @@ import "os"
 // what the last collection kept, and from 4 MiB: a campaign of short
 // repetitions, whose workers keep 5 to 10 MB, collects every few MB
 // allocated, 3 times in the 0.12 s of BENCHMARKS.md's short campaign,
-// about 4 % of its CPU time. With the floor counted, a collection comes
+// 3 to 4 % of its CPU time. With the floor counted, a collection comes
 // only after 16 MiB more than that: once, at most, on that campaign. A
 // campaign whose networks keep hundreds of MB collects as before, and
 // the most garbage the floor lets through before a collection is 16 MiB
