@@ -15,23 +15,7 @@ bin=${2:-bin/netsweep}
 [ -x "$bin" ] || make build >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/plain.toml" <<'SPEC'
-name = "short"
-seed = 3
-repetitions = 10000
-[network]
-generator = "er"
-n = 100
-mean_degree = 3.0
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-seeds = 1
-metrics = ["final_size", "major"]
-[sweep]
-"process.beta" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-SPEC
+cp scripts/bench/short.toml "$tmp/plain.toml"
 { cat "$tmp/plain.toml"; printf '[output]\nraw = ["final_size", "major"]\n'; } >"$tmp/raw.toml"
 python3 - "$tmp" "$n" "$bin" <<'PY'
 import os, resource, shutil, statistics, subprocess, sys

@@ -25,23 +25,7 @@ shift || true
 campaigns=${CAMPAIGNS:-short quickstart}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat >"$tmp/short-plain.toml" <<'SPEC'
-name = "short"
-seed = 3
-repetitions = 10000
-[network]
-generator = "er"
-n = 100
-mean_degree = 3.0
-[process]
-model = "sir"
-beta = 0.5
-gamma = 1.0
-seeds = 1
-metrics = ["final_size", "major"]
-[sweep]
-"process.beta" = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-SPEC
+cp scripts/bench/short.toml "$tmp/short-plain.toml"
 grep -v '^dir = ' examples/quickstart.toml >"$tmp/quickstart-plain.toml"
 for c in $campaigns; do
 	cp "$tmp/$c-plain.toml" "$tmp/$c-raw.toml"
