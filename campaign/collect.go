@@ -63,7 +63,7 @@ func collectRaw(dir string, s *spec.Spec) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	return writeRaw(dir, s, x, nil)
+	return writeRaw(dir, s, x)
 }
 
 // shardDir is one shard's directory as MergeShards finds it.

@@ -110,7 +110,7 @@ func decodeRaw(c journal.Chunk, enc *mpirun.RawEncoder) (*rawRecord, error) {
 // records, whichever runs and shards wrote them. A run's records come
 // while raw.parquet's values are encoded from those before them (live):
 // the index's lock guards byKey, and the encoder waits for the record it
-// wants (wait).
+// wants (await).
 type rawIndex struct {
 	metrics []string          // the spec's [output] raw
 	enc     mpirun.RawEncoder // for records of version 1
@@ -427,14 +427,11 @@ func (c *Campaign) recordRaw(r *mpirun.Result) error {
 }
 
 // writeRaw writes dir's raw.parquet from the raw values of x, with the
-// layout columns that layout encodes (started with the run), or, if it
-// is nil, that another core encodes meanwhile, where there is one.
-func writeRaw(dir string, s *spec.Spec, x *rawIndex, layout *report.RawLayoutEncoding) error {
-	path := filepath.Join(dir, RawFile)
-	if layout == nil {
-		return report.WriteRawLayout(path, x.metrics, rawLayout(s), x.runs(s, false))
-	}
-	return layout.WriteFile(x.metrics, x.runs(s, false))
+// layout columns encoded on another core meanwhile, where there is one:
+// at the end of a run whose values were not encoded as it went (liveRaw),
+// and for collect.
+func writeRaw(dir string, s *spec.Spec, x *rawIndex) error {
+	return report.WriteRawLayout(filepath.Join(dir, RawFile), x.metrics, rawLayout(s), x.runs(s, false))
 }
 
 // liveRaw writes a run's raw.parquet as the run goes: its layout from

@@ -173,7 +173,7 @@ func Run(ctx context.Context, dir string, s *spec.Spec, exec Executor, o RunOpti
 		c.raw.end() // every record is in
 		go func() { rawDone <- live.wait() }()
 	case c.raw != nil:
-		go func() { rawDone <- writeRaw(dir, s, c.raw, nil) }()
+		go func() { rawDone <- writeRaw(dir, s, c.raw) }()
 	default:
 		rawDone <- nil
 	}
