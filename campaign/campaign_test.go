@@ -57,6 +57,19 @@ func (r *stopAfter) Progress(p mpirun.Progress) {
 	}
 }
 
+// runStopped runs s in dir on ranks workers, in chunks of 2, stopped
+// through RunOptions.Stop once 20 runs have finished: Run must report
+// ErrIncomplete.
+func runStopped(t *testing.T, dir string, s *spec.Spec, ranks int) {
+	t.Helper()
+	rep := &stopAfter{n: 20, stop: make(chan struct{})}
+	o := RunOptions{Ranks: ranks, Chunk: 2, Stop: rep.stop}
+	o.Reporter = rep
+	if _, err := Run(context.Background(), dir, s, Local(s, ranks), o); !errors.Is(err, ErrIncomplete) {
+		t.Fatalf("stopped run: %v, want ErrIncomplete", err)
+	}
+}
+
 func results(t testing.TB, dir string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "results.csv"))
@@ -79,12 +92,7 @@ func TestStopAndResume(t *testing.T) {
 	}
 
 	dir := filepath.Join(t.TempDir(), "dir")
-	rep := &stopAfter{n: 20, stop: make(chan struct{})}
-	o := RunOptions{Ranks: 3, Chunk: 2, Stop: rep.stop}
-	o.Reporter = rep
-	if _, err := Run(ctx, dir, s, Local(s, 3), o); !errors.Is(err, ErrIncomplete) {
-		t.Fatalf("stopped run: %v, want ErrIncomplete", err)
-	}
+	runStopped(t, dir, s, 3)
 	st, err := ReadStatus(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +103,7 @@ func TestStopAndResume(t *testing.T) {
 	}
 
 	var started Start
-	o = RunOptions{Ranks: 1}
+	o := RunOptions{Ranks: 1}
 	o.Reporter = startRecorder{&started}
 	out, err := Run(ctx, dir, s, Local(s, 1), o)
 	if err != nil {

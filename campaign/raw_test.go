@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -227,12 +226,7 @@ func TestRawStopAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "dir")
-	rep := &stopAfter{n: 20, stop: make(chan struct{})}
-	o := RunOptions{Ranks: 2, Chunk: 2, Stop: rep.stop}
-	o.Reporter = rep
-	if _, err := Run(ctx, dir, s, Local(s, 2), o); !errors.Is(err, ErrIncomplete) {
-		t.Fatalf("stopped run: %v, want ErrIncomplete", err)
-	}
+	runStopped(t, dir, s, 2)
 	if left, _ := filepath.Glob(filepath.Join(dir, "*raw.parquet*")); len(left) > 0 {
 		t.Errorf("the stopped run left %v", left)
 	}

@@ -422,34 +422,36 @@ func Write(dir string, s *spec.Spec, t *reduce.Table, prov Provenance) error {
 }
 
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path.
+// renames it over path. The data go in one write: progress.json's few
+// hundred bytes, written every few seconds, need no buffer.
 func WriteFileAtomic(path string, data []byte) error {
-	a, err := createAtomic(path)
-	if err != nil {
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer a.abort()
-	// In one write: not through writeFileAtomic's buffer, 64 KiB for
-	// the few hundred bytes of progress.json, written every few seconds.
-	if _, err := a.f.Write(data); err != nil {
-		return fmt.Errorf("could not write %s: %w", path, err)
-	}
-	return a.commit()
+	})
 }
 
 // writeFileAtomic is WriteFileAtomic of what write writes, buffered.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+}
+
+// writeAtomic writes what write writes to the file to a temporary file
+// beside path, syncs it and renames it over path; path is left alone if
+// write fails.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	a, err := createAtomic(path)
 	if err != nil {
 		return err
 	}
 	defer a.abort()
-	bw := bufio.NewWriterSize(a.f, 64<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err != nil {
+	if err := write(a.f); err != nil {
 		return fmt.Errorf("could not write %s: %w", path, err)
 	}
 	return a.commit()
